@@ -1,0 +1,333 @@
+"""Load the curated CSV files into the store, and write the store back to them.
+
+Loading validates everything first (types, vocabularies, ID formats, foreign
+keys, events <= patients, one default value per number, no supersedes cycle)
+and only then writes, in one transaction: a bad row names its file and line
+and nothing is written. Curated cohorts, reports and outcomes are replaced
+wholesale; curated trials and publications never overwrite rows a harvester
+brought in, because live registry data is newer than a curator's snapshot.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, delete, select
+from sqlmodel import Session
+
+from evidence import models
+from evidence.curated_format import FILES, PUBLICATIONS, TRIALS, Column, FileSpec
+
+log = logging.getLogger(__name__)
+DATA_HASH_KEY = "curated_data_sha256"
+
+
+@dataclass(frozen=True)
+class RowError:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class CuratedDataError(ValueError):
+    """Raised with every problem found; nothing has been written."""
+
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        shown = "\n".join(f"  {e}" for e in errors[:50])
+        more = f"\n  … and {len(errors) - 50} more" if len(errors) > 50 else ""
+        super().__init__(f"{len(errors)} problem(s) in the curated data:\n{shown}{more}")
+
+
+@dataclass
+class ParsedFile:
+    spec: FileSpec
+    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (line, values by field)
+    rejected_ids: set[str] = field(default_factory=set)  # first-key values of rows that failed
+
+
+def data_hash(data_dir: Path) -> str:
+    """SHA-256 over the curated files, to tell whether a database is out of date."""
+    digest = hashlib.sha256()
+    for spec in FILES:
+        path = data_dir / spec.filename
+        digest.update(spec.filename.encode())
+        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+    return digest.hexdigest()
+
+
+def _convert(col: Column, raw: str) -> Any:
+    raw = raw.strip()
+    if col.kind == "list":
+        return [v for v in raw.split(";") if v] if raw else []
+    if raw == "":
+        return False if col.kind == "bool" else None
+    if col.kind == "int":
+        if not raw.lstrip("-").isdigit():
+            raise ValueError(f"{col.name}: {raw!r} is not a whole number")
+        return int(raw)
+    if col.kind == "float":
+        return float(raw)
+    if col.kind == "bool":
+        if raw not in ("true", "false"):
+            raise ValueError(f"{col.name}: {raw!r} must be true or false")
+        return raw == "true"
+    return raw
+
+
+def _empty_value(spec: FileSpec, col: Column) -> Any:
+    """What an empty cell means: None where the column is nullable, else ''."""
+    default = spec.model.model_fields[col.field].default
+    return None if default is None else ""
+
+
+def _parse_row(spec: FileSpec, line: int, raw: dict[str, str], errors: list[RowError]) -> dict | None:
+    values: dict[str, Any] = {}
+    ok = True
+    for col in spec.columns:
+        text = raw.get(col.name) or ""
+        try:
+            value = _convert(col, text)
+            if value is None and col.kind == "str":
+                value = _empty_value(spec, col)
+        except ValueError as exc:
+            errors.append(RowError(spec.filename, line, str(exc)))
+            ok = False
+            continue
+        if col.required and value in (None, "", []):
+            errors.append(RowError(spec.filename, line, f"{col.name} is required"))
+            ok = False
+            continue
+        if value not in (None, "", []) and col.check:
+            problem = col.check(value)
+            if problem:
+                errors.append(RowError(spec.filename, line, f"{col.name}: {problem}"))
+                ok = False
+                continue
+        values[col.field] = value
+    return values if ok else None
+
+
+def _read_file(spec: FileSpec, path: Path, errors: list[RowError]) -> ParsedFile:
+    parsed = ParsedFile(spec)
+    if not path.exists():
+        return parsed
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        expected = [c.name for c in spec.columns]
+        if reader.fieldnames != expected:
+            errors.append(RowError(spec.filename, 1, f"header must be {','.join(expected)}"))
+            return parsed
+        for raw in reader:
+            line = reader.line_num
+            if None in raw:
+                errors.append(RowError(spec.filename, line, "more cells than columns"))
+                continue
+            values = _parse_row(spec, line, raw, errors)
+            if values is not None:
+                parsed.rows.append((line, values))
+            else:
+                parsed.rejected_ids.add((raw.get(spec.key[0]) or "").strip())
+    return parsed
+
+
+def _check_keys(parsed: ParsedFile, errors: list[RowError]) -> None:
+    seen: dict[tuple, int] = {}
+    for line, row in parsed.rows:
+        key = tuple(row.get(_field(parsed.spec, k)) or "" for k in parsed.spec.key)
+        if key in seen:
+            errors.append(RowError(parsed.spec.filename, line, f"duplicate key {key} (first on line {seen[key]})"))
+        seen.setdefault(key, line)
+
+
+def _field(spec: FileSpec, column: str) -> str:
+    return next(c.field for c in spec.columns if c.name == column)
+
+
+def _check_references(files: dict[str, ParsedFile], errors: list[RowError]) -> None:
+    """Dangling references; rows already rejected are not reported again through them."""
+    cohorts = {row["cohort_id"] for _, row in files["cohorts.csv"].rows} | files["cohorts.csv"].rejected_ids
+    reports = {row["report_id"]: (line, row) for line, row in files["reports.csv"].rows}
+    rejected_reports = files["reports.csv"].rejected_ids
+    for line, row in files["reports.csv"].rows:
+        if row["cohort_id"] not in cohorts:
+            errors.append(RowError("reports.csv", line, f"unknown cohort_id {row['cohort_id']!r}"))
+        sup = row.get("supersedes")
+        if sup in rejected_reports:
+            continue
+        if sup and sup not in reports:
+            errors.append(RowError("reports.csv", line, f"supersedes unknown report {sup!r}"))
+        elif sup == row["report_id"]:
+            errors.append(RowError("reports.csv", line, "a report cannot supersede itself"))
+        elif sup and reports[sup][1]["cohort_id"] != row["cohort_id"]:
+            errors.append(RowError("reports.csv", line, f"supersedes {sup!r} from another cohort"))
+    _check_cycles(reports, errors)
+    for line, row in files["outcomes.csv"].rows:
+        if row["report_id"] not in reports and row["report_id"] not in rejected_reports:
+            errors.append(RowError("outcomes.csv", line, f"unknown report_id {row['report_id']!r}"))
+
+
+def _check_cycles(reports: dict[str, tuple[int, dict]], errors: list[RowError]) -> None:
+    for start, (line, _) in reports.items():
+        seen = {start}
+        node = reports[start][1].get("supersedes")
+        while node and node in reports:
+            if node in seen:
+                errors.append(RowError("reports.csv", line, f"supersedes chain from {start!r} has a cycle"))
+                break
+            seen.add(node)
+            node = reports[node][1].get("supersedes")
+
+
+def _check_outcomes(parsed: ParsedFile, errors: list[RowError]) -> None:
+    defaults: Counter = Counter()
+    first_line: dict[tuple, int] = {}
+    for line, row in parsed.rows:
+        if row["patients"] <= 0:
+            errors.append(RowError("outcomes.csv", line, f"patients must be > 0, got {row['patients']}"))
+        if row["events"] < 0:
+            errors.append(RowError("outcomes.csv", line, f"events must be >= 0, got {row['events']}"))
+        if row["events"] > row["patients"]:
+            errors.append(RowError(
+                "outcomes.csv", line, f"events ({row['events']}) larger than patients ({row['patients']})"))
+        key = (row["report_id"], row["outcome"], row["subgroup"])
+        first_line.setdefault(key, line)
+        defaults[key] += 1 if row["is_default"] else 0
+    for key, line in first_line.items():
+        if defaults[key] != 1:
+            errors.append(RowError(
+                "outcomes.csv", line, f"{key}: exactly one row must have is_default=true, found {defaults[key]}"))
+
+
+def _check_counts(files: dict[str, ParsedFile], errors: list[RowError]) -> None:
+    for line, row in files["reports.csv"].rows:
+        if row.get("n_treated") is not None and row["n_treated"] < 0:
+            errors.append(RowError("reports.csv", line, "n_treated must be >= 0"))
+    for line, row in files["trials.csv"].rows:
+        if row.get("enrollment") is not None and row["enrollment"] < 0:
+            errors.append(RowError("trials.csv", line, "enrollment must be >= 0"))
+
+
+def read_curated(data_dir: Path) -> dict[str, ParsedFile]:
+    """Parse and validate every curated file; raise CuratedDataError listing all problems."""
+    errors: list[RowError] = []
+    files = {spec.filename: _read_file(spec, data_dir / spec.filename, errors) for spec in FILES}
+    for parsed in files.values():
+        _check_keys(parsed, errors)
+    _check_references(files, errors)
+    _check_outcomes(files["outcomes.csv"], errors)
+    _check_counts(files, errors)
+    if errors:
+        raise CuratedDataError(errors)
+    return files
+
+
+def _upsert_curated(session: Session, model: type, key: str, rows: list[dict], origin_values: dict) -> int:
+    """Insert curated rows; update those still owned by curation; leave harvested rows alone."""
+    written = 0
+    for row in rows:
+        existing = session.get(model, row[key])
+        if existing is None:
+            session.add(model(**row, **origin_values))
+            written += 1
+        elif existing.origin == "curated":
+            for name, value in row.items():
+                setattr(existing, name, value)
+            written += 1
+    return written
+
+
+def load_curated(engine: Engine, data_dir: Path) -> dict[str, int]:
+    """Validate the curated files, then replace the curated tables in one transaction."""
+    files = read_curated(data_dir)
+    rows = {name: [values for _, values in parsed.rows] for name, parsed in files.items()}
+    with Session(engine) as session, session.begin():
+        session.exec(delete(models.Outcome))
+        session.exec(delete(models.Report))
+        session.exec(delete(models.Cohort))
+        session.flush()
+        session.add_all(models.Cohort(**r) for r in rows["cohorts.csv"])
+        session.flush()
+        _insert_reports(session, rows["reports.csv"])
+        session.add_all(models.Outcome(**r) for r in rows["outcomes.csv"])
+        trials = _upsert_curated(session, models.Trial, "registry_id", rows["trials.csv"], {"origin": "curated"})
+        pubs = _upsert_curated(session, models.Publication, "pmid", rows["publications.csv"],
+                               {"origin": "curated"})
+        session.merge(models.Meta(key=DATA_HASH_KEY, value=data_hash(data_dir)))
+    counts = {"cohorts": len(rows["cohorts.csv"]), "reports": len(rows["reports.csv"]),
+              "outcomes": len(rows["outcomes.csv"]), "trials": trials, "publications": pubs}
+    log.info("loaded curated data from %s: %s", data_dir, counts)
+    return counts
+
+
+def _insert_reports(session: Session, rows: list[dict]) -> None:
+    """Insert reports so that a superseded report always exists before its successor."""
+    pending = {r["report_id"]: r for r in rows}
+    done: set[str] = set()
+    while pending:
+        ready = [r for r in pending.values() if not r.get("supersedes") or r["supersedes"] in done]
+        for r in ready:
+            session.add(models.Report(**r))
+            done.add(r["report_id"])
+            del pending[r["report_id"]]
+        session.flush()
+
+
+def stored_data_hash(engine: Engine) -> str | None:
+    with Session(engine) as session:
+        meta = session.get(models.Meta, DATA_HASH_KEY)
+        return meta.value if meta else None
+
+
+def _cell(col: Column, value: Any) -> str:
+    if col.kind == "list":
+        return ";".join(value or [])
+    if value is None:
+        return ""
+    if col.kind == "bool":
+        return "true" if value else "false"
+    if col.kind == "float":
+        return f"{value:g}"
+    return str(value)
+
+
+def _export_rows(session: Session, spec: FileSpec, include_harvested: bool) -> list[list[str]]:
+    stmt = select(spec.model)
+    if spec in (TRIALS, PUBLICATIONS) and not include_harvested:
+        stmt = stmt.where(spec.model.origin == "curated")
+    objects = session.execute(stmt).scalars().all()
+    rows = [[_cell(c, getattr(o, c.field)) for c in spec.columns] for o in objects]
+    key_idx = [[c.name for c in spec.columns].index(k) for k in spec.key]
+    return sorted(rows, key=lambda r: [r[i] for i in key_idx])
+
+
+def export_curated(engine: Engine, out_dir: Path, include_harvested: bool = False) -> dict[str, int]:
+    """Write the curated tables back to CSV files in the layout they were loaded from."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    with Session(engine) as session:
+        for spec in FILES:
+            buf = io.StringIO()
+            writer = csv.writer(buf, lineterminator="\n")
+            writer.writerow([c.name for c in spec.columns])
+            rows = _export_rows(session, spec, include_harvested)
+            writer.writerows(rows)
+            (out_dir / spec.filename).write_text(buf.getvalue(), encoding="utf-8")
+            counts[spec.filename] = len(rows)
+    return counts
+
+
+__all__ = [
+    "CuratedDataError", "RowError", "data_hash", "export_curated", "load_curated",
+    "read_curated", "stored_data_hash",
+]

@@ -1,0 +1,205 @@
+"""Column specifications of the curated CSV files (see ``data/SCHEMA.md``).
+
+One ``Column`` per CSV column says how a cell becomes a model attribute and
+back, so loading and exporting are the same table read in two directions and
+a round trip gives identical files.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from evidence import models
+from evidence.vocab import (
+    Construct,
+    Disease,
+    NumberStatus,
+    Outcome,
+    Population,
+    Registry,
+    ReportKind,
+    Target,
+)
+
+PARTIAL_DATE_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+PHASES = {"EARLY_PHASE1", "PHASE1", "PHASE2", "PHASE3", "PHASE4", "NA"}
+STATUSES = {
+    "RECRUITING", "ACTIVE_NOT_RECRUITING", "COMPLETED", "NOT_YET_RECRUITING",
+    "ENROLLING_BY_INVITATION", "TERMINATED", "WITHDRAWN", "SUSPENDED", "UNKNOWN",
+    "AVAILABLE", "NO_LONGER_AVAILABLE", "TEMPORARILY_NOT_AVAILABLE", "APPROVED_FOR_MARKETING",
+    "WITHHELD",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # CSV header
+    kind: str = "str"  # str | int | float | bool | list
+    attr: str | None = None  # model attribute, if not the same as name
+    required: bool = False
+    check: Callable[[Any], str | None] | None = None  # returns an error message or None
+
+    @property
+    def field(self) -> str:
+        return self.attr or self.name
+
+
+def _codes(enum) -> Callable[[Any], str | None]:
+    allowed = {m.value for m in enum}
+
+    def check(value: Any) -> str | None:
+        values = value if isinstance(value, list) else [value]
+        bad = [v for v in values if v not in allowed]
+        if bad:
+            return f"unknown {enum.__name__} {bad[0]!r}; expected one of: {', '.join(sorted(allowed))}"
+        return None
+
+    return check
+
+
+def _pattern(regex: re.Pattern[str], what: str) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        values = value if isinstance(value, list) else [value]
+        bad = [v for v in values if not regex.match(str(v))]
+        return f"malformed {what} {bad[0]!r}" if bad else None
+
+    return check
+
+
+def _subset(allowed: set[str], what: str) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        values = value if isinstance(value, list) else [value]
+        bad = [v for v in values if v not in allowed]
+        return f"unknown {what} {bad[0]!r}" if bad else None
+
+    return check
+
+
+def _registry_ids(value: Any) -> str | None:
+    from evidence.registries import identify, normalise
+
+    for rid in value:
+        if identify(rid) is None:
+            return f"malformed registry ID {rid!r}"
+        if normalise(rid) != rid:
+            return f"registry ID {rid!r} is not in canonical form ({normalise(rid)!r})"
+    return None
+
+
+def _subgroup(value: Any) -> str | None:
+    return None if value == "all" else _codes(Disease)(value)
+
+
+_PMID = _pattern(re.compile(r"^[1-9]\d{0,8}$"), "PMID")
+_DOI = _pattern(re.compile(r"^10\.\d{4,9}/\S+$"), "DOI")
+_DATE = _pattern(PARTIAL_DATE_RE, "partial date (YYYY, YYYY-MM or YYYY-MM-DD)")
+_SLUG = _pattern(SLUG_RE, "identifier (lower-case letters, digits and '-')")
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    filename: str
+    model: type
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+
+
+COHORTS = FileSpec("cohorts.csv", models.Cohort, ("cohort_id",), (
+    Column("cohort_id", required=True, check=_SLUG),
+    Column("name", required=True),
+    Column("centre"),
+    Column("product"),
+    Column("registry_ids", "list", check=_registry_ids),
+    Column("grouping_evidence"),
+    Column("grouping_inferred", "bool"),
+    Column("notes"),
+))
+
+REPORTS = FileSpec("reports.csv", models.Report, ("report_id",), (
+    Column("report_id", required=True, check=_SLUG),
+    Column("cohort_id", required=True),
+    Column("supersedes"),
+    Column("kind", required=True, check=_codes(ReportKind)),
+    Column("label", required=True),
+    Column("first_author"),
+    Column("year", "int"),
+    Column("title"),
+    Column("journal"),
+    Column("pmid", check=_PMID),
+    Column("doi", check=_DOI),
+    Column("conference"),
+    Column("abstract_number"),
+    Column("url"),
+    Column("registry_ids", "list", check=_registry_ids),
+    Column("diseases", "list", required=True, check=_codes(Disease)),
+    Column("target", check=_codes(Target)),
+    Column("construct", attr="car_construct", check=_codes(Construct)),
+    Column("product"),
+    Column("population", check=_codes(Population)),
+    Column("dose"),
+    Column("lymphodepletion"),
+    Column("n_treated", "int"),
+    Column("n_treated_source"),
+    Column("data_cutoff", check=_DATE),
+    Column("followup"),
+    Column("followup_months", "float"),
+    Column("followup_source"),
+    Column("notes"),
+))
+
+OUTCOMES = FileSpec("outcomes.csv", models.Outcome, ("report_id", "outcome", "subgroup", "variant"), (
+    Column("report_id", required=True),
+    Column("outcome", required=True, check=_codes(Outcome)),
+    Column("subgroup", required=True, check=_subgroup),
+    Column("variant"),
+    Column("events", "int", required=True),
+    Column("patients", "int", required=True),
+    Column("is_default", "bool", required=True),
+    Column("definition"),
+    Column("timepoint"),
+    Column("source", required=True),
+    Column("source_location", required=True),
+    Column("status", required=True, check=_codes(NumberStatus)),
+    Column("note"),
+))
+
+TRIALS = FileSpec("trials.csv", models.Trial, ("registry_id",), (
+    Column("registry_id", required=True),
+    Column("registry", attr="registry_name", required=True, check=_codes(Registry)),
+    Column("brief_title"),
+    Column("acronym"),
+    Column("sponsor"),
+    Column("product"),
+    Column("target", attr="targets", kind="list", check=_codes(Target)),
+    Column("construct", attr="car_construct", check=_codes(Construct)),
+    Column("diseases", "list", check=_codes(Disease)),
+    Column("phases", "list", check=_subset(PHASES, "phase")),
+    Column("status", check=_subset(STATUSES, "status")),
+    Column("enrollment", "int"),
+    Column("enrollment_type", check=_subset({"ACTUAL", "ESTIMATED"}, "enrollment type")),
+    Column("start_date", check=_DATE),
+    Column("primary_completion_date", check=_DATE),
+    Column("completion_date", check=_DATE),
+    Column("countries", "list"),
+    Column("population", check=_codes(Population)),
+    Column("seen_date", check=_DATE),
+    Column("source"),
+    Column("notes"),
+))
+
+PUBLICATIONS = FileSpec("publications.csv", models.Publication, ("pmid",), (
+    Column("pmid", required=True, check=_PMID),
+    Column("doi", check=_DOI),
+    Column("pmcid"),
+    Column("title"),
+    Column("journal"),
+    Column("pub_date", check=_DATE),
+    Column("authors", "list"),
+    Column("publication_types", "list"),
+))
+
+# Load order respects foreign keys.
+FILES: tuple[FileSpec, ...] = (COHORTS, REPORTS, OUTCOMES, TRIALS, PUBLICATIONS)

@@ -1,0 +1,146 @@
+"""Loading the curated CSVs: validation, all-or-nothing writes, exact round trip."""
+
+from __future__ import annotations
+
+import filecmp
+
+import pytest
+from sqlalchemy import select
+from sqlmodel import Session
+
+from evidence import models
+from evidence.curated import CuratedDataError, export_curated, load_curated
+from evidence.store import initialise, open_store, table_counts
+
+
+def _edit(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture no longer contains {old!r}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_load_counts(engine):
+    counts = table_counts(engine)
+    assert counts["cohort"] == 3 and counts["report"] == 4 and counts["outcome"] == 9
+    assert counts["trial"] == 2 and counts["publication"] == 2
+
+
+def test_lists_and_types_survive_loading(engine):
+    with Session(engine) as session:
+        report = session.get(models.Report, "alpha-2024")
+        trial = session.get(models.Trial, "NCT07654321")
+    assert report.diseases == ["sle", "iim", "ssc"]
+    assert report.supersedes == "alpha-2022" and report.followup_months == 15
+    assert trial.phases == ["PHASE1", "PHASE2"] and trial.countries == ["Germany", "Italy"]
+    assert trial.targets == ["cd19"] and trial.origin == "curated"
+
+
+BAD_ROWS = [
+    ("outcomes.csv", "alpha-2022,crs_any,all,,3,5,", "alpha-2022,crs_any,all,,6,5,", "outcomes.csv:2",
+     "larger than patients"),
+    ("outcomes.csv", "alpha-2022,crs_any,", "alpha-2022,crs_everything,", "outcomes.csv:2", "unknown Outcome"),
+    ("outcomes.csv", "beta-2023,crs_any,all,,12,12", "beta-2023,crs_any,all,,-1,12", "outcomes.csv:8",
+     "events must be >= 0"),
+    ("outcomes.csv", "beta-2023,crs_any,all,,12,12", "beta-2023,crs_any,all,,1.5,12", "outcomes.csv:8",
+     "not a whole number"),
+    ("outcomes.csv", "beta-2023,crs_any,all,,12,12", "beta-2023,crs_any,all,,0,0", "outcomes.csv:8",
+     "patients must be > 0"),
+    ("outcomes.csv", "alpha-2024,crs_any,all,secondary,11,15,false", "alpha-2024,crs_any,all,secondary,11,15,true",
+     "outcomes.csv:", "exactly one row must have is_default=true"),
+    ("outcomes.csv", "gamma-2023,crs_any", "ghost-2020,crs_any", "outcomes.csv:10", "unknown report_id"),
+    ("reports.csv", ",11111111,10.1000/alpha.2022", ",1111x111,10.1000/alpha.2022", "reports.csv:2",
+     "malformed PMID"),
+    ("reports.csv", "10.1000/alpha.2022", "doi:10.1000/alpha.2022", "reports.csv:2", "malformed DOI"),
+    ("reports.csv", "https://example.org/beta,NCT01234567", "https://example.org/beta,NCT0123456",
+     "reports.csv:4", "malformed registry ID"),
+    ("reports.csv", "https://example.org/beta,NCT01234567", "https://example.org/beta,nct01234567",
+     "reports.csv:4", "canonical form"),
+    ("reports.csv", "alpha-2022,alpha-cd19,,journal", "alpha-2022,alpha-cd19,alpha-2024,journal",
+     "reports.csv:", "cycle"),
+    ("reports.csv", "gamma-2023,gamma-case,,case_report", "gamma-2023,gamma-case,gamma-2023,case_report",
+     "reports.csv:5", "cannot supersede itself"),
+    ("reports.csv", "gamma-2023,gamma-case,,", "gamma-2023,nowhere,,", "reports.csv:5", "unknown cohort_id"),
+    ("reports.csv", ",nmosd,bcma,", ",nmosd,cd99,", "reports.csv:4", "unknown Target"),
+    ("reports.csv", ",2022-03,median", ",2022-13,median", "reports.csv:2", "malformed partial date"),
+    ("trials.csv", "NCT01234567,ctgov", "NCT01234567,clinicaltrials", "trials.csv:2", "unknown Registry"),
+    ("trials.csv", "EARLY_PHASE1,RECRUITING", "EARLY_PHASE1,RECRUTING", "trials.csv:2", "unknown status"),
+    ("cohorts.csv", "beta-bcma,Beta", "Beta BCMA,Beta", "cohorts.csv:3", "malformed identifier"),
+    ("cohorts.csv", "gamma-case,Gamma case", "beta-bcma,Gamma case", "cohorts.csv:4", "duplicate key"),
+]
+
+
+@pytest.mark.parametrize("filename,old,new,where,message", BAD_ROWS)
+def test_bad_row_is_named_and_nothing_is_written(settings, curated_dir, filename, old, new, where, message):
+    engine = open_store(settings)
+    initialise(settings)
+    before = table_counts(engine)
+    export_before = curated_dir.parent / "before"
+    export_curated(engine, export_before)
+    _edit(curated_dir / filename, old, new)
+    with pytest.raises(CuratedDataError) as err:
+        load_curated(engine, curated_dir)
+    text = str(err.value)
+    assert where in text and message in text, text
+    assert table_counts(engine) == before
+    export_after = curated_dir.parent / "after"
+    export_curated(engine, export_after)
+    for name in ("cohorts.csv", "reports.csv", "outcomes.csv", "trials.csv", "publications.csv"):
+        assert filecmp.cmp(export_before / name, export_after / name, shallow=False)
+
+
+def test_wrong_header_is_rejected(settings, curated_dir):
+    _edit(curated_dir / "cohorts.csv", "cohort_id,name", "id,name")
+    with pytest.raises(CuratedDataError, match="cohorts.csv:1: header must be"):
+        initialise(settings)
+
+
+def test_every_problem_is_reported_at_once(settings, curated_dir):
+    _edit(curated_dir / "outcomes.csv", "alpha-2022,crs_any,all,,3,5,", "alpha-2022,crs_any,all,,6,5,")
+    _edit(curated_dir / "reports.csv", ",nmosd,bcma,", ",nmosd,cd99,")
+    with pytest.raises(CuratedDataError) as err:
+        initialise(settings)
+    assert len(err.value.errors) == 2
+
+
+def test_round_trip_gives_identical_files(engine, curated_dir, tmp_path):
+    out = tmp_path / "exported"
+    export_curated(engine, out)
+    for name in ("cohorts.csv", "reports.csv", "outcomes.csv", "trials.csv", "publications.csv"):
+        assert (out / name).read_bytes() == (curated_dir / name).read_bytes(), name
+
+
+def test_shipped_data_round_trips(tmp_path):
+    """The embedded evidence base in data/ loads and exports back byte for byte."""
+    from evidence.settings import REPO_ROOT, Settings
+
+    data = REPO_ROOT / "data"
+    if not (data / "reports.csv").exists():
+        pytest.skip("no curated data shipped yet")
+    settings = Settings(db=str(tmp_path / "shipped.db"), data_dir=str(data))
+    initialise(settings)
+    out = tmp_path / "exported"
+    export_curated(open_store(settings), out)
+    for name in ("cohorts.csv", "reports.csv", "outcomes.csv", "trials.csv", "publications.csv"):
+        if (data / name).exists():
+            assert (out / name).read_bytes() == (data / name).read_bytes(), name
+
+
+def test_reload_only_when_data_changes(settings, curated_dir):
+    assert initialise(settings)["loaded"] is not None
+    assert initialise(settings)["loaded"] is None
+    _edit(curated_dir / "cohorts.csv", "synthetic fixture,", "synthetic fixture (edited),")
+    assert initialise(settings)["loaded"]["cohorts"] == 3
+
+
+def test_curated_rows_never_overwrite_harvested_trials(settings, curated_dir):
+    engine = open_store(settings)
+    initialise(settings)
+    with Session(engine) as session:
+        trial = session.get(models.Trial, "NCT01234567")
+        trial.origin, trial.status = "ctgov", "COMPLETED"
+        session.commit()
+    initialise(settings, reload=True)
+    with Session(engine) as session:
+        assert session.get(models.Trial, "NCT01234567").status == "COMPLETED"
+        assert session.get(models.Trial, "NCT07654321").status == "NOT_YET_RECRUITING"
+        assert len(session.execute(select(models.Trial)).scalars().all()) == 2
