@@ -1,0 +1,45 @@
+# Two entry points for a newcomer: `make run` and `make test`.
+# Each creates .venv with the pinned dependencies if needed.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+
+.PHONY: run test db browser lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+## make db: create or upgrade the database and load data/ if it changed
+db: $(VENV)/.installed
+	$(BIN)/evidence init
+
+## make run: the app on the embedded evidence base (http://localhost:$(PORT))
+run: db
+	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.headless true \
+		--browser.gatherUsageStats false
+
+## make browser: headless Chromium for the end-to-end test (Debian package)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "make: could not install chromium; the browser test will be skipped"; \
+	  else echo "make: chromium not installed and cannot install it; the browser test will be skipped"; fi; }
+
+## make test: the whole test suite
+test: $(VENV)/.installed-test browser
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis
