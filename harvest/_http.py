@@ -1,0 +1,134 @@
+"""One polite HTTP client for every registry: rate limit, retries, clear errors.
+
+Registries throttle and fail transiently (NCBI answers 429 past 3 requests/s,
+ClinicalTrials.gov 429/503 under load). The limiter lives here, in the client,
+not in callers, as in Bio.Entrez. Retries cover 429, 5xx, timeouts and
+dropped connections, honour ``Retry-After`` and stop after a bounded number
+of tries; anything else (400, 404) fails at once with the server's message.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import random
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+import requests
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+USER_AGENT = "cart-evidence/0.1 (+https://github.com/cart-evidence)"
+
+
+class HarvestHTTPError(RuntimeError):
+    """A request that failed for good; the message says why, with the server's words."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
+
+
+class RegistryUnreachable(HarvestHTTPError):
+    """No connection could be made at all (no network, DNS failure, refused)."""
+
+
+class RateLimiter:
+    """At most ``rate`` calls per second, spaced evenly, shared across threads."""
+
+    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep):
+        self.interval = 1.0 / rate
+        self._clock, self._sleep = clock, sleep
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        with self._lock:
+            now = self._clock()
+            delay = self._next - now
+            self._next = max(now, self._next) + self.interval
+        if delay > 0:
+            self._sleep(delay)
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+@dataclass
+class HttpClient:
+    """``get``/``post`` with rate limiting and bounded retries on one ``requests.Session``."""
+
+    rate: float
+    max_tries: int = 5
+    timeout: float = 30.0
+    backoff: float = 1.0  # first back-off in seconds, doubled per try
+    max_backoff: float = 60.0
+    sleep: Callable[[float], None] = time.sleep
+
+    def __post_init__(self) -> None:
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = USER_AGENT
+        self.limiter = RateLimiter(self.rate)
+        self.requests_sent = 0
+
+    def get(self, url: str, params: Mapping[str, Any] | None = None) -> requests.Response:
+        return self.request("GET", url, params=params)
+
+    def post(self, url: str, data: Mapping[str, Any]) -> requests.Response:
+        return self.request("POST", url, data=data)
+
+    def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        """Send, retrying what is worth retrying; return a 2xx response or raise."""
+        last_error = ""
+        for attempt in range(1, self.max_tries + 1):
+            self.limiter.wait()
+            self.requests_sent += 1
+            try:
+                response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+            except requests.ConnectionError as exc:
+                last_error = f"connection failed: {exc.__class__.__name__}: {exc}"
+                if attempt == self.max_tries:
+                    raise RegistryUnreachable(f"{url} cannot be reached ({last_error})") from exc
+                wait = self._backoff(attempt, None)
+            except requests.Timeout as exc:
+                last_error = f"timed out after {self.timeout:g}s"
+                wait = self._backoff(attempt, None)
+            else:
+                if response.ok:
+                    return response
+                last_error = f"HTTP {response.status_code}: {_excerpt(response)}"
+                if response.status_code not in RETRY_STATUSES:
+                    raise HarvestHTTPError(f"{url} answered {last_error}", response.status_code)
+                wait = self._backoff(attempt, retry_after_seconds(response.headers.get("Retry-After")))
+            if attempt < self.max_tries:
+                log.warning("%s %s: %s; retry %d/%d in %.1fs", method, url, last_error, attempt,
+                            self.max_tries - 1, wait)
+                self.sleep(wait)
+        raise HarvestHTTPError(f"{url} failed after {self.max_tries} tries ({last_error})")
+
+    def _backoff(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return min(retry_after, self.max_backoff)
+        base = min(self.backoff * 2 ** (attempt - 1), self.max_backoff)
+        return base * (0.5 + random.random() / 2)
+
+
+def _excerpt(response: requests.Response, limit: int = 300) -> str:
+    text = (response.text or "").strip().replace("\n", " ")
+    return text[:limit] + ("…" if len(text) > limit else "") if text else response.reason or ""

@@ -1,0 +1,82 @@
+"""The shared HTTP client: rate limit, retries, Retry-After, clear errors."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+import responses
+
+from harvest._http import HarvestHTTPError, HttpClient, RateLimiter, RegistryUnreachable, retry_after_seconds
+
+URL = "https://registry.example/api"
+
+
+def _client(**kw):
+    sleeps: list[float] = []
+    client = HttpClient(rate=1000, sleep=sleeps.append, **kw)
+    return client, sleeps
+
+
+@responses.activate
+def test_retries_429_honouring_retry_after_then_succeeds():
+    responses.get(URL, status=429, headers={"Retry-After": "7"}, body="Too Many Requests")
+    responses.get(URL, status=503, body="busy")
+    responses.get(URL, status=200, body="ok")
+    client, sleeps = _client(backoff=1.0)
+    assert client.get(URL).text == "ok"
+    assert client.requests_sent == 3
+    assert sleeps[0] == 7.0 and 0.5 <= sleeps[1] <= 2.0
+
+
+@responses.activate
+def test_gives_up_after_max_tries_with_the_server_message():
+    responses.get(URL, status=500, body="Internal error: database down")
+    client, sleeps = _client(max_tries=3)
+    with pytest.raises(HarvestHTTPError, match="after 3 tries.*HTTP 500: Internal error: database down"):
+        client.get(URL)
+    assert client.requests_sent == 3 and len(sleeps) == 2
+
+
+@responses.activate
+def test_400_is_not_retried_and_keeps_the_plain_text_message():
+    responses.get(URL, status=400, body="Unknown parameter: query.bogus")
+    client, _ = _client()
+    with pytest.raises(HarvestHTTPError, match="HTTP 400: Unknown parameter: query.bogus") as err:
+        client.get(URL)
+    assert err.value.status == 400 and client.requests_sent == 1
+
+
+@responses.activate
+def test_timeout_is_retried():
+    responses.get(URL, body=requests.Timeout("slow"))
+    responses.get(URL, body="ok")
+    client, sleeps = _client()
+    assert client.get(URL).text == "ok" and len(sleeps) == 1
+
+
+@responses.activate
+def test_connection_refused_everywhere_is_unreachable():
+    responses.get(URL, body=requests.ConnectionError("refused"))
+    client, _ = _client(max_tries=2)
+    with pytest.raises(RegistryUnreachable, match="cannot be reached"):
+        client.get(URL)
+
+
+def test_rate_limiter_spaces_calls():
+    now = [0.0]
+    slept: list[float] = []
+
+    def sleep(s):
+        slept.append(s)
+        now[0] += s
+
+    limiter = RateLimiter(3, clock=lambda: now[0], sleep=sleep)
+    for _ in range(4):
+        limiter.wait()
+    assert slept == pytest.approx([1 / 3, 1 / 3, 1 / 3])
+
+
+def test_retry_after_formats():
+    assert retry_after_seconds("12") == 12.0
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:10 GMT", now=1445412480.0) == 10.0
+    assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
