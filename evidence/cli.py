@@ -12,15 +12,19 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import datetime, timezone
+from enum import Enum
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from sqlmodel import Session
 
-from evidence import logs
+from evidence import digest, logs
 from evidence.curated import CuratedDataError, export_curated
 from evidence.db import head_version, schema_version
+from evidence.digest import previous_update_start
 from evidence.settings import Settings, load_settings
 from evidence.store import initialise, last_harvests, open_store, table_counts
 
@@ -112,6 +116,45 @@ def export_data(
         raise typer.Exit(EXIT_USAGE)
     counts = export_curated(engine, directory, include_harvested=include_harvested)
     typer.echo(json.dumps(counts))
+
+
+class DigestFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+def _parse_date(value: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD or an ISO timestamp)") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+@app.command("whats-new")
+def whats_new_command(
+    ctx: typer.Context,
+    since: Annotated[Optional[str], typer.Option(help="Report changes from this date (YYYY-MM-DD).")] = None,
+    last_run: Annotated[bool, typer.Option("--last-run", help="Since the previous successful update "
+                                           "(the default when --since is not given).")] = False,
+    fmt: Annotated[DigestFormat, typer.Option("--format", help="Output format.")] = DigestFormat.text,
+) -> None:
+    """New publications, new trials and trial changes, ready to be mailed by cron."""
+    if since and last_run:
+        typer.echo("error: give --since or --last-run, not both", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    engine = open_store(settings_of(ctx))
+    if schema_version(engine) is None:
+        typer.echo("error: the database has no schema yet; run `evidence init`", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    with Session(engine) as session:
+        start = _parse_date(since) if since else previous_update_start(session)
+        result = digest.whats_new(session, start)
+    if fmt is DigestFormat.json:
+        typer.echo(digest.render_json(result))
+    else:
+        typer.echo(digest.render_text(result, markdown=fmt is DigestFormat.markdown), nl=False)
 
 
 def _register_plugins() -> None:
