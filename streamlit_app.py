@@ -1,10 +1,26 @@
-"""Router and frame of the evidence app: navigation and shared page config."""
+"""Router and frame of the evidence app: navigation, page config and the data-status line.
+
+``st.navigation`` is called once per run here; each page module renders its
+own content. ``url_path`` names are part of shared links (``/meta-analysis?
+outcome=crs_any``), so they are stable.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-st.set_page_config(page_title="CAR-T in autoimmune disease: living evidence", layout="wide")
+st.set_page_config(page_title="CAR-T in autoimmune disease: living evidence", page_icon=":material/biotech:",
+                   layout="wide")
 
-pages = [st.Page("app_pages/studies.py", title="Studies", icon=":material/table:", default=True)]
-st.navigation(pages, position="top").run()
+PAGES = [
+    st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview",
+            default=True),
+    st.Page("app_pages/studies.py", title="Studies", icon=":material/article:", url_path="studies"),
+    st.Page("app_pages/trials.py", title="Trials", icon=":material/clinical_notes:", url_path="trials"),
+    st.Page("app_pages/meta_analysis.py", title="Meta-analysis", icon=":material/query_stats:",
+            url_path="meta-analysis"),
+    st.Page("app_pages/export.py", title="Export", icon=":material/download:", url_path="export"),
+    st.Page("app_pages/about.py", title="About & methods", icon=":material/info:", url_path="about"),
+]
+
+st.navigation(PAGES, position="top").run()

@@ -1,31 +1,163 @@
-"""Studies: the curated reports, one row each."""
+"""Studies: the curated reports, filterable, with a detail view per report.
+
+A report is one publication, abstract or press release of a cohort at a
+cut-off. The detail view shows every number with its source and status, the
+cohort and its supersedes chain, and the linked registered trials, so a
+reader can check a figure against its source in one click.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import select
-from sqlmodel import Session
 
-from evidence import models
-from app_pages.common import get_engine
+from app_pages import data, state
+from app_pages.common import any_overlap, escape_md, expand_diseases, filter_options, filter_widgets, pct
 
-
-@st.cache_data(ttl=600)
-def load_reports() -> pd.DataFrame:
-    with Session(get_engine()) as session:
-        reports = session.execute(select(models.Report).order_by(models.Report.year)).scalars().all()
-        return pd.DataFrame([{
-            "Report": r.label, "Year": r.year, "Diseases": ", ".join(r.diseases), "Target": r.target,
-            "Construct": r.car_construct, "Population": r.population, "Patients": r.n_treated,
-            "PubMed": f"https://pubmed.ncbi.nlm.nih.gov/{r.pmid}/" if r.pmid else None,
-        } for r in reports])
+FILTER_NAMES = ("disease", "target", "construct", "population", "phase", "kind")
+PARAMS = (*FILTER_NAMES, "q", "year_from", "year_to", "report")
+TABLE_COLUMNS = ["Report", "Year", "Kind", "Diseases", "Target", "Construct", "Population", "Phase", "Patients",
+                 "Follow-up", "PubMed", "DOI", "Registry"]
 
 
-st.title("CAR-T cell therapy in autoimmune disease")
-frame = load_reports()
-if frame.empty:
-    st.info("No curated reports in the database yet. Run `make db` (or `evidence init`) to load data/.")
-else:
-    st.dataframe(frame, hide_index=True, width="stretch",
-                 column_config={"PubMed": st.column_config.LinkColumn(display_text="PubMed")})
+def filter_reports(reports: pd.DataFrame, filters: dict, matched: list[str] | None) -> pd.DataFrame:
+    """Reports matching every filter (lists: any of; years: inclusive; text: FTS hits)."""
+    if reports.empty:
+        return reports
+    keep = pd.Series(True, index=reports.index)
+    diseases = expand_diseases(filters.get("disease") or [])
+    keep &= reports["diseases"].map(lambda v: any_overlap(v, diseases))
+    keep &= reports["phases"].map(lambda v: any_overlap(v, filters.get("phase") or []))
+    for name in ("target", "construct", "population", "kind"):
+        if filters.get(name):
+            keep &= reports[name].isin(filters[name])
+    if filters.get("year_from"):
+        keep &= reports["Year"].fillna(0) >= filters["year_from"]
+    if filters.get("year_to"):
+        keep &= reports["Year"].fillna(9999) <= filters["year_to"]
+    if matched is not None:
+        keep &= reports["report_id"].isin(matched)
+    return reports[keep]
+
+
+def _select_row(ids: list[str]) -> None:
+    rows = st.session_state["studies_table"].selection.rows
+    if rows:
+        st.session_state["report"] = ids[rows[0]]
+
+
+def _table(shown: pd.DataFrame) -> None:
+    ids = list(shown["report_id"])
+    st.dataframe(
+        shown[TABLE_COLUMNS], hide_index=True, width="stretch", key="studies_table", on_select=lambda: _select_row(ids),
+        selection_mode="single-row",
+        column_config={
+            "Year": st.column_config.NumberColumn(format="%d"),
+            "Patients": st.column_config.NumberColumn(help="Patients treated in this report"),
+            "PubMed": st.column_config.LinkColumn(display_text="PubMed"),
+            "DOI": st.column_config.LinkColumn(display_text="DOI"),
+            "Registry": st.column_config.LinkColumn(display_text="Registry"),
+        })
+
+
+def _detail(version: str, report_id: str) -> None:
+    detail = data.report_detail(version, report_id)
+    if detail is None:
+        st.warning("That report is not in the database (the link may be older than the data).")
+        return
+    r = detail["report"]
+    st.subheader(r["label"], anchor=False)
+    st.markdown(escape_md(r["title"]))
+    links = [f"[PubMed](https://pubmed.ncbi.nlm.nih.gov/{r['pmid']}/)" if r["pmid"] else "",
+             f"[DOI](https://doi.org/{r['doi']})" if r["doi"] else "",
+             f"[Source]({r['url']})" if r["url"].startswith("http") else ""]
+    facts = {"Kind": data.label(data.ReportKind, r["kind"]), "Patients": r["n_treated"],
+             "Data cut-off": r["data_cutoff"] or "—", "Follow-up": r["followup"] or "—", "Product": r["product"] or "—",
+             "Dose": r["dose"] or "—", "Lymphodepletion": r["lymphodepletion"] or "—"}
+    st.dataframe(pd.DataFrame([facts]).astype(str), hide_index=True, width="stretch")
+    if any(links):
+        st.markdown(" · ".join(x for x in links if x))
+    _outcomes(detail["outcomes"])
+    _cohort(detail)
+    _trials(detail)
+    if r["notes"]:
+        st.caption("Curator's note")
+        st.text(r["notes"])
+    if detail["abstract"]:
+        with st.expander("PubMed abstract"):
+            st.text(detail["abstract"])
+
+
+def _outcomes(outcomes: pd.DataFrame) -> None:
+    st.markdown("**Outcomes** — each number with its source and verification status")
+    if outcomes.empty:
+        st.info("No outcome has been extracted from this report yet.")
+        return
+    st.dataframe(outcomes, hide_index=True, width="stretch", column_config={
+        "Rate": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1),
+        "Default": st.column_config.CheckboxColumn(help="The value used for pooling when sources differ")})
+
+
+def _cohort(detail: dict) -> None:
+    cohort = detail["cohort"]
+    st.markdown("**Cohort**")
+    if cohort:
+        st.text(f"{cohort['name']} ({cohort['cohort_id']}) — {cohort['centre'] or 'centre not stated'}"
+                + (" · grouping inferred" if cohort["grouping_inferred"] else ""))
+        if cohort["grouping_evidence"]:
+            st.caption("Why these reports are one cohort: " + escape_md(cohort["grouping_evidence"]))
+    for title, items in (("Supersedes", detail["supersedes"]), ("Superseded by", detail["superseded_by"]),
+                         ("Other reports of this cohort", detail["same_cohort"])):
+        if items:
+            st.markdown(f"{title}: " + ", ".join(f"`{escape_md(label)}`" for _, label in items))
+
+
+def _trials(detail: dict) -> None:
+    st.markdown("**Registered trials**")
+    if detail["trials"].empty and not detail["unmatched_registry_ids"]:
+        st.caption("No registry ID is given in this report.")
+        return
+    if not detail["trials"].empty:
+        st.dataframe(detail["trials"], hide_index=True, width="stretch",
+                     column_config={"Link": st.column_config.LinkColumn(display_text="Open")})
+    if detail["unmatched_registry_ids"]:
+        st.caption("Registry IDs not in the trial table: " + ", ".join(detail["unmatched_registry_ids"]))
+
+
+def main() -> None:
+    version = data.data_version()
+    reports = data.reports_frame(version)
+    state.bind(PARAMS, filter_options(FILTER_NAMES))
+    st.title("Studies")
+    st.caption("Curated reports of CAR-T cell therapy in autoimmune disease. Filter on the left; "
+               "select a row (or pick below) to see its numbers and sources.")
+    with st.sidebar:
+        st.text_input("Search titles and abstracts", key="q", placeholder="e.g. nephritis, myositis, BCMA")
+        filter_widgets(FILTER_NAMES)
+        left, right = st.columns(2)
+        left.number_input("From year", min_value=2000, max_value=2100, step=1, key="year_from")
+        right.number_input("To year", min_value=2000, max_value=2100, step=1, key="year_to")
+    filters = {n: state.value(n) for n in (*FILTER_NAMES, "year_from", "year_to")}
+    q = state.value("q").strip()
+    matched = data.search_reports(version, q) if q else None
+    shown = filter_reports(reports, filters, matched)
+    if reports.empty:
+        st.info("No curated reports in the database yet. Run `make db` (or `evidence init`) to load data/.")
+    elif shown.empty:
+        st.info("No report matches these filters. Remove a filter in the sidebar or shorten the search text.")
+    else:
+        total = int(shown["Patients"].fillna(0).sum())
+        st.markdown(f"**{len(shown)}** of {len(reports)} reports · {total} patients treated "
+                    "(summed over reports, so re-reported patients count more than once)")
+        _table(shown)
+    ids = [""] + list(shown["report_id"] if not shown.empty else [])
+    if state.value("report") and state.value("report") not in ids:
+        ids.append(state.value("report"))
+    labels = dict(zip(reports.get("report_id", []), reports.get("Report", [])))
+    st.selectbox("Report detail", ids, key="report", format_func=lambda i: labels.get(i, i) or "— choose a report —")
+    state.publish(PARAMS)
+    if state.value("report"):
+        _detail(version, state.value("report"))
+
+
+main()

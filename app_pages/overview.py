@@ -1,0 +1,144 @@
+"""Overview: what has been tried, in how many patients, with what results, and what is new.
+
+Answers a rheumatologist's first questions in a minute: the evidence map
+(diseases × CAR targets), headline pooled remission and CRS/ICANS rates per
+disease with their CIs (cohort-aware analysis set, GLMM), the latest
+additions and trial changes, and when the data were last updated.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import charts, data, pooled
+from app_pages.common import estimate_text
+from evidence.vocab import Disease, Outcome
+
+REMISSION_OUTCOMES = ("remission_doris", "complete_remission_other", "drug_free_remission",
+                      "acr_eular_major_response", "tis_response", "mg_adl_improvement", "complete_renal_response",
+                      "clinical_response_other")
+SAFETY_OUTCOMES = ("crs_any", "crs_grade3plus", "icans_any", "icans_grade3plus")
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%d %b %Y, %H:%M UTC") if value else "never"
+
+
+def _pooled_cell(version: str, outcome: str, disease: str) -> tuple[str, int]:
+    rows = data.analysis_rows(version, outcome, (disease,))
+    rows = rows[rows["included"]]
+    if rows.empty:
+        return "", 0
+    res = pooled.pool(tuple(rows["events"]), tuple(rows["patients"]), tuple(rows["study_label"]), pooled.Method())
+    return f"{estimate_text(res.estimate, res.ci_low, res.ci_high)} · k={res.k}, n={int(rows['patients'].sum())}", res.k
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def headline(version: str) -> pd.DataFrame:
+    """Per disease: the best-reported remission outcome and CRS/ICANS rates, pooled (GLMM)."""
+    pairs = data.outcome_disease_pairs(version)
+    diseases = sorted({d for _, d in pairs if d != "lupus_nephritis"})
+    out = []
+    for d in diseases:
+        row = {"Disease": data.label(Disease, d)}
+        best = ("", 0, "")
+        for outcome in (o for o in REMISSION_OUTCOMES if (o, d) in pairs):
+            text, k = _pooled_cell(version, outcome, d)
+            if k > best[1]:
+                best = (text, k, data.label(Outcome, outcome))
+        row["Remission / response"] = f"{best[0]} ({best[2]})" if best[1] else ""
+        for outcome in SAFETY_OUTCOMES:
+            row[data.label(Outcome, outcome)] = _pooled_cell(version, outcome, d)[0] if (outcome, d) in pairs else ""
+        out.append(row)
+    return pd.DataFrame(out)
+
+
+def _status_line(version: str) -> None:
+    status = data.update_status(version)
+    counts = status["counts"]
+    harvest = (f"Registries last harvested {_when(status['last_update'])}." if status["last_update"]
+               else "No registry harvest has run yet: the data are the curated evidence base shipped in data/.")
+    st.caption(f"{harvest} {counts['report']} reports of {counts['cohort']} cohorts, {counts['outcome']} sourced "
+               f"numbers, {counts['trial']} registered trials, {counts['publication']} PubMed records.")
+
+
+def _metrics(version: str) -> None:
+    reports, trials = data.reports_frame(version), data.trials_frame(version)
+    latest = data._latest_per_cohort(reports) if not reports.empty else reports
+    cols = st.columns(5)
+    cols[0].metric("Reports", len(reports))
+    cols[1].metric("Cohorts", reports["cohort_id"].nunique() if not reports.empty else 0)
+    cols[2].metric("Patients", int(latest["Patients"].fillna(0).sum()) if not latest.empty else 0,
+                   help="Latest report of each cohort, so re-reported patients count once")
+    cols[3].metric("Registered trials", len(trials))
+    cols[4].metric("Recruiting", int((trials["Status"] == "RECRUITING").sum()) if not trials.empty else 0)
+
+
+def _evidence_map(version: str) -> None:
+    st.subheader("Evidence map", anchor=False)
+    cells = data.evidence_map(version)
+    if cells.empty:
+        st.info("Nothing to map yet: load the curated data with `make db`.")
+        return
+    measure = st.segmented_control("Count", ["Reports", "Patients", "Trials"], default="Reports",
+                                   key="map_measure") or "Reports"
+    st.altair_chart(charts.evidence_map_chart(cells, measure), width="stretch")
+    st.caption("Patients: latest report of each cohort; a mixed-disease cohort counts in each of its diseases. "
+               "Hover a cell for all three counts.")
+
+
+def _headline(version: str) -> None:
+    st.subheader("Headline rates per disease", anchor=False)
+    st.caption("Pooled proportion (95% CI) over the cohort-aware analysis set, binomial-normal GLMM; "
+               "k = studies, n = patients. Remission definitions differ by disease: the one reported by most "
+               "studies is shown. Open Meta-analysis for the forest plot and methods.")
+    table = headline(version)
+    if table.empty:
+        st.info("No outcome has been extracted yet.")
+        return
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+def _whats_new(version: str) -> None:
+    st.subheader("What's new", anchor=False)
+    news = data.digest(version)
+    if not (news["new_publications"] or news["new_trials"] or news["trial_changes"]):
+        st.info("Nothing new in the 30 days before the last update. New PubMed records, newly registered trials "
+                "and trial changes (status, dates, enrollment) appear here after each harvest.")
+        return
+    st.caption(f"Since {_when(news['since'])}")
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**New publications** ({len(news['new_publications'])})")
+        pubs = pd.DataFrame(news["new_publications"]).reindex(columns=["pmid", "title", "journal", "kind", "first_seen"])
+        pubs["PubMed"] = "https://pubmed.ncbi.nlm.nih.gov/" + pubs["pmid"].astype(str) + "/"
+        st.dataframe(pubs.head(50), hide_index=True, width="stretch",
+                     column_config={"PubMed": st.column_config.LinkColumn(display_text="Open")})
+        st.markdown(f"**New trials** ({len(news['new_trials'])})")
+        st.dataframe(pd.DataFrame(news["new_trials"]).reindex(
+            columns=["registry_id", "brief_title", "status", "sponsor", "first_seen"]).head(50),
+            hide_index=True, width="stretch")
+    with right:
+        st.markdown(f"**Trial changes** ({len(news['trial_changes'])})")
+        st.dataframe(pd.DataFrame(news["trial_changes"]).reindex(
+            columns=["registry_id", "field", "old", "new", "observed_at"]).iloc[::-1].head(100),
+            hide_index=True, width="stretch")
+
+
+def main() -> None:
+    version = data.data_version()
+    st.title("CAR-T cell therapy in autoimmune disease")
+    st.markdown("A living evidence tracker: every published report and registered trial, with sourced numbers "
+                "and honest pooling (one report per cohort).")
+    _status_line(version)
+    _metrics(version)
+    _evidence_map(version)
+    _headline(version)
+    _whats_new(version)
+    st.query_params.clear()
+
+
+main()
