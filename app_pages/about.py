@@ -1,1 +1,99 @@
-import streamlit as st; st.title("todo")
+"""About & methods: where the data come from, how they are pooled, and how to cite.
+
+A reviewer must be able to write the methods section from this page: data
+sources and search strategies (read from the strategy files the harvesters
+use, so they cannot drift), the last update, the analysis set, the pooling
+methods with references, and the citation.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from app_pages import data
+from evidence.settings import load_settings
+
+METHODS = """
+**Analysis set.** The same patients are reported repeatedly (a first case series, an update, a final
+paper). For each outcome, each cohort contributes one report: the latest (by data cut-off, then
+year, then position in the supersedes chain) that reports that outcome for the population asked
+about. Other reports of the cohort are listed as excluded with the reason. Numbers carry their source
+and a status (verified in the primary source, secondary source only, conflicting, not verified).
+
+**Pooling.** Single proportions (remission, CRS, ICANS, infection rates) are pooled with a
+binomial-normal generalised linear mixed model (random-intercept logistic regression, maximum
+likelihood, adaptive Gauss–Hermite quadrature) by default, which handles 0/n and n/n studies without
+continuity corrections (Stijnen et al. 2010; Schwarzer et al. 2019). Alternatives: inverse-variance
+random-effects models on the logit, Freeman–Tukey double-arcsine, arcsine or raw scale, with τ² by
+REML, DerSimonian–Laird, Paule–Mandel or ML, and Wald or Hartung–Knapp(–Sidik–Jonkman) confidence
+intervals (IntHout et al. 2014). Study CIs are exact (Clopper–Pearson). Heterogeneity: τ², I², H², Q;
+95% prediction intervals (Higgins et al. 2009). Results are validated against R metafor.
+
+**Sensitivity.** GLMM, logit-REML, logit-REML with Hartung–Knapp and Freeman–Tukey-REML are shown side
+by side and flagged when they disagree; leave-one-out and cumulative (by data cut-off) pooling are
+available. The Freeman–Tukey back-transformation can mislead (Schwarzer et al. 2019) and is offered
+for comparison only.
+
+**References.**
+- Stijnen T, Hamza TH, Özdemir P. Random effects meta-analysis of event outcome in the framework of the generalized linear mixed model. Stat Med 2010;29:3046–67.
+- Schwarzer G, Chemaitelly H, Abu-Raddad LJ, Rücker G. Seriously misleading results using inverse of Freeman–Tukey double arcsine transformation in meta-analysis of single proportions. Res Synth Methods 2019;10:476–83.
+- Viechtbauer W. Conducting meta-analyses in R with the metafor package. J Stat Softw 2010;36(3).
+- Hartung J, Knapp G. A refined method for the meta-analysis of controlled clinical trials with binary outcome. Stat Med 2001;20:3875–89.
+- IntHout J, Ioannidis JPA, Borm GF. The Hartung–Knapp–Sidik–Jonkman method for random effects meta-analysis is straightforward and considerably outperforms the standard DerSimonian–Laird method. BMC Med Res Methodol 2014;14:25.
+- Higgins JPT, Thompson SG, Spiegelhalter DJ. A re-evaluation of random-effects meta-analysis. J R Stat Soc A 2009;172:137–59.
+- Clopper CJ, Pearson ES. The use of confidence or fiducial limits illustrated in the case of the binomial. Biometrika 1934;26:404–13.
+"""
+
+CITE = ("CAR-T in autoimmune disease: a living evidence tracker (cart-evidence, version {version}). "
+        "Data version {data}. Accessed {date}. Please also cite the primary reports.")
+
+
+def _strategy(path: str, title: str) -> None:
+    file = Path(path)
+    st.markdown(f"**{title}** (`{file.name}`)")
+    if file.is_file():
+        st.code(file.read_text(encoding="utf-8")[:5000], language=None)
+    else:
+        st.caption("Strategy file not found in this installation.")
+
+
+def main() -> None:
+    version = data.data_version()
+    status = data.update_status(version)
+    settings = load_settings()
+    st.title("About & methods")
+    st.markdown("This tracker gathers every published report and registered trial of CAR-T (and related "
+                "engineered cell) therapy in autoimmune disease, keeps up with PubMed and ClinicalTrials.gov "
+                "automatically, and pools the numbers with methods suited to small single-arm studies. It is "
+                "read-only: nothing you do here changes the data.")
+    st.subheader("Data sources", anchor=False)
+    c = status["counts"]
+    st.markdown(f"- **Curated evidence base** (`data/*.csv` in the repository): {c['report']} reports of "
+                f"{c['cohort']} cohorts and {c['outcome']} sourced numbers, each with its source and location.\n"
+                f"- **PubMed** (NCBI E-utilities): {c['publication']} records.\n"
+                f"- **Trial registries** (ClinicalTrials.gov API v2 and curated entries from other registries): "
+                f"{c['trial']} trials.")
+    last = status["last_update"]
+    st.markdown(f"**Last update:** {last.strftime('%d %b %Y %H:%M UTC') if last else 'no harvest has run yet'}"
+                f" · curated data hash `{(status['data_hash'] or 'none')[:12]}`")
+    if status["runs"]:
+        st.dataframe(status["runs"], hide_index=True, width="stretch")
+    st.subheader("Search strategies", anchor=False)
+    _strategy(settings.pubmed_query_file, "PubMed")
+    _strategy(settings.ctgov_strategy_file, "ClinicalTrials.gov")
+    st.subheader("Methods", anchor=False)
+    st.markdown(METHODS)
+    st.subheader("How to cite", anchor=False)
+    from datetime import date
+    from importlib.metadata import PackageNotFoundError, version as pkg_version
+    try:
+        app_version = pkg_version("cart-evidence")
+    except PackageNotFoundError:
+        app_version = "dev"
+    st.code(CITE.format(version=app_version, data=(status["data_hash"] or "none")[:12],
+                        date=date.today().isoformat()), language=None, wrap_lines=True)
+
+
+main()

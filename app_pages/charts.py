@@ -68,6 +68,10 @@ def forest_rows(overall: Any, subgroups: dict[str, Any] | None = None, group_lab
     return pd.DataFrame(rows)
 
 
+def _row_scale(n: int) -> alt.Scale:
+    return alt.Scale(domain=[-0.7, n - 0.3], reverse=True, nice=False, zero=False)
+
+
 def _diamonds(rows: pd.DataFrame) -> pd.DataFrame:
     pooled = rows[rows["kind"].isin(["pooled", "subpooled"])]
     pts = []
@@ -82,13 +86,15 @@ def forest_chart(rows: pd.DataFrame, title: str = "", x_title: str = "Proportion
     """A forest plot: labels | squares, CIs, diamonds, PI | numbers, on one shared row axis."""
     n = len(rows)
     height = ROW_HEIGHT * max(n, 1) + 10
-    y = alt.Y("row:Q", scale=alt.Scale(domain=[-0.7, n - 0.3], reverse=True, nice=False, zero=False), axis=None)
+    y = alt.Y("row:Q", scale=_row_scale(n), axis=None)
     base = alt.Chart(rows).properties(height=height)
-    labels = base.mark_text(align="left", dx=0, fontSize=12, limit=300).encode(
-        x=alt.value(0), y=y, text="label:N",
-        fontWeight=alt.condition("datum.kind == 'header' || datum.kind == 'pooled'", alt.value("bold"),
-                                 alt.value("normal"))).properties(width=300, title=alt.TitleParams(
-                                     title or " ", anchor="start", fontSize=14))
+    bold = "datum.kind == 'header' || datum.kind == 'pooled' || datum.kind == 'subpooled'"
+    labels = alt.layer(
+        base.transform_filter(f"!({bold})").mark_text(align="left", fontSize=12, limit=300).encode(
+            x=alt.value(0), y=y, text="label:N"),
+        base.transform_filter(bold).mark_text(align="left", fontSize=12, fontWeight="bold", limit=300).encode(
+            x=alt.value(0), y=y, text="label:N"),
+    ).properties(width=300, title=alt.TitleParams(title or " ", anchor="start", fontSize=14))
     numbers = base.transform_filter("datum.kind != 'header'").mark_text(align="left", fontSize=12).encode(
         x=alt.value(0), y=y, text="numbers:N").properties(width=60, title=alt.TitleParams("Events/n", fontSize=11))
     cis = base.transform_filter("datum.kind != 'header'").mark_text(align="left", fontSize=12).encode(
@@ -116,7 +122,7 @@ def _plot(rows: pd.DataFrame, y: alt.Y, height: int, x_title: str) -> alt.LayerC
         colour = alt.Color("kind:N", scale=alt.Scale(domain=["pooled", "subpooled"], range=[POOLED, SUBPOOLED]),
                            legend=None)
         layers.append(alt.Chart(dia).mark_area(orient="vertical", opacity=0.95).encode(
-            x="x:Q", y=alt.Y("y:Q", scale=y.scale, axis=None), y2="y2:Q", detail="row:N", color=colour,
+            x="x:Q", y=alt.Y("y:Q", scale=_row_scale(len(rows)), axis=None), y2="y2:Q", detail="row:N", color=colour,
             tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("ci_text:N", title="% (95% CI)")]))
         pooled_est = rows.loc[rows["kind"] == "pooled", "est"]
         if not pooled_est.empty:

@@ -1,1 +1,112 @@
-import streamlit as st; st.title("todo")
+"""Meta-analysis: pool one outcome across the chosen studies, defensibly.
+
+The default is what a reviewer should report: the cohort-aware analysis set
+(one report per cohort) and the binomial-normal GLMM. Every alternative
+method of the pooling engine is one click away, and the method-sensitivity
+table shows at a glance whether the choice matters.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import charts, data, pooled, selection, state
+from app_pages.common import estimate_text, pct
+from evidence.vocab import Outcome
+
+VIEWS = {"sensitivity": "Method sensitivity", "loo": "Leave-one-out", "cumulative": "Cumulative by date",
+         "set": "Analysis set"}
+PCT = st.column_config.NumberColumn(format="percent")
+
+
+def _summary(a: selection.Analysis) -> None:
+    r = a.result
+    pi = f"; prediction interval {pct(r.pi_low)}–{pct(r.pi_high)}" if r.pi_low is not None and r.k > 1 else ""
+    cols = st.columns(4)
+    cols[0].metric("Pooled proportion", pct(r.estimate), help=r.method_label)
+    cols[1].metric("95% CI", f"{pct(r.ci_low)}–{pct(r.ci_high)}")
+    cols[2].metric("Studies (k)", r.k)
+    cols[3].metric("Patients", int(a.included["patients"].sum()))
+    st.markdown(f"**{estimate_text(r.estimate, r.ci_low, r.ci_high)}**{pi} — {r.method_label}.")
+
+
+def _heterogeneity(a: selection.Analysis) -> None:
+    r = a.result
+    if r.k < 2:
+        return
+    het = {"τ²": r.tau2, "τ": r.tau, "I² (%)": r.i2, "I² from Q (%)": r.i2_q, "H²": r.h2, "Q": r.q, "df": r.q_df,
+           "p (Q)": r.q_p}
+    st.markdown("**Heterogeneity**")
+    st.dataframe(pd.DataFrame([het]), hide_index=True, width="stretch",
+                 column_config={k: st.column_config.NumberColumn(format="%.3g") for k in het})
+    if a.subgroups is not None and a.subgroups.df:
+        st.caption(f"Test for subgroup differences: Q = {a.subgroups.q:.2f}, df = {a.subgroups.df}, "
+                   f"p = {a.subgroups.p:.3g}")
+
+
+def _sensitivity(a: selection.Analysis, args: tuple) -> None:
+    frame = pooled.method_sensitivity(*args)
+    if bool(frame["disagree"].any()):
+        st.warning("The methods disagree (estimates differ by more than 5 points or fall outside each other's "
+                   "CIs): report the GLMM and mention the spread.")
+    else:
+        st.success("The four methods agree: the result does not hinge on the method.")
+    st.dataframe(frame, hide_index=True, width="stretch", column_config={
+        c: PCT for c in ("estimate", "ci_low", "ci_high", "pi_low", "pi_high")})
+
+
+def _analysis_set(a: selection.Analysis) -> None:
+    shown = a.rows[["study_label", "events", "patients", "year", "data_cutoff", "status", "definition", "source",
+                    "source_location", "included", "reason"]]
+    st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def _secondary(a: selection.Analysis) -> None:
+    args = (tuple(int(x) for x in a.included["events"]), tuple(int(x) for x in a.included["patients"]),
+            tuple(a.included["study_label"]))
+    view = st.segmented_control("More", list(VIEWS), key="view", format_func=VIEWS.get) or "sensitivity"
+    if view == "set":
+        _analysis_set(a)
+    elif a.result.k < 2:
+        st.info("Needs at least two studies.")
+    elif view == "sensitivity":
+        _sensitivity(a, args)
+    elif view == "loo":
+        st.caption("Pooled estimate with each study left out in turn ('Study' = the one omitted).")
+        st.dataframe(pooled.leave_one_out(*args, a.selection.method), hide_index=True, width="stretch",
+                     column_config={c: PCT for c in ("Estimate", "CI low", "CI high")})
+    else:
+        st.caption("Pooled estimate as studies are added in order of data cut-off ('Study' = the one added).")
+        st.dataframe(pooled.cumulative(*args, selection.order_keys(a.included), a.selection.method),
+                     hide_index=True, width="stretch", column_config={c: PCT for c in ("Estimate", "CI low", "CI high")})
+
+
+def main() -> None:
+    version = data.data_version()
+    selection.widgets(version)
+    state.bind(("view",), {"view": list(VIEWS)})
+    sel = selection.current()
+    st.title(f"Meta-analysis: {data.label(Outcome, sel.outcome)}")
+    a = selection.compute(version, sel)
+    if a.included.empty:
+        st.info("No study reports this outcome for the chosen filters. Choose another outcome or remove a "
+                "filter in the sidebar; the number of reports per outcome is shown in the outcome list.")
+        state.publish((*selection.PARAMS, "view"))
+        return
+    _summary(a)
+    st.altair_chart(charts.forest_chart(a.forest, x_title=data.label(Outcome, sel.outcome)), width="content")
+    st.caption("Squares: study proportions with exact (Clopper–Pearson) 95% CIs, sized by weight. Diamonds: "
+               "pooled estimates. Dashed line: 95% prediction interval (where a new study's rate may fall).")
+    _heterogeneity(a)
+    notes = selection.plain_notes(a)
+    if notes:
+        with st.container(border=True):
+            st.markdown("**Read this before quoting the number**")
+            for note in notes:
+                st.text("• " + note)
+    _secondary(a)
+    state.publish((*selection.PARAMS, "view"))
+
+
+main()

@@ -42,7 +42,7 @@ PARAMS: dict[str, Param] = {p.name: p for p in (
     Param("ci", "str", "z"),
     Param("by", "str", "none"),
     Param("cohort_aware", "bool", True),
-    Param("view", "str", "forest"),
+    Param("view", "str", "sensitivity"),
 )}
 
 

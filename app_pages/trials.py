@@ -1,1 +1,131 @@
-import streamlit as st; st.title("todo")
+"""Trials: the registry tracker — status, phase, sponsor, countries, enrollment, dates, changes.
+
+Registered trials show what is coming and what is recruiting now. The
+timeline shows start to (primary) completion; the detail view shows the
+change history seen between harvests and the publications linked to the
+trial, so a reader sees when a trial stopped or posted results.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import charts, data, state
+from app_pages.common import any_overlap, escape_md, expand_diseases, filter_options, filter_widgets
+
+FILTER_NAMES = ("disease", "target", "construct", "population", "phase", "status")
+PARAMS = (*FILTER_NAMES, "country", "q", "trial")
+TABLE_COLUMNS = ["Registry ID", "Title", "Status", "Phase", "Sponsor", "Countries", "Enrollment", "Start",
+                 "Primary completion", "Completion", "Diseases", "Targets", "Link"]
+
+
+def filter_trials(trials: pd.DataFrame, filters: dict) -> pd.DataFrame:
+    """Trials matching every filter (lists: any of; text: case-insensitive substring of titles, sponsor, IDs)."""
+    if trials.empty:
+        return trials
+    keep = pd.Series(True, index=trials.index)
+    keep &= trials["diseases"].map(lambda v: any_overlap(v, expand_diseases(filters.get("disease") or [])))
+    keep &= trials["targets"].map(lambda v: any_overlap(v, filters.get("target") or []))
+    keep &= trials["phases"].map(lambda v: any_overlap(v, filters.get("phase") or []))
+    keep &= trials["countries"].map(lambda v: any_overlap(v, filters.get("country") or []))
+    for name, column in (("construct", "construct"), ("population", "population"), ("status", "Status")):
+        if filters.get(name):
+            keep &= trials[column].isin(filters[name])
+    q = (filters.get("q") or "").strip().lower()
+    if q:
+        hay = (trials["Registry ID"] + " " + trials["Title"] + " " + trials["Acronym"] + " " + trials["Sponsor"]
+               + " " + trials["Product"] + " " + trials["Conditions"]).str.lower()
+        keep &= hay.str.contains(q, regex=False)
+    return trials[keep]
+
+
+def _countries(trials: pd.DataFrame) -> list[str]:
+    return sorted({c for cs in trials.get("countries", []) for c in cs})
+
+
+def _detail(version: str, registry_id: str) -> None:
+    detail = data.trial_detail(version, registry_id)
+    if detail is None:
+        st.warning("That trial is not in the database (the link may be older than the data).")
+        return
+    t = detail["trial"]
+    st.subheader(f"{t['Registry ID']}: {t['Title']}", anchor=False)
+    if t["official_title"]:
+        st.caption(escape_md(t["official_title"]))
+    facts = {k: t[k] for k in ("Status", "Phase", "Sponsor", "Enrollment", "Start", "Primary completion",
+                               "Completion", "Countries", "Population", "Product")}
+    st.dataframe(pd.DataFrame([facts]).astype(str), hide_index=True, width="stretch")
+    if t["Link"]:
+        st.markdown(f"[Open the registry record]({t['Link']})")
+    if t["why_stopped"]:
+        st.text(f"Why stopped: {t['why_stopped']}")
+    st.markdown("**Change history** (fields that changed between harvests)")
+    if detail["changes"].empty:
+        st.caption("No change recorded yet. Changes appear after the trial has been harvested twice.")
+    else:
+        st.dataframe(detail["changes"], hide_index=True, width="stretch")
+    st.markdown("**Linked publications and reports**")
+    if detail["publications"].empty and not detail["reports"]:
+        st.caption("No publication is linked to this trial yet.")
+    if not detail["publications"].empty:
+        st.dataframe(detail["publications"], hide_index=True, width="stretch",
+                     column_config={"PubMed": st.column_config.LinkColumn(display_text="Open")})
+    for report_id, label in detail["reports"]:
+        st.page_link("app_pages/studies.py", label=f"Curated report: {label}", icon=":material/article:",
+                     query_params={"report": report_id})
+    if t["notes"]:
+        st.caption("Curator's note")
+        st.text(t["notes"])
+
+
+def _select_row(ids: list[str]) -> None:
+    rows = st.session_state["trials_table"].selection.rows
+    if rows:
+        st.session_state["trial"] = ids[rows[0]]
+
+
+def main() -> None:
+    version = data.data_version()
+    trials = data.trials_frame(version)
+    countries = _countries(trials)
+    state.bind(PARAMS, {**filter_options(FILTER_NAMES), "country": countries})
+    st.title("Registered trials")
+    st.caption("CAR-T trials in autoimmune disease from ClinicalTrials.gov and other registries.")
+    with st.sidebar:
+        st.text_input("Search title, sponsor, product, ID", key="q")
+        filter_widgets(FILTER_NAMES)
+        st.multiselect("Country", countries, key="country", placeholder="Any")
+    shown = filter_trials(trials, {n: state.value(n) for n in (*FILTER_NAMES, "country", "q")})
+    if trials.empty:
+        st.info("No trial in the database yet. Run `make db` to load the curated trial list.")
+    elif shown.empty:
+        st.info("No trial matches these filters. Remove a filter in the sidebar.")
+    else:
+        cols = st.columns(4)
+        cols[0].metric("Trials", len(shown))
+        cols[1].metric("Recruiting", int((shown["Status"] == "RECRUITING").sum()))
+        cols[2].metric("Not yet recruiting", int((shown["Status"] == "NOT_YET_RECRUITING").sum()))
+        cols[3].metric("Planned enrollment", int(shown["Enrollment"].fillna(0).sum()))
+        chart = charts.timeline_chart(shown)
+        if chart is not None:
+            st.altair_chart(chart, width="stretch")
+            st.caption("Bars run from start to completion (faded: no completion date registered, 2 years shown); "
+                       "the dashed line is today. Hover for details.")
+        ids = list(shown["Registry ID"])
+        st.dataframe(shown[TABLE_COLUMNS], hide_index=True, width="stretch", key="trials_table",
+                     on_select=lambda: _select_row(ids), selection_mode="single-row",
+                     column_config={"Link": st.column_config.LinkColumn(display_text="Registry"),
+                                    "Enrollment": st.column_config.NumberColumn(format="%d")})
+    options = [""] + list(shown["Registry ID"] if not shown.empty else [])
+    if state.value("trial") and state.value("trial") not in options:
+        options.append(state.value("trial"))
+    titles = dict(zip(trials.get("Registry ID", []), trials.get("Title", [])))
+    st.selectbox("Trial detail", options, key="trial",
+                 format_func=lambda i: f"{i} — {titles.get(i, '')}"[:120] if i else "— choose a trial —")
+    state.publish(PARAMS)
+    if state.value("trial"):
+        _detail(version, state.value("trial"))
+
+
+main()
