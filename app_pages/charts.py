@@ -55,11 +55,12 @@ def forest_rows(overall: Any, subgroups: dict[str, Any] | None = None, group_lab
     if subgroups and len(subgroups) > 1:
         for key, res in subgroups.items():
             rows.append({"row": len(rows), "kind": "header", "label": (group_labels or {}).get(key, key)})
-            rows.extend(_study_row(s, len(rows) + i) for i, s in enumerate(res.studies))
+            start = len(rows)
+            rows.extend([_study_row(s, start + i) for i, s in enumerate(res.studies)])
             if res.k > 1:
                 rows.append(_pooled_row(res, len(rows), f"Subtotal (k = {res.k})", "subpooled"))
     else:
-        rows.extend(_study_row(s, i) for i, s in enumerate(overall.studies))
+        rows.extend([_study_row(s, i) for i, s in enumerate(overall.studies)])
     if overall.k > 1:
         rows.append(_pooled_row(overall, len(rows), f"Pooled (k = {overall.k})", "pooled"))
         pi = _pi_row(overall, len(rows))
@@ -158,8 +159,8 @@ def partial_date(value: str | None) -> pd.Timestamp | None:
         return None
 
 
-STATUS_ORDER = ["RECRUITING", "NOT_YET_RECRUITING", "ACTIVE_NOT_RECRUITING", "ENROLLING_BY_INVITATION",
-                "COMPLETED", "TERMINATED", "WITHDRAWN", "SUSPENDED", "UNKNOWN"]
+STATUS_LABELS = ["Recruiting", "Not yet recruiting", "Active, not recruiting", "Enrolling by invitation",
+                 "Completed", "Terminated", "Withdrawn", "Suspended", "Unknown"]
 
 
 def timeline_chart(trials: pd.DataFrame, limit: int = 120) -> alt.Chart | None:
@@ -176,12 +177,12 @@ def timeline_chart(trials: pd.DataFrame, limit: int = 120) -> alt.Chart | None:
     if not rows:
         return None
     frame = pd.DataFrame(rows).sort_values("start").head(limit)
-    statuses = [s for s in STATUS_ORDER if s in set(frame["Status"])] + sorted(set(frame["Status"]) - set(STATUS_ORDER))
+    statuses = [s for s in STATUS_LABELS if s in set(frame["Status"])] + sorted(set(frame["Status"]) - set(STATUS_LABELS))
     colour = alt.Color("Status:N", scale=alt.Scale(domain=statuses, range=(OKABE_ITO * 2)[:len(statuses)]),
                        legend=alt.Legend(orient="top", title=None))
     tip = ["Registry ID:N", "Title:N", "Status:N", "Phase:N", "Sponsor:N", "Enrollment:Q",
            alt.Tooltip("start:T", title="Start", format="%b %Y"), alt.Tooltip("end:T", title="Completion", format="%b %Y")]
-    y = alt.Y("Registry ID:N", sort=list(frame["Registry ID"]), title=None)
+    y = alt.Y("Registry ID:N", sort=list(frame["Registry ID"]), title=None, axis=alt.Axis(labelOverlap=False))
     bars = alt.Chart(frame).mark_bar(height=10, cornerRadius=2).encode(
         x=alt.X("start:T", title=None, axis=alt.Axis(format="%Y")), x2="end:T", y=y, color=colour,
         opacity=alt.condition("datum.estimated_end", alt.value(0.45), alt.value(1)), tooltip=tip)
@@ -189,4 +190,4 @@ def timeline_chart(trials: pd.DataFrame, limit: int = 120) -> alt.Chart | None:
         x="start:T", y=y, tooltip=tip)
     today = alt.Chart(pd.DataFrame({"d": [pd.Timestamp.now().normalize()]})).mark_rule(
         color=GREY, strokeDash=[3, 3]).encode(x="d:T")
-    return (bars + starts + today).properties(height=16 * len(frame) + 40)
+    return (bars + starts + today).properties(height=20 * len(frame) + 40)

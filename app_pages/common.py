@@ -28,10 +28,11 @@ def get_engine() -> Engine:
 
 
 PHASES = {"EARLY_PHASE1": "Early phase 1", "PHASE1": "Phase 1", "PHASE2": "Phase 2", "PHASE3": "Phase 3"}
-STATUSES = {"RECRUITING": "Recruiting", "NOT_YET_RECRUITING": "Not yet recruiting",
-            "ENROLLING_BY_INVITATION": "Enrolling by invitation", "ACTIVE_NOT_RECRUITING": "Active, not recruiting",
-            "COMPLETED": "Completed", "SUSPENDED": "Suspended", "TERMINATED": "Terminated",
-            "WITHDRAWN": "Withdrawn", "UNKNOWN": "Unknown"}
+STATUS_TEXT = {"RECRUITING": "Recruiting", "NOT_YET_RECRUITING": "Not yet recruiting",
+               "ENROLLING_BY_INVITATION": "Enrolling by invitation", "ACTIVE_NOT_RECRUITING": "Active, not recruiting",
+               "COMPLETED": "Completed", "SUSPENDED": "Suspended", "TERMINATED": "Terminated", "WITHDRAWN": "Withdrawn",
+               "UNKNOWN": "Unknown"}
+STATUSES = STATUS_TEXT
 
 FILTERS: dict[str, tuple[str, dict[str, str]]] = {
     "disease": ("Disease", {d.value: d.label for d in Disease}),

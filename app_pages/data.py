@@ -20,7 +20,7 @@ import streamlit as st
 from sqlalchemy import func, select, text
 from sqlmodel import Session
 
-from app_pages.common import get_engine
+from app_pages.common import STATUS_TEXT, get_engine
 from evidence import models
 from evidence.analysis_set import analysis_set
 from evidence.curated import DATA_HASH_KEY
@@ -167,7 +167,8 @@ def report_detail(version: str, report_id: str) -> dict | None:
                 "Where": o.source_location, "Status": o.status, "Note": o.note} for o in outcomes],
                 ["Outcome", "Subgroup", "Events", "Patients", "Rate", "Default", "Variant", "Definition",
                  "Time point", "Source", "Where", "Status", "Note"]),
-            "trials": _frame([{"Registry ID": t.registry_id, "Title": t.brief_title, "Status": t.status,
+            "trials": _frame([{"Registry ID": t.registry_id, "Title": t.brief_title,
+                               "Status": STATUS_TEXT.get(t.status, t.status),
                                "Phase": _phase_text(t.phases), "Link": registry_url(t.registry_id)}
                               for t in trials], ["Registry ID", "Title", "Status", "Phase", "Link"]),
             "unmatched_registry_ids": sorted(set(r.registry_ids) - {t.registry_id for t in trials}),
@@ -178,7 +179,8 @@ def report_detail(version: str, report_id: str) -> dict | None:
 def _trial_dict(t: models.Trial) -> dict:
     return {
         "Registry ID": t.registry_id, "Title": t.brief_title or t.official_title, "Acronym": t.acronym,
-        "Status": t.status or "UNKNOWN", "Phase": _phase_text(t.phases), "phases": list(t.phases),
+        "Status": STATUS_TEXT.get(t.status or "UNKNOWN", t.status), "status": t.status or "UNKNOWN",
+        "Phase": _phase_text(t.phases), "phases": list(t.phases),
         "Sponsor": t.sponsor, "Countries": ", ".join(t.countries), "countries": list(t.countries),
         "Enrollment": t.enrollment, "Start": t.start_date, "Primary completion": t.primary_completion_date,
         "Completion": t.completion_date, "Last update": t.last_update_posted or t.seen_date,

@@ -93,6 +93,11 @@ def main() -> None:
                "result, forest plot and references follow the Meta-analysis selection (same sidebar).")
     with st.spinner("Building files…"):
         files = build_files(version, sel)
+    a = selection.compute(version, sel)
+    n_reports = len(selected_reports(version, sel))
+    st.markdown(f"**{n_reports}** reports in the study table · analysis set: **{len(a.included)}** pooled, "
+                f"{len(a.rows) - len(a.included)} excluded as overlapping · "
+                f"**{a.included['report_id'].nunique() if not a.included.empty else 0}** references")
     if "pooled_csv" not in files:
         st.info("No study reports this outcome for these filters, so there is no pooled result or forest plot "
                 "to export. Choose another outcome or remove a filter.")

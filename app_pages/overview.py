@@ -74,7 +74,7 @@ def _metrics(version: str) -> None:
     cols[2].metric("Patients", int(latest["Patients"].fillna(0).sum()) if not latest.empty else 0,
                    help="Latest report of each cohort, so re-reported patients count once")
     cols[3].metric("Registered trials", len(trials))
-    cols[4].metric("Recruiting", int((trials["Status"] == "RECRUITING").sum()) if not trials.empty else 0)
+    cols[4].metric("Recruiting", int((trials["status"] == "RECRUITING").sum()) if not trials.empty else 0)
 
 
 def _evidence_map(version: str) -> None:

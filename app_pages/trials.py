@@ -29,7 +29,7 @@ def filter_trials(trials: pd.DataFrame, filters: dict) -> pd.DataFrame:
     keep &= trials["targets"].map(lambda v: any_overlap(v, filters.get("target") or []))
     keep &= trials["phases"].map(lambda v: any_overlap(v, filters.get("phase") or []))
     keep &= trials["countries"].map(lambda v: any_overlap(v, filters.get("country") or []))
-    for name, column in (("construct", "construct"), ("population", "population"), ("status", "Status")):
+    for name, column in (("construct", "construct"), ("population", "population"), ("status", "status")):
         if filters.get(name):
             keep &= trials[column].isin(filters[name])
     q = (filters.get("q") or "").strip().lower()
@@ -104,8 +104,8 @@ def main() -> None:
     else:
         cols = st.columns(4)
         cols[0].metric("Trials", len(shown))
-        cols[1].metric("Recruiting", int((shown["Status"] == "RECRUITING").sum()))
-        cols[2].metric("Not yet recruiting", int((shown["Status"] == "NOT_YET_RECRUITING").sum()))
+        cols[1].metric("Recruiting", int((shown["status"] == "RECRUITING").sum()))
+        cols[2].metric("Not yet recruiting", int((shown["status"] == "NOT_YET_RECRUITING").sum()))
         cols[3].metric("Planned enrollment", int(shown["Enrollment"].fillna(0).sum()))
         chart = charts.timeline_chart(shown)
         if chart is not None:

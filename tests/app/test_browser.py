@@ -1,0 +1,109 @@
+"""End to end: `streamlit run` on a free port against a temporary database, driven in headless Chromium.
+
+Visits every page, asserts that no exception or error box is shown, and saves
+screenshots: Overview and Meta-analysis to docs/screenshots/ (the README opens
+with them), the others to a temporary folder. Skipped, with the reason, when
+Chromium is not installed (``make browser`` installs it with apt).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from evidence.settings import REPO_ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PAGES = {  # url path (with query) → screenshot name
+    "": "overview.png",
+    "studies?disease=sle&report=mackensen-2022-natmed": "studies.png",
+    "trials?status=RECRUITING": "trials.png",
+    "meta-analysis?outcome=crs_any": "meta-analysis.png",
+    "meta-analysis?outcome=crs_any&by=subgroup&view=loo": "meta-analysis-subgroups.png",
+    "export?outcome=crs_any": "export.png",
+    "about": "about.png",
+}
+README_SHOTS = {"overview.png", "meta-analysis.png"}
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(url: str, timeout: float = 60) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"streamlit did not answer on {url}")
+
+
+def start_app(db: str, port: int, log) -> subprocess.Popen:
+    """`streamlit run streamlit_app.py` against ``db`` on ``port`` (headless, no telemetry)."""
+    env = {**os.environ, "EVIDENCE_DB": db}
+    cmd = [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "streamlit_app.py"), "--server.port", str(port),
+           "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    return subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def shoot(base_url: str, out_dir: Path, readme_dir: Path | None, pages: dict[str, str] = PAGES) -> dict[str, list[str]]:
+    """Visit each page, wait for it to finish running, screenshot it; return the errors seen per page."""
+    from playwright.sync_api import sync_playwright
+
+    problems: dict[str, list[str]] = {}
+    with sync_playwright() as p:
+        profile = tempfile.mkdtemp(prefix="chromium-profile-")  # an empty --user-data-dir
+        browser = p.chromium.launch_persistent_context(profile, executable_path=str(CHROMIUM), headless=True,
+                                                       args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1000})
+        page = browser.new_page()
+        page.set_viewport_size({"width": 1400, "height": 1800})
+        for path, name in pages.items():
+            page.goto(f"{base_url}/{path}", wait_until="networkidle")
+            page.wait_for_selector("[data-testid='stAppViewContainer']", timeout=30000)
+            page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60000)
+            page.wait_for_timeout(1500)  # charts draw after the script finishes
+            errors = [e.inner_text() for e in page.query_selector_all(
+                "[data-testid='stException'], [data-testid='stAlertContentError']")]
+            problems[path] = errors
+            target = (readme_dir if readme_dir is not None and name in README_SHOTS else out_dir) / name
+            page.screenshot(path=str(target), full_page=True)
+        browser.close()
+    return problems
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed at /usr/bin/chromium "
+                    "(run `make browser`, or apt-get install chromium)")
+def test_every_page_renders_in_chromium(app_db, tmp_path):
+    port = _free_port()
+    log = (tmp_path / "streamlit.log").open("w")
+    proc = start_app(app_db, port, log)
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/_stcore/health")
+        readme = REPO_ROOT / "docs" / "screenshots"
+        readme.mkdir(parents=True, exist_ok=True)
+        problems = shoot(f"http://127.0.0.1:{port}", tmp_path, readme)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+    assert problems and all(not errs for errs in problems.values()), problems
+    for name in README_SHOTS:
+        assert (REPO_ROOT / "docs" / "screenshots" / name).stat().st_size > 10_000
