@@ -43,6 +43,11 @@ def label(vocab: type, code: str | None) -> str:
         return str(code)
 
 
+def short_label(vocab: type, code: str | None) -> str:
+    """The label without its parenthesised detail, for tight spaces (chart axes, table cells)."""
+    return label(vocab, code).split(" (")[0]
+
+
 def data_version() -> str:
     """A cheap fingerprint of the database content (the cache key of every query)."""
     engine = get_engine()
@@ -293,7 +298,7 @@ def evidence_map(version: str) -> pd.DataFrame:
             for d in t.diseases:
                 for x in (t.targets or ["other"]):
                     cells.setdefault((d, x), Counter())["trials"] += 1
-    rows = [{"disease": d, "target": x, "Disease": label(Disease, d), "Target": label(Target, x),
+    rows = [{"disease": d, "target": x, "Disease": short_label(Disease, d), "Target": short_label(Target, x),
              "Reports": c["reports"], "Patients": c["patients"], "Trials": c["trials"]}
             for (d, x), c in cells.items()]
     return pd.DataFrame(rows, columns=["disease", "target", "Disease", "Target", "Reports", "Patients", "Trials"])

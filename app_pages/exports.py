@@ -12,6 +12,7 @@ import io
 import json
 import math
 import re
+import unicodedata
 from typing import Any, Iterable, Mapping
 
 import pandas as pd
@@ -115,7 +116,9 @@ def _bib_escape(text: str) -> str:
 
 
 def _bib_key(r: Mapping[str, Any], used: set[str]) -> str:
-    author = re.sub(r"[^A-Za-z]", "", (r.get("authors") or [r.get("id", "ref")])[0].split()[0]) or "ref"
+    first = (r.get("authors") or [r.get("id", "ref")])[0].split()[0]
+    ascii_name = unicodedata.normalize("NFKD", first).encode("ascii", "ignore").decode()
+    author = re.sub(r"[^A-Za-z]", "", ascii_name) or "ref"
     key = f"{author}{r.get('year') or ''}"
     base, i = key, 0
     while key in used:

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import charts, data, pooled
-from app_pages.common import estimate_text
+from app_pages.common import pct
 from evidence.vocab import Disease, Outcome
 
 REMISSION_OUTCOMES = ("remission_doris", "complete_remission_other", "drug_free_remission",
@@ -33,7 +33,7 @@ def _pooled_cell(version: str, outcome: str, disease: str) -> tuple[str, int]:
     if rows.empty:
         return "", 0
     res = pooled.pool(tuple(rows["events"]), tuple(rows["patients"]), tuple(rows["study_label"]), pooled.Method())
-    return f"{estimate_text(res.estimate, res.ci_low, res.ci_high)} · k={res.k}, n={int(rows['patients'].sum())}", res.k
+    return f"{pct(res.estimate)} ({pct(res.ci_low)[:-1]}–{pct(res.ci_high)}) k={res.k}, n={int(rows['patients'].sum())}", res.k
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -43,13 +43,14 @@ def headline(version: str) -> pd.DataFrame:
     diseases = sorted({d for _, d in pairs if d != "lupus_nephritis"})
     out = []
     for d in diseases:
-        row = {"Disease": data.label(Disease, d)}
+        row = {"Disease": data.short_label(Disease, d)}
         best = ("", 0, "")
         for outcome in (o for o in REMISSION_OUTCOMES if (o, d) in pairs):
             text, k = _pooled_cell(version, outcome, d)
             if k > best[1]:
                 best = (text, k, data.label(Outcome, outcome))
-        row["Remission / response"] = f"{best[0]} ({best[2]})" if best[1] else ""
+        row["Remission / response"] = best[0]
+        row["Definition"] = best[2]
         for outcome in SAFETY_OUTCOMES:
             row[data.label(Outcome, outcome)] = _pooled_cell(version, outcome, d)[0] if (outcome, d) in pairs else ""
         out.append(row)

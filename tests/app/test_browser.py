@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -26,7 +27,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PAGES = {  # url path (with query) → screenshot name
     "": "overview.png",
-    "studies?disease=sle&report=mackensen-2022-natmed": "studies.png",
+    "studies?disease=sle&report={report}": "studies.png",
     "trials?status=RECRUITING": "trials.png",
     "meta-analysis?outcome=crs_any": "meta-analysis.png",
     "meta-analysis?outcome=crs_any&by=subgroup&view=loo": "meta-analysis-subgroups.png",
@@ -64,7 +65,36 @@ def start_app(db: str, port: int, log) -> subprocess.Popen:
     return subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
-def shoot(base_url: str, out_dir: Path, readme_dir: Path | None, pages: dict[str, str] = PAGES) -> dict[str, list[str]]:
+def browser_database(tmp_path: Path, fallback: str) -> str:
+    """The configured curated data (data/, or EVIDENCE_DATA_DIR) in a temp DB, else the fixture DB.
+
+    The README screenshots should show the real evidence base; when it is
+    absent or does not load, the fixture database still exercises every page.
+    """
+    from evidence.curated import CuratedDataError
+    from evidence.settings import Settings, load_settings
+    from evidence.store import initialise
+
+    data_dir = Path(load_settings().data_dir)
+    if (data_dir / "reports.csv").is_file():
+        settings = Settings(db=str(tmp_path / "browser.db"), data_dir=str(data_dir))
+        try:
+            initialise(settings)
+            return settings.db
+        except CuratedDataError:
+            pass
+    return fallback
+
+
+def first_sle_report(db: str) -> str:
+    with sqlite3.connect(db) as conn:
+        row = conn.execute("SELECT report_id FROM report WHERE diseases LIKE '%sle%' ORDER BY year, "
+                           "report_id LIMIT 1").fetchone()
+    return row[0] if row else ""
+
+
+def shoot(base_url: str, out_dir: Path, readme_dir: Path | None, pages: dict[str, str] = PAGES,
+          report: str = "") -> dict[str, list[str]]:
     """Visit each page, wait for it to finish running, screenshot it; return the errors seen per page."""
     from playwright.sync_api import sync_playwright
 
@@ -76,7 +106,7 @@ def shoot(base_url: str, out_dir: Path, readme_dir: Path | None, pages: dict[str
         page = browser.new_page()
         page.set_viewport_size({"width": 1400, "height": 1800})
         for path, name in pages.items():
-            page.goto(f"{base_url}/{path}", wait_until="networkidle")
+            page.goto(f"{base_url}/{path.format(report=report)}", wait_until="networkidle")
             page.wait_for_selector("[data-testid='stAppViewContainer']", timeout=30000)
             page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60000)
             page.wait_for_timeout(1500)  # charts draw after the script finishes
@@ -92,14 +122,15 @@ def shoot(base_url: str, out_dir: Path, readme_dir: Path | None, pages: dict[str
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed at /usr/bin/chromium "
                     "(run `make browser`, or apt-get install chromium)")
 def test_every_page_renders_in_chromium(app_db, tmp_path):
+    db = browser_database(tmp_path, app_db)
     port = _free_port()
     log = (tmp_path / "streamlit.log").open("w")
-    proc = start_app(app_db, port, log)
+    proc = start_app(db, port, log)
     try:
         _wait_for(f"http://127.0.0.1:{port}/_stcore/health")
         readme = REPO_ROOT / "docs" / "screenshots"
         readme.mkdir(parents=True, exist_ok=True)
-        problems = shoot(f"http://127.0.0.1:{port}", tmp_path, readme)
+        problems = shoot(f"http://127.0.0.1:{port}", tmp_path, readme, report=first_sle_report(db))
     finally:
         proc.terminate()
         proc.wait(timeout=20)

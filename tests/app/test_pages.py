@@ -1,0 +1,160 @@
+"""Every page renders on the fixture database, and the main interactions work (AppTest)."""
+
+from __future__ import annotations
+
+import pytest
+
+PAGES = ["overview", "studies", "trials", "meta_analysis", "export", "about"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_renders_without_error(page, name):
+    at = page(name)
+    assert not at.exception
+    assert not at.error
+    assert at.title
+
+
+def test_default_page_is_the_overview_with_map_headline_and_whats_new(page):
+    at = page()
+    assert at.title[0].value == "CAR-T cell therapy in autoimmune disease"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Reports"] == "4" and metrics["Registered trials"] == "2" and metrics["Cohorts"] == "3"
+    assert metrics["Patients"] == "28"  # latest report per cohort: 15 + 12 + 1
+    frames = [d.value for d in at.dataframe]
+    headline = next(f for f in frames if "Remission / response" in f.columns)
+    assert "Systemic lupus erythematosus" in set(headline["Disease"])
+    changes = next(f for f in frames if "field" in f.columns)
+    assert list(changes["new"]) == ["RECRUITING"]
+    pubs = next(f for f in frames if "pmid" in f.columns)
+    assert list(pubs["pmid"]) == ["44444444"]
+    assert any("last harvested 20 Nov 2026" in c.value for c in at.caption)
+
+
+def test_studies_lists_the_curated_reports(page):
+    at = page("studies")
+    frame = at.dataframe[0].value
+    assert sorted(frame["Report"]) == ["Alpha 2022, J Test", "Alpha 2024, J Test", "Beta 2023, ACR",
+                                       "Gamma 2023, Case J"]
+    assert frame.loc[frame["Report"] == "Alpha 2022, J Test", "PubMed"].item() == \
+        "https://pubmed.ncbi.nlm.nih.gov/11111111/"
+    assert frame.loc[frame["Report"] == "Beta 2023, ACR", "Registry"].item() == \
+        "https://clinicaltrials.gov/study/NCT01234567"
+
+
+def test_studies_filter_change_updates_table_and_url(page):
+    at = page("studies")
+    at.multiselect(key="disease").select("nmosd").run()
+    assert list(at.dataframe[0].value["Report"]) == ["Beta 2023, ACR"]
+    assert at.query_params["disease"] == "nmosd"
+    at.multiselect(key="disease").unselect("nmosd").run()
+    assert len(at.dataframe[0].value) == 4
+    assert "disease" not in at.query_params
+
+
+def test_studies_full_text_search_covers_report_and_pubmed_abstract_text(page):
+    at = page("studies", {"q": "nmosd"})
+    assert list(at.dataframe[0].value["Report"]) == ["Beta 2023, ACR"]
+    at.text_input(key="q").input("autoimmune").run()  # title of the Alpha 2024 PubMed record
+    assert list(at.dataframe[0].value["Report"]) == ["Alpha 2024, J Test"]
+    at.text_input(key="q").input('NOT " * (').run()  # FTS syntax typed by a user must not raise
+    assert not at.exception
+
+
+def test_studies_empty_state_explains_what_to_do(page):
+    at = page("studies", {"q": "zzzzunmatched"})
+    assert any("No report matches" in i.value for i in at.info)
+
+
+def test_studies_year_and_lists_filters(page):
+    at = page("studies", {"year_from": "2023", "year_to": "2023", "kind": "case_report,conference_abstract"})
+    assert sorted(at.dataframe[0].value["Report"]) == ["Beta 2023, ACR", "Gamma 2023, Case J"]
+
+
+def test_report_detail_shows_sources_cohort_chain_and_trials(page):
+    at = page("studies", {"report": "alpha-2024"})
+    outcomes = next(d.value for d in at.dataframe if "Source" in d.value.columns)
+    assert set(outcomes["Outcome"]) >= {"CRS, any grade", "Remission (DORIS)"}
+    assert set(outcomes["Status"]) >= {"conflicting", "verified"}
+    text = " ".join(m.value for m in at.markdown)
+    assert "Supersedes" in text and "Alpha 2022, J Test" in text
+    at = page("studies", {"report": "beta-2023"})
+    trials = next(d.value for d in at.dataframe if "Registry ID" in d.value.columns)
+    assert list(trials["Registry ID"]) == ["NCT01234567"]
+
+
+def test_unknown_query_values_are_dropped_not_raised(page):
+    at = page("studies", {"disease": "bogus,sle", "report": "no-such-report", "year_from": "x"})
+    assert at.multiselect(key="disease").value == ["sle"]
+    assert any("not in the database" in w.value for w in at.warning)
+
+
+def test_trials_filters_detail_change_history_and_links(page):
+    at = page("trials", {"status": "RECRUITING"})
+    assert list(at.dataframe[0].value["Registry ID"]) == ["NCT01234567"]
+    at.selectbox(key="trial").select("NCT01234567").run()
+    assert at.query_params["trial"] == "NCT01234567"
+    frames = [d.value for d in at.dataframe]
+    changes = next(f for f in frames if "Field" in f.columns)
+    assert list(changes["New"]) == ["RECRUITING"]
+    pubs = next(f for f in frames if "PMID" in f.columns)
+    assert list(pubs["PMID"]) == ["44444444"]
+    # harvested text stays text: the title is in a dataframe cell, never rendered as markdown/HTML
+    assert not any("<b>" in m.value or "evil" in m.value for m in at.markdown)
+
+
+def test_trials_country_and_text_filters(page):
+    at = page("trials", {"country": "Italy"})
+    assert list(at.dataframe[0].value["Registry ID"]) == ["NCT07654321"]
+    at = page("trials", {"q": "nmosd"})
+    assert list(at.dataframe[0].value["Registry ID"]) == ["NCT01234567"]
+
+
+def test_meta_analysis_default_is_glmm_on_the_cohort_aware_set(page):
+    at = page("meta_analysis", {"outcome": "crs_any"})
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Studies (k)"] == "3"  # alpha-2022 excluded: same cohort as alpha-2024
+    assert metrics["Patients"] == "28"
+    notes = " ".join(t.value for t in at.text)
+    assert "Excluded Alpha 2022, J Test" in notes and "Only 3 studies" in notes
+    assert "GLMM" in " ".join(m.value for m in at.markdown)
+    forest = at.get("vega_lite_chart")[0].proto.spec
+    assert '"hconcat"' in forest and 'mark": {"type": "area"' in forest  # labels | plot with diamond | numbers
+
+
+def test_meta_analysis_outcome_method_and_views(page):
+    at = page("meta_analysis", {"outcome": "crs_any"})
+    at.selectbox(key="model").select("re").run()
+    assert at.query_params["model"] == "re"
+    assert "Random effects" in " ".join(m.value for m in at.markdown)
+    at.selectbox(key="ci").select("hk").run()
+    at.selectbox(key="by").select("subgroup").run()
+    assert not at.exception
+    assert any("subgroup differences" in c.value for c in at.caption)
+    for view in ("loo", "cumulative", "set", "sensitivity"):
+        at = page("meta_analysis", {"outcome": "crs_any", "view": view})
+        assert not at.exception and at.dataframe
+    at.toggle(key="cohort_aware").set_value(False).run()
+    assert {m.label: m.value for m in at.metric}["Studies (k)"] == "4"
+    assert at.query_params["cohort_aware"] == "0"
+
+
+def test_meta_analysis_sensitivity_table_has_four_methods_and_flag(page):
+    at = page("meta_analysis", {"outcome": "crs_any", "view": "sensitivity"})
+    table = next(d.value for d in at.dataframe if "disagree" in d.value.columns)
+    assert len(table) == 4
+
+
+def test_meta_analysis_empty_state(page):
+    at = page("meta_analysis", {"outcome": "death"})
+    assert any("No study reports this outcome" in i.value for i in at.info)
+
+
+def test_query_parameter_round_trip(page):
+    params = {"outcome": "crs_any", "disease": "sle,iim", "model": "re", "transform": "ft", "tau2": "PM",
+              "ci": "hk", "by": "target", "cohort_aware": "0", "view": "loo"}
+    at = page("meta_analysis", params)
+    assert dict(at.query_params) == params
+    assert at.multiselect(key="disease").value == ["sle", "iim"]
+    assert at.selectbox(key="transform").value == "ft"
+    assert at.toggle(key="cohort_aware").value is False
