@@ -248,8 +248,10 @@ def analysis_rows(version: str, outcome: str, diseases: tuple[str, ...] = (), ta
         rows = analysis_set(s, outcome, diseases=diseases or None, targets=targets or None,
                             constructs=constructs or None, populations=populations or None,
                             kinds=kinds or None, cohort_aware=cohort_aware)
-    return pd.DataFrame([{c: (list(getattr(r, c)) if c == "diseases" else getattr(r, c)) for c in ROW_COLUMNS}
-                         for r in rows], columns=ROW_COLUMNS)
+    frame = pd.DataFrame([{c: (list(getattr(r, c)) if c == "diseases" else getattr(r, c)) for c in ROW_COLUMNS}
+                          for r in rows], columns=ROW_COLUMNS)
+    # typed even when empty: an empty object column used as a mask would select columns, not rows
+    return frame.astype({"included": bool, "events": int, "patients": int})
 
 
 @st.cache_data(**CACHE)

@@ -8,6 +8,8 @@ unit-tested) and cached per selection; a click does not rerun the app.
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -15,6 +17,7 @@ from app_pages import charts, data, exports, selection, state
 from app_pages.common import any_overlap, expand_diseases
 from evidence.vocab import Outcome
 
+RENDERERS = {"forest_png": exports.spec_png, "forest_svg": exports.spec_svg}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -32,8 +35,8 @@ def selected_reports(version: str, sel: selection.Selection) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def build_files(version: str, sel: selection.Selection) -> dict[str, tuple[bytes, str, str]]:
-    """Every download for a selection: name → (bytes, file name, MIME type)."""
+def build_files(version: str, sel: selection.Selection) -> dict[str, tuple[bytes | str, str, str]]:
+    """Every download for a selection: name → (bytes, file name, MIME type); images as their spec."""
     a = selection.compute(version, sel)
     studies = exports.study_characteristics(selected_reports(version, sel))
     outcomes = exports.outcomes_table(a.rows)
@@ -58,8 +61,9 @@ def build_files(version: str, sel: selection.Selection) -> dict[str, tuple[bytes
         files |= {
             "pooled_csv": (exports.csv_bytes(summary), f"{stem}-pooled.csv", "text/csv"),
             "pooled_json": (exports.json_bytes(payload), f"{stem}-pooled.json", "application/json"),
-            "forest_png": (exports.chart_png(chart), f"{stem}-forest.png", "image/png"),
-            "forest_svg": (exports.chart_svg(chart), f"{stem}-forest.svg", "image/svg+xml"),
+            # images are rendered on click (deferred): only the spec is built on each rerun
+            "forest_png": (chart.to_json(), f"{stem}-forest.png", "image/png"),
+            "forest_svg": (chart.to_json(), f"{stem}-forest.svg", "image/svg+xml"),
         }
     files["xlsx"] = (exports.xlsx_bytes(sheets), f"{stem}-tables.xlsx", XLSX)
     refs = data.references(version, included_ids)
@@ -109,6 +113,8 @@ def main() -> None:
         cols = st.columns(len(available))
         for col, (key, lbl) in zip(cols, available):
             payload, name, mime = files[key]
+            if key in RENDERERS:  # a callable: vl-convert runs when the button is clicked, not on every rerun
+                payload = partial(RENDERERS[key], payload)
             col.download_button(lbl, payload, file_name=name, mime=mime, key=f"dl_{key}", on_click="ignore",
                                 icon=":material/download:", width="stretch")
     state.publish(selection.PARAMS)

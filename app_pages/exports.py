@@ -143,18 +143,28 @@ def bibtex_bytes(refs: Iterable[Mapping[str, Any]]) -> bytes:
     return "\n".join(out).encode("utf-8")
 
 
-def chart_svg(chart: Any) -> bytes:
-    """An Altair chart as SVG, rendered offline by vl-convert."""
+def spec_svg(spec: str) -> bytes:
+    """A Vega-Lite spec (JSON text) as SVG, rendered offline by vl-convert."""
     import vl_convert as vlc
 
-    return vlc.vegalite_to_svg(chart.to_json()).encode("utf-8")
+    return vlc.vegalite_to_svg(spec).encode("utf-8")
+
+
+def spec_png(spec: str, scale: float = 2.0) -> bytes:
+    """A Vega-Lite spec (JSON text) as PNG (2× for print), rendered offline by vl-convert."""
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_png(spec, scale=scale)
+
+
+def chart_svg(chart: Any) -> bytes:
+    """An Altair chart as SVG."""
+    return spec_svg(chart.to_json())
 
 
 def chart_png(chart: Any, scale: float = 2.0) -> bytes:
-    """An Altair chart as PNG (2× for print), rendered offline by vl-convert."""
-    import vl_convert as vlc
-
-    return vlc.vegalite_to_png(chart.to_json(), scale=scale)
+    """An Altair chart as PNG."""
+    return spec_png(chart.to_json(), scale)
 
 
 def pooled_frame(summary: pd.DataFrame, result: Any) -> pd.DataFrame:

@@ -27,32 +27,31 @@ def _when(value: datetime | None) -> str:
     return value.strftime("%d %b %Y, %H:%M UTC") if value else "never"
 
 
-def _pooled_cell(version: str, outcome: str, disease: str) -> tuple[str, int]:
+def _included(version: str, outcome: str, disease: str) -> pd.DataFrame:
     rows = data.analysis_rows(version, outcome, (disease,))
-    rows = rows[rows["included"]]
+    return rows[rows["included"]]
+
+
+def _pooled_cell(rows: pd.DataFrame) -> str:
     if rows.empty:
-        return "", 0
+        return ""
     res = pooled.pool(tuple(rows["events"]), tuple(rows["patients"]), tuple(rows["study_label"]), pooled.Method())
-    return f"{pct(res.estimate)} ({pct(res.ci_low)[:-1]}–{pct(res.ci_high)}) k={res.k}, n={int(rows['patients'].sum())}", res.k
+    return f"{pct(res.estimate)} ({pct(res.ci_low)[:-1]}–{pct(res.ci_high)}) k={res.k}, n={int(rows['patients'].sum())}"
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def headline(version: str) -> pd.DataFrame:
-    """Per disease: the best-reported remission outcome and CRS/ICANS rates, pooled (GLMM)."""
+    """Per disease: the most-reported remission outcome and CRS/ICANS rates, pooled (GLMM)."""
     pairs = data.outcome_disease_pairs(version)
-    diseases = sorted({d for _, d in pairs if d != "lupus_nephritis"})
     out = []
-    for d in diseases:
-        row = {"Disease": data.short_label(Disease, d)}
-        best = ("", 0, "")
-        for outcome in (o for o in REMISSION_OUTCOMES if (o, d) in pairs):
-            text, k = _pooled_cell(version, outcome, d)
-            if k > best[1]:
-                best = (text, k, data.label(Outcome, outcome))
-        row["Remission / response"] = best[0]
-        row["Definition"] = best[2]
+    for d in sorted({d for _, d in pairs if d != "lupus_nephritis"}):
+        candidates = [(o, _included(version, o, d)) for o in REMISSION_OUTCOMES if (o, d) in pairs]
+        best = max(candidates, key=lambda c: (len(c[1]), c[1]["patients"].sum()), default=(None, pd.DataFrame()))
+        row = {"Disease": data.short_label(Disease, d), "Remission / response": _pooled_cell(best[1]),
+               "Definition": data.label(Outcome, best[0]) if best[0] and not best[1].empty else ""}
         for outcome in SAFETY_OUTCOMES:
-            row[data.label(Outcome, outcome)] = _pooled_cell(version, outcome, d)[0] if (outcome, d) in pairs else ""
+            rows = _included(version, outcome, d) if (outcome, d) in pairs else pd.DataFrame()
+            row[data.label(Outcome, outcome)] = _pooled_cell(rows)
         out.append(row)
     return pd.DataFrame(out)
 
@@ -96,7 +95,8 @@ def _headline(version: str) -> None:
     st.caption("Pooled proportion (95% CI) over the cohort-aware analysis set, binomial-normal GLMM; "
                "k = studies, n = patients. Remission definitions differ by disease: the one reported by most "
                "studies is shown. Open Meta-analysis for the forest plot and methods.")
-    table = headline(version)
+    with st.spinner("Pooling per disease (once per data update)…"):
+        table = headline(version)
     if table.empty:
         st.info("No outcome has been extracted yet.")
         return

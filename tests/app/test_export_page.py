@@ -12,6 +12,7 @@ import pytest
 import rispy
 from app_test_helpers import parse_bibtex
 import streamlit.testing.v1.app_test as app_test_module
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 
@@ -25,19 +26,33 @@ class RecordingStorage(MemoryMediaFileStorage):
         RecordingStorage.instances.append(self)
 
 
+class RecordingManager(MediaFileManager):
+    """AppTest's media file manager, remembered so deferred downloads can be executed as a click would."""
+
+    instances: list[MediaFileManager] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        RecordingManager.instances.append(self)
+
+
 @pytest.fixture
 def downloads(page, monkeypatch):
-    """Open the Export page; return {button key: bytes} for every download button."""
+    """Open the Export page; return {button key: bytes} for every download button (deferred ones clicked)."""
     monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", RecordingStorage)
+    monkeypatch.setattr(app_test_module, "MediaFileManager", RecordingManager)
 
     def run(params: dict[str, str]) -> dict[str, bytes]:
         RecordingStorage.instances.clear()
+        RecordingManager.instances.clear()
         at = page("export", params)
+        storage, manager = RecordingStorage.instances[-1], RecordingManager.instances[-1]
         out = {}
         for button in at.get("download_button"):
-            name = button.proto.url.rsplit("/", 1)[-1]
-            storage = RecordingStorage.instances[-1]
-            out[button.proto.id.rsplit("-", 1)[-1]] = storage.get_file(name).content
+            url = button.proto.url
+            if button.proto.HasField("deferred_file_id"):
+                url = manager.execute_deferred(button.proto.deferred_file_id)
+            out[button.proto.id.rsplit("-", 1)[-1]] = storage.get_file(url.rsplit("/", 1)[-1]).content
         return out
 
     return run
