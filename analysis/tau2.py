@@ -149,16 +149,16 @@ def _start_value(y: np.ndarray, v: np.ndarray, X: np.ndarray | None) -> float:
     return max(0.0, float(resid @ resid) / (len(y) - p) - float(np.mean(v)))
 
 
-def _fisher_scoring(y: np.ndarray, v: np.ndarray, X: np.ndarray | None, reml: bool) -> float | None:
+def _fisher_scoring(y: np.ndarray, v: np.ndarray, X: np.ndarray | None, reml: bool,
+                    stepadj: float = 1.0, maxiter: int = _MAXITER) -> float | None:
     tau2 = _start_value(y, v, X)
-    for _ in range(_MAXITER):
+    for _ in range(maxiter):
         fit = wls(y, v, tau2, X)
         if reml:
             step = (fit.yppy - fit.tr_p) / fit.tr_pp
         else:
-            w2 = np.dot(fit.w, fit.w)
-            step = (fit.yppy - fit.w.sum()) / w2
-        new = max(0.0, tau2 + step)
+            step = (fit.yppy - fit.w.sum()) / np.dot(fit.w, fit.w)
+        new = max(0.0, tau2 + stepadj * step)
         if abs(new - tau2) < _TOL * max(1.0, tau2):
             return new
         tau2 = new
@@ -169,12 +169,15 @@ def tau2_likelihood(y: np.ndarray, v: np.ndarray, X: np.ndarray | None = None,
                     reml: bool = True) -> float:
     """ML or REML estimate by Fisher scoring (metafor's algorithm), truncated at 0.
 
-    Falls back to bounded maximisation of the log-likelihood if scoring does
-    not converge within 1000 steps.
+    Full Fisher steps can oscillate forever on sparse logit data (metafor
+    then stops with "Fisher scoring algorithm did not converge"); like
+    metafor's documented remedy ``control=list(stepadj=0.5)`` we retry with
+    halved and quartered steps, and finally maximise the likelihood directly.
     """
-    tau2 = _fisher_scoring(y, v, X, reml)
-    if tau2 is not None:
-        return tau2
+    for stepadj, maxiter in ((1.0, 200), (0.5, _MAXITER), (0.25, 4 * _MAXITER)):
+        tau2 = _fisher_scoring(y, v, X, reml, stepadj, maxiter)
+        if tau2 is not None:
+            return tau2
     hi = max(100.0, 10 * float(np.var(y)))
     res = optimize.minimize_scalar(lambda t: -loglik(t, y, v, X, reml), bounds=(0.0, hi),
                                    method="bounded", options={"xatol": 1e-12})
