@@ -40,6 +40,10 @@ from numpy.polynomial.hermite_e import hermegauss
 from scipy import optimize, special
 
 N_AGQ = 7
+#: tau beyond which the fit is declared divergent (tau^2 > 900 on the logit
+#: scale): the likelihood then increases without bound as tau grows, which
+#: happens when all but a few tiny studies have 0 or n events.
+TAU_MAX = 30.0
 _NODES, _W = hermegauss(N_AGQ)
 _LOGW = np.log(_W / np.sqrt(2 * np.pi)) + _NODES**2 / 2  # weights / phi(z)
 
@@ -76,17 +80,19 @@ def _modes(x: np.ndarray, n: np.ndarray, mu: float, tau: float,
     from the previous parameter value makes this a few steps.
     """
     u = np.zeros_like(x) if u0 is None else u0.copy()
-    for _ in range(100):
+    for _ in range(200):
         p = special.expit(mu + tau * u)
         step = (tau * (x - n * p) - u) / (tau * tau * n * p * (1 - p) + 1.0)
         if np.max(np.abs(step)) < 1e-11 * (1.0 + np.max(np.abs(u))):
             return u + step
-        hu = _h(x, n, mu, tau, u)
-        for _ in range(60):
-            worse = _h(x, n, mu, tau, u + step) < hu - 1e-13 * np.abs(hu)
-            if not worse.any():
-                break
-            step = np.where(worse, 0.5 * step, step)
+        big = np.abs(step) > 0.1  # near the mode full Newton steps are safe
+        if big.any():
+            hu = _h(x, n, mu, tau, u)
+            for _ in range(50):
+                worse = big & (_h(x, n, mu, tau, u + step) < hu - 1e-12 * (1.0 + np.abs(hu)))
+                if not worse.any():
+                    break
+                step = np.where(worse, 0.5 * step, step)
         u = u + step
     return u
 
@@ -214,6 +220,8 @@ def _newton(f: _Objective, theta: np.ndarray, maxiter: int = 100) -> tuple[np.nd
         else:
             return theta, False
         theta, ll, g = theta + step, ll_new, g_new
+        if abs(theta[1]) > TAU_MAX:
+            return theta, False
         if np.max(np.abs(step)) < 1e-13 and np.max(np.abs(g)) < 1e-6:
             return theta, True
     return theta, bool(np.max(np.abs(g)) < 1e-6)
@@ -229,7 +237,7 @@ def _bfgs(f: _Objective, start: np.ndarray) -> np.ndarray:
 def _optimise(x: np.ndarray, n: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, bool, _Objective]:
     f = _Objective(x, n)
     theta, ok = _newton(f, start)
-    if not ok:
+    if not ok and abs(theta[1]) <= TAU_MAX:
         theta, ok = _newton(f, _bfgs(f, start))
     return theta, ok and bool(np.all(np.isfinite(theta))), f
 
@@ -257,15 +265,16 @@ def fit_glmm(events: np.ndarray, totals: np.ndarray, tau_start: float | None = N
     if tau_start is None:
         tau_start = _default_tau_start(x, n)
     theta, ok, f = _optimise(x, n, np.array([mu_b, tau_start]))
-    if not ok:
+    if not ok and abs(theta[1]) <= TAU_MAX:
         theta, ok, f = _optimise(x, n, np.array([mu_b, 3.0 * tau_start]))
     ll_opt = loglik(theta, x, n) if ok else -np.inf
     tau = abs(float(theta[1]))
     if ok and (tau < 1e-5 or ll_b >= ll_opt):
         return GlmmFit(mu_b, 0.0, se_b, ll_b, True, True, "tau2 at the boundary 0 (binomial GLM)")
     if not ok:
-        return GlmmFit(math.nan, math.nan, math.nan, math.nan, False, False,
-                       "maximisation of the marginal likelihood did not converge")
+        why = ("the likelihood keeps increasing with tau (no finite ML estimate)"
+               if abs(theta[1]) > TAU_MAX else "maximisation of the marginal likelihood did not converge")
+        return GlmmFit(math.nan, math.nan, math.nan, math.nan, False, False, why)
     theta = np.array([theta[0], tau])
     se = _se_mu(f, theta)
     return GlmmFit(float(theta[0]), tau * tau, se, ll_opt, bool(np.isfinite(se)), False,

@@ -17,7 +17,7 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 TRANSFORMS = ("logit", "ft", "arcsine", "raw")
 STUDY_CI_METHODS = ("cp", "wilson")
@@ -277,7 +277,7 @@ def back_transform(
     """
     v = np.asarray(values, dtype=float)
     if transform == "logit":
-        return 1.0 / (1.0 + np.exp(-v))
+        return special.expit(v)
     if transform == "raw":
         return v
     if transform == "arcsine":
