@@ -18,12 +18,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 from .pooling import pool_proportions
 from .proportions import transform_arrays, validate_counts
 from .results import MetaRegressionResult, PoolResult, SubgroupResult, TestBetween
-from .tau2 import TAU2_METHODS, estimate_tau2, i2_tau2_based, wls
+from .tau2 import TAU2_METHODS, chi2_sf, estimate_tau2, i2_tau2_based, wls
 
 #: Absolute difference in pooled proportion (percentage points) flagged by
 #: :func:`method_sensitivity`.
@@ -95,7 +95,7 @@ def _test_between(subgroups: dict[str, PoolResult]) -> tuple[TestBetween, tuple[
     w = 1.0 / np.array([r.se_t for r in usable.values()]) ** 2
     q = float(np.dot(w, (est - np.dot(w, est) / w.sum()) ** 2))
     df = len(usable) - 1
-    return TestBetween(q, df, float(stats.chi2.sf(q, df))), notes
+    return TestBetween(q, df, float(chi2_sf(q, df))), notes
 
 
 def leave_one_out(
@@ -217,9 +217,9 @@ def metaregression(
     stat = fit.beta / se
     qm = float(fit.beta[1] ** 2 / vb[1, 1])
     if ci == "z":
-        crit = stats.norm.ppf(0.5 + level / 2)
-        pval = 2 * stats.norm.sf(np.abs(stat))
-        qm_p = float(stats.chi2.sf(qm, 1))
+        crit = special.ndtri(0.5 + level / 2)
+        pval = 2 * special.ndtr(-np.abs(stat))
+        qm_p = float(chi2_sf(qm, 1))
     else:
         crit = stats.t.ppf(0.5 + level / 2, k - p)
         pval = 2 * stats.t.sf(np.abs(stat), k - p)
@@ -232,7 +232,7 @@ def metaregression(
     return MetaRegressionResult(
         k=k, coef=pair(fit.beta), se=pair(se), ci_low=pair(fit.beta - crit * se),
         ci_high=pair(fit.beta + crit * se), pvalue=pair(pval), tau2=tau2, i2=i2,
-        qm=qm, qm_df=1, qm_p=qm_p, qe=qe, qe_df=k - p, qe_p=float(stats.chi2.sf(qe, k - p)),
+        qm=qm, qm_df=1, qm_p=qm_p, qe=qe, qe_df=k - p, qe_p=chi2_sf(qe, k - p),
         r2=r2, transform=transform, tau2_method=tau2_method, ci_method=ci, level=level,
         notes=("Coefficients are on the transformed scale.",),
     )

@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize, special
 
 TAU2_METHODS = ("DL", "REML", "PM", "ML")
 
@@ -48,6 +48,11 @@ class WLSFit:
     tr_pp: float
     ypy: float
     yppy: float
+
+
+def chi2_sf(q: float, df: int) -> float:
+    """Upper tail of chi^2 (scipy.special is ~100x faster than scipy.stats here)."""
+    return float(special.chdtrc(df, q))
 
 
 def design(k: int, X: np.ndarray | None) -> np.ndarray:
@@ -222,8 +227,8 @@ def q_profile_ci(y: np.ndarray, v: np.ndarray, level: float = 0.95,
     if df < 1:
         return (float("nan"), float("nan"))
     alpha = 1 - level
-    q_hi = stats.chi2.ppf(1 - alpha / 2, df)  # gives the lower bound of tau2
-    q_lo = stats.chi2.ppf(alpha / 2, df)  # gives the upper bound of tau2
+    q_hi = float(special.chdtri(df, alpha / 2))  # upper quantile: lower bound of tau2
+    q_lo = float(special.chdtri(df, 1 - alpha / 2))  # lower quantile: upper bound of tau2
     q0 = generalized_q(0.0, y, v, X)
 
     def solve(target: float) -> float:
