@@ -9,6 +9,13 @@ and a method-sensitivity table.  See ``docs/methods-pooling.md``.
 from .pooling import pool_proportions
 from .proportions import study_ci
 from .results import MetaRegressionResult, PoolResult, StudyEstimate, SubgroupResult, TestBetween
+from .sensitivity import (
+    cumulative,
+    leave_one_out,
+    metaregression,
+    method_sensitivity,
+    pool_by_subgroup,
+)
 
 __all__ = [
     "MetaRegressionResult",
@@ -16,6 +23,11 @@ __all__ = [
     "StudyEstimate",
     "SubgroupResult",
     "TestBetween",
+    "cumulative",
+    "leave_one_out",
+    "metaregression",
+    "method_sensitivity",
+    "pool_by_subgroup",
     "pool_proportions",
     "study_ci",
 ]

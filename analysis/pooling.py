@@ -26,7 +26,7 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 from .glmm import fit_glmm, lrt_q, wald_q
 from .proportions import (
@@ -40,7 +40,7 @@ from .proportions import (
     validate_counts,
 )
 from .results import PoolResult, StudyEstimate
-from .tau2 import TAU2_METHODS, estimate_tau2, i2_tau2_based, q_profile_ci, q_statistic, wls
+from .tau2 import TAU2_METHODS, chi2_sf, estimate_tau2, i2_tau2_based, q_profile_ci, q_statistic, wls
 
 MODELS = ("glmm", "re", "fe")
 CI_METHODS = ("z", "hk", "hk-adhoc")
@@ -73,8 +73,8 @@ def _check_options(model: str, transform: str, tau2_method: str, ci: str, level:
 def _crit(ci: str, level: float, df: int) -> tuple[float, int | None]:
     """Critical value and its df (None for the normal quantile)."""
     if ci == "z":
-        return float(stats.norm.ppf(0.5 + level / 2)), None
-    return float(stats.t.ppf(0.5 + level / 2, df)), df
+        return float(special.ndtri(0.5 + level / 2)), None
+    return float(special.stdtrit(df, 0.5 + level / 2)), df
 
 
 def _i2_q(q: float, df: int) -> float:
@@ -253,7 +253,7 @@ def _pool_iv(x, n, labs, lo, hi, opts, notes: tuple[str, ...] = (),
         pi_df=df if pi_t[0] is not None else None,
         tau2=tau2, tau=math.sqrt(tau2), tau2_ci_low=tau2_ci[0], tau2_ci_high=tau2_ci[1],
         i2=i2, i2_q=_i2_q(q, k - 1), h2=h2, q=q, q_df=k - 1,
-        q_p=float(stats.chi2.sf(q, k - 1)), model=model, transform=tr,
+        q_p=chi2_sf(q, k - 1), model=model, transform=tr,
         tau2_method=opts["tau2_method"] if model == "re" else None, ci_method=ci, level=level,
         method_label=_iv_label(model, tr, opts["tau2_method"], ci),
         converged=converged, fallback=fallback, notes=notes + extra_notes,
@@ -311,13 +311,13 @@ def _glmm_result(x, n, labs, lo, hi, opts, fit) -> PoolResult:
         k=k, estimate=est, ci_low=c_lo, ci_high=c_hi, pi_low=p_lo, pi_high=p_hi,
         pi_df=df if pi_t[0] is not None else None, tau2=fit.tau2, tau=math.sqrt(fit.tau2),
         tau2_ci_low=None, tau2_ci_high=None, i2=i2, i2_q=_i2_q(q, k - 1), h2=h2,
-        q=q, q_df=k - 1, q_p=float(stats.chi2.sf(q, k - 1)), model="glmm", transform="logit",
+        q=q, q_df=k - 1, q_p=chi2_sf(q, k - 1), model="glmm", transform="logit",
         tau2_method="ML", ci_method=ci, level=level, method_label=GLMM_LABEL,
         converged=True, fallback=None, notes=tuple(notes),
         studies=_studies(x, n, labs, lo, hi, 100 * w / w.sum(), y, v),
         estimate_t=fit.mu, se_t=fit.se_mu, ci_low_t=ci_t[0], ci_high_t=ci_t[1],
         pi_low_t=pi_t[0], pi_high_t=pi_t[1], ci_df=df,
-        q_lrt=q_lrt, q_lrt_p=float(stats.chi2.sf(q_lrt, k - 1)),
+        q_lrt=q_lrt, q_lrt_p=chi2_sf(q_lrt, k - 1),
         extra={"population_averaged": population_averaged(fit.mu, fit.tau2),
                "loglik": fit.loglik},
     )

@@ -13,11 +13,10 @@ Validated against metafor 3.8 (``escalc`` yi/vi, ``transf.ipft.hm``,
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 TRANSFORMS = ("logit", "ft", "arcsine", "raw")
 STUDY_CI_METHODS = ("cp", "wilson")
@@ -35,16 +34,19 @@ def _label(i: int, labels: Sequence[str] | None) -> str:
 
 
 def _as_count_array(values: Sequence[float], name: str, labels: Sequence[str] | None) -> np.ndarray:
-    arr = np.asarray(values, dtype=float)
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be numbers") from None
     if arr.ndim != 1:
         raise ValueError(f"{name} must be one-dimensional")
-    for i, val in enumerate(arr):
-        if not math.isfinite(val):
-            raise ValueError(f"{name} of {_label(i, labels)} is missing or not finite: {val!r}")
-        if val < 0:
-            raise ValueError(f"{name} of {_label(i, labels)} is negative: {val:g}")
-        if val != round(val):
-            raise ValueError(f"{name} of {_label(i, labels)} is not an integer: {val:g}")
+    checks = ((~np.isfinite(arr), "is missing or not finite"), (arr < 0, "is negative"),
+              (arr != np.round(arr), "is not an integer"))
+    for bad, what in checks:
+        bad = bad & np.isfinite(arr) if what != "is missing or not finite" else bad
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise ValueError(f"{name} of {_label(i, labels)} {what}: {arr[i]:g}")
     return arr
 
 
@@ -88,13 +90,12 @@ def validate_counts(
         raise ValueError(f"length mismatch: {len(labels)} labels for {len(x_list)} studies")
     x = _as_count_array(x_list, "events", labels)
     n = _as_count_array(n_list, "total", labels)
-    for i in range(len(x)):
-        if n[i] == 0:
-            raise ValueError(f"total of {_label(i, labels)} is 0")
-        if x[i] > n[i]:
-            raise ValueError(
-                f"events > total in {_label(i, labels)}: {x[i]:g} events of {n[i]:g}"
-            )
+    if (n == 0).any():
+        i = int(np.argmax(n == 0))
+        raise ValueError(f"total of {_label(i, labels)} is 0")
+    if (x > n).any():
+        i = int(np.argmax(x > n))
+        raise ValueError(f"events > total in {_label(i, labels)}: {x[i]:g} events of {n[i]:g}")
     if labels is None:
         labels = [str(i + 1) for i in range(len(x))]
     return x, n, tuple(labels)
@@ -137,11 +138,11 @@ def study_ci(
     alpha = 1.0 - level
     if method == "cp":
         with np.errstate(all="ignore"):
-            lower = np.where(x == 0, 0.0, stats.beta.ppf(alpha / 2, x, n - x + 1))
-            upper = np.where(x == n, 1.0, stats.beta.ppf(1 - alpha / 2, x + 1, n - x))
+            lower = np.where(x == 0, 0.0, special.betaincinv(x, n - x + 1, alpha / 2))
+            upper = np.where(x == n, 1.0, special.betaincinv(x + 1, n - x, 1 - alpha / 2))
         return lower, upper
     if method == "wilson":
-        z = stats.norm.ppf(1 - alpha / 2)
+        z = special.ndtri(1 - alpha / 2)
         p = x / n
         centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
         half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
@@ -277,7 +278,7 @@ def back_transform(
     """
     v = np.asarray(values, dtype=float)
     if transform == "logit":
-        return 1.0 / (1.0 + np.exp(-v))
+        return special.expit(v)
     if transform == "raw":
         return v
     if transform == "arcsine":

@@ -82,19 +82,29 @@ backtransf <- function(measure, v, ni) {
     PFT = transf.ipft.hm(v, targs = list(ni = ni)))
 }
 
+# Fisher scoring can stall at 1e-12 from rounding (step back to 1e-10) or
+# oscillate on sparse logit data; then use metafor's documented remedy,
+# stepadj = 0.5.  The control actually used is stored with each fit.
+controls <- list(tight, modifyList(tight, list(threshold = 1e-10)),
+                 modifyList(tight, list(threshold = 1e-10, stepadj = 0.5)))
+robust_rma <- function(yi, vi, ...) {
+  for (ctl in controls) {
+    res <- tryCatch(rma(yi, vi, ..., control = ctl), error = function(e) NULL)
+    if (!is.null(res)) { res$control_used <- ctl; return(res) }
+  }
+  rma(yi, vi, ..., control = controls[[length(controls)]])
+}
+
 uni_fit <- function(d, measure, method, test) {
   es <- escalc(measure = measure, xi = d$x, ni = d$n)
-  # Fisher scoring can stall at 1e-12 from rounding; step back to 1e-10.
-  res <- tryCatch(rma(es$yi, es$vi, method = method, test = test, control = tight),
-                  error = function(e) rma(es$yi, es$vi, method = method, test = test,
-                                          control = modifyList(tight, list(threshold = 1e-10))))
+  res <- robust_rma(es$yi, es$vi, method = method, test = test)
   pr <- predict(res)
   if (is.null(pr$pi.lb)) { pr$pi.lb <- NA_real_; pr$pi.ub <- NA_real_ }  # EE model: no PI
   out <- list(
     b = num(res$beta), se = num(res$se), ci_lb = num(res$ci.lb), ci_ub = num(res$ci.ub),
     pi_lb = num(pr$pi.lb), pi_ub = num(pr$pi.ub),
     tau2 = num(res$tau2), I2 = num(res$I2), H2 = num(res$H2),
-    QE = num(res$QE), QEp = num(res$QEp),
+    QE = num(res$QE), QEp = num(res$QEp), control_used = res$control_used,
     est_p = num(backtransf(measure, res$beta, d$n)),
     ci_lb_p = num(backtransf(measure, res$ci.lb, d$n)), ci_ub_p = num(backtransf(measure, res$ci.ub, d$n)),
     pi_lb_p = num(backtransf(measure, pr$pi.lb, d$n)), pi_ub_p = num(backtransf(measure, pr$pi.ub, d$n)))
@@ -128,8 +138,7 @@ glmm_fit <- function(d, test) {
 metareg_fit <- function(d) {
   es <- escalc(measure = "PLO", xi = d$x, ni = d$n)
   safe({
-    res <- rma(es$yi, es$vi, mods = ~ d$covariate, method = "REML",
-               control = modifyList(tight, list(threshold = 1e-10)))
+    res <- robust_rma(es$yi, es$vi, mods = cbind(d$covariate), method = "REML")
     list(b = num(res$beta), se = num(res$se), tau2 = num(res$tau2),
          QM = num(res$QM), QMp = num(res$QMp), QE = num(res$QE), I2 = num(res$I2))
   })
@@ -141,8 +150,7 @@ subgroup_fit <- function(d) {
   lev <- sort(unique(g))
   fits <- lapply(lev, function(l) {
     sel <- g == l
-    r <- rma(es$yi[sel], es$vi[sel], method = "REML",
-             control = modifyList(tight, list(threshold = 1e-10)))
+    r <- robust_rma(es$yi[sel], es$vi[sel], method = "REML")
     list(level = l, k = sum(sel), b = num(r$beta), se = num(r$se), tau2 = num(r$tau2))
   })
   b <- sapply(fits, `[[`, "b"); se <- sapply(fits, `[[`, "se")
@@ -152,10 +160,9 @@ subgroup_fit <- function(d) {
 
 loo_fit <- function(d) {
   es <- escalc(measure = "PLO", xi = d$x, ni = d$n)
-  ctl <- modifyList(tight, list(threshold = 1e-10))
-  res <- rma(es$yi, es$vi, method = "REML", control = ctl)
-  l1 <- leave1out(res, control = ctl)
-  cu <- cumul(res, order = seq_along(d$x))
+  res <- robust_rma(es$yi, es$vi, method = "REML")
+  l1 <- leave1out(res, control = res$control_used)
+  cu <- cumul(res)  # studies are already in date order
   list(loo_b = num(l1$estimate), loo_se = num(l1$se), loo_tau2 = num(l1$tau2),
        cumul_b = num(cu$estimate), cumul_tau2 = num(cu$tau2))
 }
