@@ -47,13 +47,17 @@ def _heterogeneity(a: selection.Analysis) -> None:
 
 def _sensitivity(a: selection.Analysis, args: tuple) -> None:
     frame = pooled.method_sensitivity(*args)
+    rule = frame.attrs.get("rule", "differs from the GLMM by more than 5 percentage points, or a CI excludes "
+                                   "the other method's estimate")
     if bool(frame["disagree"].any()):
-        st.warning("The methods disagree (estimates differ by more than 5 points or fall outside each other's "
-                   "CIs): report the GLMM and mention the spread.")
+        flagged = ", ".join(frame.loc[frame["disagree"], "method"])
+        st.warning(f"Methods disagree with the GLMM ({flagged}): a row is flagged when it {rule}. Report the "
+                   "GLMM and mention the spread.")
     else:
         st.success("The four methods agree: the result does not hinge on the method.")
     st.dataframe(frame, hide_index=True, width="stretch", column_config={
-        c: PCT for c in ("estimate", "ci_low", "ci_high", "pi_low", "pi_high")})
+        **{c: PCT for c in ("estimate", "ci_low", "ci_high", "pi_low", "pi_high")},
+        "disagree": st.column_config.CheckboxColumn("Disagrees with GLMM")})
 
 
 def _analysis_set(a: selection.Analysis) -> None:

@@ -8,7 +8,6 @@ and change-history views non-empty.
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -18,11 +17,6 @@ from streamlit.testing.v1 import AppTest
 
 from evidence import models
 from evidence.settings import REPO_ROOT
-
-# `pytest` (unlike `python -m pytest`) does not put the checkout on sys.path, and tests/ (which is,
-# for tests/conftest.py) holds a tests/analysis/ folder that would shadow the `analysis` package.
-if str(REPO_ROOT) not in sys.path[:1]:
-    sys.path.insert(0, str(REPO_ROOT))
 
 NOW = datetime(2026, 11, 20, 6, 0, tzinfo=timezone.utc)
 

@@ -14,7 +14,7 @@ from analysis import pool_proportions
 from app_pages import charts, exports, state
 from app_pages.common import escape_md
 from app_pages.data import fts_query, registry_url
-from app_test_helpers import parse_bibtex
+from tests.app.app_test_helpers import parse_bibtex
 
 P = state.PARAMS
 
