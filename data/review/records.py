@@ -548,7 +548,9 @@ report(report_id="claus-2024-art", cohort_id="heidelberg-ssc-ild-case", supersed
 
 cohort(cohort_id="zhejiang-paediatric-sle-dialysis-case", name="Zhejiang Children's Hospital CD19 CAR-T in adolescent SLE with kidney failure (single case)",
        centre="Zhejiang University School of Medicine Children's Hospital, Hangzhou, China", product="autologous CD19 CAR-T, 1×10^5/kg", registry_ids="",
-       grouping_evidence="Single case.", grouping_inferred="false", notes="")
+       grouping_evidence="Single case.", grouping_inferred="false",
+       notes=("The same hospital runs NCT06222853 (anti-CD19 CAR-T in childhood-onset refractory SLE, phase 1) and announced its first paediatric SLE CAR-T case in March 2024 "
+              "(12-year-old girl, en.zjuch.cn); whether this 16-year-old is part of that trial is not stated, so no registry ID is attached."))
 report(report_id="zheng-2025-asn", cohort_id="zhejiang-paediatric-sle-dialysis-case", supersedes="", kind="conference_abstract",
        label="Zheng 2025, ASN Kidney Week FR-PO0709", first_author="Zheng C", year="2025",
        title="CD19-Targeted Chimeric Antigen Receptor T Cell Therapy in an Adolescent with Systemic Lupus Erythematosus with Kidney Failure",
@@ -597,3 +599,115 @@ pub(pmid="40856088", doi="10.1002/acn3.70167", pmcid="", title="Durability of Re
 pub(pmid="39673062", doi="10.1186/s13075-024-03451-1", pmcid="PMC11639114", title="Immunological effects of CD19.CAR-T cell therapy in systemic sclerosis: an extended case study",
     journal="Arthritis Res Ther", pub_date="2024 Dec 13",
     authors="Claus M;Freitag M;Ewald M;Rodon L;Deicher F;Watzl C;Kolb P;Lorenz HM;Schmitt M;Merkt W", publication_types="")
+
+# =============================================================================================
+# 17. CASTLE phase I/II basket trial (zorpo-cel, MB-CART19.1; Erlangen-led, Miltenyi Biomedicine)
+# =============================================================================================
+cohort(cohort_id="castle-zorpocel", name="CASTLE phase I/II basket trial of zorpocabtagene autoleucel (MB-CART19.1) in SLE, SSc and IIM (EudraCT 2022-001366-35)",
+       centre="Universitätsklinikum Erlangen (lead) with Vienna, Rome (Gemelli, Bambino Gesù) and other sites",
+       product="zorpocabtagene autoleucel (zorpo-cel, MB-CART19.1), 1×10^6 CAR T cells/kg after fludarabine/cyclophosphamide",
+       registry_ids="2022-001366-35",
+       grouping_evidence=("All four reports name the CASTLE basket study; 17 patients (ACR 2024 interim) ⊂ 24 enrolled (ACR 2025, ASH 2025, Nat Med 2026). "
+                          "Enrolment July 2023–February 2025 (ASH 2025)."),
+       grouping_inferred="false",
+       notes=("Registered trial patients, distinct from the earlier Erlangen compassionate-use patients (cohort erlangen-cd19-academic); Hagen ACR 2024 (30 patients) "
+              "may count some CASTLE patients — not stated. Only the ACR 2024 interim gave countable outcomes in the sources read (secondary news)."))
+CAST_NEWS = "https://trial.medpath.com/news/506595cac8f42d47/exploring-car-t-for-autoimmune-disease-cgtlive-r"
+report(report_id="castle-2024-acr", cohort_id="castle-zorpocel", supersedes="", kind="conference_abstract",
+       label="Schett 2024, ACR Convergence abstract 1750 (CASTLE part 1)", first_author="Schett G", year="2024",
+       title="Safety and Preliminary Efficacy of CD19 CAR-T Cell Treatment in Rheumatic Disease – Data from the First Part of the Phase I/II CASTLE Basket Study",
+       journal="ACR Convergence 2024", conference="ACR 2024", abstract_number="1750",
+       url="https://acrabstracts.org/abstract/safety-and-preliminary-efficacy-of-cd19-car-t-cell-treatment-in-rheumatic-disease-data-from-the-first-part-of-the-phase-i-ii-castle-basket-study",
+       registry_ids="2022-001366-35", diseases="sle;iim;ssc", target="cd19", construct="autologous", product="MB-CART19.1 (zorpocabtagene autoleucel)", population="adult",
+       dose="1×10^6 CAR T cells/kg", lymphodepletion="fludarabine + cyclophosphamide",
+       n_treated="17", n_treated_source="news reports of the presentation [secondary]: 7 SLE, 3 IIM, 7 SSc",
+       notes=("Abstract results not read (only title/authors); numbers from CGTLive/medpath and Healio news of the ACR 2024 presentation. "
+              "'seven patients experienced no CRS' implies 10/17 with CRS, but that is a computed count and is not recorded."))
+out("castle-2024-acr", "remission_doris", "sle", 6, 6, "DORIS remission", "6 months (patients with 6-month follow-up)", CAST_NEWS, "news report of the ACR 2024 presentation", S,
+    "'Of the 11 patients with six-month follow-up data, all six SLE patients entered DORIS remission'. Denominator = SLE patients with 6-month follow-up.")
+out("castle-2024-acr", "acr_eular_major_response", "iim", 2, 2, "ACR/EULAR major clinical response", "6 months (patients with 6-month follow-up)", CAST_NEWS,
+    "news report of the ACR 2024 presentation", S, "'both IIM patients demonstrated a major response'.")
+out("castle-2024-acr", "clinical_response_other", "ssc", 3, 3, "no skin worsening (SSc)", "6 months (patients with 6-month follow-up)", CAST_NEWS,
+    "news report of the ACR 2024 presentation", S, "'all three SSc patients showed no skin worsening'.")
+out("castle-2024-acr", "crs_grade3plus", "all", 0, 17, "CRS above grade 2", "post-infusion", CAST_NEWS, "news report of the ACR 2024 presentation", S,
+    "'none had it above grade 2'.")
+out("castle-2024-acr", "icans_any", "all", 0, 17, "ICANS any grade", "post-infusion", CAST_NEWS, "news report of the ACR 2024 presentation", S,
+    "'There were no instances of ICANS of any grade'. Healio: 'ICANS did not occur'.")
+report(report_id="castle-2025-acr", cohort_id="castle-zorpocel", supersedes="castle-2024-acr", kind="conference_abstract",
+       label="Hagen 2025, ACR Convergence abstract 0641 (CASTLE)", first_author="Hagen M", year="2025",
+       title="Safety and efficacy of autologous CD19-CAR T-cell therapy in patients with autoimmune disease – data from the CASTLE Phase I/II basket study",
+       journal="ACR Convergence 2025", conference="ACR 2025", abstract_number="0641",
+       url="https://acrabstracts.org/abstract/safety-and-efficacy-of-autologous-cd19-car-t-cell-therapy-in-patients-with-autoimmune-disease-data-from-the-castle-phase-i-ii-basket-study",
+       registry_ids="2022-001366-35", diseases="sle;iim;ssc", target="cd19", construct="autologous", product="MB-CART19.1 (zorpocabtagene autoleucel)", population="adult",
+       dose="1×10^6 CAR T cells/kg", lymphodepletion="fludarabine + cyclophosphamide",
+       n_treated="24", n_treated_source="abstract (28 screened, 24 enrolled: 17 women, 7 men; 10 SLE, 9 SSc, 5 IIM per ASH 2025)",
+       notes="Results beyond enrolment not in the part read; no outcome rows. n = enrolled (the Nat Med abstract states all 24 received zorpo-cel).")
+report(report_id="castle-2025-ash", cohort_id="castle-zorpocel", supersedes="castle-2025-acr", kind="conference_abstract",
+       label="CASTLE 2025, ASH (Blood 146 Suppl 1: 2380)", first_author="", year="2025",
+       title="Safety and preliminary efficacy of anti-CD19 CAR-T (title truncated in the source read)", journal="Blood 2025;146(Suppl 1):2380", conference="ASH 2025", abstract_number="2380",
+       url="http://ashpublications.net/blood/article/146/Supplement%201/2380/552588/Safety-and-preliminary-efficacy-of-anti-CD19-CAR-T",
+       registry_ids="2022-001366-35", diseases="sle;iim;ssc", target="cd19", construct="autologous", product="zorpocabtagene autoleucel (MB-CART19.1)", population="adult",
+       n_treated="24", n_treated_source="abstract ('All planned 24 patients ... were enrolled between July 2023 and February 2025')",
+       notes="Results beyond enrolment/manufacture not in the part read; no outcome rows.")
+report(report_id="castle-2026-natmed", cohort_id="castle-zorpocel", supersedes="castle-2025-ash", kind="journal_article",
+       label="Müller 2026, Nat Med (CASTLE)", first_author="Müller F", year="2026", title="", journal="Nat Med",
+       doi="10.1038/s41591-025-04185-6", url="https://booksci.cn/literature_d19037_5.htm",
+       registry_ids="2022-001366-35", diseases="sle;iim;ssc", target="cd19", construct="autologous", product="zorpocabtagene autoleucel (zorpo-cel, MB-CART19.1)", population="adult",
+       lymphodepletion="cyclophosphamide + fludarabine (standard)", n_treated="24",
+       n_treated_source="abstract (24 enrolled: 10 SLE, 9 SSc, 5 IIM, 'all receiving a single infusion of Zorpo-cel')",
+       notes=("Published 2026-01-07 (per booksci listing of the abstract). 'Primary and secondary endpoints of CASTLE were met' — counts not in the part read, so no outcome rows. "
+              "Title and PMID not captured."))
+
+# =============================================================================================
+# 18. relma-cel (relmacabtagene autoleucel) in SLE — two Chinese phase 1 reports
+# =============================================================================================
+cohort(cohort_id="relmacel-sle-nct05765006", name="relma-cel (relmacabtagene autoleucel) phase 1 in active SLE (NCT05765006)",
+       centre="multicentre, China (Shu 2025: Wuhan Union Hospital authors)", product="relmacabtagene autoleucel (autologous CD19 CAR-T)", registry_ids="NCT05765006",
+       grouping_evidence="EULAR 2024 POS0054 and Shu 2025 EClinicalMedicine both state NCT05765006 (phase 1 open-label, relma-cel, SLE).",
+       grouping_inferred="false",
+       notes="Whether the Renji (Shanghai) relma-cel series (Wang Y 2025, cohort relmacel-sle-renji) is part of the same multicentre trial is not stated.")
+report(report_id="relmacel-2024-eular", cohort_id="relmacel-sle-nct05765006", supersedes="", kind="conference_abstract",
+       label="relma-cel SLE 2024, EULAR POS0054", first_author="", year="2024", title="", journal="Ann Rheum Dis (EULAR 2024 abstracts)", conference="EULAR 2024",
+       abstract_number="POS0054", url="http://scientific.sparx-ip.net/archiveeular/?c=a&item=2024POS0054&view=5", registry_ids="NCT05765006",
+       diseases="sle", target="cd19", construct="autologous", product="relmacabtagene autoleucel", population="adult", dose="25×10^6 CAR+ T cells",
+       lymphodepletion="cyclophosphamide 250 mg/m2/day + fludarabine 25 mg/m2/day", n_treated="3", n_treated_source="abstract", data_cutoff="2023-12-18",
+       followup="at least 4 months", followup_source="abstract", notes="Outcome sentences beyond baseline characteristics not in the part read; no outcome rows.")
+report(report_id="shu-2025-eclinm", cohort_id="relmacel-sle-nct05765006", supersedes="relmacel-2024-eular", kind="journal_article",
+       label="Shu 2025, EClinicalMedicine", first_author="Shu J", year="2025",
+       title="Safety and clinical efficacy of Relmacabtagene autoleucel (relma-cel) for systemic lupus erythematosus: a phase 1 open-label clinical trial",
+       journal="EClinicalMedicine", pmid="40386685", doi="10.1016/j.eclinm.2025.103229", url="https://pubmed.ncbi.nlm.nih.gov/40386685/", registry_ids="NCT05765006",
+       diseases="sle", target="cd19", construct="autologous", product="relmacabtagene autoleucel", population="adult",
+       dose="dose escalation: 25, 50, 75 and 100 ×10^6 CAR-T cells (total)", lymphodepletion="fludarabine + cyclophosphamide",
+       notes="Abstract Findings section not in the part read: number treated and outcomes not captured, so no n and no outcome rows.")
+
+cohort(cohort_id="relmacel-sle-renji", name="relma-cel phase 1 dose escalation in moderately to severely active SLE (Wang Y 2025, Renji/Shanghai authors)",
+       centre="not stated in the abstract read (authors Wang Y ... Lu L)", product="relmacabtagene autoleucel", registry_ids="",
+       grouping_evidence="Single report.", grouping_inferred="false", notes="Registry ID not in the abstract read; possible overlap with NCT05765006 not stated.")
+JAUT = "doi:10.1016/j.jaut.2025.103489"
+report(report_id="wang-y-2025-jautoimmun", cohort_id="relmacel-sle-renji", supersedes="", kind="journal_article",
+       label="Wang Y 2025, J Autoimmun", first_author="Wang Y", year="2025", title="", journal="J Autoimmun",
+       doi="10.1016/j.jaut.2025.103489", url="https://m.booksci.cn/literaturecn/145212819.htm",
+       diseases="sle", target="cd19", construct="autologous", product="relmacabtagene autoleucel", population="adult",
+       dose="50×10^6, 75×10^6 or 100×10^6 CAR-T cells (escalating)", lymphodepletion="fludarabine + cyclophosphamide",
+       n_treated="8", n_treated_source="abstract (8 female patients enrolled, all received a single infusion)",
+       notes="Abstract read on booksci.cn (English abstract, Chinese title); English title and PMID not captured. No DLTs. Remission counts not in the part read.")
+out("wang-y-2025-jautoimmun", "crs_any", "all", 7, 8, "CRS", "post-infusion", JAUT, "abstract", V, "'cytokine release syndrome (CRS) occurred in 7 patients'.")
+out("wang-y-2025-jautoimmun", "icans_any", "all", 1, 8, "ICANS", "post-infusion", JAUT, "abstract", V, "'immune effector cell-associated neurotoxicity syndrome (ICANS) in 1 patient'.")
+
+# =============================================================================================
+# 19. GAD65 antibody-mediated cerebellar ataxia (single case, Vilnius)
+# =============================================================================================
+cohort(cohort_id="vilnius-gad65-ataxia-case", name="CD19 CAR-T in GAD65 antibody-mediated cerebellar ataxia (single case)", centre="not stated in the part read (authors Vaisvilas M ... Griskevicius L)",
+       product="autologous CD19 CAR-T (fresh formulation), 1×10^6/kg", registry_ids="", grouping_evidence="Single case.", grouping_inferred="false", notes="")
+report(report_id="vaisvilas-2026-frontimmunol", cohort_id="vilnius-gad65-ataxia-case", supersedes="", kind="case_report",
+       label="Vaisvilas 2026, Front Immunol", first_author="Vaisvilas M", year="2026",
+       title="Successful fresh formulation CD19 CAR-T cell therapy for GAD65 antibody-mediated cerebellar ataxia. A Case Report", journal="Front Immunol",
+       doi="10.3389/fimmu.2026.1755797", url="https://tomesphere.com/paper/PMC12953506.md",
+       diseases="other", target="cd19", construct="autologous", product="CD19 CAR-T (fresh formulation)", population="adult", dose="1×10^6 CAR T cells/kg",
+       lymphodepletion="standard lymphodepleting chemotherapy", n_treated="1", n_treated_source="abstract (33-year-old man)",
+       followup="270 days (no progression at day +270, per page summary)", followup_source="page summary [secondary]",
+       notes="Published 2026-02-17. GAD65 titres −95% at day 90; clinical improvement at day 30. 'Only grade 1 CRS' appears only in an AI-generated page summary, not in the abstract text read, so no CRS row.")
+pub(pmid="40386685", doi="10.1016/j.eclinm.2025.103229", pmcid="",
+    title="Safety and clinical efficacy of Relmacabtagene autoleucel (relma-cel) for systemic lupus erythematosus: a phase 1 open-label clinical trial",
+    journal="EClinicalMedicine", pub_date="2025 Apr 30",
+    authors="Shu J;Xie W;Mei C;Ren A;Ke S;Ma M;Zhou Z;Hu Y;Mei H", publication_types="")
