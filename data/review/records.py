@@ -189,7 +189,8 @@ cohort(cohort_id="opbg-erlangen-paediatric-cd19", name="Bambino Gesù (Rome) and
        grouping_evidence=("Becilli 2026 Nat Med abstract: eight children treated at Bambino Gesù and Erlangen under a hospital-exemption programme; the press release "
                           "(Feb 2026) describes the same eight (7 girls, 1 boy, 5–17 y; 4 SLE, 3 DM, 1 jSSc; five treated at Bambino Gesù). "
                           "Krickau 2024 (Erlangen, 15-year-old girl with SLE) is inferred to be one of the three Erlangen children (same centre, paediatric SLE, "
-                          "Metzler senior author on both) — not stated in the sources read."),
+                          "Metzler senior author on both) — not stated in the sources read. Nicolai 2024 (12-year-old boy with JDM, same fresh point-of-care lentiviral Prodigy "
+                          "product at 1×10^6/kg) is inferred to be the single boy among the three dermatomyositis patients — not stated."),
        grouping_inferred="true",
        notes=("Hospital exemption (not a trial). An earlier Bambino Gesù announcement of the first three adolescents (2 SLE, 1 DM) is a likely earlier report "
               "of part of this cohort (secondary, not entered). Erlangen children may also be counted in Hagen ACR 2024 (30 patients)."))
@@ -707,7 +708,64 @@ report(report_id="vaisvilas-2026-frontimmunol", cohort_id="vilnius-gad65-ataxia-
        lymphodepletion="standard lymphodepleting chemotherapy", n_treated="1", n_treated_source="abstract (33-year-old man)",
        followup="270 days (no progression at day +270, per page summary)", followup_source="page summary [secondary]",
        notes="Published 2026-02-17. GAD65 titres −95% at day 90; clinical improvement at day 30. 'Only grade 1 CRS' appears only in an AI-generated page summary, not in the abstract text read, so no CRS row.")
+pub(pmid="38924652", doi="10.1002/art.42933", pmcid="", title="Autologous CD19-Targeting CAR T Cells in a Patient With Refractory Juvenile Dermatomyositis",
+    journal="Arthritis Rheumatol", pub_date="2024 Oct", authors="", publication_types="Case Reports")
+pub(pmid="40306284", doi="10.1016/j.medj.2025.100676", pmcid="", title="CD19 CAR-T cell therapy in a pediatric patient with MDA5+ dermatomyositis and rapidly progressive interstitial lung disease",
+    journal="Med", pub_date="2025 Aug 8", authors="", publication_types="Case Reports")
 pub(pmid="40386685", doi="10.1016/j.eclinm.2025.103229", pmcid="",
     title="Safety and clinical efficacy of Relmacabtagene autoleucel (relma-cel) for systemic lupus erythematosus: a phase 1 open-label clinical trial",
     journal="EClinicalMedicine", pub_date="2025 Apr 30",
     authors="Shu J;Xie W;Mei C;Ren A;Ke S;Ma M;Zhou Z;Hu Y;Mei H", publication_types="")
+
+# =============================================================================================
+# 20. Further paediatric case reports
+# =============================================================================================
+report(report_id="nicolai-2024-arthritisrheumatol", cohort_id="opbg-erlangen-paediatric-cd19", supersedes="", kind="case_report",
+       label="Nicolai 2024, Arthritis Rheumatol", first_author="Nicolai R", year="2024",
+       title="Autologous CD19-Targeting CAR T Cells in a Patient With Refractory Juvenile Dermatomyositis", journal="Arthritis Rheumatol",
+       pmid="38924652", doi="10.1002/art.42933", url="https://pubmed.ncbi.nlm.nih.gov/38924652/",
+       diseases="iim", target="cd19", construct="autologous", product="fresh autologous second-generation anti-CD19 CAR-T (lentiviral), CliniMACS Prodigy", population="paediatric",
+       dose="1×10^6 CAR T cells/kg", lymphodepletion="cyclophosphamide 1,000 mg/m2 over two days + fludarabine 90 mg/m2 over three days",
+       n_treated="1", n_treated_source="abstract (12-year-old boy)",
+       notes=("Arthritis Rheumatol 2024;76(10):1560-1565. Same point-of-care product type and dose as the Bambino Gesù programme; the boy is inferred to be the one boy "
+              "among the three dermatomyositis patients of Becilli 2026 (not stated). The abstract excerpt read was cut at 'fever as part of mild c…', so no CRS row. No outcome rows."))
+cohort(cohort_id="barcelona-mda5-jdm-case", name="ARI-0001 CD19 CAR-T in a child with MDA5+ dermatomyositis and RP-ILD (single case)",
+       centre="not stated in the part read (ARI-0001 is the Hospital Clínic Barcelona academic CD19 CAR-T)", product="ARI-0001 (second-generation CD19 CAR-T)", registry_ids="",
+       grouping_evidence="Single case.", grouping_inferred="false", notes="")
+report(report_id="parismunoz-2025-med", cohort_id="barcelona-mda5-jdm-case", supersedes="", kind="case_report",
+       label="París-Muñoz 2025, Med", first_author="París-Muñoz A", year="2025",
+       title="CD19 CAR-T cell therapy in a pediatric patient with MDA5+ dermatomyositis and rapidly progressive interstitial lung disease", journal="Med",
+       pmid="40306284", doi="10.1016/j.medj.2025.100676", url="https://pubmed.ncbi.nlm.nih.gov/40306284/",
+       diseases="iim", target="cd19", construct="autologous", product="ARI-0001", population="paediatric", n_treated="1", n_treated_source="abstract",
+       notes="Med 2025;6(8):100676. Findings section not in the part read; no outcome rows.")
+
+# =============================================================================================
+# 21. rese-cel (resecabtagene autoleucel, CABA-201) RESET programme — Cabaletta Bio
+# =============================================================================================
+cohort(cohort_id="resecel-reset", name="rese-cel (CABA-201) RESET programme: RESET-SLE, RESET-Myositis, RESET-SSc (Cabaletta Bio)",
+       centre="multicentre, USA", product="resecabtagene autoleucel (fully human autologous 4-1BB CD19 CAR-T), 1×10^6/kg", registry_ids="NCT06328777",
+       grouping_evidence=("Company serial updates pooling the RESET trials (10 patients dosed in the early-2025 AAAS update) ⊂ trial-specific ACR/EULAR 2025 abstracts. "
+                          "Different trials are pooled here because the company update pools them; only NCT06328777 (RESET-SSc) was seen in a source."),
+       grouping_inferred="true", notes="NCT numbers of RESET-SLE and RESET-Myositis not found in the sources read.")
+report(report_id="resecel-2025-aaas-update", cohort_id="resecel-reset", supersedes="", kind="press_release",
+       label="Cabaletta RESET update, AAAS Feb 2025 (news)", first_author="", year="2025", title="Cabaletta's CAR-T therapy shows promise in autoimmune diseases (news report)",
+       journal="NoahAI news (company data presented at AAAS annual meeting)", url="https://www.noahai.co/discover/article/3234",
+       diseases="sle;lupus_nephritis;iim;ssc", target="cd19", construct="autologous", product="resecabtagene autoleucel (CABA-201)", population="adult",
+       n_treated="10", n_treated_source="news report ('dosed 10 patients with at least one month of follow-up') [secondary]",
+       notes=("'90% of patients experiencing either no CRS or only grade 1 CRS' (a percentage of 10 = 9, computed; not recorded because it combines 'none' and 'grade 1'). "
+              "'three out of four patients in the non-renal cohort achieved remission' (definition not given) and first LN patient complete renal response — not recorded as rows because definitions/denominators are unclear."))
+out("resecel-2025-aaas-update", "icans_any", "all", 1, 10, "ICANS (grade not given)", "≥1 month follow-up", "https://www.noahai.co/discover/article/3234", "news report of company data", S,
+    "'Only one patient reported immune effector cell-associated neurotoxicity syndrome' among the 10 dosed.")
+report(report_id="resecel-2025-acr-sle", cohort_id="resecel-reset", supersedes="resecel-2025-aaas-update", kind="conference_abstract",
+       label="Sheikh 2025, ACR Convergence abstract 2468 (RESET-SLE)", first_author="Sheikh S", year="2025",
+       title="RESET-SLE: Clinical Trial Evaluating Rese-cel (Resecabtagene Autoleucel), a Fully Human, Autologous 4-1BB CD19-CAR T Cell Therapy in Non-Renal SLE and Lupus Nephritis",
+       journal="ACR Convergence 2025", conference="ACR 2025", abstract_number="2468", url="https://acrabstracts.org/?p=46120",
+       diseases="sle;lupus_nephritis", target="cd19", construct="autologous", product="resecabtagene autoleucel", population="adult",
+       notes=("Abstract results not in the part read. News (biospace.com): 3 SLE patients with ≥3 months follow-up 'achieved disease remission' and one LN patient a complete renal "
+              "response — not recorded (denominators/definitions unclear, secondary)."))
+report(report_id="resecel-2025-eular-ssc", cohort_id="resecel-reset", supersedes="", kind="conference_abstract",
+       label="RESET-SSc 2025, EULAR OP0338", first_author="", year="2025", title="", journal="Ann Rheum Dis (EULAR 2025 abstracts)", conference="EULAR 2025", abstract_number="OP0338",
+       url="https://scientific.sparx-ip.net/archiveeular/?c=a&item=2025OP0338&view=3", registry_ids="NCT06328777",
+       diseases="ssc", target="cd19", construct="autologous", product="resecabtagene autoleucel", population="adult", dose="1×10^6 CAR T cells/kg",
+       lymphodepletion="fludarabine 25 mg/m2/d days −5 to −3 + cyclophosphamide 1,000 mg/m2 day −3", n_treated="", n_treated_source="",
+       notes="'A total of 3 patients have been enrolled' (enrolled, not necessarily infused; n_treated left empty). Results beyond that not in the part read.")
