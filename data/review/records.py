@@ -102,7 +102,7 @@ out("mueller-2024-nejm", "immunosuppression_stopped", "all", 15, 15, "Immunosupp
 out("mueller-2024-nejm", "crs_any", "all", 11, 15, "CRS any grade (10 grade 1 + 1 grade 2)", "post-infusion",
     NEJM_NEXUS, "news summary of the NEJM paper", C,
     ("CONFLICT. Default = 11/15 from the NEJM paper: nexusnewsgroup summary of NEJM ('10 patients experienced grade 1 ... 1 patient ... grade 2 cytokine-release syndrome') "
-     "and an independent later paper quoting NEJM ('11 of 15 had cytokine release syndrome', mashupmd.com). The EULAR 2024 OP0027 summary of the same 15 patients gives "
+     "and an independent later paper quoting NEJM ('11 of 15 had cytokine release syndrome, and one in 15 had ... ICANS', mashupmd.com abstract of a retrospective comparative cohort study; re-read in pass 2). The EULAR 2024 OP0027 summary of the same 15 patients gives "
      "8 grade 1 + 1 grade 2 = 9/15 (variant eular2024). Default chosen: peer-reviewed full paper, two independent quotations agree, and CRS occurs in the first days after "
      "infusion, so a longer follow-up cannot lower the count; the 9/15 is a secondary news summary of a conference abstract. Neither value was read in the NEJM text itself."))
 out("mueller-2024-nejm", "crs_any", "all", 9, 15, "CRS any grade (8 grade 1 + 1 grade 2)", "post-infusion",
@@ -502,9 +502,22 @@ out("obecel-2025-acr", "icans_any", "all", 0, 6, "ICANS", "post-infusion", OBPR,
 report(report_id="obecel-2025-ash", cohort_id="obecel-carlysle", supersedes="obecel-2025-acr", kind="conference_abstract",
        label="Roddie 2025, ASH (CARLYSLE update)", first_author="Roddie C", year="2025", title="", journal="ASH 2025 Annual Meeting", conference="ASH 2025",
        url="https://lupushub.com/medical-information/carlysle-phase-i-trial-obe-cel-for-severe-refractory-sle", registry_ids="NCT06333483",
-       diseases="sle", target="cd19", construct="autologous", product="obecabtagene autoleucel", population="adult",
+       diseases="sle;lupus_nephritis", target="cd19", construct="autologous", product="obecabtagene autoleucel", population="adult",
        dose="50×10^6 (n=6) or 100×10^6 (n=3) CAR T cells", n_treated="9", n_treated_source="lupushub.com meeting report [secondary]",
-       notes="Presented by Claire Roddie at ASH 2025 (per lupushub.com); abstract number and outcome counts not read.")
+       data_cutoff="", followup="median 12 months (50M cohort, per company release)", followup_months="", followup_source="company press release via stocktitan [secondary]",
+       notes=("Presented by Claire Roddie at ASH 2025 (8 Dec 2025, per lupushub.com and the Autolus release). Abstract number and abstract text not read; outcome counts from the "
+              "company press release as summarised on stocktitan.net (secondary). Efficacy and CRS counts are given per dose cohort; the 50M cohort (n=6) is the same six patients "
+              "as the ACR 2025 abstract, so rows below are restricted to it (not summed across cohorts). One transient grade 3 liver toxicity in the 100M cohort."))
+OBASH = "https://www.stocktitan.net/news/AUTL/autolus-therapeutics-presents-updated-clinical-data-from-the-43xgvsv7w32a.html"
+out("obecel-2025-ash", "remission_doris", "sle", 5, 6, "DORIS remission (50M cohort)", "median follow-up 12 months (median DORIS onset 5.1 months)", OBASH,
+    "company press release summary", S, "'At 50M, ... DORIS 83% (5/6)'. 50M cohort only (= the six ACR 2025 patients).")
+out("obecel-2025-ash", "complete_renal_response", "lupus_nephritis", 3, 6, "complete renal response (50M cohort)", "median follow-up 12 months", OBASH,
+    "company press release summary", S, "'At 50M, CRR 50% (3/6)'. Consistent with the earlier 3 CRR in the ACR 2025 release.")
+out("obecel-2025-ash", "crs_any", "all", 3, 6, "CRS grade 1 (50M cohort)", "post-infusion", OBASH, "company press release summary", S,
+    "'Grade 1 CRS in three patients at 50M and three at 100M'. Recorded for the 50M cohort only (3/6) to avoid summing cohorts; 100M cohort: 3/3 grade 1 CRS.")
+out("obecel-2025-ash", "crs_grade3plus", "all", 0, 9, "CRS grade ≥3", "post-infusion", OBASH, "company press release summary", S,
+    "All CRS events reported were grade 1 (three at 50M, three at 100M).")
+out("obecel-2025-ash", "icans_any", "all", 0, 9, "ICANS", "post-infusion", OBASH, "company press release summary", S, "'no ICANS'.")
 
 # =============================================================================================
 # 15. BMS-986353 Breakfree-1
