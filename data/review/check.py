@@ -65,6 +65,8 @@ for x in rows["outcomes.csv"]:
     Outcome.parse(x["outcome"]); NumberStatus.parse(x["status"])
     if x["subgroup"] != "all":
         Disease.parse(x["subgroup"])
+        if x["report_id"] in rep and x["subgroup"] not in rep[x["report_id"]]["diseases"].split(";"):
+            err.append(f"{k}: subgroup not among the report's diseases")
     e, p = int(x["events"]), int(x["patients"])
     if not (0 <= e <= p and p > 0): err.append(f"{k}: events/patients")
     if x["is_default"] not in ("true", "false"): err.append(f"{k}: is_default")
