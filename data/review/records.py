@@ -782,3 +782,35 @@ report(report_id="resecel-2025-eular-ssc", cohort_id="resecel-reset", supersedes
        diseases="ssc", target="cd19", construct="autologous", product="resecabtagene autoleucel", population="adult", dose="1×10^6 CAR T cells/kg",
        lymphodepletion="fludarabine 25 mg/m2/d days −5 to −3 + cyclophosphamide 1,000 mg/m2 day −3", n_treated="", n_treated_source="",
        notes="'A total of 3 patients have been enrolled' (enrolled, not necessarily infused; n_treated left empty). Results beyond that not in the part read.")
+
+# =============================================================================================
+# 22. Further 2025 ACR abstracts
+# =============================================================================================
+cohort(cohort_id="cta311-ucart-aid", name="CTA311 universal (allogeneic) CD19 CAR-T in active autoimmune disease (Bioheng; multicentre China)",
+       centre="920th Hospital (Kunming), Union Hospital (Wuhan), Xuzhou, Bengbu, Hefei (China)", product="CTA311 (off-the-shelf universal CD19 CAR-T)", registry_ids="",
+       grouping_evidence="Single report.", grouping_inferred="false", notes="Registry ID not in the abstract read.")
+CTA = "https://acrabstracts.org/abstract/preliminary-safety-efficacy-and-cellular-kinetics-of-cta311-a-cd19-targeted-universal-car-t-therapy-for-active-autoimmune-diseases"
+report(report_id="cta311-2025-acr", cohort_id="cta311-ucart-aid", supersedes="", kind="conference_abstract",
+       label="Wang S 2025, ACR Convergence abstract 2452 (CTA311)", first_author="Wang S", year="2025",
+       title="Preliminary Safety, Efficacy, and Cellular Kinetics of CTA311, a CD19 Targeted Universal CAR-T Therapy, for Active Autoimmune Diseases",
+       journal="ACR Convergence 2025", conference="ACR 2025", abstract_number="2452", url=CTA,
+       diseases="sle;aav", target="cd19", construct="allogeneic", product="CTA311", population="adult",
+       dose="4 dose levels: 0.2, 1, 3 or 6 ×10^6 CAR+ T cells/kg (n=3, 2, 3, 3)", lymphodepletion="cyclophosphamide 300 mg/m2/day ×3 + fludarabine 30 mg/m2/day ×3",
+       n_treated="11", n_treated_source="abstract (10 SLE, 1 AAV)", data_cutoff="2025-04-30",
+       notes="Efficacy counts not in the part read. Lymphodepletion-related cytopenia (<28 days) in all patients.")
+out("cta311-2025-acr", "crs_any", "all", 9, 11, "CRS (7 grade 1, 2 grade 2)", "post-infusion", CTA, "abstract (Results)", V, "'CRS events occurred in 82% (n=9), all low grade (G) (7 G1 and 2 G2)'.")
+out("cta311-2025-acr", "crs_grade3plus", "all", 0, 11, "CRS grade ≥3", "post-infusion", CTA, "abstract (Results)", V, "All nine CRS events were grade 1 or 2.")
+out("cta311-2025-acr", "icans_any", "all", 0, 11, "neurotoxicity", "post-infusion", CTA, "abstract (Results)", V, "'No neurotoxicity was reported'.")
+out("cta311-2025-acr", "infection_any", "all", 3, 11, "infections deemed treatment related (any grade)", "to data cut-off", CTA, "abstract (Results)", V,
+    "'Three patients experienced infections deemed to be treatment related (1 pt with pneumonia (G3) and CMV reactivation (G1), 1 pt with fungal infection (G2), and 1 pt with infection NOS (G1))'. Only treatment-related infections are counted.")
+
+cohort(cohort_id="im19-sle-pkuth", name="IM19 autologous CD19 CAR-T in refractory SLE (Peking University Third Hospital pilot)",
+       centre="Peking University Third Hospital, Beijing, China", product="IM19 (autologous lentiviral CD19 CAR-T), 1×10^6/kg", registry_ids="",
+       grouping_evidence="Single report.", grouping_inferred="false", notes="")
+report(report_id="zhao-2025-acr", cohort_id="im19-sle-pkuth", supersedes="", kind="conference_abstract",
+       label="Zhao 2025, ACR Convergence abstract 0647 (IM19)", first_author="Zhao J", year="2025",
+       title="Anti-CD19 Chimeric Antigen Receptor T Cell Therapy for Refractory Systemic Lupus Erythematosus: an open-label pilot study",
+       journal="ACR Convergence 2025", conference="ACR 2025", abstract_number="0647", url="https://acrabstracts.org/?p=44470",
+       diseases="sle", target="cd19", construct="autologous", product="IM19", population="adult", dose="1×10^6 CAR T cells/kg",
+       n_treated="6", n_treated_source="abstract (Methods: six patients enrolled; 3 women, 3 men)",
+       notes="Results section not in the part read; no outcome rows. n = enrolled.")
