@@ -173,7 +173,12 @@ def _check_references(files: dict[str, ParsedFile], errors: list[RowError]) -> N
             errors.append(RowError("reports.csv", line, f"supersedes {sup!r} from another cohort"))
     _check_cycles(reports, errors)
     for line, row in files["outcomes.csv"].rows:
-        if row["report_id"] not in reports and row["report_id"] not in rejected_reports:
+        if row["report_id"] in reports:
+            diseases = reports[row["report_id"]][1]["diseases"]
+            if row["subgroup"] != "all" and row["subgroup"] not in diseases:
+                errors.append(RowError("outcomes.csv", line, f"subgroup {row['subgroup']!r} is not one of the "
+                                       f"report's diseases ({';'.join(diseases)})"))
+        elif row["report_id"] not in rejected_reports:
             errors.append(RowError("outcomes.csv", line, f"unknown report_id {row['report_id']!r}"))
 
 

@@ -48,6 +48,8 @@ BAD_ROWS = [
     ("outcomes.csv", "alpha-2024,crs_any,all,secondary,11,15,false", "alpha-2024,crs_any,all,secondary,11,15,true",
      "outcomes.csv:", "exactly one row must have is_default=true"),
     ("outcomes.csv", "gamma-2023,crs_any", "ghost-2020,crs_any", "outcomes.csv:10", "unknown report_id"),
+    ("outcomes.csv", "alpha-2024,remission_doris,sle", "alpha-2024,remission_doris,mg", "outcomes.csv:7",
+     "not one of the report's diseases"),
     ("reports.csv", ",11111111,10.1000/alpha.2022", ",1111x111,10.1000/alpha.2022", "reports.csv:2",
      "malformed PMID"),
     ("reports.csv", "10.1000/alpha.2022", "doi:10.1000/alpha.2022", "reports.csv:2", "malformed DOI"),

@@ -1,0 +1,84 @@
+"""The embedded evidence base in data/: loads, sourced, cohort-aware, well-formed."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+
+import pytest
+from sqlalchemy import select
+from sqlmodel import Session
+
+from evidence import models
+from evidence.analysis_set import analysis_set
+from evidence.settings import REPO_ROOT, Settings
+from evidence.store import initialise, open_store
+from evidence.vocab import NumberStatus, Outcome
+
+DATA = REPO_ROOT / "data"
+pytestmark = pytest.mark.skipif(not (DATA / "reports.csv").exists(), reason="no curated reports shipped yet")
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory):
+    settings = Settings(db=str(tmp_path_factory.mktemp("shipped") / "e.db"), data_dir=str(DATA))
+    initialise(settings)
+    engine = open_store(settings)
+    yield engine
+    engine.dispose()
+
+
+def _rows(name):
+    with (DATA / name).open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_every_number_has_a_source_location_and_status():
+    for row in _rows("outcomes.csv"):
+        assert row["source"].strip() and row["source_location"].strip(), row
+        assert row["status"] in {s.value for s in NumberStatus}, row
+    for row in _rows("reports.csv"):
+        if row["n_treated"]:
+            assert row["n_treated_source"].strip(), f"{row['report_id']}: n_treated without its source"
+        if row["followup_months"]:
+            assert row["followup_source"].strip(), f"{row['report_id']}: follow-up without its source"
+
+
+def test_conflicts_keep_both_values_and_explain_the_default():
+    rows = _rows("outcomes.csv")
+    groups = Counter((r["report_id"], r["outcome"], r["subgroup"]) for r in rows)
+    for row in rows:
+        key = (row["report_id"], row["outcome"], row["subgroup"])
+        if groups[key] > 1:
+            assert row["status"] == "conflicting", f"{key}: alternatives must be marked conflicting"
+            assert row["note"].strip(), f"{key}: a conflicting value needs a note saying why"
+
+
+@pytest.mark.parametrize("outcome", [o.value for o in Outcome])
+def test_no_cohort_is_counted_twice(shipped, outcome):
+    with Session(shipped) as session:
+        rows = [r for r in analysis_set(session, outcome) if r.included]
+    seen = Counter((r.cohort_id, r.subgroup) for r in rows)
+    assert all(n == 1 for n in seen.values()), seen
+    reports_per_cohort: dict[str, set[str]] = {}
+    for r in rows:
+        reports_per_cohort.setdefault(r.cohort_id, set()).add(r.report_id)
+    assert all(len(v) == 1 for v in reports_per_cohort.values()), reports_per_cohort
+
+
+def test_the_seed_cases_are_present(shipped):
+    with Session(shipped) as session:
+        reports = session.execute(select(models.Report)).scalars().all()
+    pmids = {r.pmid for r in reports}
+    assert {"36109639", "38381673", "40993243"} <= pmids  # Mackensen 2022, Müller 2024, Feng 2025
+    paediatric = [r for r in reports if r.population == "paediatric" and r.n_treated == 8]
+    assert paediatric, "the Rome/Erlangen paediatric series (8 children) is missing"
+
+
+def test_outcome_patients_never_exceed_the_report(shipped):
+    with Session(shipped) as session:
+        reports = {r.report_id: r for r in session.execute(select(models.Report)).scalars()}
+        for o in session.execute(select(models.Outcome)).scalars():
+            n = reports[o.report_id].n_treated
+            if n is not None:
+                assert o.patients <= n, f"{o.report_id} {o.outcome}: {o.patients} patients > {n} treated"
