@@ -130,6 +130,18 @@ def order_keys(included: pd.DataFrame) -> tuple[str, ...]:
                  zip(included["data_cutoff"], included["year"]))
 
 
+def _engine_notes(r: Any) -> list[str]:
+    """The pooling engine's notes, with its internal field names turned into numbers a reader can use."""
+    out = []
+    for note in r.notes:
+        if "population_averaged" in note:
+            avg = (r.extra or {}).get("population_averaged")
+            note = ("The GLMM's pooled value is the rate of a typical (median) study"
+                    + (f"; averaged over studies it is {100 * avg:.0f}%." if avg is not None else "."))
+        out.append(note)
+    return out
+
+
 def plain_notes(a: Analysis) -> list[str]:
     """What a careful reader should know about this analysis, in plain words."""
     notes: list[str] = []
@@ -150,7 +162,7 @@ def plain_notes(a: Analysis) -> list[str]:
     for row in flagged.itertuples():
         notes.append(f"{row.study_label}: number is '{row.status}' (see its source on the Studies page).")
     if r is not None:
-        notes.extend(r.notes)
+        notes.extend(_engine_notes(r))
         if r.fallback:
             notes.append(f"Fallback used: {r.fallback}.")
     return notes

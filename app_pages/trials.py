@@ -110,8 +110,10 @@ def main() -> None:
         chart = charts.timeline_chart(shown)
         if chart is not None:
             st.altair_chart(chart, width="stretch")
+            undated = int(shown["Start"].map(lambda v: charts.partial_date(v) is None).sum())
+            missing = f" {undated} trials without a registered start date are not drawn." if undated else ""
             st.caption("Bars run from start to completion (faded: no completion date registered, 2 years shown); "
-                       "the dashed line is today. Hover for details.")
+                       f"the dashed line is today. Hover for details.{missing}")
         ids = list(shown["Registry ID"])
         st.dataframe(shown[TABLE_COLUMNS], hide_index=True, width="stretch", key="trials_table",
                      on_select=lambda: _select_row(ids), selection_mode="single-row",
