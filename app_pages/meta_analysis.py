@@ -18,6 +18,8 @@ from evidence.vocab import Outcome
 VIEWS = {"sensitivity": "Method sensitivity", "loo": "Leave-one-out", "cumulative": "Cumulative by date",
          "set": "Analysis set"}
 PCT = st.column_config.NumberColumn(format="percent")
+LOO_FORMAT = {**{c: PCT for c in ("Estimate", "CI low", "CI high", "PI low", "PI high")},
+              "τ²": st.column_config.NumberColumn(format="%.3g"), "I² (%)": st.column_config.NumberColumn(format="%.1f")}
 
 
 def _summary(a: selection.Analysis) -> None:
@@ -55,9 +57,14 @@ def _sensitivity(a: selection.Analysis, args: tuple) -> None:
                    "GLMM and mention the spread.")
     else:
         st.success("The four methods agree: the result does not hinge on the method.")
-    st.dataframe(frame, hide_index=True, width="stretch", column_config={
-        **{c: PCT for c in ("estimate", "ci_low", "ci_high", "pi_low", "pi_high")},
-        "disagree": st.column_config.CheckboxColumn("Disagrees with GLMM")})
+    names = {"method": "Method", "k": "k", "estimate": "Estimate", "ci_low": "CI low", "ci_high": "CI high",
+             "pi_low": "PI low", "pi_high": "PI high", "tau2": "τ²", "i2": "I² (%)", "fallback": "Fallback",
+             "disagree": "Disagrees with GLMM"}
+    shown = frame[[c for c in names if c in frame]].rename(columns=names)
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={
+        **{c: PCT for c in ("Estimate", "CI low", "CI high", "PI low", "PI high")},
+        "τ²": st.column_config.NumberColumn(format="%.3g"), "I² (%)": st.column_config.NumberColumn(format="%.1f"),
+        "Disagrees with GLMM": st.column_config.CheckboxColumn()})
 
 
 def _analysis_set(a: selection.Analysis) -> None:
@@ -79,11 +86,11 @@ def _secondary(a: selection.Analysis) -> None:
     elif view == "loo":
         st.caption("Pooled estimate with each study left out in turn ('Study' = the one omitted).")
         st.dataframe(pooled.leave_one_out(*args, a.selection.method), hide_index=True, width="stretch",
-                     column_config={c: PCT for c in ("Estimate", "CI low", "CI high")})
+                     column_config=LOO_FORMAT)
     else:
         st.caption("Pooled estimate as studies are added in order of data cut-off ('Study' = the one added).")
         st.dataframe(pooled.cumulative(*args, selection.order_keys(a.included), a.selection.method),
-                     hide_index=True, width="stretch", column_config={c: PCT for c in ("Estimate", "CI low", "CI high")})
+                     hide_index=True, width="stretch", column_config=LOO_FORMAT)
 
 
 def main() -> None:

@@ -52,7 +52,8 @@ def headline(version: str) -> pd.DataFrame:
         for outcome in SAFETY_OUTCOMES:
             rows = _included(version, outcome, d) if (outcome, d) in pairs else pd.DataFrame()
             row[data.label(Outcome, outcome)] = _pooled_cell(rows)
-        out.append(row)
+        if any(v for k, v in row.items() if k != "Disease"):
+            out.append(row)
     return pd.DataFrame(out)
 
 
@@ -100,7 +101,9 @@ def _headline(version: str) -> None:
     if table.empty:
         st.info("No outcome has been extracted yet.")
         return
-    st.dataframe(table, hide_index=True, width="stretch")
+    widths = {"Disease": 220, "Remission / response": 165, "Definition": 250}
+    st.dataframe(table, hide_index=True, width="stretch", column_config={
+        c: st.column_config.TextColumn(c, width=widths.get(c, 140)) for c in table.columns})
 
 
 def _whats_new(version: str) -> None:

@@ -141,8 +141,8 @@ def test_meta_analysis_outcome_method_and_views(page):
 
 def test_meta_analysis_sensitivity_table_has_four_methods_and_flag(page):
     at = page("meta_analysis", {"outcome": "crs_any", "view": "sensitivity"})
-    table = next(d.value for d in at.dataframe if "disagree" in d.value.columns)
-    assert len(table) == 4
+    table = next(d.value for d in at.dataframe if "Disagrees with GLMM" in d.value.columns)
+    assert len(table) == 4 and list(table["Method"])[0].startswith("GLMM")
 
 
 def test_meta_analysis_empty_state(page):
@@ -158,3 +158,14 @@ def test_query_parameter_round_trip(page):
     assert at.multiselect(key="disease").value == ["sle", "iim"]
     assert at.selectbox(key="transform").value == "ft"
     assert at.toggle(key="cohort_aware").value is False
+
+
+def test_leave_one_out_and_cumulative_tables(page):
+    at = page("meta_analysis", {"outcome": "crs_any", "view": "loo"})
+    loo = next(d.value for d in at.dataframe if "Study" in d.value.columns)
+    assert len(loo) == 3 and set(loo["k"]) == {2}
+    at = page("meta_analysis", {"outcome": "crs_any", "view": "cumulative"})
+    cum = next(d.value for d in at.dataframe if "Study" in d.value.columns)
+    assert list(cum["k"]) == [1, 2, 3]
+    pooled = at.metric[0].value
+    assert f"{100 * cum['Estimate'].iloc[-1]:.0f}%" == pooled
