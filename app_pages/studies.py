@@ -66,7 +66,7 @@ def _detail(version: str, report_id: str) -> None:
         st.warning("That report is not in the database (the link may be older than the data).")
         return
     r = detail["report"]
-    st.subheader(r["label"], anchor=False)
+    st.subheader(escape_md(r["label"]), anchor=False)
     st.markdown(escape_md(r["title"]))
     links = [f"[PubMed](https://pubmed.ncbi.nlm.nih.gov/{r['pmid']}/)" if r["pmid"] else "",
              f"[DOI](https://doi.org/{r['doi']})" if r["doi"] else "",
@@ -109,7 +109,7 @@ def _cohort(detail: dict) -> None:
     for title, items in (("Supersedes", detail["supersedes"]), ("Superseded by", detail["superseded_by"]),
                          ("Other reports of this cohort", detail["same_cohort"])):
         if items:
-            st.markdown(f"{title}: " + ", ".join(f"`{escape_md(label)}`" for _, label in items))
+            st.markdown(f"{title}: " + "; ".join(escape_md(label) for _, label in items))
 
 
 def _trials(detail: dict) -> None:

@@ -50,7 +50,7 @@ def _detail(version: str, registry_id: str) -> None:
         st.warning("That trial is not in the database (the link may be older than the data).")
         return
     t = detail["trial"]
-    st.subheader(f"{t['Registry ID']}: {t['Title']}", anchor=False)
+    st.subheader(escape_md(f"{t['Registry ID']}: {t['Title']}"), anchor=False)
     if t["official_title"]:
         st.caption(escape_md(t["official_title"]))
     facts = {k: t[k] for k in ("Status", "Phase", "Sponsor", "Enrollment", "Start", "Primary completion",
@@ -72,7 +72,7 @@ def _detail(version: str, registry_id: str) -> None:
         st.dataframe(detail["publications"], hide_index=True, width="stretch",
                      column_config={"PubMed": st.column_config.LinkColumn(display_text="Open")})
     for report_id, label in detail["reports"]:
-        st.page_link("app_pages/studies.py", label=f"Curated report: {label}", icon=":material/article:",
+        st.page_link("app_pages/studies.py", label=f"Curated report: {escape_md(label)}", icon=":material/article:",
                      query_params={"report": report_id})
     if t["notes"]:
         st.caption("Curator's note")

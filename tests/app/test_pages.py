@@ -169,3 +169,14 @@ def test_leave_one_out_and_cumulative_tables(page):
     assert list(cum["k"]) == [1, 2, 3]
     pooled = at.metric[0].value
     assert f"{100 * cum['Estimate'].iloc[-1]:.0f}%" == pooled
+
+
+def test_harvested_title_is_escaped_in_the_trial_heading(page, app_db):
+    import sqlite3
+
+    with sqlite3.connect(app_db) as conn:
+        conn.execute("UPDATE trial SET brief_title = '[x](http://evil) <img src=x> :red[y]' "
+                     "WHERE registry_id = 'NCT07654321'")
+    at = page("trials", {"trial": "NCT07654321"})
+    heading = at.subheader[0].value
+    assert "\\[x\\]\\(http\\:" in heading and "\\<img" in heading and "\\:red\\[" in heading
