@@ -13,13 +13,14 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from app_pages import charts, data, pooled
+from app_pages import charts, data, pooled, state
 from app_pages.common import pct
 from evidence.vocab import Disease, Outcome
 
 REMISSION_OUTCOMES = ("remission_doris", "complete_remission_other", "drug_free_remission",
                       "acr_eular_major_response", "tis_response", "mg_adl_improvement", "complete_renal_response",
                       "clinical_response_other")
+MEASURES = ["Reports", "Patients", "Trials"]
 SAFETY_OUTCOMES = ("crs_any", "crs_grade3plus", "icans_any", "icans_grade3plus")
 
 
@@ -84,8 +85,7 @@ def _evidence_map(version: str) -> None:
     if cells.empty:
         st.info("Nothing to map yet: load the curated data with `make db`.")
         return
-    measure = st.segmented_control("Count", ["Reports", "Patients", "Trials"], default="Reports",
-                                   key="map_measure") or "Reports"
+    measure = st.segmented_control("Count", MEASURES, key="map") or "Reports"
     st.altair_chart(charts.evidence_map_chart(cells, measure), width="stretch")
     st.caption("Patients: latest report of each cohort; a mixed-disease cohort counts in each of its diseases. "
                "Hover a cell for all three counts.")
@@ -134,6 +134,7 @@ def _whats_new(version: str) -> None:
 
 def main() -> None:
     version = data.data_version()
+    state.bind(("map",), {"map": MEASURES})
     st.title("CAR-T cell therapy in autoimmune disease")
     st.markdown("A living evidence tracker: every published report and registered trial, with sourced numbers "
                 "and honest pooling (one report per cohort).")
@@ -142,7 +143,7 @@ def main() -> None:
     _evidence_map(version)
     _headline(version)
     _whats_new(version)
-    st.query_params.clear()
+    state.publish(("map",))
 
 
 main()

@@ -25,11 +25,14 @@ class Param:
     name: str
     kind: str  # "list" | "str" | "bool" | "int"
     default: Any = None
+    sep: str = ","  # list separator in the URL ("|" where values contain commas, e.g. "Korea, Republic of")
 
 
-_LIST = ("disease", "target", "construct", "population", "phase", "kind", "status", "country")
+_LIST = ("disease", "target", "construct", "population", "phase", "kind", "status")
 PARAMS: dict[str, Param] = {p.name: p for p in (
     *(Param(n, "list", ()) for n in _LIST),
+    Param("country", "list", (), sep="|"),
+    Param("map", "str", "Reports"),
     Param("q", "str", ""),
     Param("year_from", "int", None),
     Param("year_to", "int", None),
@@ -51,7 +54,7 @@ def parse(param: Param, raw: str | None, options: Sequence[str] | None = None) -
     if raw is None or raw == "":
         return list(param.default) if param.kind == "list" else param.default
     if param.kind == "list":
-        values = [v.strip() for v in raw.split(",") if v.strip()]
+        values = [v.strip() for v in raw.split(param.sep) if v.strip()]
         return [v for v in values if options is None or v in options]
     if param.kind == "bool":
         return raw.lower() not in ("0", "false", "no", "off")
@@ -69,7 +72,7 @@ def encode(param: Param, value: Any) -> str | None:
     """The query-string form of a value, or None when it is the default (kept out of the URL)."""
     if param.kind == "list":
         value = list(value or ())
-        return ",".join(str(v) for v in value) if value else None
+        return param.sep.join(str(v) for v in value) if value else None
     if value == param.default or value is None or value == "":
         return None
     if param.kind == "bool":

@@ -108,7 +108,7 @@ def build(db: Path, n_pubs: int, n_trials: int, n_reports: int, seed: int = 8) -
 
 # page file → (description of the change, function applying it to an AppTest)
 CHANGES = {
-    "overview": ("evidence map: count patients", lambda at: at.segmented_control(key="map_measure").set_value("Patients")),
+    "overview": ("evidence map: count patients", lambda at: at.segmented_control(key="map").set_value("Patients")),
     "studies": ("disease filter + SLE", lambda at: at.multiselect(key="disease").select("sle")),
     "trials": ("status filter + recruiting", lambda at: at.multiselect(key="status").select("RECRUITING")),
     "meta_analysis": ("disease filter + SLE (re-pools)", lambda at: at.multiselect(key="disease").select("sle")),

@@ -56,10 +56,18 @@ def app_env(app_db, monkeypatch) -> str:
 
 
 def open_page(page: str | None = None, params: dict[str, str] | None = None) -> AppTest:
-    """Run the app, then switch to ``page`` (a file under app_pages/) with ``params`` in the URL."""
+    """Run the app on ``page`` (a file under app_pages/; None = the default page) with ``params`` in the URL.
+
+    AppTest can only switch pages after a first run, which lands on the default
+    page (the Overview); the URL is then reset to ``params`` for the page wanted,
+    as a browser opening a shared link would send it.
+    """
     at = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=60)
+    landing = page in (None, "overview")
+    for key, value in (params or {}).items() if landing else ():
+        at.query_params[key] = value
     at.run()
-    if page:
+    if not landing:
         at.query_params.clear()
         for key, value in (params or {}).items():
             at.query_params[key] = value

@@ -180,3 +180,12 @@ def test_harvested_title_is_escaped_in_the_trial_heading(page, app_db):
     at = page("trials", {"trial": "NCT07654321"})
     heading = at.subheader[0].value
     assert "\\[x\\]\\(http\\:" in heading and "\\<img" in heading and "\\:red\\[" in heading
+
+
+def test_overview_map_measure_is_in_the_url(page):
+    at = page("overview", {"map": "Trials"})
+    assert at.segmented_control(key="map").value == "Trials"
+    at.segmented_control(key="map").set_value("Patients").run()
+    assert at.query_params["map"] == "Patients"
+    at.segmented_control(key="map").set_value("Reports").run()
+    assert "map" not in at.query_params

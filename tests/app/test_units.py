@@ -120,3 +120,10 @@ def test_timeline_partial_dates():
     assert charts.partial_date("2023") == pd.Timestamp("2023-01-01")
     assert charts.partial_date("2023-11") == pd.Timestamp("2023-11-01")
     assert charts.partial_date("") is None
+
+
+def test_country_lists_use_a_separator_that_survives_commas():
+    value = ["Korea, Republic of", "Germany"]
+    encoded = state.encode(P["country"], value)
+    assert encoded == "Korea, Republic of|Germany"
+    assert state.parse(P["country"], encoded, value) == value
