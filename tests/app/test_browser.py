@@ -93,6 +93,26 @@ def first_sle_report(db: str) -> str:
     return row[0] if row else ""
 
 
+def select_first_row(base_url: str, path: str = "studies?disease=nmosd") -> str:
+    """Click the first row of the Studies table (a canvas grid) and return the URL it leads to."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch_persistent_context(tempfile.mkdtemp(prefix="chromium-profile-"),
+                                                       executable_path=str(CHROMIUM), headless=True,
+                                                       args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1400})
+        page = browser.new_page()
+        page.goto(f"{base_url}/{path}", wait_until="networkidle")
+        page.wait_for_selector("[data-testid='stDataFrame']", timeout=30000)
+        page.wait_for_timeout(1000)
+        box = page.locator("[data-testid='stDataFrame']").first.bounding_box()
+        page.mouse.click(box["x"] + 15, box["y"] + 35 + 17)  # the selection box of the first data row
+        page.wait_for_function("window.location.search.includes('report=')", timeout=30000)
+        url = page.url
+        browser.close()
+    return url
+
+
 def shoot(base_url: str, out_dir: Path, readme_dir: Path | None, pages: dict[str, str] = PAGES,
           report: str = "") -> dict[str, list[str]]:
     """Visit each page, wait for it to finish running, screenshot it; return the errors seen per page."""
@@ -131,10 +151,12 @@ def test_every_page_renders_in_chromium(app_db, tmp_path):
         readme = REPO_ROOT / "docs" / "screenshots"
         readme.mkdir(parents=True, exist_ok=True)
         problems = shoot(f"http://127.0.0.1:{port}", tmp_path, readme, report=first_sle_report(db))
+        selected = select_first_row(f"http://127.0.0.1:{port}")
     finally:
         proc.terminate()
         proc.wait(timeout=20)
         log.close()
     assert problems and all(not errs for errs in problems.values()), problems
+    assert "report=" in selected  # selecting a table row opens the report and puts it in the URL
     for name in README_SHOTS:
         assert (REPO_ROOT / "docs" / "screenshots" / name).stat().st_size > 10_000
