@@ -21,6 +21,7 @@ REMISSION_OUTCOMES = ("remission_doris", "complete_remission_other", "drug_free_
                       "acr_eular_major_response", "tis_response", "mg_adl_improvement", "complete_renal_response",
                       "clinical_response_other")
 MEASURES = ["Reports", "Patients", "Trials"]
+WINDOWS = {7: "Last 7 days", 30: "Last 30 days", 90: "Last 90 days", 365: "Last year"}
 SAFETY_OUTCOMES = ("crs_any", "crs_grade3plus", "icans_any", "icans_grade3plus")
 
 
@@ -108,9 +109,11 @@ def _headline(version: str) -> None:
 
 def _whats_new(version: str) -> None:
     st.subheader("What's new", anchor=False)
-    news = data.digest(version)
+    days = st.segmented_control("Window", list(WINDOWS), key="days", format_func=WINDOWS.get) or 30
+    news = data.digest(version, days)
     if not (news["new_publications"] or news["new_trials"] or news["trial_changes"]):
-        st.info("Nothing new in the 30 days before the last update. New PubMed records, newly registered trials "
+        st.info(f"Nothing new in the {WINDOWS[days].lower()} before the last update. New PubMed records, newly "
+                "registered trials "
                 "and trial changes (status, dates, enrollment) appear here after each harvest.")
         return
     st.caption(f"Since {_when(news['since'])}")
@@ -134,7 +137,9 @@ def _whats_new(version: str) -> None:
 
 def main() -> None:
     version = data.data_version()
-    state.bind(("map",), {"map": MEASURES})
+    state.bind(("map", "days"), {"map": MEASURES})
+    if st.session_state["days"] not in WINDOWS:
+        st.session_state["days"] = 30
     st.title("CAR-T cell therapy in autoimmune disease")
     st.markdown("A living evidence tracker: every published report and registered trial, with sourced numbers "
                 "and honest pooling (one report per cohort).")
@@ -143,7 +148,7 @@ def main() -> None:
     _evidence_map(version)
     _headline(version)
     _whats_new(version)
-    state.publish(("map",))
+    state.publish(("map", "days"))
 
 
 main()

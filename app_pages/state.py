@@ -33,6 +33,7 @@ PARAMS: dict[str, Param] = {p.name: p for p in (
     *(Param(n, "list", ()) for n in _LIST),
     Param("country", "list", (), sep="|"),
     Param("map", "str", "Reports"),
+    Param("days", "int", 30),
     Param("q", "str", ""),
     Param("year_from", "int", None),
     Param("year_to", "int", None),

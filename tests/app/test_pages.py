@@ -189,3 +189,12 @@ def test_overview_map_measure_is_in_the_url(page):
     assert at.query_params["map"] == "Patients"
     at.segmented_control(key="map").set_value("Reports").run()
     assert "map" not in at.query_params
+
+
+def test_whats_new_window_is_in_the_url(page):
+    at = page("overview", {"days": "7"})
+    assert at.segmented_control(key="days").value == 7
+    assert at.query_params["days"] == "7"
+    assert any("Since 13 Nov 2026" in c.value for c in at.caption)
+    at = page("overview", {"days": "12345"})  # not a window offered: back to the default
+    assert at.segmented_control(key="days").value == 30
