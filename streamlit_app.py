@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages import data, warm
+
 st.set_page_config(page_title="CAR-T in autoimmune disease: living evidence", page_icon=":material/biotech:",
                    layout="wide")
 
@@ -23,4 +25,6 @@ PAGES = [
     st.Page("app_pages/about.py", title="About & methods", icon=":material/info:", url_path="about"),
 ]
 
-st.navigation(PAGES, position="top").run()
+page = st.navigation(PAGES, position="top")
+warm.start(data.data_version())  # fills the shared caches of slow pages once per data version
+page.run()

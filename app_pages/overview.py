@@ -13,50 +13,15 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from app_pages import charts, data, pooled, state
-from app_pages.common import pct
-from evidence.vocab import Disease, Outcome
+from app_pages import charts, data, state
+from app_pages.headline import headline
 
-REMISSION_OUTCOMES = ("remission_doris", "complete_remission_other", "drug_free_remission",
-                      "acr_eular_major_response", "tis_response", "mg_adl_improvement", "complete_renal_response",
-                      "clinical_response_other")
 MEASURES = ["Reports", "Patients", "Trials"]
 WINDOWS = {7: "Last 7 days", 30: "Last 30 days", 90: "Last 90 days", 365: "Last year"}
-SAFETY_OUTCOMES = ("crs_any", "crs_grade3plus", "icans_any", "icans_grade3plus")
 
 
 def _when(value: datetime | None) -> str:
     return value.strftime("%d %b %Y, %H:%M UTC") if value else "never"
-
-
-def _included(version: str, outcome: str, disease: str) -> pd.DataFrame:
-    rows = data.analysis_rows(version, outcome, (disease,))
-    return rows[rows["included"]]
-
-
-def _pooled_cell(rows: pd.DataFrame) -> str:
-    if rows.empty:
-        return ""
-    res = pooled.pool(tuple(rows["events"]), tuple(rows["patients"]), tuple(rows["study_label"]), pooled.Method())
-    return f"{pct(res.estimate)} ({pct(res.ci_low)[:-1]}–{pct(res.ci_high)}) k={res.k}, n={int(rows['patients'].sum())}"
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def headline(version: str) -> pd.DataFrame:
-    """Per disease: the most-reported remission outcome and CRS/ICANS rates, pooled (GLMM)."""
-    pairs = data.outcome_disease_pairs(version)
-    out = []
-    for d in sorted({d for _, d in pairs if d != "lupus_nephritis"}):
-        candidates = [(o, _included(version, o, d)) for o in REMISSION_OUTCOMES if (o, d) in pairs]
-        best = max(candidates, key=lambda c: (len(c[1]), c[1]["patients"].sum()), default=(None, pd.DataFrame()))
-        row = {"Disease": data.short_label(Disease, d), "Remission / response": _pooled_cell(best[1]),
-               "Definition": data.label(Outcome, best[0]) if best[0] and not best[1].empty else ""}
-        for outcome in SAFETY_OUTCOMES:
-            rows = _included(version, outcome, d) if (outcome, d) in pairs else pd.DataFrame()
-            row[data.label(Outcome, outcome)] = _pooled_cell(rows)
-        if any(v for k, v in row.items() if k != "Disease"):
-            out.append(row)
-    return pd.DataFrame(out)
 
 
 def _status_line(version: str) -> None:
