@@ -277,7 +277,8 @@ def outcome_disease_pairs(version: str) -> set[tuple[str, str]]:
     return pairs
 
 
-def _latest_per_cohort(reports: pd.DataFrame) -> pd.DataFrame:
+def latest_per_cohort(reports: pd.DataFrame) -> pd.DataFrame:
+    """The latest report of each cohort (by data cut-off, then year): patients counted once."""
     ordered = reports.assign(_k=reports["data_cutoff"].fillna("") + "|" + reports["Year"].fillna(0)
                              .astype(int).astype(str))
     return ordered.sort_values("_k").groupby("cohort_id", as_index=False).tail(1)
@@ -289,7 +290,7 @@ def evidence_map(version: str) -> pd.DataFrame:
     reports, trials = reports_frame(version), trials_frame(version)
     cells: dict[tuple[str, str], Counter] = {}
     if not reports.empty:
-        latest = set(_latest_per_cohort(reports)["report_id"])
+        latest = set(latest_per_cohort(reports)["report_id"])
         for r in reports.itertuples():
             for d in r.diseases:
                 c = cells.setdefault((d, r.target or "other"), Counter())

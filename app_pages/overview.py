@@ -35,7 +35,7 @@ def _status_line(version: str) -> None:
 
 def _metrics(version: str) -> None:
     reports, trials = data.reports_frame(version), data.trials_frame(version)
-    latest = data._latest_per_cohort(reports) if not reports.empty else reports
+    latest = data.latest_per_cohort(reports) if not reports.empty else reports
     cols = st.columns(5)
     cols[0].metric("Reports", len(reports))
     cols[1].metric("Cohorts", reports["cohort_id"].nunique() if not reports.empty else 0)

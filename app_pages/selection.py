@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import charts, data, pooled, state
-from app_pages.common import FILTERS, filter_options, filter_widgets
+from app_pages.common import filter_options, filter_widgets
 from evidence.vocab import Construct, Disease, Outcome, Population, ReportKind, Target
 
 FILTER_NAMES = ("disease", "target", "construct", "population", "kind")

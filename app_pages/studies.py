@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import data, state
-from app_pages.common import any_overlap, escape_md, expand_diseases, filter_options, filter_widgets, pct
+from app_pages.common import any_overlap, escape_md, expand_diseases, filter_options, filter_widgets
 
 FILTER_NAMES = ("disease", "target", "construct", "population", "phase", "kind")
 PARAMS = (*FILTER_NAMES, "q", "year_from", "year_to", "report")

@@ -85,6 +85,26 @@ def _select_row(ids: list[str]) -> None:
         st.session_state["trial"] = ids[rows[0]]
 
 
+def _summary_timeline_table(shown: pd.DataFrame) -> None:
+    cols = st.columns(4)
+    cols[0].metric("Trials", len(shown))
+    cols[1].metric("Recruiting", int((shown["status"] == "RECRUITING").sum()))
+    cols[2].metric("Not yet recruiting", int((shown["status"] == "NOT_YET_RECRUITING").sum()))
+    cols[3].metric("Planned enrollment", int(shown["Enrollment"].fillna(0).sum()))
+    chart = charts.timeline_chart(shown)
+    if chart is not None:
+        st.altair_chart(chart, width="stretch")
+        undated = int(shown["Start"].map(lambda v: charts.partial_date(v) is None).sum())
+        missing = f" {undated} trials without a registered start date are not drawn." if undated else ""
+        st.caption("Bars run from start to completion (faded: no completion date registered, 2 years shown); "
+                   f"the dashed line is today. Hover for details.{missing}")
+    ids = list(shown["Registry ID"])
+    st.dataframe(shown[TABLE_COLUMNS], hide_index=True, width="stretch", key="trials_table",
+                 on_select=lambda: _select_row(ids), selection_mode="single-row",
+                 column_config={"Link": st.column_config.LinkColumn(display_text="Registry"),
+                                "Enrollment": st.column_config.NumberColumn(format="%d")})
+
+
 def main() -> None:
     version = data.data_version()
     trials = data.trials_frame(version)
@@ -102,23 +122,7 @@ def main() -> None:
     elif shown.empty:
         st.info("No trial matches these filters. Remove a filter in the sidebar.")
     else:
-        cols = st.columns(4)
-        cols[0].metric("Trials", len(shown))
-        cols[1].metric("Recruiting", int((shown["status"] == "RECRUITING").sum()))
-        cols[2].metric("Not yet recruiting", int((shown["status"] == "NOT_YET_RECRUITING").sum()))
-        cols[3].metric("Planned enrollment", int(shown["Enrollment"].fillna(0).sum()))
-        chart = charts.timeline_chart(shown)
-        if chart is not None:
-            st.altair_chart(chart, width="stretch")
-            undated = int(shown["Start"].map(lambda v: charts.partial_date(v) is None).sum())
-            missing = f" {undated} trials without a registered start date are not drawn." if undated else ""
-            st.caption("Bars run from start to completion (faded: no completion date registered, 2 years shown); "
-                       f"the dashed line is today. Hover for details.{missing}")
-        ids = list(shown["Registry ID"])
-        st.dataframe(shown[TABLE_COLUMNS], hide_index=True, width="stretch", key="trials_table",
-                     on_select=lambda: _select_row(ids), selection_mode="single-row",
-                     column_config={"Link": st.column_config.LinkColumn(display_text="Registry"),
-                                    "Enrollment": st.column_config.NumberColumn(format="%d")})
+        _summary_timeline_table(shown)
     options = [""] + list(shown["Registry ID"] if not shown.empty else [])
     if state.value("trial") and state.value("trial") not in options:
         options.append(state.value("trial"))
