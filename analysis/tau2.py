@@ -97,6 +97,10 @@ def q_statistic(y: np.ndarray, v: np.ndarray, X: np.ndarray | None = None) -> fl
 
 def generalized_q(tau2: float, y: np.ndarray, v: np.ndarray, X: np.ndarray | None = None) -> float:
     """Q computed with random-effects weights 1/(v + tau2) (decreasing in tau2)."""
+    if X is None:  # hot path of PM and the Q-profile: skip the traces
+        w = 1.0 / (v + tau2)
+        r = y - np.dot(w, y) / w.sum()
+        return float(np.dot(w * r, r))
     return wls(y, v, tau2, X).ypy
 
 
