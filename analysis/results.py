@@ -165,12 +165,17 @@ class SubgroupResult:
         ])
 
     def to_dict(self) -> dict[str, Any]:
-        """The CLI's ``--by`` JSON: overall, subgroups, test_between."""
+        """The CLI's ``--by`` JSON: exactly overall, subgroups, test_between.
+
+        Notes about the test (subgroups left out) go inside ``test_between``.
+        """
+        between = self.test_between.to_dict()
+        if self.notes:  # e.g. a subgroup left out of the test
+            between["notes"] = list(self.notes)
         return {
             "overall": self.overall.to_dict(),
             "subgroups": {name: r.to_dict() for name, r in self.subgroups.items()},
-            "test_between": self.test_between.to_dict(),
-            "notes": list(self.notes),
+            "test_between": between,
         }
 
 

@@ -213,17 +213,7 @@ def metaregression(
     if ci != "z":
         s2w = fit.ypy / (k - p)
         vb = vb * (max(1.0, s2w) if ci == "hk-adhoc" else s2w)
-    se = np.sqrt(np.diag(vb))
-    stat = fit.beta / se
-    qm = float(fit.beta[1] ** 2 / vb[1, 1])
-    if ci == "z":
-        crit = special.ndtri(0.5 + level / 2)
-        pval = 2 * special.ndtr(-np.abs(stat))
-        qm_p = float(chi2_sf(qm, 1))
-    else:
-        crit = stats.t.ppf(0.5 + level / 2, k - p)
-        pval = 2 * stats.t.sf(np.abs(stat), k - p)
-        qm_p = float(stats.f.sf(qm, 1, k - p))
+    se, crit, pval, qm, qm_p = _coefficient_tests(fit.beta, vb, ci, level, k - p)
     qe = wls(y, v, 0.0, X).ypy
     tau2_re = estimate_tau2(y, v, tau2_method)
     r2 = max(0.0, 100 * (tau2_re - tau2) / tau2_re) if tau2_re > 0 else None
@@ -236,6 +226,22 @@ def metaregression(
         r2=r2, transform=transform, tau2_method=tau2_method, ci_method=ci, level=level,
         notes=("Coefficients are on the transformed scale.",),
     )
+
+
+def _coefficient_tests(beta: np.ndarray, vb: np.ndarray, ci: str, level: float, df: int):
+    """SEs, critical value, p-values and the slope's omnibus test (QM).
+
+    z/chi^2 for Wald tests; t(df) and F(1, df) under Hartung-Knapp, as
+    metafor's ``test="knha"``.
+    """
+    se = np.sqrt(np.diag(vb))
+    stat = beta / se
+    qm = float(beta[1] ** 2 / vb[1, 1])
+    if ci == "z":
+        return (se, special.ndtri(0.5 + level / 2), 2 * special.ndtr(-np.abs(stat)), qm,
+                chi2_sf(qm, 1))
+    return (se, stats.t.ppf(0.5 + level / 2, df), 2 * stats.t.sf(np.abs(stat), df), qm,
+            float(stats.f.sf(qm, 1, df)))
 
 
 SENSITIVITY_METHODS: tuple[tuple[str, dict[str, str]], ...] = (

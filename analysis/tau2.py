@@ -80,14 +80,17 @@ def wls(y: np.ndarray, v: np.ndarray, tau2: float, X: np.ndarray | None = None) 
         wr = w * r
         return WLSFit(np.array([mu]), np.array([[1.0 / sw]]), r, w, tr_p, tr_pp,
                       float(np.dot(wr, r)), float(np.dot(wr, wr)))
-    Xw = X * w[:, None]
-    xtwx_inv = np.linalg.inv(X.T @ Xw)
-    beta = xtwx_inv @ (Xw.T @ y)
+    # QR of W^1/2 X: stable when a covariate is far from 0 (e.g. calendar
+    # years), where forming (X'WX)^-1 loses digits of Q.
+    sw = np.sqrt(w)
+    Q, R = np.linalg.qr(X * sw[:, None])
+    beta = np.linalg.solve(R, Q.T @ (sw * y))
+    r_inv = np.linalg.inv(R)
     r = y - X @ beta
-    P = np.diag(w) - Xw @ xtwx_inv @ Xw.T
-    Py = P @ y
-    return WLSFit(beta, xtwx_inv, r, w, float(np.trace(P)), float(np.sum(P * P)),
-                  float(y @ Py), float(Py @ Py))
+    wr = w * r  # = P y
+    P = sw[:, None] * (np.eye(len(y)) - Q @ Q.T) * sw[None, :]
+    return WLSFit(beta, r_inv @ r_inv.T, r, w, float(np.trace(P)), float(np.sum(P * P)),
+                  float(np.dot(wr, r)), float(np.dot(wr, wr)))
 
 
 def q_statistic(y: np.ndarray, v: np.ndarray, X: np.ndarray | None = None) -> float:
@@ -97,6 +100,10 @@ def q_statistic(y: np.ndarray, v: np.ndarray, X: np.ndarray | None = None) -> fl
 
 def generalized_q(tau2: float, y: np.ndarray, v: np.ndarray, X: np.ndarray | None = None) -> float:
     """Q computed with random-effects weights 1/(v + tau2) (decreasing in tau2)."""
+    if X is None:  # hot path of PM and the Q-profile: skip the traces
+        w = 1.0 / (v + tau2)
+        r = y - np.dot(w, y) / w.sum()
+        return float(np.dot(w * r, r))
     return wls(y, v, tau2, X).ypy
 
 

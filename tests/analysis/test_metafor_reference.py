@@ -197,6 +197,14 @@ def test_metaregression(name):
     assert close(res.tau2, ref["tau2"], abs_=1e-8)
     assert close(res.qm, ref["QM"]) and close(res.qm_p, ref["QMp"])
     assert close(res.qe, ref["QE"], abs_=1e-8)  # uncentred years: QE ~ 1e-3 in one case
+    assert close(res.i2, ref["I2"], abs_=1e-6)
+    if ref["R2"] is not None and res.r2 is not None:
+        assert close(res.r2, ref["R2"], abs_=1e-6)
+    hk = metaregression(ds["events"], ds["totals"], ds["covariate"], ci="hk")
+    for ours, theirs in zip(hk.se + hk.ci_low + hk.ci_high,
+                            ref["knha_se"] + ref["knha_ci_lb"] + ref["knha_ci_ub"]):
+        assert close(ours, theirs)
+    assert close(hk.qm, ref["knha_QM"]) and close(hk.qm_p, ref["knha_QMp"])
 
 
 @pytest.mark.parametrize("name", [n for n in NAMES if "subgroup" in DATASETS[n]])

@@ -139,8 +139,11 @@ metareg_fit <- function(d) {
   es <- escalc(measure = "PLO", xi = d$x, ni = d$n)
   safe({
     res <- robust_rma(es$yi, es$vi, mods = cbind(d$covariate), method = "REML")
+    hk <- robust_rma(es$yi, es$vi, mods = cbind(d$covariate), method = "REML", test = "knha")
     list(b = num(res$beta), se = num(res$se), tau2 = num(res$tau2),
-         QM = num(res$QM), QMp = num(res$QMp), QE = num(res$QE), I2 = num(res$I2))
+         QM = num(res$QM), QMp = num(res$QMp), QE = num(res$QE), I2 = num(res$I2),
+         R2 = num(res$R2), knha_se = num(hk$se), knha_QM = num(hk$QM), knha_QMp = num(hk$QMp),
+         knha_ci_lb = num(hk$ci.lb), knha_ci_ub = num(hk$ci.ub))
   })
 }
 
