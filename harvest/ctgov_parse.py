@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from evidence.linking import StudyReference, study_references
-from evidence.registries import normalise
+from evidence.registries import identify, normalise
 from evidence.vocab import Population, Registry
 from harvest.classify import classify
 
@@ -143,10 +143,9 @@ def _nct_id(study: Any, where: str) -> str:
     raw = _text(study, "protocolSection", "identificationModule", "nctId")
     if not raw:
         raise CtgovParseError(f"{where}: no protocolSection.identificationModule.nctId")
-    try:
-        return normalise(raw)
-    except ValueError as exc:
-        raise CtgovParseError(f"{where}: {exc}") from exc
+    if identify(raw) is not Registry.CTGOV:
+        raise CtgovParseError(f"{where}: nctId {raw!r} is not an NCT number")
+    return normalise(raw)
 
 
 def _enrollment(design: Any, where: str) -> tuple[int | None, str]:
