@@ -127,6 +127,8 @@ def iter_pages(client: HttpClient, url: str, params: dict[str, str],
         yield page, token
         if not page.next_page_token:
             return
+        if page.next_page_token == token:
+            raise CtgovParseError(f"{url}: the server returned the page token it was given; stopping")
         token = page.next_page_token
 
 

@@ -255,3 +255,11 @@ def test_a_failed_run_does_not_move_the_incremental_watermark(engine, settings):
         statuses = list(session.execute(select(HarvestRun.status).order_by(HarvestRun.id)).scalars())
         assert statuses == ["succeeded", "failed", "succeeded"]
         assert session.execute(select(func.count()).select_from(Trial)).scalar_one() == 2  # curated only
+
+
+@responses.activate
+def test_a_server_repeating_its_token_cannot_loop_forever(engine, settings):
+    responses.get(URL, body=body("studies_page_empty.json"))  # always answers with the same token
+    with pytest.raises(CtgovParseError, match="returned the page token it was given"):
+        harvest(engine, settings, STRATEGY, client=client())
+    assert len(responses.calls) == 2
