@@ -18,7 +18,7 @@ from typing import Any
 from evidence.linking import StudyReference, study_references
 from evidence.registries import identify, normalise
 from evidence.vocab import Population, Registry
-from harvest.classify import classify
+from harvest.classify import classify_construct, classify_diseases, classify_population, classify_targets
 
 _AGE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s+(year|month|week|day|hour|minute)s?\s*$", re.I)
 _DAYS_PER_UNIT = {"year": 365.25, "month": 30.44, "week": 7.0, "day": 1.0, "hour": 1 / 24, "minute": 1 / 1440}
@@ -197,21 +197,24 @@ def _interventions(arms: Any) -> tuple[list[str], list[str]]:
 
 
 def _classify(record: TrialRecord, protocol: Any, intervention_text: list[str]) -> None:
-    """Classify with the publication rules.
+    """Classify with the publication rules (harvest/classify.py).
 
     Diseases come from what the trial is registered for (titles, conditions,
-    keywords) so a background sentence in the summary cannot add one; targets
+    keywords) so a background sentence in the summary cannot add one; target
     and construct also read the interventions and the brief summary, where the
-    product is usually described.
+    product is usually described. The population comes from the registry's
+    own age groups when it gives them, else from the text rules. Each rule
+    set runs once, on the text it needs: classification is most of the
+    parsing time.
     """
-    about = [record.brief_title, record.official_title, record.acronym, *record.conditions, *record.keywords]
-    diseases = classify(*about)
-    product = classify(*about, *record.interventions, *intervention_text,
-                       _text(protocol, "descriptionModule", "briefSummary"))
-    record.diseases = list(diseases.diseases)
-    record.targets = list(product.targets)
-    record.car_construct = product.construct
-    record.population = population_of(record.age_groups) or diseases.population
+    about = "\n".join([record.brief_title, record.official_title, record.acronym,
+                       *record.conditions, *record.keywords])
+    product = "\n".join([about, *record.interventions, *intervention_text,
+                         _text(protocol, "descriptionModule", "briefSummary")])
+    record.diseases = classify_diseases(about)
+    record.targets = classify_targets(product)
+    record.car_construct = classify_construct(product)
+    record.population = population_of(record.age_groups) or classify_population(about)
 
 
 def parse_study(study: Any, where: str = "study") -> TrialRecord:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from evidence.models import Trial, TrialChange, utcnow
@@ -90,59 +90,81 @@ def _is_stale(old: Trial, new: TrialRecord) -> bool:
 
 
 def _apply(trial: Trial, record: TrialRecord, now: datetime) -> None:
+    """Copy the record onto the row, touching only what differs (ORM attribute sets are slow)."""
     for name, value in record.trial_values().items():
         if name in CLASSIFICATION_FIELDS and not value:
             continue
-        setattr(trial, name, value)
+        if getattr(trial, name) != value:
+            setattr(trial, name, value)
     trial.origin, trial.last_seen = ORIGIN, now
 
 
-def _new_trial(record: TrialRecord, now: datetime) -> Trial:
-    return Trial(**record.trial_values(), origin=ORIGIN, first_seen=now, last_seen=now)
+def _new_row(record: TrialRecord, now: datetime) -> dict[str, Any]:
+    return {**record.trial_values(), "origin": ORIGIN, "first_seen": now, "last_seen": now,
+            "product": "", "seen_date": "", "source": "", "notes": ""}
 
 
-def _update(session: Session, trial: Trial, record: TrialRecord, run_id: int | None, now: datetime,
-            counts: UpsertCounts) -> None:
+def _update(trial: Trial, record: TrialRecord, run_id: int | None, now: datetime,
+            counts: UpsertCounts) -> list[dict[str, Any]]:
+    """Apply one record to a known trial; return the TrialChange rows it causes."""
     if _is_stale(trial, record):
         log.info("%s: record of %s is older than the stored %s; skipped", record.registry_id,
                  record.last_update_posted, trial.last_update_posted)
         counts.skipped += 1
-        return
-    diffs = tracked_differences(trial, record)
-    for name, before, after in diffs:
-        session.add(TrialChange(registry_id=trial.registry_id, field=name, old=before, new=after,
-                                observed_at=now, harvest_run_id=run_id))
-    counts.changed += len(diffs)
+        return []
+    changes = [{"registry_id": trial.registry_id, "field": name, "old": before, "new": after,
+                "observed_at": now, "harvest_run_id": run_id}
+               for name, before, after in tracked_differences(trial, record)]
+    counts.changed += len(changes)
     if trial.raw_json == record.raw_json and trial.origin == ORIGIN:
         counts.unchanged += 1
         trial.last_seen = now
-        return
-    counts.updated += 1
-    _apply(trial, record, now)
+    else:
+        counts.updated += 1
+        _apply(trial, record, now)
+    return changes
 
 
-def upsert_records(session: Session, records: Iterable[TrialRecord], run_id: int | None = None) -> UpsertCounts:
-    """Insert new trials, update known ones with change rows; flush, do not commit.
+def _last_per_id(records: list[TrialRecord]) -> list[TrialRecord]:
+    """One record per NCT ID, the last one given (a page should not repeat a study; if it does, the later wins)."""
+    by_id = {r.registry_id: r for r in records}
+    if len(by_id) < len(records):
+        log.warning("%d repeated NCT ID(s) in one batch; the last copy of each is used",
+                    len(records) - len(by_id))
+    return list(by_id.values())
 
-    Records repeating an NCT ID within the batch are applied in order (the
-    later one wins), as two harvests would.
-    """
-    records = list(records)
-    counts = UpsertCounts(fetched=len(records))
-    now = utcnow()
-    ids = list(dict.fromkeys(r.registry_id for r in records))
+
+def _known(session: Session, ids: list[str]) -> dict[str, Trial]:
     known: dict[str, Trial] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         known.update((t.registry_id, t) for t in session.execute(
             select(Trial).where(Trial.registry_id.in_(chunk))).scalars())
-    for record in records:
+    return known
+
+
+def upsert_records(session: Session, records: Iterable[TrialRecord], run_id: int | None = None) -> UpsertCounts:
+    """Insert new trials, update known ones and record their changes; flush, do not commit.
+
+    New trials and change rows go in as bulk inserts: building ORM objects
+    for thousands of rows is most of the cost of a page otherwise.
+    """
+    records = list(records)
+    counts = UpsertCounts(fetched=len(records))
+    now = utcnow()
+    unique = _last_per_id(records)
+    known = _known(session, [r.registry_id for r in unique])
+    new_rows, change_rows = [], []
+    for record in unique:
         trial = known.get(record.registry_id)
         if trial is None:
-            known[record.registry_id] = trial = _new_trial(record, now)
-            session.add(trial)
-            counts.new += 1
+            new_rows.append(_new_row(record, now))
         else:
-            _update(session, trial, record, run_id, now, counts)
+            change_rows += _update(trial, record, run_id, now, counts)
+    counts.new = len(new_rows)
     session.flush()
+    if new_rows:
+        session.execute(insert(Trial), new_rows)
+    if change_rows:
+        session.execute(insert(TrialChange), change_rows)
     return counts
