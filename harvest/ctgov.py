@@ -165,10 +165,13 @@ def _resume_token(engine: Engine, params: dict[str, str]) -> str | None:
                               .order_by(HarvestRun.id.desc()).limit(1)).scalar_one_or_none()
     if run is None or run.status != HarvestStatus.FAILED.value or not run.cursor:
         return None
-    cursor = json.loads(run.cursor)
-    if run.params.get("query") != params or not cursor.get("next_page_token"):
+    try:
+        cursor = json.loads(run.cursor)
+    except json.JSONDecodeError:
         return None
-    return cursor["next_page_token"]
+    if run.params.get("query") != params or not isinstance(cursor, dict):
+        return None
+    return cursor.get("next_page_token") or None
 
 
 def incremental_start(engine: Engine, strategy: Strategy) -> date | None:

@@ -263,3 +263,23 @@ def test_a_server_repeating_its_token_cannot_loop_forever(engine, settings):
     with pytest.raises(CtgovParseError, match="returned the page token it was given"):
         harvest(engine, settings, STRATEGY, client=client())
     assert len(responses.calls) == 2
+
+
+def test_default_client_is_polite(settings):
+    from harvest.ctgov import make_client
+
+    polite = make_client(settings)
+    assert polite.limiter.interval == pytest.approx(60 / 48)  # at most 48 requests a minute
+    assert (polite.max_tries, polite.timeout) == (settings.http_max_tries, settings.http_timeout)
+
+
+@responses.activate
+def test_a_since_run_after_a_failure_starts_from_the_first_page(engine, settings):
+    responses.get(URL, body=body("studies_page1.json"))
+    responses.get(URL, status=503, body="busy")
+    with pytest.raises(HarvestHTTPError):
+        harvest(engine, settings, STRATEGY, full=True, client=client(max_tries=2))
+    responses.calls.reset()
+    responses.replace(responses.GET, URL, body=body("studies_page2.json"))
+    harvest(engine, settings, STRATEGY, since=date(2025, 1, 1), client=client())
+    assert "pageToken" not in query(responses.calls[0])  # --since names a new window: no resume
