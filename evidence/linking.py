@@ -46,7 +46,8 @@ class StudyReference(NamedTuple):
 
 def study_references(study: Any) -> list[StudyReference]:
     """The PMIDs a v2 study's references name (invalid PMIDs dropped), in order, once each."""
-    module = study.get("protocolSection", {}).get("referencesModule") if isinstance(study, dict) else None
+    protocol = study.get("protocolSection") if isinstance(study, dict) else None
+    module = protocol.get("referencesModule") if isinstance(protocol, dict) else None
     refs = module.get("references") if isinstance(module, dict) else None
     out: dict[str, StudyReference] = {}
     for ref in refs if isinstance(refs, list) else []:

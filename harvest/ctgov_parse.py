@@ -122,6 +122,11 @@ def _get(node: Any, *path: str) -> Any:
     return node
 
 
+def _list(node: Any, *path: str) -> list:
+    value = _get(node, *path)
+    return value if isinstance(value, list) else []
+
+
 def _text(node: Any, *path: str) -> str:
     value = _get(node, *path)
     return value.strip() if isinstance(value, str) else ""
@@ -185,7 +190,7 @@ def population_of(age_groups: list[str]) -> str | None:
 def _interventions(arms: Any) -> tuple[list[str], list[str]]:
     """Intervention names, and the extra text (other names, descriptions) used to classify them."""
     names, extra = [], []
-    for item in _get(arms, "interventions") or []:
+    for item in _list(arms, "interventions"):
         if not isinstance(item, dict):
             continue
         name = _text(item, "name")
@@ -245,7 +250,7 @@ def parse_study(study: Any, where: str = "study") -> TrialRecord:
     record.min_age, record.max_age = _text(eligibility, "minimumAge"), _text(eligibility, "maximumAge")
     record.age_groups = _strings(_get(eligibility, "stdAges"))
     record.paediatric = paediatric_flag(record.age_groups, record.min_age)
-    locations = _get(protocol, "contactsLocationsModule", "locations") or []
+    locations = _list(protocol, "contactsLocationsModule", "locations")
     record.countries = _unique(_strings([_get(loc, "country") for loc in locations]))
     record.has_results = study.get("hasResults") is True
     record.references = study_references(study)

@@ -126,3 +126,5 @@ def test_study_references_reads_v2_shape():
                                           {"pmid": "123", "type": "RESULT"}, "junk"])
     assert [(r.pmid, r.type) for r in study_references(odd)] == [("123", "RESULT")]
     assert study_references({}) == [] and study_references(None) == []
+    assert study_references({"protocolSection": []}) == []
+    assert study_references({"protocolSection": {"referencesModule": {"references": 5}}}) == []

@@ -131,6 +131,11 @@ def test_bad_enrollment_and_bad_nct_are_errors():
         parse_study(broken)
 
 
+def test_protocol_section_of_the_wrong_type_is_an_error():
+    with pytest.raises(CtgovParseError, match="no protocolSection"):
+        parse_study({"protocolSection": ["NCT06100001"]})
+
+
 def test_invalid_json_names_its_source():
     with pytest.raises(CtgovParseError, match="page 2: invalid JSON"):
         loads('{"studies": [', "page 2")
@@ -141,3 +146,37 @@ def test_documents_study_page_or_list():
     assert [r.registry_id for r in parse_document(study, "one")] == ["NCT05800004"]
     assert len(parse_document(_page("studies_page2.json"), "page")) == 2
     assert len(parse_document([study, _study("NCT05900003")], "list")) == 2
+
+
+def _json_values():
+    from hypothesis import strategies as st
+
+    scalars = st.none() | st.booleans() | st.integers(-5, 10**6) | st.text(max_size=12)
+    return st.recursive(scalars, lambda inner: st.lists(inner, max_size=3)
+                        | st.dictionaries(st.sampled_from(KEYS), inner, max_size=4), max_leaves=12)
+
+
+KEYS = ["nctId", "briefTitle", "statusModule", "overallStatus", "phases", "date", "type", "count",
+        "enrollmentInfo", "locations", "country", "references", "pmid", "interventions", "name",
+        "stdAges", "minimumAge", "conditions", "leadSponsor", "collaborators", "startDateStruct"]
+
+
+def test_odd_shapes_never_crash_the_parser():
+    """Whatever sits under the modules, a study parses or raises CtgovParseError, never anything else."""
+    from hypothesis import given, settings as hsettings
+    from hypothesis import strategies as st
+
+    modules = ["statusModule", "designModule", "conditionsModule", "armsInterventionsModule",
+               "eligibilityModule", "contactsLocationsModule", "referencesModule", "sponsorCollaboratorsModule"]
+
+    @hsettings(max_examples=150, deadline=None)
+    @given(st.dictionaries(st.sampled_from(modules), _json_values(), max_size=5), _json_values())
+    def check(protocol, has_results):
+        study = {"protocolSection": {"identificationModule": {"nctId": "NCT06100001"}, **protocol},
+                 "hasResults": has_results}
+        try:
+            parse_study(study)
+        except CtgovParseError:
+            pass
+
+    check()
