@@ -29,11 +29,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable
 
-from sqlalchemy import insert, select
+from sqlalchemy import Row, insert, select, update
 from sqlmodel import Session
 
 from evidence.models import Trial, TrialChange, utcnow
-from harvest.ctgov_parse import TrialRecord
+from harvest.ctgov_parse import TRIAL_FIELDS, TrialRecord
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ def as_text(value: Any) -> str | None:
     return str(value)
 
 
-def tracked_differences(old: Trial, new: TrialRecord) -> list[tuple[str, str | None, str | None]]:
+def tracked_differences(old: Trial | Row, new: TrialRecord) -> list[tuple[str, str | None, str | None]]:
     """(field, old, new) for each tracked field that differs, as text."""
     curated = old.origin == "curated"
     diffs = []
@@ -84,19 +84,20 @@ def tracked_differences(old: Trial, new: TrialRecord) -> list[tuple[str, str | N
     return diffs
 
 
-def _is_stale(old: Trial, new: TrialRecord) -> bool:
+def _is_stale(old: Trial | Row, new: TrialRecord) -> bool:
     return bool(old.last_update_posted and new.last_update_posted
                 and new.last_update_posted < old.last_update_posted)
 
 
-def _apply(trial: Trial, record: TrialRecord, now: datetime) -> None:
-    """Copy the record onto the row, touching only what differs (ORM attribute sets are slow)."""
+def _changed_values(stored: Row, record: TrialRecord) -> dict[str, Any]:
+    """The columns the record changes; an empty classification keeps the stored one."""
+    out = {}
     for name, value in record.trial_values().items():
         if name in CLASSIFICATION_FIELDS and not value:
             continue
-        if getattr(trial, name) != value:
-            setattr(trial, name, value)
-    trial.origin, trial.last_seen = ORIGIN, now
+        if getattr(stored, name) != value:
+            out[name] = value
+    return out
 
 
 def _new_row(record: TrialRecord, now: datetime) -> dict[str, Any]:
@@ -104,25 +105,25 @@ def _new_row(record: TrialRecord, now: datetime) -> dict[str, Any]:
             "product": "", "seen_date": "", "source": "", "notes": ""}
 
 
-def _update(trial: Trial, record: TrialRecord, run_id: int | None, now: datetime,
-            counts: UpsertCounts) -> list[dict[str, Any]]:
-    """Apply one record to a known trial; return the TrialChange rows it causes."""
-    if _is_stale(trial, record):
+def _update(stored: Row, record: TrialRecord, run_id: int | None, now: datetime,
+            counts: UpsertCounts) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """The UPDATE values for one known trial (None to leave it) and the TrialChange rows it causes."""
+    if _is_stale(stored, record):
         log.info("%s: record of %s is older than the stored %s; skipped", record.registry_id,
-                 record.last_update_posted, trial.last_update_posted)
+                 record.last_update_posted, stored.last_update_posted)
         counts.skipped += 1
-        return []
-    changes = [{"registry_id": trial.registry_id, "field": name, "old": before, "new": after,
+        return None, []
+    changes = [{"registry_id": stored.registry_id, "field": name, "old": before, "new": after,
                 "observed_at": now, "harvest_run_id": run_id}
-               for name, before, after in tracked_differences(trial, record)]
+               for name, before, after in tracked_differences(stored, record)]
     counts.changed += len(changes)
-    if trial.raw_json == record.raw_json and trial.origin == ORIGIN:
+    values = {"registry_id": stored.registry_id, "last_seen": now}
+    if stored.raw_json == record.raw_json and stored.origin == ORIGIN:
         counts.unchanged += 1
-        trial.last_seen = now
     else:
         counts.updated += 1
-        _apply(trial, record, now)
-    return changes
+        values.update(_changed_values(stored, record), origin=ORIGIN)
+    return values, changes
 
 
 def _last_per_id(records: list[TrialRecord]) -> list[TrialRecord]:
@@ -134,37 +135,43 @@ def _last_per_id(records: list[TrialRecord]) -> list[TrialRecord]:
     return list(by_id.values())
 
 
-def _known(session: Session, ids: list[str]) -> dict[str, Trial]:
-    known: dict[str, Trial] = {}
+def _known(session: Session, ids: list[str]) -> dict[str, Row]:
+    """The stored rows of these trials, as plain rows (ORM objects cost more than the whole upsert)."""
+    columns = [Trial.__table__.c[name] for name in ("origin", "raw_json", *TRIAL_FIELDS, "registry_name")]
+    known: dict[str, Row] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        known.update((t.registry_id, t) for t in session.execute(
-            select(Trial).where(Trial.registry_id.in_(chunk))).scalars())
+        known.update((row.registry_id, row) for row in session.execute(
+            select(*dict.fromkeys(columns)).where(Trial.registry_id.in_(chunk))))
     return known
 
 
 def upsert_records(session: Session, records: Iterable[TrialRecord], run_id: int | None = None) -> UpsertCounts:
     """Insert new trials, update known ones and record their changes; flush, do not commit.
 
-    New trials and change rows go in as bulk inserts: building ORM objects
-    for thousands of rows is most of the cost of a page otherwise.
+    Everything goes in as bulk statements (INSERT for new trials and change
+    rows, UPDATE by primary key for known trials): building ORM objects for
+    thousands of rows would cost more than the rest of the page.
     """
     records = list(records)
     counts = UpsertCounts(fetched=len(records))
     now = utcnow()
     unique = _last_per_id(records)
     known = _known(session, [r.registry_id for r in unique])
-    new_rows, change_rows = [], []
+    new_rows, update_rows, change_rows = [], [], []
     for record in unique:
-        trial = known.get(record.registry_id)
-        if trial is None:
+        stored = known.get(record.registry_id)
+        if stored is None:
             new_rows.append(_new_row(record, now))
-        else:
-            change_rows += _update(trial, record, run_id, now, counts)
+            continue
+        values, changes = _update(stored, record, run_id, now, counts)
+        change_rows += changes
+        if values:
+            update_rows.append(values)
     counts.new = len(new_rows)
     session.flush()
-    if new_rows:
-        session.execute(insert(Trial), new_rows)
-    if change_rows:
-        session.execute(insert(TrialChange), change_rows)
+    for statement, rows in ((insert(Trial), new_rows), (update(Trial), update_rows),
+                            (insert(TrialChange), change_rows)):
+        if rows:
+            session.execute(statement, rows)
     return counts
