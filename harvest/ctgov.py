@@ -141,9 +141,12 @@ class HarvestResult:
     links_added: int
     params: dict[str, Any] = field(default_factory=dict)
 
-    def summary(self) -> dict[str, Any]:
-        return {"run_id": self.run_id, "pages": self.pages, "requests": self.requests,
-                "links_added": self.links_added, **vars(self.counts)}
+    def summary(self, unit: str = "pages") -> dict[str, Any]:
+        """Counts for the command's output; an import counts files, not pages and requests."""
+        head = {"run_id": self.run_id, unit: self.pages}
+        if unit == "pages":
+            head["requests"] = self.requests
+        return {**head, "links_added": self.links_added, **vars(self.counts)}
 
 
 def _write_page(engine: Engine, run_id: int, records: list[TrialRecord], cursor: str | None,
@@ -209,7 +212,8 @@ def harvest(engine: Engine, settings: Settings, strategy: Strategy, since: date 
     url = studies_url(settings)
     token = None if (full or since) else _resume_token(engine, params)
     run_params = {"query": params, "since": window.isoformat() if window else None, "full": full,
-                  "strategy": strategy.source, "strategy_version": strategy.version, "url": url}
+                  "strategy": strategy.source, "strategy_version": strategy.version, "url": url,
+                  "resumed_from_token": token}
     total, pages = UpsertCounts(), 0
     sent_before = client.requests_sent
     log.info("ctgov harvest: %s", "full" if window is None else f"updated since {window}")
@@ -251,9 +255,13 @@ def import_files(engine: Engine, paths: list[Path]) -> HarvestResult:
     total, files = UpsertCounts(), 0
     with harvest_run(engine, IMPORT_SOURCE, {"files": [str(p) for p in paths]}) as run_id:
         for path in paths:
+            found = 0
             for where, records in read_saved(path):
+                found += 1
                 _write_page(engine, run_id, records, json.dumps({"file": where}), total)
                 files += 1
                 log.info("%s: %d studies", where, len(records))
+            if not found:
+                log.warning("%s: no .json file in this zip; nothing imported from it", path)
         links = _relink(engine)
     return HarvestResult(run_id, total, files, 0, links, {"files": [str(p) for p in paths]})

@@ -87,7 +87,7 @@ def import_ctgov(
         result = import_files(engine, files)
     except CtgovParseError as exc:
         raise _fail(f"import failed: {exc} (files before it are kept)", EXIT_USAGE) from exc
-    typer.echo(json.dumps(result.summary()))
+    typer.echo(json.dumps(result.summary(unit="files")))
 
 
 def register(app: typer.Typer) -> None:

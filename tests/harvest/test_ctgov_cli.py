@@ -145,7 +145,7 @@ def test_import_a_study_a_page_and_a_zip(env, settings, tmp_path):
                     str(FIXTURES / "studies_page2.json"), str(archive))
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
-    assert summary["pages"] == 4 and summary["fetched"] == 5 and summary["new"] == 3
+    assert summary["files"] == 4 and summary["fetched"] == 5 and summary["new"] == 3
     assert summary["unchanged"] == 1  # NCT05800004 twice, identical
     with Session(open_store(settings)) as session:
         run = session.execute(select(HarvestRun)).scalar_one()

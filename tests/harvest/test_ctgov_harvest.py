@@ -218,6 +218,7 @@ def test_next_run_resumes_from_the_failed_runs_next_page(engine, settings):
     calls = [query(c) for c in responses.calls]
     assert calls[0]["pageToken"] == TOKEN1 and calls[1]["pageToken"] == TOKEN2
     assert result.pages == 2 and the_run(engine, result.run_id).status == "succeeded"
+    assert the_run(engine, result.run_id).params["resumed_from_token"] == TOKEN1
     assert len(trial_ids(engine)) == 4
 
 
