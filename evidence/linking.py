@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Iterable, NamedTuple
+from collections.abc import Iterable
+from typing import Any, NamedTuple
 
 from sqlalchemy import delete, select, tuple_
 from sqlmodel import Session
@@ -104,8 +105,8 @@ def relink(session: Session) -> int:
 
     Flushes but does not commit: the caller's transaction decides.
     """
-    stored = {(l.pmid, l.registry_id, l.method): l.id
-              for l in session.execute(select(PublicationTrialLink)).scalars()}
+    stored = {(link.pmid, link.registry_id, link.method): link.id
+              for link in session.execute(select(PublicationTrialLink)).scalars()}
     wanted = _reference_links(session)
     fields = _field_links(session, {(p, r) for p, r, m in stored if m != LinkMethod.REGISTRY_REFERENCE.value})
     wanted.update(fields)

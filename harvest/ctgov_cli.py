@@ -11,7 +11,7 @@ import json
 import logging
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -49,11 +49,12 @@ def _engine(ctx: typer.Context):
 
 def harvest_ctgov(
     ctx: typer.Context,
-    since: Annotated[Optional[str], typer.Option(help="Studies updated on or after this date (YYYY-MM-DD).")] = None,
+    since: Annotated[str | None, typer.Option(help="Studies updated on or after this date (YYYY-MM-DD).")] = None,
     full: Annotated[bool, typer.Option("--full", help="Everything the strategy matches, ignoring dates.")] = False,
-    strategy: Annotated[Optional[Path], typer.Option(help="Strategy TOML file (default: setting ctgov_strategy_file).")] = None,
-    query_intr: Annotated[Optional[str], typer.Option(help="Replace the strategy's query.intr.")] = None,
-    query_cond: Annotated[Optional[str], typer.Option(help="Replace the strategy's query.cond.")] = None,
+    strategy: Annotated[Path | None, typer.Option(
+        help="Strategy TOML file (default: setting ctgov_strategy_file).")] = None,
+    query_intr: Annotated[str | None, typer.Option(help="Replace the strategy's query.intr.")] = None,
+    query_cond: Annotated[str | None, typer.Option(help="Replace the strategy's query.cond.")] = None,
     requests_per_minute: Annotated[float, typer.Option(min=1, help="Politeness limit.")] = DEFAULT_REQUESTS_PER_MINUTE,
 ) -> None:
     """Harvest ClinicalTrials.gov (incremental since the last successful run unless told otherwise)."""

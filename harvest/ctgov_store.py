@@ -25,9 +25,10 @@ backwards.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import Row, insert, select, update
 from sqlmodel import Session

@@ -30,7 +30,8 @@ def add_publication(session: Session, pmid: str, registry_ids: list[str]) -> Non
 
 def links(engine) -> set[tuple[str, str, str]]:
     with Session(engine) as session:
-        return {(l.pmid, l.registry_id, l.method) for l in session.execute(select(PublicationTrialLink)).scalars()}
+        rows = session.execute(select(PublicationTrialLink)).scalars()
+        return {(link.pmid, link.registry_id, link.method) for link in rows}
 
 
 def run_relink(engine) -> int:
@@ -88,7 +89,8 @@ def test_reference_type_is_kept_as_matched_text(engine):
     trial_side(engine)
     run_relink(engine)
     with Session(engine) as session:
-        texts = {(l.pmid, l.registry_id): l.matched_text for l in session.execute(select(PublicationTrialLink)).scalars()}
+        rows = session.execute(select(PublicationTrialLink)).scalars()
+        texts = {(link.pmid, link.registry_id): link.matched_text for link in rows}
     assert texts[("39000003", "NCT05800004")] == "DERIVED" and texts[("39000001", "NCT06100001")] == "RESULT"
 
 

@@ -83,8 +83,8 @@ def test_links_fill_in_after_a_harvest(engine, settings):
     add_three_pages()
     result = harvest(engine, settings, STRATEGY, full=True, client=client())
     with Session(engine) as session:
-        links = {(l.pmid, l.registry_id, l.method, l.matched_text)
-                 for l in session.execute(select(PublicationTrialLink)).scalars()}
+        links = {(link.pmid, link.registry_id, link.method, link.matched_text)
+                 for link in session.execute(select(PublicationTrialLink)).scalars()}
     assert links == {("39000001", "NCT06100001", "registry_reference", "RESULT"),
                      ("39000003", "NCT05800004", "registry_reference", "DERIVED")}
     assert result.links_added == 2

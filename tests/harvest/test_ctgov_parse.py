@@ -163,7 +163,8 @@ KEYS = ["nctId", "briefTitle", "statusModule", "overallStatus", "phases", "date"
 
 def test_odd_shapes_never_crash_the_parser():
     """Whatever sits under the modules, a study parses or raises CtgovParseError, never anything else."""
-    from hypothesis import given, settings as hsettings
+    from hypothesis import given
+    from hypothesis import settings as hsettings
     from hypothesis import strategies as st
 
     modules = ["statusModule", "designModule", "conditionsModule", "armsInterventionsModule",
