@@ -37,7 +37,7 @@ from evidence.settings import Settings
 from evidence.vocab import HarvestStatus
 from harvest._http import HarvestHTTPError, HttpClient
 from harvest.ctgov_parse import CtgovParseError, StudyPage, TrialRecord, loads, parse_document, parse_page
-from harvest.ctgov_store import UpsertCounts, upsert_records
+from harvest.ctgov_store import IMPORT_ORIGIN, ORIGIN, UpsertCounts, upsert_records
 from harvest.runs import harvest_run, last_success
 
 log = logging.getLogger(__name__)
@@ -151,10 +151,10 @@ class HarvestResult:
 
 
 def _write_page(engine: Engine, run_id: int, records: list[TrialRecord], cursor: str | None,
-                total: UpsertCounts) -> UpsertCounts:
+                total: UpsertCounts, origin: str = ORIGIN) -> UpsertCounts:
     """Upsert one parsed page and advance the run's counters and cursor, in one transaction."""
     with Session(engine) as session, session.begin():
-        counts = upsert_records(session, records, run_id)
+        counts = upsert_records(session, records, run_id, origin)
         run = session.get(HarvestRun, run_id)
         total.add(counts)
         run.fetched, run.new, run.updated, run.changed = total.fetched, total.new, total.updated, total.changed
@@ -259,7 +259,7 @@ def import_files(engine: Engine, paths: list[Path]) -> HarvestResult:
             found = 0
             for where, records in read_saved(path):
                 found += 1
-                _write_page(engine, run_id, records, json.dumps({"file": where}), total)
+                _write_page(engine, run_id, records, json.dumps({"file": where}), total, IMPORT_ORIGIN)
                 files += 1
                 log.info("%s: %d studies", where, len(records))
             if not found:

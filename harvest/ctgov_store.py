@@ -42,7 +42,8 @@ TRACKED_FIELDS: tuple[str, ...] = ("status", "phases", "enrollment", "enrollment
                                    "primary_completion_date", "completion_date", "has_results")
 CURATED_UNTRACKED = frozenset({"has_results"})
 CLASSIFICATION_FIELDS = ("diseases", "targets", "car_construct", "population")
-ORIGIN = "ctgov"
+ORIGIN = "ctgov"  # harvested rows
+IMPORT_ORIGIN = "import"  # rows loaded from saved files by `evidence import ctgov`
 
 
 @dataclass
@@ -101,12 +102,12 @@ def _changed_values(stored: Row, record: TrialRecord) -> dict[str, Any]:
     return out
 
 
-def _new_row(record: TrialRecord, now: datetime) -> dict[str, Any]:
-    return {**record.trial_values(), "origin": ORIGIN, "first_seen": now, "last_seen": now,
+def _new_row(record: TrialRecord, now: datetime, origin: str) -> dict[str, Any]:
+    return {**record.trial_values(), "origin": origin, "first_seen": now, "last_seen": now,
             "product": "", "seen_date": "", "source": "", "notes": ""}
 
 
-def _update(stored: Row, record: TrialRecord, run_id: int | None, now: datetime,
+def _update(stored: Row, record: TrialRecord, run_id: int | None, now: datetime, origin: str,
             counts: UpsertCounts) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     """The UPDATE values for one known trial (None to leave it) and the TrialChange rows it causes."""
     if _is_stale(stored, record):
@@ -119,11 +120,11 @@ def _update(stored: Row, record: TrialRecord, run_id: int | None, now: datetime,
                for name, before, after in tracked_differences(stored, record)]
     counts.changed += len(changes)
     values = {"registry_id": stored.registry_id, "last_seen": now}
-    if stored.raw_json == record.raw_json and stored.origin == ORIGIN:
+    if stored.raw_json == record.raw_json and stored.origin == origin:
         counts.unchanged += 1
     else:
         counts.updated += 1
-        values.update(_changed_values(stored, record), origin=ORIGIN)
+        values.update(_changed_values(stored, record), origin=origin)
     return values, changes
 
 
@@ -147,8 +148,13 @@ def _known(session: Session, ids: list[str]) -> dict[str, Row]:
     return known
 
 
-def upsert_records(session: Session, records: Iterable[TrialRecord], run_id: int | None = None) -> UpsertCounts:
+def upsert_records(session: Session, records: Iterable[TrialRecord], run_id: int | None = None,
+                   origin: str = ORIGIN) -> UpsertCounts:
     """Insert new trials, update known ones and record their changes; flush, do not commit.
+
+    ``origin`` is "ctgov" for a harvest and "import" for saved files, so a
+    row says whether it came live from the registry; either way a curated
+    snapshot is replaced, and `evidence init` leaves the row alone.
 
     Everything goes in as bulk statements (INSERT for new trials and change
     rows, UPDATE by primary key for known trials): building ORM objects for
@@ -163,9 +169,9 @@ def upsert_records(session: Session, records: Iterable[TrialRecord], run_id: int
     for record in unique:
         stored = known.get(record.registry_id)
         if stored is None:
-            new_rows.append(_new_row(record, now))
+            new_rows.append(_new_row(record, now, origin))
             continue
-        values, changes = _update(stored, record, run_id, now, counts)
+        values, changes = _update(stored, record, run_id, now, origin, counts)
         change_rows += changes
         if values:
             update_rows.append(values)

@@ -157,3 +157,14 @@ def test_values_as_text():
     assert as_text(["PHASE1", "PHASE2"]) == "PHASE1;PHASE2"
     assert (as_text(True), as_text(False), as_text(24), as_text(""), as_text([]), as_text(None)) == (
         "true", "false", "24", None, None, None)
+
+
+def test_an_imported_row_is_taken_over_by_the_next_harvest(engine):
+    record = parse_study(page2()["studies"][0])
+    with Session(engine) as session, session.begin():
+        upsert_records(session, [record], origin="import")
+    with Session(engine) as session, session.begin():
+        counts = upsert_records(session, [record])
+    assert (counts.updated, counts.changed) == (1, 0)  # same data: no change, but now live
+    with Session(engine) as session:
+        assert session.get(Trial, record.registry_id).origin == "ctgov"

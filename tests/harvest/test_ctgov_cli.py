@@ -150,7 +150,7 @@ def test_import_a_study_a_page_and_a_zip(env, settings, tmp_path):
     with Session(open_store(settings)) as session:
         run = session.execute(select(HarvestRun)).scalar_one()
         assert run.source == "import-ctgov" and run.status == "succeeded"
-        assert session.get(Trial, "NCT06100001").origin == "ctgov"
+        assert session.get(Trial, "NCT06100001").origin == "import"
         assert session.execute(select(func.count()).select_from(PublicationTrialLink)).scalar_one() == 2
 
 
