@@ -31,6 +31,14 @@ def _fail(message: str, code: int) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _advice(exc: Exception) -> str:
+    """What to do next: a rejected request will fail again; anything else is worth re-running."""
+    status = getattr(exc, "status", None)
+    if status is not None and 400 <= status < 500 and status != 429:
+        return "the registry rejected the request: check the strategy and EVIDENCE_CTGOV_URL"
+    return "pages fetched before the failure are kept; the next run resumes"
+
+
 def _parse_since(value: str | None) -> date | None:
     if value is None:
         return None
@@ -72,8 +80,7 @@ def harvest_ctgov(
         result = harvest(engine, settings, chosen, since=window, full=full,
                          client=make_client(settings, requests_per_minute))
     except (HarvestHTTPError, CtgovParseError) as exc:
-        raise _fail(f"ClinicalTrials.gov harvest failed: {exc} (pages fetched before the failure are kept; "
-                    "the next run resumes)", EXIT_FAILED) from exc
+        raise _fail(f"ClinicalTrials.gov harvest failed: {exc} ({_advice(exc)})", EXIT_FAILED) from exc
     typer.echo(json.dumps(result.summary()))
 
 

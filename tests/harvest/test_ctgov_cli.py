@@ -114,6 +114,7 @@ def test_server_error_exits_1_with_a_clear_message_and_a_failed_run(env, registr
     result = invoke(dict(env, EVIDENCE_CTGOV_URL=registry), "harvest", "ctgov", "--requests-per-minute", "60000")
     assert result.exit_code == 1
     assert "HTTP 400: `query.recrs` is unknown parameter" in result.output
+    assert "check the strategy" in result.output
     with Session(open_store(settings)) as session:
         run = session.execute(select(HarvestRun)).scalar_one()
         assert run.status == "failed" and "unknown parameter" in run.error
@@ -122,6 +123,7 @@ def test_server_error_exits_1_with_a_clear_message_and_a_failed_run(env, registr
 def test_unreachable_registry_exits_1(env):
     result = invoke(dict(env, EVIDENCE_CTGOV_URL="http://127.0.0.1:9/api/v2"), "harvest", "ctgov")
     assert result.exit_code == 1 and "cannot be reached" in result.output
+    assert "the next run resumes" in result.output
 
 
 @pytest.mark.parametrize("args, message", [
