@@ -23,6 +23,7 @@ import logging
 import tomllib
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -36,7 +37,14 @@ from evidence.models import HarvestRun
 from evidence.settings import Settings
 from evidence.vocab import HarvestStatus
 from harvest._http import HarvestHTTPError, HttpClient
-from harvest.ctgov_parse import CtgovParseError, StudyPage, TrialRecord, loads, parse_document, parse_page
+from harvest.ctgov_parse import (
+    CtgovParseError,
+    StudyPage,
+    TrialRecord,
+    loads,
+    parse_document,
+    parse_page,
+)
 from harvest.ctgov_store import IMPORT_ORIGIN, ORIGIN, UpsertCounts, upsert_records
 from harvest.runs import harvest_run, last_success
 
@@ -218,7 +226,7 @@ def harvest(engine: Engine, settings: Settings, strategy: Strategy, since: date 
     total, pages = UpsertCounts(), 0
     sent_before = client.requests_sent
     log.info("ctgov harvest: %s", "full" if window is None else f"updated since {window}")
-    with harvest_run(engine, SOURCE, run_params) as run_id:
+    with harvest_run(engine, SOURCE, run_params) as run_id, _relinked_on_failure(engine):
         for page, used in _pages_from(client, url, params, token):
             cursor = json.dumps({"since": run_params["since"], "page_token": used,
                                  "next_page_token": page.next_page_token, "pages": pages + 1})
@@ -232,6 +240,19 @@ def harvest(engine: Engine, settings: Settings, strategy: Strategy, since: date 
 def _relink(engine: Engine) -> int:
     with Session(engine) as session, session.begin():
         return relink(session)
+
+
+@contextmanager
+def _relinked_on_failure(engine: Engine) -> Iterator[None]:
+    """If the block fails, still link the pages it committed; the original error is what propagates."""
+    try:
+        yield
+    except BaseException:
+        try:
+            _relink(engine)
+        except Exception:  # the harvest's own error matters more than a linking error here
+            log.exception("linking after the failed harvest failed too")
+        raise
 
 
 def read_saved(path: Path) -> Iterator[tuple[str, list[TrialRecord]]]:
@@ -254,7 +275,8 @@ def read_saved(path: Path) -> Iterator[tuple[str, list[TrialRecord]]]:
 def import_files(engine: Engine, paths: list[Path]) -> HarvestResult:
     """Load saved API v2 JSON through the same parser and upsert; one transaction per file."""
     total, files = UpsertCounts(), 0
-    with harvest_run(engine, IMPORT_SOURCE, {"files": [str(p) for p in paths]}) as run_id:
+    with (harvest_run(engine, IMPORT_SOURCE, {"files": [str(p) for p in paths]}) as run_id,
+          _relinked_on_failure(engine)):
         for path in paths:
             found = 0
             for where, records in read_saved(path):

@@ -171,6 +171,9 @@ def test_persistent_500_fails_after_the_first_page_is_committed(engine, settings
     assert run.status == "failed" and run.fetched == 2
     assert json.loads(run.cursor)["next_page_token"] == TOKEN1
     assert {"NCT06100001", "NCT07654321"} <= trial_ids(engine)
+    with Session(engine) as session:  # the committed page is linked even though the run failed
+        link = session.execute(select(PublicationTrialLink)).scalar_one()
+        assert (link.pmid, link.registry_id) == ("39000001", "NCT06100001")
 
 
 @responses.activate
