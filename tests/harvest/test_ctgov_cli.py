@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 import zipfile
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -20,6 +22,8 @@ from evidence.cli import app
 from evidence.cli_groups import get_or_create_group
 from evidence.models import HarvestRun, PublicationTrialLink, Trial, TrialChange
 from evidence.store import open_store
+from harvest._http import HttpClient
+from harvest.ctgov import Strategy, harvest
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ctgov"
 PAGES = {None: "studies_page1.json", "ZVNj7o2Elu8o3lpsWs7z46b-mpOQJJxuZPCs1P0dkA": "studies_page_empty.json",
@@ -31,11 +35,14 @@ class Registry(BaseHTTPRequestHandler):
 
     seen: list[dict[str, str]] = []
     fail_with: tuple[int, str] | None = None
+    stall_first: float = 0.0  # seconds the first request hangs before answering
 
     def do_GET(self) -> None:  # noqa: N802 (http.server API)
         url = urlsplit(self.path)
         params = {k: v[0] for k, v in parse_qs(url.query).items()}
         type(self).seen.append(params)
+        if len(type(self).seen) == 1 and self.stall_first:
+            time.sleep(self.stall_first)
         if self.fail_with or url.path != "/api/v2/studies":
             status, text = self.fail_with or (404, "Not Found")
             self._send(status, text.encode(), "text/plain")
@@ -55,7 +62,7 @@ class Registry(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def registry():
-    Registry.seen, Registry.fail_with = [], None
+    Registry.seen, Registry.fail_with, Registry.stall_first = [], None, 0.0
     server = ThreadingHTTPServer(("127.0.0.1", 0), Registry)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
@@ -118,6 +125,14 @@ def test_server_error_exits_1_with_a_clear_message_and_a_failed_run(env, registr
     with Session(open_store(settings)) as session:
         run = session.execute(select(HarvestRun)).scalar_one()
         assert run.status == "failed" and "unknown parameter" in run.error
+
+
+def test_a_real_read_timeout_is_retried(engine, settings, registry):
+    Registry.stall_first = 1.0
+    impatient = HttpClient(rate=1e6, max_tries=2, timeout=0.2, sleep=lambda _s: None)
+    result = harvest(engine, replace(settings, ctgov_url=registry), Strategy("CAR-T", "lupus"), full=True,
+                     client=impatient)
+    assert result.requests == 4 and result.counts.fetched == 4  # the stalled first page asked twice
 
 
 def test_unreachable_registry_exits_1(env):
