@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import threading
 import time
 import zipfile
@@ -78,13 +77,8 @@ def env(settings, engine, tmp_path):
 
 
 def invoke(env: dict, *args: str):
-    """Run the CLI; then drop the log handler it pointed at the runner's (now closed) stderr."""
-    result = CliRunner().invoke(app, list(args), env=env)
-    root = logging.getLogger()
-    for handler in list(root.handlers):
-        if isinstance(handler, logging.StreamHandler) and getattr(handler.stream, "closed", False):
-            root.removeHandler(handler)
-    return result
+    """Run the CLI as a user would."""
+    return CliRunner().invoke(app, list(args), env=env)
 
 
 def count(settings, model) -> int:
