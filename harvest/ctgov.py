@@ -175,7 +175,8 @@ def _resume_token(engine: Engine, params: dict[str, str]) -> str | None:
     with Session(engine) as session:
         run = session.execute(select(HarvestRun).where(HarvestRun.source == SOURCE)
                               .order_by(HarvestRun.id.desc()).limit(1)).scalar_one_or_none()
-    if run is None or run.status != HarvestStatus.FAILED.value or not run.cursor:
+    if run is None or run.status not in (HarvestStatus.FAILED.value, HarvestStatus.ABANDONED.value) \
+            or not run.cursor:
         return None
     try:
         cursor = json.loads(run.cursor)
