@@ -1,0 +1,199 @@
+"""``evidence pool``: pool single proportions from a CSV file.
+
+The contract reviewers script against: ``evidence pool FILE.csv`` reads
+columns ``study,events,total`` (other columns allowed), pools them with the
+analysis engine and prints a readable table, or one JSON object with
+``--json``.  Bad input exits with status 2 and a message naming the line.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import math
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from analysis import PoolResult, SubgroupResult, pool_by_subgroup, pool_proportions
+
+log = logging.getLogger(__name__)
+
+REQUIRED = ("study", "events", "total")
+
+
+class Model(StrEnum):
+    glmm = "glmm"
+    re = "re"
+    fe = "fe"
+
+
+class Transform(StrEnum):
+    logit = "logit"
+    ft = "ft"
+    arcsine = "arcsine"
+    raw = "raw"
+
+
+class Tau2(StrEnum):
+    DL = "DL"
+    REML = "REML"
+    PM = "PM"
+    ML = "ML"
+
+
+class CI(StrEnum):
+    z = "z"
+    hk = "hk"
+    hk_adhoc = "hk-adhoc"
+
+
+class InputError(Exception):
+    """A problem with the CSV that the user must fix (exit status 2)."""
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``pool`` command to the ``evidence`` Typer app."""
+    app.command("pool", help="Meta-analysis of single proportions from a CSV (study,events,total).")(pool)
+
+
+def pool(
+    file: Annotated[Path, typer.Argument(help="CSV with columns study,events,total (others allowed).")],
+    model: Annotated[Model, typer.Option(help="GLMM (default), random or common effect.")] = Model.glmm,
+    transform: Annotated[Transform, typer.Option(help="Scale for re/fe.")] = Transform.logit,
+    tau2: Annotated[Tau2, typer.Option("--tau2", help="tau^2 estimator for re.")] = Tau2.REML,
+    ci: Annotated[CI, typer.Option(help="z, Hartung-Knapp (metafor knha) or HK ad hoc.")] = CI.z,
+    level: Annotated[float, typer.Option(help="Confidence level.")] = 0.95,
+    by: Annotated[str | None, typer.Option(help="Column defining subgroups.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Pool the proportions in FILE and print the result."""
+    try:
+        if not 0 < level < 1:
+            raise InputError(f"--level must be between 0 and 1, got {level}")
+        rows = read_counts(file, by)
+        result = _pool(rows, by, model=model.value, transform=transform.value,
+                       tau2_method=tau2.value, ci=ci.value, level=level)
+    except (InputError, ValueError) as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(code=2) from None
+    if json_out:
+        typer.echo(json.dumps(result.to_dict(), allow_nan=False))
+    else:
+        typer.echo(format_result(result))
+
+
+def _pool(rows: list[dict[str, Any]], by: str | None, **kw: Any) -> PoolResult | SubgroupResult:
+    events = [r["events"] for r in rows]
+    totals = [r["total"] for r in rows]
+    labels = [r["study"] for r in rows]
+    if by is None:
+        return pool_proportions(events, totals, labels=labels, **kw)
+    return pool_by_subgroup(events, totals, [r["group"] for r in rows], labels=labels, **kw)
+
+
+def _count(value: str, column: str, where: str) -> int:
+    text = (value or "").strip()
+    try:
+        number = float(text)
+    except ValueError:
+        raise InputError(f"{where}: {column} {text!r} is not a number") from None
+    if not math.isfinite(number) or number != int(number):
+        raise InputError(f"{where}: {column} {text!r} is not a whole number")
+    if number < 0:
+        raise InputError(f"{where}: {column} {text!r} is negative")
+    return int(number)
+
+
+def read_counts(path: Path, by: str | None = None) -> list[dict[str, Any]]:
+    """Read and check ``study,events,total`` rows (plus the ``--by`` column).
+
+    Raises
+    ------
+    InputError
+        Unreadable or empty file, missing column, or a bad row; the message
+        names the line (the header is line 1).
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not text.strip():
+        raise InputError(f"{path} is empty")
+    reader = csv.DictReader(text.splitlines())
+    header = [h.strip() for h in reader.fieldnames or []]
+    reader.fieldnames = header
+    needed = REQUIRED + ((by,) if by else ())
+    missing = [c for c in needed if c not in header]
+    if missing:
+        raise InputError(f"{path}: missing column(s) {', '.join(missing)}; found {', '.join(header)}")
+    rows = [_parse_row(raw, line, by) for line, raw in enumerate(reader, start=2)
+            if any((v or "").strip() for v in raw.values() if isinstance(v, str))]
+    if not rows:
+        raise InputError(f"{path} has a header but no data rows")
+    return rows
+
+
+def _parse_row(raw: dict[str, Any], line: int, by: str | None) -> dict[str, Any]:
+    study = (raw.get("study") or "").strip() or f"line {line}"
+    where = f"line {line} (study {study!r})"
+    events = _count(raw.get("events"), "events", where)
+    total = _count(raw.get("total"), "total", where)
+    if total == 0:
+        raise InputError(f"{where}: total is 0")
+    if events > total:
+        raise InputError(f"{where}: events ({events}) > total ({total})")
+    row: dict[str, Any] = {"study": study, "events": events, "total": total}
+    if by:
+        group = (raw.get(by) or "").strip()
+        if not group:
+            log.warning("%s: empty %s, grouped as '(missing)'", where, by)
+        row["group"] = group or "(missing)"
+    return row
+
+
+def _pct(value: float | None) -> str:
+    return "  -  " if value is None or not math.isfinite(value) else f"{100 * value:5.1f}"
+
+
+def _pooled_lines(res: PoolResult) -> list[str]:
+    lines = [f"Method: {res.method_label}"]
+    if res.fallback:
+        lines.append(f"Fallback: {res.fallback}")
+    header = f"{'Study':<28} {'Events':>6} {'Total':>6} {'%':>6} {'95% CI':>15} {'Weight':>7}"
+    lines += [header.replace("95%", f"{100 * res.level:g}%"), "-" * len(header)]
+    for s in res.studies:
+        weight = "" if s.weight is None else f"{s.weight:6.1f}%"
+        lines.append(f"{s.label[:28]:<28} {s.events:>6} {s.total:>6} {_pct(s.proportion):>6} "
+                     f"[{_pct(s.ci_low)}, {_pct(s.ci_high)}] {weight:>7}")
+    lines.append("-" * len(header))
+    lines.append(f"{'Pooled (k=' + str(res.k) + ')':<42} {_pct(res.estimate):>6} "
+                 f"[{_pct(res.ci_low)}, {_pct(res.ci_high)}]")
+    if res.pi_low is not None:
+        df = "normal" if res.pi_df is None else f"t, df={res.pi_df}"
+        lines.append(f"{'Prediction interval (' + df + ')':<49} [{_pct(res.pi_low)}, {_pct(res.pi_high)}]")
+    if res.tau2 is not None:
+        i2 = "" if res.i2 is None else f"I2 = {res.i2:.1f}% (tau2-based), {res.i2_q:.1f}% (Q-based); "
+        q = "" if res.q is None else f"Q = {res.q:.2f} (df = {res.q_df}, p = {res.q_p:.3g})"
+        lines.append(f"Heterogeneity: tau2 = {res.tau2:.4g}; {i2}{q}")
+    lines += [f"Note: {note}" for note in res.notes]
+    return lines
+
+
+def format_result(result: PoolResult | SubgroupResult) -> str:
+    """Readable plain-text table of a pooled or subgrouped result."""
+    if isinstance(result, PoolResult):
+        return "\n".join(_pooled_lines(result))
+    parts = []
+    for name, sub in result.subgroups.items():
+        parts.append(f"== Subgroup: {name} ==")
+        parts += _pooled_lines(sub) + [""]
+    parts.append("== Overall ==")
+    parts += _pooled_lines(result.overall)
+    tb = result.test_between
+    parts.append(f"Test for subgroup differences: Q = {tb.q:.2f}, df = {tb.df}, p = {tb.p:.3g}")
+    parts += [f"Note: {note}" for note in result.notes]
+    return "\n".join(parts)
