@@ -103,9 +103,10 @@ def search_params(strategy: Strategy, since: date | None) -> dict[str, str]:
     return params
 
 
-def make_client(settings: Settings, requests_per_minute: float = DEFAULT_REQUESTS_PER_MINUTE) -> HttpClient:
-    """The polite client: about 48 requests a minute, retries on 429/5xx/timeouts."""
-    return HttpClient(rate=requests_per_minute / 60.0, max_tries=settings.http_max_tries,
+def make_client(settings: Settings, requests_per_minute: float | None = None) -> HttpClient:
+    """The polite client: about 48 requests a minute (configurable), retries on 429/5xx/timeouts."""
+    rate = requests_per_minute or settings.ctgov_requests_per_minute or DEFAULT_REQUESTS_PER_MINUTE
+    return HttpClient(rate=rate / 60.0, max_tries=settings.http_max_tries,
                       timeout=settings.http_timeout)
 
 

@@ -11,7 +11,7 @@ import json
 import logging
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -20,7 +20,7 @@ from evidence.cli_groups import get_or_create_group
 from evidence.db import schema_version
 from evidence.store import open_store
 from harvest._http import HarvestHTTPError
-from harvest.ctgov import DEFAULT_REQUESTS_PER_MINUTE, harvest, import_files, load_strategy, make_client
+from harvest.ctgov import harvest, import_files, load_strategy, make_client
 from harvest.ctgov_parse import CtgovParseError
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,8 @@ def harvest_ctgov(
         help="Strategy TOML file (default: setting ctgov_strategy_file).")] = None,
     query_intr: Annotated[str | None, typer.Option(help="Replace the strategy's query.intr.")] = None,
     query_cond: Annotated[str | None, typer.Option(help="Replace the strategy's query.cond.")] = None,
-    requests_per_minute: Annotated[float, typer.Option(min=1, help="Politeness limit.")] = DEFAULT_REQUESTS_PER_MINUTE,
+    requests_per_minute: Annotated[Optional[float], typer.Option(
+        min=1, help="Politeness limit (default: the ctgov_requests_per_minute setting, 48).")] = None,
 ) -> None:
     """Harvest ClinicalTrials.gov (incremental since the last successful run unless told otherwise)."""
     if full and since:
