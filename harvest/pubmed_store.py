@@ -1,0 +1,135 @@
+"""Writing PubMed records to the store: upsert on PMID, classification, trial links.
+
+One call, ``save_batch``, writes a batch of records, its ``DeleteCitation``
+notices, the run's counters and its resume cursor in one transaction. A run
+that dies mid-way therefore leaves whole batches and a cursor that matches
+them, never half a batch. Upserts are idempotent: fetching a record again
+changes nothing unless PubMed changed it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Iterable
+
+from sqlalchemy import Engine, select
+from sqlmodel import Session
+
+from evidence.models import HarvestRun, Publication, PublicationTrialLink, utcnow
+from evidence.vocab import LinkMethod
+from harvest.classify import classify
+from harvest.pubmed_kind import classify_kind
+from harvest.pubmed_parse import ParsedBatch, PubmedRecord
+
+log = logging.getLogger(__name__)
+
+#: Link methods this harvester owns; manual and registry-side links are never touched.
+AUTO_METHODS = (LinkMethod.REGISTRY_FIELD.value, LinkMethod.ABSTRACT_TEXT.value)
+_CONTENT = ("title", "abstract", "journal", "journal_iso", "pub_date", "pub_year", "doi", "pmcid", "authors",
+            "publication_types", "mesh_terms", "keywords", "language", "registry_ids", "kind", "diseases",
+            "targets", "car_construct", "population", "deleted", "raw_xml")
+
+
+@dataclass
+class BatchCounts:
+    fetched: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+
+    def add(self, other: BatchCounts) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def record_values(rec: PubmedRecord) -> dict:
+    """The Publication columns for a record, classification included."""
+    mesh = [m["descriptor"] for m in rec.mesh_terms]
+    c = classify(rec.title, rec.abstract, "; ".join(rec.keywords), "; ".join(mesh))
+    return {
+        "title": rec.title, "abstract": rec.abstract, "journal": rec.journal, "journal_iso": rec.journal_iso,
+        "pub_date": rec.pub_date, "pub_year": rec.pub_year, "doi": rec.doi, "pmcid": rec.pmcid,
+        "authors": rec.authors, "publication_types": rec.publication_types, "mesh_terms": rec.mesh_terms,
+        "keywords": rec.keywords, "language": rec.language, "registry_ids": rec.registry_ids,
+        "kind": classify_kind(rec.publication_types, rec.title, rec.abstract, mesh).value,
+        "diseases": list(c.diseases), "targets": list(c.targets), "car_construct": c.construct,
+        "population": c.population, "deleted": False, "raw_xml": rec.raw,
+    }
+
+
+def _upsert_records(session: Session, records: list[PubmedRecord], origin: str, now: datetime) -> BatchCounts:
+    counts = BatchCounts(fetched=len(records))
+    latest = {r.pmid: r for r in records}  # a PMID twice in one batch: the later copy wins
+    existing = {p.pmid: p for p in session.execute(
+        select(Publication).where(Publication.pmid.in_(list(latest)))).scalars()}
+    for pmid, rec in latest.items():
+        values = record_values(rec)
+        row = existing.get(pmid)
+        if row is None:
+            session.add(Publication(pmid=pmid, origin=origin, first_seen=now, last_seen=now, **values))
+            counts.new += 1
+            continue
+        changed = [k for k in _CONTENT if getattr(row, k) != values[k]]
+        if changed:
+            for key in _CONTENT:
+                setattr(row, key, values[key])
+            row.origin = origin
+            counts.updated += 1
+            log.debug("PMID %s changed: %s", pmid, ", ".join(changed))
+        else:
+            counts.unchanged += 1
+        row.last_seen = now
+    _sync_links(session, list(latest.values()))
+    return counts
+
+
+def _sync_links(session: Session, records: Iterable[PubmedRecord]) -> None:
+    """Make the automatic links of these PMIDs exactly the IDs their records name now."""
+    wanted = {(r.pmid, m.registry_id, m.method): m.matched_text for r in records for m in r.registry_mentions}
+    pmids = list({r.pmid for r in records})
+    current = {(l.pmid, l.registry_id, l.method): l for l in session.execute(
+        select(PublicationTrialLink).where(PublicationTrialLink.pmid.in_(pmids),
+                                           PublicationTrialLink.method.in_(AUTO_METHODS))).scalars()}
+    for key, link in current.items():
+        if key not in wanted:
+            session.delete(link)
+    for (pmid, rid, method), text in wanted.items():
+        if (pmid, rid, method) not in current:
+            session.add(PublicationTrialLink(pmid=pmid, registry_id=rid, method=method, matched_text=text))
+
+
+def _mark_deleted(session: Session, pmids: list[str], now: datetime) -> int:
+    """Flag rows PubMed deleted; they stay in the store so nothing vanishes silently."""
+    marked = 0
+    for pmid in dict.fromkeys(pmids):
+        row = session.get(Publication, pmid)
+        if row is None:
+            log.info("PubMed deleted PMID %s, which is not in the store", pmid)
+            continue
+        if not row.deleted:
+            row.deleted, row.last_seen = True, now
+            marked += 1
+            log.info("PubMed deleted PMID %s: marked deleted", pmid)
+    return marked
+
+
+def save_batch(engine: Engine, batch: ParsedBatch, origin: str, run_id: int | None = None,
+               cursor: str | None = None) -> BatchCounts:
+    """Upsert a batch and, in the same transaction, add its counts and cursor to the run row."""
+    now = utcnow()
+    with Session(engine) as session, session.begin():
+        counts = _upsert_records(session, batch.records, origin, now)
+        session.flush()
+        counts.deleted = _mark_deleted(session, batch.deleted, now)
+        if run_id is not None:
+            run = session.get(HarvestRun, run_id)
+            run.fetched += counts.fetched
+            run.new += counts.new
+            run.updated += counts.updated
+            run.deleted += counts.deleted
+            if cursor is not None:
+                run.cursor = cursor
+    return counts
