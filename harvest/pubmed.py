@@ -21,8 +21,12 @@ import io
 import json
 import logging
 import math
+import os
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Callable, Iterator
 from urllib.parse import urlencode
@@ -35,8 +39,18 @@ from evidence.models import HarvestRun
 from evidence.settings import Settings
 from evidence.vocab import HarvestStatus
 from harvest._http import HttpClient
-from harvest.pubmed_parse import ParsedBatch, PubmedParseError, iter_xml_batches, parse_xml, raise_for_error_document
-from harvest.pubmed_store import BatchCounts, save_batch
+from harvest.pubmed_parse import (
+    ParsedBatch,
+    PubmedParseError,
+    PubmedRecord,
+    iter_medline_records,
+    parse_chunk,
+    parse_xml,
+    raise_for_error_document,
+    sniff_format,
+    split_document,
+)
+from harvest.pubmed_store import BatchCounts, PreparedBatch, prepare, save_batch
 from harvest.runs import harvest_run
 
 log = logging.getLogger(__name__)
@@ -328,22 +342,57 @@ def _fetch_window(engine: Engine, client: EutilsClient, search: SearchResult, ru
 
 # ---------------------------------------------------------------- import
 
-def import_bytes(engine: Engine, data: bytes, name: str, run_id: int, chunk: int = 500) -> BatchCounts:
-    """Load one saved PubMed file (XML or MEDLINE) through the same parser and upsert."""
-    from harvest.pubmed_parse import iter_medline_records, sniff_format
+def _prepare_chunk(header: bytes, segments: list[bytes]) -> PreparedBatch:
+    """Parse and classify one chunk (run in a worker process for big files)."""
+    return prepare(ParsedBatch(parse_chunk(header, segments)))
 
+
+def _prepared_chunks(header: bytes, segments: list[bytes], chunk: int, workers: int) -> Iterator[PreparedBatch]:
+    """Prepared chunks in document order; parsed in ``workers`` processes when there is enough work.
+
+    Parsing (Bio.Entrez) and classification are CPU-bound and independent per
+    chunk, so on a multi-core machine they run beside the database writes,
+    which stay in this process, in document order, one transaction per chunk.
+    """
+    pieces = [segments[i:i + chunk] for i in range(0, len(segments), chunk)]
+    if workers <= 1 or len(pieces) < 3:
+        for piece in pieces:
+            yield _prepare_chunk(header, piece)
+        return
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+        pending: deque[Future] = deque()
+        for piece in pieces:
+            pending.append(pool.submit(_prepare_chunk, header, piece))
+            if len(pending) > 2 * workers:  # bounded read-ahead keeps memory flat
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def import_bytes(engine: Engine, data: bytes, name: str, run_id: int, chunk: int = 500,
+                 workers: int | None = None) -> BatchCounts:
+    """Load one saved PubMed file (XML or MEDLINE) through the same parser and upsert.
+
+    The whole XML document is checked (blank text between records, a complete
+    end) before the first chunk is written.
+    """
+    workers = (os.cpu_count() or 1) if workers is None else workers
     total = BatchCounts()
     if sniff_format(data) == "xml":
-        batches: Iterator[ParsedBatch] = iter_xml_batches(data, chunk=chunk)
+        header, segments, deleted = split_document(data)
+        batches: Iterator = _prepared_chunks(header, segments, chunk, workers)
     else:
-        batches = _medline_batches(iter_medline_records(data.decode("utf-8-sig")), chunk)
+        deleted = []
+        batches = (prepare(b) for b in _medline_batches(iter_medline_records(data.decode("utf-8-sig")), chunk))
     for i, batch in enumerate(batches):
-        counts = save_batch(engine, batch, "import", run_id, json.dumps({"file": name, "chunk": i}))
-        total.add(counts)
+        total.add(save_batch(engine, batch, "import", run_id, json.dumps({"file": name, "chunk": i})))
+    if deleted:
+        total.add(save_batch(engine, PreparedBatch([], deleted), "import", run_id,
+                             json.dumps({"file": name, "deletions": len(deleted)})))
     return total
 
 
-def _medline_batches(records: Iterator, chunk: int) -> Iterator[ParsedBatch]:
+def _medline_batches(records: Iterator[PubmedRecord], chunk: int) -> Iterator[ParsedBatch]:
     batch = ParsedBatch()
     for record in records:
         batch.records.append(record)

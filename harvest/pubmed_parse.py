@@ -324,56 +324,53 @@ def _entrez_read(document: bytes) -> dict:
         raise PubmedParseError(f"PubMed XML could not be read: {exc}") from exc
 
 
-def _split(data: bytes) -> tuple[bytes, list[re.Match], bytes]:
-    """Header (prolog, DOCTYPE, <PubmedArticleSet>), record matches, and the rest."""
+def split_document(data: bytes) -> tuple[bytes, list[bytes], list[str]]:
+    """Header (prolog, DOCTYPE, <PubmedArticleSet>), raw records, and the PMIDs of DeleteCitation.
+
+    The text between records must be blank, and the document's end is parsed
+    here, so a truncated or garbled file fails before any record is used.
+    """
+    raise_for_error_document(data)
     opening = _SET_OPEN_RE.search(data)
     if opening is None:
         raise PubmedParseError("not PubMed XML: no <PubmedArticleSet> element"
                                + (f" (starts {data[:80]!r})" if data.strip() else " (empty response)"))
-    matches = list(_RECORD_RE.finditer(data, opening.end()))
-    position = opening.end()
-    for m in matches:
+    segments, position = [], opening.end()
+    for m in _RECORD_RE.finditer(data, opening.end()):
         if data[position:m.start()].strip():
             raise PubmedParseError(f"malformed PubMed XML: unexpected content at byte {position}: "
                                    f"{data[position:position + 60]!r}")
+        segments.append(m.group(0))
         position = m.end()
-    return _known_doctype(data[:opening.end()]), matches, data[position:]
-
-
-def iter_xml_batches(data: bytes, chunk: int = 500) -> Iterator[ParsedBatch]:
-    """Parse a PubmedArticleSet document ``chunk`` records at a time, in document order.
-
-    The document's end (``DeleteCitation``, the closing tag) is parsed first, so
-    a truncated file fails before any record is handed out.
-    """
-    raise_for_error_document(data)
-    header, matches, tail = _split(data)
-    ending = _entrez_read(header + tail)
-    deleted = [str(p).strip() for p in ending.get("DeleteCitation", [])]
+    header = _known_doctype(data[:opening.end()])
+    ending = _entrez_read(header + data[position:])
     if ending.get("PubmedArticle") or ending.get("PubmedBookArticle"):
         raise PubmedParseError("malformed PubMed XML: a record after the last one found")
-    for start in range(0, len(matches), chunk):
-        group = matches[start:start + chunk]
-        body = b"\n".join(m.group(0) for m in group)
-        batch = _batch_from(_entrez_read(header + body + b"</PubmedArticleSet>"), group)
-        if start + chunk >= len(matches):
-            batch.deleted = deleted
-        yield batch
-    if not matches:
-        yield ParsedBatch([], deleted)
+    return header, segments, [str(p).strip() for p in ending.get("DeleteCitation", [])]
 
 
-def _batch_from(parsed: dict, group: list[re.Match]) -> ParsedBatch:
-    articles = iter(parsed.get("PubmedArticle", []))
-    books = iter(parsed.get("PubmedBookArticle", []))
+def parse_chunk(header: bytes, segments: list[bytes]) -> list[PubmedRecord]:
+    """Records from raw record segments of one document (one ``Entrez.read`` call)."""
+    parsed = _entrez_read(header + b"\n".join(segments) + b"</PubmedArticleSet>")
+    articles, books = iter(parsed.get("PubmedArticle", [])), iter(parsed.get("PubmedBookArticle", []))
     records = []
-    for m in group:
-        raw = m.group(0).decode("utf-8")
-        if m.group(1) == b"PubmedArticle":
+    for segment in segments:
+        raw = segment.decode("utf-8")
+        if segment.startswith(b"<PubmedArticle>"):
             records.append(article_record(next(articles), raw))
         else:
             records.append(book_record(next(books), raw))
-    return ParsedBatch(records)
+    return records
+
+
+def iter_xml_batches(data: bytes, chunk: int = 500) -> Iterator[ParsedBatch]:
+    """Parse a PubmedArticleSet document ``chunk`` records at a time, in document order."""
+    header, segments, deleted = split_document(data)
+    for start in range(0, len(segments), chunk):
+        last = start + chunk >= len(segments)
+        yield ParsedBatch(parse_chunk(header, segments[start:start + chunk]), deleted if last else [])
+    if not segments:
+        yield ParsedBatch([], deleted)
 
 
 def parse_xml(data: bytes) -> ParsedBatch:

@@ -10,18 +10,16 @@ changes nothing unless PubMed changed it.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable
-
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, insert, select, update
 from sqlmodel import Session
 
 from evidence.models import HarvestRun, Publication, PublicationTrialLink, utcnow
 from evidence.vocab import LinkMethod
 from harvest.classify import classify
 from harvest.pubmed_kind import classify_kind
-from harvest.pubmed_parse import ParsedBatch, PubmedRecord
+from harvest.pubmed_parse import ParsedBatch, PubmedRecord, RegistryMention
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +43,21 @@ class BatchCounts:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
+@dataclass
+class Prepared:
+    """A record ready to write: its column values (classification included) and its registry mentions."""
+
+    pmid: str
+    values: dict
+    mentions: list[RegistryMention]
+
+
+@dataclass
+class PreparedBatch:
+    records: list[Prepared] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+
+
 def record_values(rec: PubmedRecord) -> dict:
     """The Publication columns for a record, classification included."""
     mesh = [m["descriptor"] for m in rec.mesh_terms]
@@ -60,45 +73,55 @@ def record_values(rec: PubmedRecord) -> dict:
     }
 
 
-def _upsert_records(session: Session, records: list[PubmedRecord], origin: str, now: datetime) -> BatchCounts:
+def prepare(batch: ParsedBatch) -> PreparedBatch:
+    """Classify a parsed batch (CPU work that can run in another process than the writes)."""
+    return PreparedBatch([Prepared(r.pmid, record_values(r), r.registry_mentions) for r in batch.records],
+                         batch.deleted)
+
+
+def _upsert_records(session: Session, records: list[Prepared], origin: str, now: datetime) -> BatchCounts:
+    """Insert new rows, update changed ones, touch last_seen of the rest: a few bulk statements."""
     counts = BatchCounts(fetched=len(records))
     latest = {r.pmid: r for r in records}  # a PMID twice in one batch: the later copy wins
-    existing = {p.pmid: p for p in session.execute(
-        select(Publication).where(Publication.pmid.in_(list(latest)))).scalars()}
+    columns = [getattr(Publication, c) for c in _CONTENT]
+    existing = {row[0]: dict(zip(_CONTENT, row[1:])) for row in session.execute(
+        select(Publication.pmid, *columns).where(Publication.pmid.in_(list(latest))))}
+    new, changed, unchanged = [], [], []
     for pmid, rec in latest.items():
-        values = record_values(rec)
-        row = existing.get(pmid)
-        if row is None:
-            session.add(Publication(pmid=pmid, origin=origin, first_seen=now, last_seen=now, **values))
-            counts.new += 1
-            continue
-        changed = [k for k in _CONTENT if getattr(row, k) != values[k]]
-        if changed:
-            for key in _CONTENT:
-                setattr(row, key, values[key])
-            row.origin = origin
-            counts.updated += 1
-            log.debug("PMID %s changed: %s", pmid, ", ".join(changed))
+        old = existing.get(pmid)
+        if old is None:
+            new.append({"pmid": pmid, "origin": origin, "first_seen": now, "last_seen": now, **rec.values})
+        elif any(old[k] != rec.values[k] for k in _CONTENT):
+            log.debug("PMID %s changed: %s", pmid, ", ".join(k for k in _CONTENT if old[k] != rec.values[k]))
+            changed.append({"pmid": pmid, "origin": origin, "last_seen": now, **rec.values})
         else:
-            counts.unchanged += 1
-        row.last_seen = now
-    _sync_links(session, list(latest.values()))
+            unchanged.append(pmid)
+    if new:
+        session.execute(insert(Publication), new)
+    if changed:
+        session.execute(update(Publication), changed)
+    if unchanged:
+        session.execute(update(Publication).where(Publication.pmid.in_(unchanged)).values(last_seen=now)
+                        .execution_options(synchronize_session=False))
+    counts.new, counts.updated, counts.unchanged = len(new), len(changed), len(unchanged)
+    _sync_links(session, list(latest.values()), now)
     return counts
 
 
-def _sync_links(session: Session, records: Iterable[PubmedRecord]) -> None:
+def _sync_links(session: Session, records: list[Prepared], now: datetime) -> None:
     """Make the automatic links of these PMIDs exactly the IDs their records name now."""
-    wanted = {(r.pmid, m.registry_id, m.method): m.matched_text for r in records for m in r.registry_mentions}
-    pmids = list({r.pmid for r in records})
-    current = {(l.pmid, l.registry_id, l.method): l for l in session.execute(
-        select(PublicationTrialLink).where(PublicationTrialLink.pmid.in_(pmids),
-                                           PublicationTrialLink.method.in_(AUTO_METHODS))).scalars()}
-    for key, link in current.items():
-        if key not in wanted:
-            session.delete(link)
-    for (pmid, rid, method), text in wanted.items():
-        if (pmid, rid, method) not in current:
-            session.add(PublicationTrialLink(pmid=pmid, registry_id=rid, method=method, matched_text=text))
+    wanted = {(r.pmid, m.registry_id, m.method): m.matched_text for r in records for m in r.mentions}
+    current = {(l.pmid, l.registry_id, l.method): l.id for l in session.execute(
+        select(PublicationTrialLink.id, PublicationTrialLink.pmid, PublicationTrialLink.registry_id,
+               PublicationTrialLink.method).where(PublicationTrialLink.pmid.in_([r.pmid for r in records]),
+                                                  PublicationTrialLink.method.in_(AUTO_METHODS)))}
+    stale = [link_id for key, link_id in current.items() if key not in wanted]
+    if stale:
+        session.execute(delete(PublicationTrialLink).where(PublicationTrialLink.id.in_(stale)))
+    missing = [{"pmid": p, "registry_id": rid, "method": m, "matched_text": text, "created_at": now}
+               for (p, rid, m), text in wanted.items() if (p, rid, m) not in current]
+    if missing:
+        session.execute(insert(PublicationTrialLink), missing)
 
 
 def _mark_deleted(session: Session, pmids: list[str], now: datetime) -> int:
@@ -116,9 +139,11 @@ def _mark_deleted(session: Session, pmids: list[str], now: datetime) -> int:
     return marked
 
 
-def save_batch(engine: Engine, batch: ParsedBatch, origin: str, run_id: int | None = None,
+def save_batch(engine: Engine, batch: ParsedBatch | PreparedBatch, origin: str, run_id: int | None = None,
                cursor: str | None = None) -> BatchCounts:
     """Upsert a batch and, in the same transaction, add its counts and cursor to the run row."""
+    if isinstance(batch, ParsedBatch):
+        batch = prepare(batch)
     now = utcnow()
     with Session(engine) as session, session.begin():
         counts = _upsert_records(session, batch.records, origin, now)

@@ -120,3 +120,24 @@ def test_counts_and_cursor_committed_with_the_batch(engine):
         run = s.get(HarvestRun, run_id)
         assert (run.fetched, run.new, run.updated, run.deleted) == (5, 5, 0, 1)
         assert run.cursor == '{"next_retstart": 6}'
+
+
+def test_import_in_worker_processes_matches_one_process(engine, tmp_path):
+    from evidence.db import init_db, make_engine
+    from fixtures.pubmed.fake_eutils import document, make_record, templates
+    from harvest.pubmed import import_bytes
+
+    parts = templates()
+    data = document([make_record(39500001 + i, parts[i % len(parts)]) for i in range(12)], deleted=[39500003])
+    pooled = import_bytes(engine, data, "x.xml", start_run(engine, "import-pubmed", {}), chunk=3, workers=2)
+    other = make_engine(f"sqlite:///{tmp_path}/single.db")
+    init_db(other)
+    single = import_bytes(other, data, "x.xml", start_run(other, "import-pubmed", {}), chunk=3, workers=1)
+    assert pooled == single and (pooled.new, pooled.deleted) == (12, 1)
+    strip = ("first_seen", "last_seen")
+    rows = [{k: v for k, v in p.model_dump().items() if k not in strip} for p in _pubs(engine).values()
+            if p.pmid.startswith("395")]
+    rows_single = [{k: v for k, v in p.model_dump().items() if k not in strip} for p in _pubs(other).values()
+                   if p.pmid.startswith("395")]
+    assert sorted(rows, key=lambda r: r["pmid"]) == sorted(rows_single, key=lambda r: r["pmid"])
+    other.dispose()
