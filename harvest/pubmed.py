@@ -369,7 +369,7 @@ def _prepared_chunks(header: bytes, segments: list[bytes], chunk: int, workers: 
             yield pending.popleft().result()
 
 
-def import_bytes(engine: Engine, data: bytes, name: str, run_id: int, chunk: int = 500,
+def import_bytes(engine: Engine, data: bytes, name: str, run_id: int, chunk: int = 1000,
                  workers: int | None = None) -> BatchCounts:
     """Load one saved PubMed file (XML or MEDLINE) through the same parser and upsert.
 

@@ -17,9 +17,11 @@ truncated file still fails loudly).
 
 from __future__ import annotations
 
+import gc
 import io
 import logging
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -349,17 +351,54 @@ def split_document(data: bytes) -> tuple[bytes, list[bytes], list[str]]:
     return header, segments, [str(p).strip() for p in ending.get("DeleteCitation", [])]
 
 
+#: Elements no stored field comes from. None nests inside itself, so a lazy match removes exactly one.
+_UNUSED_RE = re.compile(rb"<(History|CommentsCorrectionsList|InvestigatorList|GrantList|ChemicalList|"
+                        rb"SupplMeshList|AffiliationInfo|CoiStatement|DateCompleted|DateRevised|"
+                        rb"MedlineJournalInfo|Pagination|ObjectList|GeneralNote|OtherAbstract|"
+                        rb"CopyrightInformation)\b[^>]*>.*?</\1>|<(?:History|ObjectList)/>", re.S)
+#: ReferenceList may nest, but every ReferenceList comes last in its record: cut from the first to the last.
+_REFERENCES_RE = re.compile(rb"<ReferenceList>.*</ReferenceList>", re.S)
+
+
+def slim(segment: bytes) -> bytes:
+    """A record without the elements no stored field comes from (references, history, grants…).
+
+    Bio.Entrez builds an object per element, and a real record's reference
+    list and affiliations can be most of its elements; the stored raw XML
+    keeps everything.
+    """
+    return _REFERENCES_RE.sub(b"", _UNUSED_RE.sub(b"", segment))
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector during allocation-heavy, cycle-free work.
+
+    Bio.Entrez allocates an object per element; the collector's passes over
+    them (none of them cyclic garbage) took more than half the parse time.
+    Memory is still freed by reference counting; the collector resumes after.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def parse_chunk(header: bytes, segments: list[bytes]) -> list[PubmedRecord]:
     """Records from raw record segments of one document (one ``Entrez.read`` call)."""
-    parsed = _entrez_read(header + b"\n".join(segments) + b"</PubmedArticleSet>")
-    articles, books = iter(parsed.get("PubmedArticle", [])), iter(parsed.get("PubmedBookArticle", []))
-    records = []
-    for segment in segments:
-        raw = segment.decode("utf-8")
-        if segment.startswith(b"<PubmedArticle>"):
-            records.append(article_record(next(articles), raw))
-        else:
-            records.append(book_record(next(books), raw))
+    with gc_paused():
+        parsed = _entrez_read(header + b"\n".join(slim(s) for s in segments) + b"</PubmedArticleSet>")
+        articles, books = iter(parsed.get("PubmedArticle", [])), iter(parsed.get("PubmedBookArticle", []))
+        records = []
+        for segment in segments:
+            raw = segment.decode("utf-8")
+            if segment.startswith(b"<PubmedArticle>"):
+                records.append(article_record(next(articles), raw))
+            else:
+                records.append(book_record(next(books), raw))
     return records
 
 

@@ -19,7 +19,7 @@ from evidence.models import HarvestRun, Publication, PublicationTrialLink, utcno
 from evidence.vocab import LinkMethod
 from harvest.classify import classify
 from harvest.pubmed_kind import classify_kind
-from harvest.pubmed_parse import ParsedBatch, PubmedRecord, RegistryMention
+from harvest.pubmed_parse import ParsedBatch, PubmedRecord, RegistryMention, gc_paused
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +75,9 @@ def record_values(rec: PubmedRecord) -> dict:
 
 def prepare(batch: ParsedBatch) -> PreparedBatch:
     """Classify a parsed batch (CPU work that can run in another process than the writes)."""
-    return PreparedBatch([Prepared(r.pmid, record_values(r), r.registry_mentions) for r in batch.records],
-                         batch.deleted)
+    with gc_paused():
+        return PreparedBatch([Prepared(r.pmid, record_values(r), r.registry_mentions) for r in batch.records],
+                             batch.deleted)
 
 
 def _upsert_records(session: Session, records: list[Prepared], origin: str, now: datetime) -> BatchCounts:
@@ -145,7 +146,7 @@ def save_batch(engine: Engine, batch: ParsedBatch | PreparedBatch, origin: str, 
     if isinstance(batch, ParsedBatch):
         batch = prepare(batch)
     now = utcnow()
-    with Session(engine) as session, session.begin():
+    with gc_paused(), Session(engine) as session, session.begin():
         counts = _upsert_records(session, batch.records, origin, now)
         session.flush()
         counts.deleted = _mark_deleted(session, batch.deleted, now)

@@ -179,3 +179,20 @@ def test_partial_dates_and_flatten():
     assert partial_date("", "Feb") == ""
     assert flatten("IL-2<sub>low</sub>  and <i>in\tvivo</i>") == "IL-2low and in vivo"
     assert flatten(None) == ""
+
+
+def test_slimming_before_parsing_changes_no_field(monkeypatch, batch):
+    """Elements cut before Entrez.read (history, references, affiliations…) feed no stored field."""
+    import harvest.pubmed_parse as pp
+
+    data = (FIX / "efetch_batch.xml").read_bytes()
+    refs = (b"<ReferenceList><Reference><Citation>A.</Citation><ArticleIdList><ArticleId IdType=\"pubmed\">1"
+            b"</ArticleId></ArticleIdList></Reference><ReferenceList><Reference><Citation>B.</Citation>"
+            b"</Reference></ReferenceList></ReferenceList>")
+    data = data.replace(b"</ArticleIdList>\n    </PubmedData>", b"</ArticleIdList>\n" + refs + b"</PubmedData>", 1)
+    assert b"<History>" not in pp.slim(data) and b"<ReferenceList>" not in pp.slim(data)
+    slimmed = parse_xml(data)
+    monkeypatch.setattr(pp, "slim", lambda segment: segment)
+    full = parse_xml(data)
+    assert slimmed == full and slimmed.records[1:] == batch.records[1:]
+    assert b"<ReferenceList>" in full.records[0].raw.encode()  # the raw XML keeps everything
