@@ -102,7 +102,7 @@ class Window:
         """``parts`` contiguous windows covering this one (fewer if it has fewer days)."""
         parts = max(2, min(parts, self.days))
         edges = [self.start + timedelta(days=round(i * self.days / parts)) for i in range(parts + 1)]
-        return [Window(a, b - timedelta(days=1)) for a, b in zip(edges, edges[1:]) if b > a]
+        return [Window(a, b - timedelta(days=1)) for a, b in zip(edges, edges[1:], strict=False) if b > a]
 
     def as_list(self) -> list[str]:
         return [self.start.isoformat(), self.end.isoformat()]
@@ -170,6 +170,8 @@ class EutilsClient:
         response = self.http.post(url, data=params) if len(urlencode(params)) > _POST_OVER \
             else self.http.get(url, params=params)
         parsed = _read_esearch(response.content)
+        if "Count" not in parsed:
+            raise PubmedHarvestError(f"esearch answer without a Count: {response.content[:200]!r}")
         for phrase in parsed.get("ErrorList", {}).get("PhraseNotFound", []):
             log.warning("PubMed did not find the phrase %r of the search", str(phrase))
         return SearchResult(int(parsed["Count"]), str(parsed.get("WebEnv", "")), str(parsed.get("QueryKey", "")),
@@ -265,14 +267,24 @@ class HarvestSummary:
     requests: int = 0
 
 
+def _reached_its_start(run: HarvestRun) -> bool:
+    """True if the run's date range ended on the day it ran (a backfill with an old --until did not)."""
+    until = (run.params or {}).get("until")
+    return until is None or date.fromisoformat(until) >= run.started_at.date()
+
+
 def last_success_of_query(engine: Engine, sha: str) -> HarvestRun | None:
-    """The newest successful PubMed run of this same search (other searches do not count)."""
+    """The newest successful run of this same search that covered everything up to its start.
+
+    Runs of other searches do not count, nor backfills whose --until lies
+    before the day they ran: continuing from those would skip the gap.
+    """
     with Session(engine) as session:
         runs = session.execute(select(HarvestRun).where(
             HarvestRun.source == SOURCE, HarvestRun.status == HarvestStatus.SUCCEEDED.value)
             .order_by(HarvestRun.started_at.desc(), HarvestRun.id.desc())).scalars()
         for run in runs:
-            if (run.params or {}).get("query_sha") == sha:
+            if (run.params or {}).get("query_sha") == sha and _reached_its_start(run):
                 session.expunge(run)
                 return run
     return None

@@ -474,7 +474,7 @@ def iter_medline_records(text: str) -> Iterator[PubmedRecord]:
     starts = [m.start() for m in _MEDLINE_START_RE.finditer(text)]
     if not starts:
         raise PubmedParseError("not a MEDLINE file: no 'PMID- ' line")
-    for start, end in zip(starts, starts[1:] + [len(text)]):
+    for start, end in zip(starts, starts[1:] + [len(text)], strict=True):
         record = medline_record(text[start:end])
         if not registries.PMID_RE.match(record.pmid):
             raise PubmedParseError(f"MEDLINE record without a valid PMID near {text[start:start + 40]!r}")

@@ -85,7 +85,7 @@ def _upsert_records(session: Session, records: list[Prepared], origin: str, now:
     counts = BatchCounts(fetched=len(records))
     latest = {r.pmid: r for r in records}  # a PMID twice in one batch: the later copy wins
     columns = [getattr(Publication, c) for c in _CONTENT]
-    existing = {row[0]: dict(zip(_CONTENT, row[1:])) for row in session.execute(
+    existing = {row[0]: dict(zip(_CONTENT, row[1:], strict=True)) for row in session.execute(
         select(Publication.pmid, *columns).where(Publication.pmid.in_(list(latest))))}
     new, changed, unchanged = [], [], []
     for pmid, rec in latest.items():
@@ -112,7 +112,7 @@ def _upsert_records(session: Session, records: list[Prepared], origin: str, now:
 def _sync_links(session: Session, records: list[Prepared], now: datetime) -> None:
     """Make the automatic links of these PMIDs exactly the IDs their records name now."""
     wanted = {(r.pmid, m.registry_id, m.method): m.matched_text for r in records for m in r.mentions}
-    current = {(l.pmid, l.registry_id, l.method): l.id for l in session.execute(
+    current = {(link.pmid, link.registry_id, link.method): link.id for link in session.execute(
         select(PublicationTrialLink.id, PublicationTrialLink.pmid, PublicationTrialLink.registry_id,
                PublicationTrialLink.method).where(PublicationTrialLink.pmid.in_([r.pmid for r in records]),
                                                   PublicationTrialLink.method.in_(AUTO_METHODS)))}

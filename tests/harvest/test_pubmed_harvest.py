@@ -93,7 +93,7 @@ def test_window_split_covers_the_range_without_gaps():
     w = Window(date(2024, 1, 1), date(2024, 12, 31))
     parts = w.split(3)
     assert parts[0].start == w.start and parts[-1].end == w.end
-    assert all(b.start - a.end == timedelta(days=1) for a, b in zip(parts, parts[1:]))
+    assert all(b.start - a.end == timedelta(days=1) for a, b in zip(parts, parts[1:], strict=False))
     assert sum(p.days for p in parts) == w.days
     assert Window(date(2024, 1, 1), date(2024, 1, 2)).split(5) == [
         Window(date(2024, 1, 1), date(2024, 1, 1)), Window(date(2024, 1, 2), date(2024, 1, 2))]
@@ -119,6 +119,16 @@ def test_incremental_run_fetches_entered_or_modified_since_last_success(engine, 
 def test_incremental_follows_only_runs_of_the_same_search(engine, client, fake):
     harvest(engine, client, "another search", full=True)
     assert harvest(engine, client, TERM).mode == "full"
+
+
+def test_a_backfill_with_an_old_until_is_not_a_starting_point(engine, client, fake):
+    harvest(engine, client, TERM, full=True)
+    with Session(engine) as s:  # the full run was ten days ago
+        run = s.get(HarvestRun, _runs(engine)[-1].id)
+        run.started_at = datetime.now(timezone.utc) - timedelta(days=10)
+        s.commit()
+    harvest(engine, client, TERM, since=date(2024, 1, 1), until=date(2024, 2, 1))  # backfill today
+    assert harvest(engine, client, TERM).since == (TODAY - timedelta(days=12)).isoformat()
 
 
 def test_since_overrides_and_until_bounds(engine, client, fake):

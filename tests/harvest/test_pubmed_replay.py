@@ -62,3 +62,11 @@ def test_replayed_esearch_error_and_html(engine):
     responses.replace(responses.GET, BASE + "esearch.fcgi", body=b"<html>Service unavailable</html>")
     with pytest.raises(PubmedHarvestError, match="unreadable answer"):
         harvest(engine, _client(), "car-t", full=True)
+
+
+@responses.activate
+def test_replayed_esearch_without_count(engine):
+    head = (FIX / "esearch_empty.xml").read_bytes().split(b"<eSearchResult>")[0]
+    responses.get(BASE + "esearch.fcgi", body=head + b"<eSearchResult><IdList/></eSearchResult>\n")
+    with pytest.raises(PubmedHarvestError, match="without a Count"):
+        harvest(engine, _client(), "car-t", full=True)

@@ -29,7 +29,7 @@ def _pubs(engine) -> dict[str, Publication]:
 
 def _links(engine) -> set[tuple[str, str, str]]:
     with Session(engine) as s:
-        return {(l.pmid, l.registry_id, l.method) for l in s.execute(select(PublicationTrialLink)).scalars()}
+        return {(k.pmid, k.registry_id, k.method) for k in s.execute(select(PublicationTrialLink)).scalars()}
 
 
 def test_insert_then_idempotent_refetch(engine):
