@@ -301,8 +301,8 @@ def plan_dates(engine: Engine, term: str, since: date | None, full: bool) -> tup
         log.info("no earlier successful harvest of this search: fetching everything")
         return "full", None
     start = last.started_at.date() - INCREMENTAL_OVERLAP
-    log.info("incremental: records entered or modified since %s (last success %s minus %s)",
-             start, last.started_at.date(), INCREMENTAL_OVERLAP)
+    log.info("incremental: records entered or modified since %s (last success %s minus %d days)",
+             start, last.started_at.date(), INCREMENTAL_OVERLAP.days)
     return "incremental", start
 
 
@@ -395,7 +395,11 @@ def import_bytes(engine: Engine, data: bytes, name: str, run_id: int, chunk: int
         batches: Iterator = _prepared_chunks(header, segments, chunk, workers)
     else:
         deleted = []
-        batches = (prepare(b) for b in _medline_batches(iter_medline_records(data.decode("utf-8-sig")), chunk))
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise PubmedParseError(f"MEDLINE file is not UTF-8 text ({exc})") from exc
+        batches = (prepare(b) for b in _medline_batches(iter_medline_records(text), chunk))
     for i, batch in enumerate(batches):
         total.add(save_batch(engine, batch, "import", run_id, json.dumps({"file": name, "chunk": i})))
     if deleted:

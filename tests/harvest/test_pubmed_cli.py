@@ -117,6 +117,10 @@ def test_import_of_a_bad_file_exits_2_naming_it(env, tmp_path):
     ris.write_text("TY  - JOUR\nER  -\n")
     result = CliRunner().invoke(app, ["import", "pubmed", str(ris)])
     assert result.exit_code == 2 and "neither PubMed XML nor MEDLINE" in result.output
+    latin = tmp_path / "latin1.nbib"
+    latin.write_bytes("PMID- 39000001\nTI  - M\u00fcller\n".encode("latin-1"))
+    result = CliRunner().invoke(app, ["import", "pubmed", str(latin)])
+    assert result.exit_code == 2 and "not UTF-8" in result.output
 
 
 def test_groups_compose_whichever_plugin_comes_first():
