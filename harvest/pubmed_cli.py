@@ -87,6 +87,8 @@ def harvest_pubmed(
     if full and since:
         raise _fail("give --full or --since, not both", EXIT_USAGE)
     start, end = _date(since, "--since"), _date(until, "--until")
+    if start and end and end < start:
+        raise _fail(f"--until {end} is before --since {start}", EXIT_USAGE)
     term, source = _term(settings, query, query_file)
     engine = _engine(settings)
     client = EutilsClient.from_settings(settings)

@@ -76,6 +76,7 @@ def test_default_strategy_file_is_used_and_query_file_option(env, eutils, tmp_pa
 @pytest.mark.parametrize("args,message", [
     (["--full", "--since", "2024-01-01"], "not both"),
     (["--since", "yesterday"], "YYYY-MM-DD"),
+    (["--since", "2024-02-01", "--until", "2024-01-01"], "is before --since"),
     (["--query", "x", "--query-file", "f.txt"], "not both"),
     (["--query-file", "missing.txt"], "search strategy"),
 ])
