@@ -113,6 +113,9 @@ class HttpClient:
             except requests.Timeout as exc:
                 last_error = f"timed out after {self.timeout:g}s"
                 wait = self._backoff(attempt, None)
+            except requests.exceptions.ChunkedEncodingError as exc:  # reset in the middle of the body
+                last_error = redact(f"connection broken mid-answer: {exc}")
+                wait = self._backoff(attempt, None)
             else:
                 if response.ok:
                     return response

@@ -96,3 +96,14 @@ def test_api_keys_are_masked_in_errors_and_logs(caplog):
         client.get(URL, params={"api_key": "SECRETKEY"})
     assert "SECRETKEY" not in str(err.value) and "api_key=***&tool=t" in str(err.value)
     assert "SECRETKEY" not in caplog.text
+
+
+@responses.activate
+def test_connection_broken_mid_answer_is_retried_then_reported():
+    responses.get(URL, body=requests.exceptions.ChunkedEncodingError("Connection broken: IncompleteRead"))
+    responses.get(URL, body="ok")
+    client, sleeps = _client()
+    assert client.get(URL).text == "ok" and len(sleeps) == 1
+    responses.replace(responses.GET, URL, body=requests.exceptions.ChunkedEncodingError("IncompleteRead"))
+    with pytest.raises(HarvestHTTPError, match="after 2 tries.*connection broken mid-answer"):
+        _client(max_tries=2)[0].get(URL)

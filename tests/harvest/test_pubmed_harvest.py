@@ -168,6 +168,12 @@ def test_timeout_and_connection_reset_are_retried(engine, client, fake):
     assert summary.counts.new == 12
 
 
+def test_connection_reset_in_the_middle_of_an_answer_is_retried(engine, client, fake):
+    fake.faults += [Fault("efetch", cut=True), Fault("esearch", cut=True)]
+    summary = harvest(engine, client, TERM, full=True, batch_size=50)
+    assert summary.counts.new == 12 and fake.count("efetch") == 2 and fake.count("esearch") == 2
+
+
 def test_truncated_efetch_is_fetched_again(engine, client, fake, sleeps):
     body = (HERE / "efetch_truncated.xml").read_bytes()
     fake.faults.append(Fault("efetch", 200, body))
