@@ -14,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Optional
 
+import requests
 import typer
 
 from evidence.cli_groups import get_or_create_group
@@ -98,6 +99,9 @@ def harvest_pubmed(
     except (HarvestHTTPError, PubmedHarvestError, PubmedParseError) as exc:
         raise _fail(f"PubMed harvest failed: {exc} (records saved before the failure are kept; "
                     "the next run fetches the rest)", EXIT_FAILED) from exc
+    except requests.RequestException as exc:  # e.g. a malformed EVIDENCE_EUTILS_URL
+        raise _fail(f"PubMed harvest could not send its requests to {settings.eutils_url!r}: {exc}",
+                    EXIT_USAGE) from exc
     payload = {"run": summary.run_id, "mode": summary.mode, "since": summary.since, "until": summary.until,
                "windows": summary.windows, "requests": summary.requests, **asdict(summary.counts)}
     typer.echo(json.dumps(payload))

@@ -85,6 +85,12 @@ def test_usage_errors_exit_2(env, args, message):
     assert result.exit_code == 2 and message in result.output
 
 
+def test_malformed_eutils_url_exits_2(env, monkeypatch):
+    monkeypatch.setenv("EVIDENCE_EUTILS_URL", "eutils.example.org/entrez")
+    result = CliRunner().invoke(app, ["harvest", "pubmed", "--query", "x", "--full"])
+    assert result.exit_code == 2 and "could not send its requests" in result.output
+
+
 def test_failed_harvest_exits_1_with_the_reason(env, eutils):
     eutils.faults.append(Fault("esearch", 400, b"Invalid parameter: retmax=-1"))
     result = CliRunner().invoke(app, ["harvest", "pubmed", "--query", "x", "--full"])
