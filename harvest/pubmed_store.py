@@ -92,6 +92,8 @@ def _upsert_records(session: Session, records: list[Prepared], origin: str, now:
         old = existing.get(pmid)
         if old is None:
             new.append({"pmid": pmid, "origin": origin, "first_seen": now, "last_seen": now, **rec.values})
+        elif _poorer(rec.values["raw_xml"], old["raw_xml"]):
+            unchanged.append(pmid)
         elif any(old[k] != rec.values[k] for k in _CONTENT):
             log.debug("PMID %s changed: %s", pmid, ", ".join(k for k in _CONTENT if old[k] != rec.values[k]))
             changed.append({"pmid": pmid, "origin": origin, "last_seen": now, **rec.values})
@@ -107,6 +109,11 @@ def _upsert_records(session: Session, records: list[Prepared], origin: str, now:
     counts.new, counts.updated, counts.unchanged = len(new), len(changed), len(unchanged)
     _sync_links(session, list(latest.values()), now)
     return counts
+
+
+def _poorer(incoming: str | None, stored: str | None) -> bool:
+    """MEDLINE text is not allowed to replace a stored XML record (XML has MeSH UIs, labels, exact dates)."""
+    return bool(incoming and stored) and not incoming.startswith("<") and stored.startswith("<")
 
 
 def _sync_links(session: Session, records: list[Prepared], now: datetime) -> None:

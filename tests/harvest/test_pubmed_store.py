@@ -141,3 +141,15 @@ def test_import_in_worker_processes_matches_one_process(engine, tmp_path):
                    if p.pmid.startswith("395")]
     assert sorted(rows, key=lambda r: r["pmid"]) == sorted(rows_single, key=lambda r: r["pmid"])
     other.dispose()
+
+
+def test_medline_copy_does_not_replace_a_stored_xml_record(engine):
+    from harvest.pubmed_parse import iter_medline_records
+
+    save_batch(engine, _batch(), "pubmed")
+    medline = list(iter_medline_records((FIX / "medline_export.nbib").read_text(encoding="utf-8")))
+    counts = save_batch(engine, ParsedBatch(medline), "import")
+    assert (counts.new, counts.updated, counts.unchanged) == (0, 0, 2)
+    row = _pubs(engine)["39000001"]
+    assert row.raw_xml.startswith("<PubmedArticle>") and row.origin == "pubmed"
+    assert row.mesh_terms[3]["ui"] == "D008180"
