@@ -136,7 +136,7 @@ class EutilsClient:
 
     @classmethod
     def from_settings(cls, settings: Settings, http: HttpClient | None = None) -> EutilsClient:
-        rate = 10.0 if settings.ncbi_api_key else 3.0
+        rate = settings.ncbi_requests_per_second or (10.0 if settings.ncbi_api_key else 3.0)
         http = http or HttpClient(rate=rate, max_tries=settings.http_max_tries, timeout=settings.http_timeout)
         if not settings.ncbi_email:
             log.warning("NCBI_EMAIL is not set; NCBI asks every E-utilities user for a contact address")
@@ -347,6 +347,8 @@ def _fetch_window(engine: Engine, client: EutilsClient, search: SearchResult, ru
         counts = save_batch(engine, batch, SOURCE, run_id, cursor)
         summary.counts.add(counts)
         got += len(batch.records)
+        log.info("batch retstart=%d: %d records (%d new, %d updated, %d deleted)", retstart,
+                 len(batch.records), counts.new, counts.updated, counts.deleted)
     if got < reachable:
         log.warning("window %s: %d of %d records came back (the rest deleted or not yet available)",
                     where or "all dates", got, reachable)
