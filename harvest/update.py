@@ -22,9 +22,11 @@ import requests
 from sqlalchemy import Engine, select
 from sqlmodel import Session
 
+from evidence.digest import UPDATE_SOURCE
 from evidence.models import HarvestRun, utcnow
 from evidence.settings import Settings
 from evidence.vocab import HarvestStatus
+from harvest.runs import finish_run, start_run
 
 log = logging.getLogger(__name__)
 
@@ -138,9 +140,15 @@ def run_update(engine: Engine, settings: Settings, sources: list[Source], window
         report.results = [SourceResult(s.name, False, error="cannot be reached") for s in sources]
         log.error("the registries cannot be reached: %s; check the network. Nothing was changed.", names)
         return report
+    update_id = start_run(engine, UPDATE_SOURCE, {"sources": [s.name for s in sources],
+                                                  "since": str(window.since) if window.since else None,
+                                                  "full": window.full})
     for source in sources:
         report.results.append(_run_one(engine, settings, source, window, source.name in report.unreachable))
     report.links = _relink(engine)
+    failed = [r.source for r in report.results if not r.ok]
+    finish_run(engine, update_id, HarvestStatus.FAILED if failed else HarvestStatus.SUCCEEDED,
+               f"failed: {', '.join(failed)}" if failed else None)
     ok = sum(r.ok for r in report.results)
     log.info("update finished: %d of %d sources succeeded%s", ok, len(report.results),
              f"; {report.links} links derived" if report.links is not None else "")
@@ -149,8 +157,6 @@ def run_update(engine: Engine, settings: Settings, sources: list[Source], window
 
 def _run_one(engine: Engine, settings: Settings, source: Source, window: Window, unreachable: bool) -> SourceResult:
     if unreachable:
-        from harvest.runs import finish_run, start_run
-
         run_id = start_run(engine, source.name, {"since": str(window.since), "full": window.full})
         message = f"{source.base_url(settings)} cannot be reached"
         finish_run(engine, run_id, HarvestStatus.FAILED, message)

@@ -105,7 +105,7 @@ def test_full_then_incremental_run(registries, tmp_path):
     assert _query(env, "SELECT count(*) FROM publication WHERE origin != 'curated'") == [(450,)]
     assert _query(env, "SELECT count(*) FROM trial WHERE origin = 'ctgov'") == [(45,)]
     assert _query(env, "SELECT source, status FROM harvestrun ORDER BY id") == [
-        ("pubmed", "succeeded"), ("ctgov", "succeeded")]
+        ("update", "succeeded"), ("pubmed", "succeeded"), ("ctgov", "succeeded")]
     log_lines = first.stderr.splitlines()
     assert sum("batch retstart=" in line for line in log_lines) == 3  # one line per efetch batch of 200
     assert sum(" page " in line for line in log_lines) == 5  # one line per page of 10 studies
@@ -122,6 +122,17 @@ def test_full_then_incremental_run(registries, tmp_path):
     assert _snapshot(env)["trials"] == _snapshot(env)["trials"]  # stable
     assert _query(env, "SELECT count(*) FROM trialchange") == [(0,)]
 
+    study = ctgov.studies[0]["protocolSection"]
+    study["statusModule"]["overallStatus"] = "ACTIVE_NOT_RECRUITING"
+    study["statusModule"]["lastUpdatePostDateStruct"]["date"] = "2026-11-21"
+    pubmed.add(41_999_999, date(2026, 11, 21))
+    assert _run(env, "update").returncode == 0
+    digest = json.loads(_run(env, "whats-new", "--last-run", "--format", "json").stdout)
+    assert [p["pmid"] for p in digest["new_publications"]] == ["41999999"]
+    assert digest["new_trials"] == []
+    assert [(c["registry_id"], c["field"], c["old"], c["new"]) for c in digest["trial_changes"]] == [
+        (study["identificationModule"]["nctId"], "status", "COMPLETED", "ACTIVE_NOT_RECRUITING")]
+
 
 def test_one_source_down_does_not_undo_the_other(registries, tmp_path):
     registries["ctgov"].faults.append(CtgovFault(500, "Internal Server Error", times=-1))
@@ -129,11 +140,13 @@ def test_one_source_down_does_not_undo_the_other(registries, tmp_path):
     _init(env)
     result = _run(env, "update")
     assert result.returncode == 1
-    runs = _query(env, "SELECT source, status, error FROM harvestrun ORDER BY id")
+    runs = _query(env, "SELECT source, status, error FROM harvestrun WHERE source != 'update' ORDER BY id")
     assert runs[0][:2] == ("pubmed", "succeeded")
     assert runs[1][:2] == ("ctgov", "failed") and "HTTP 500" in runs[1][2]
     assert _query(env, "SELECT count(*) FROM publication WHERE origin = 'pubmed'") == [(450,)]
     assert "ctgov failed" in result.stderr
+    assert _query(env, "SELECT status, error FROM harvestrun WHERE source = 'update'") == [
+        ("failed", "failed: ctgov")]
 
 
 def test_second_update_while_one_runs_exits_75_and_changes_nothing(registries, tmp_path):
