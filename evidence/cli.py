@@ -24,7 +24,7 @@ from sqlmodel import Session
 from evidence import digest, logs
 from evidence.curated import CuratedDataError, export_curated
 from evidence.db import head_version, schema_version
-from evidence.digest import previous_update_start
+from evidence.digest import last_update_start
 from evidence.settings import Settings, load_settings
 from evidence.store import initialise, last_harvests, open_store, table_counts
 
@@ -136,7 +136,7 @@ def _parse_date(value: str) -> datetime:
 def whats_new_command(
     ctx: typer.Context,
     since: Annotated[Optional[str], typer.Option(help="Report changes from this date (YYYY-MM-DD).")] = None,
-    last_run: Annotated[bool, typer.Option("--last-run", help="Since the previous successful update "
+    last_run: Annotated[bool, typer.Option("--last-run", help="What the last update brought "
                                            "(the default when --since is not given).")] = False,
     fmt: Annotated[DigestFormat, typer.Option("--format", help="Output format.")] = DigestFormat.text,
 ) -> None:
@@ -149,7 +149,7 @@ def whats_new_command(
         typer.echo("error: the database has no schema yet; run `evidence init`", err=True)
         raise typer.Exit(EXIT_USAGE)
     with Session(engine) as session:
-        start = _parse_date(since) if since else previous_update_start(session)
+        start = _parse_date(since) if since else last_update_start(session)
         result = digest.whats_new(session, start)
     if fmt is DigestFormat.json:
         typer.echo(digest.render_json(result))

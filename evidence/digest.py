@@ -18,6 +18,7 @@ from evidence import models
 from evidence.vocab import HarvestStatus, PublicationKind
 
 HARVEST_SOURCES = ("pubmed", "ctgov")
+UPDATE_SOURCE = "update"  # one HarvestRun row per `evidence update`, around its source runs
 
 CHANGE_WORDS = {
     "status": "status",
@@ -66,17 +67,23 @@ def last_successful_update(session: Session) -> datetime | None:
     return _aware(run.finished_at) if run else None
 
 
-def previous_update_start(session: Session) -> datetime | None:
-    """Start of the update before the latest one: "since the previous successful update"."""
-    runs = session.execute(
+def last_update_start(session: Session) -> datetime | None:
+    """Start of the last `evidence update` (or, without one, of the last successful harvest).
+
+    "What's new since the last run" is what that update brought: everything
+    first seen or changed from its start on.
+    """
+    update = session.execute(
+        select(models.HarvestRun).where(models.HarvestRun.source == UPDATE_SOURCE,
+                                        models.HarvestRun.finished_at.is_not(None))
+        .order_by(models.HarvestRun.started_at.desc()).limit(1)).scalar_one_or_none()
+    if update is not None:
+        return _aware(update.started_at)
+    run = session.execute(
         select(models.HarvestRun).where(models.HarvestRun.source.in_(HARVEST_SOURCES),
                                         models.HarvestRun.status == HarvestStatus.SUCCEEDED.value)
-        .order_by(models.HarvestRun.started_at.desc())).scalars().all()
-    if not runs:
-        return None
-    latest_start = runs[0].started_at
-    earlier = [r for r in runs if r.started_at < latest_start and r.source == runs[0].source]
-    return _aware(earlier[0].started_at if earlier else latest_start)
+        .order_by(models.HarvestRun.started_at.desc()).limit(1)).scalar_one_or_none()
+    return _aware(run.started_at) if run else None
 
 
 def whats_new(session: Session, since: datetime | None) -> Digest:

@@ -49,6 +49,10 @@ SETTINGS: tuple[Setting, ...] = (
             "File holding the PubMed search strategy."),
     Setting("ctgov_strategy_file", "EVIDENCE_CTGOV_STRATEGY", str(REPO_ROOT / "data" / "search" / "ctgov.toml"),
             "File holding the ClinicalTrials.gov search strategy."),
+    Setting("ncbi_requests_per_second", "EVIDENCE_NCBI_RATE", 0.0,
+            "E-utilities request rate; 0 means NCBI's limit (3/s, 10/s with an API key). Raise only for a mirror."),
+    Setting("ctgov_requests_per_minute", "EVIDENCE_CTGOV_RATE", 48.0,
+            "ClinicalTrials.gov request rate per minute (the API asks for about 50 at most)."),
     Setting("http_timeout", "EVIDENCE_HTTP_TIMEOUT", 30.0, "Seconds before an HTTP request times out."),
     Setting("http_max_tries", "EVIDENCE_HTTP_MAX_TRIES", 5, "Tries per HTTP request before giving up."),
     Setting("lock_file", "EVIDENCE_LOCK_FILE", "", "Lock file for `evidence update` (default: beside the database)."),
@@ -66,6 +70,8 @@ class Settings:
     ctgov_url: str = "https://clinicaltrials.gov/api/v2"
     pubmed_query_file: str = str(REPO_ROOT / "data" / "search" / "pubmed.txt")
     ctgov_strategy_file: str = str(REPO_ROOT / "data" / "search" / "ctgov.toml")
+    ncbi_requests_per_second: float = 0.0
+    ctgov_requests_per_minute: float = 48.0
     http_timeout: float = 30.0
     http_max_tries: int = 5
     lock_file: str = ""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import email.utils
 import logging
 import random
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -22,6 +23,9 @@ import requests
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# Secrets that end up in messages: query strings (requests puts the URL in ConnectionError)
+# and NCBI's 429 body, which echoes the key as "api-key".
+_SECRET_RE = re.compile(r"""(\b(?:api[-_]?key|access_token|token)["']?\s*[=:]\s*["']?)[^&\s'"]+""", re.I)
 USER_AGENT = "cart-evidence/0.1 (+https://github.com/cart-evidence)"
 
 
@@ -102,12 +106,15 @@ class HttpClient:
             try:
                 response = self.session.request(method, url, timeout=self.timeout, **kwargs)
             except requests.ConnectionError as exc:
-                last_error = f"connection failed: {exc.__class__.__name__}: {exc}"
+                last_error = redact(f"connection failed: {exc.__class__.__name__}: {exc}")
                 if attempt == self.max_tries:
                     raise RegistryUnreachable(f"{url} cannot be reached ({last_error})") from exc
                 wait = self._backoff(attempt, None)
             except requests.Timeout as exc:
                 last_error = f"timed out after {self.timeout:g}s"
+                wait = self._backoff(attempt, None)
+            except requests.exceptions.ChunkedEncodingError as exc:  # reset in the middle of the body
+                last_error = redact(f"connection broken mid-answer: {exc}")
                 wait = self._backoff(attempt, None)
             else:
                 if response.ok:
@@ -129,6 +136,11 @@ class HttpClient:
         return base * (0.5 + random.random() / 2)
 
 
+def redact(text: str) -> str:
+    """``text`` with API keys and tokens masked, so errors and logs can be shown and stored."""
+    return _SECRET_RE.sub(r"\1***", text)
+
+
 def _excerpt(response: requests.Response, limit: int = 300) -> str:
-    text = (response.text or "").strip().replace("\n", " ")
+    text = redact((response.text or "").strip().replace("\n", " "))
     return text[:limit] + ("…" if len(text) > limit else "") if text else response.reason or ""

@@ -25,10 +25,13 @@ DISEASE_RULES: dict[Disease, re.Pattern[str]] = {
     Disease.IIM: _rx(r"myositis", r"dermatomyositis", r"polymyositis", r"antisynthetase", r"anti-?synthetase",
                      r"\bIIM\b", r"necrotizing myopathy", r"\bIMNM\b", r"inflammatory myopath"),
     Disease.SSC: _rx(r"systemic sclerosis", r"scleroderma", r"\bSSc\b"),
-    Disease.MG: _rx(r"myasthenia", r"\bgMG\b", r"\bMG\b(?!/kg)"),
+    # Case-sensitive: "mg" is a dose unit (fludarabine 25 mg/m2 is in most CAR-T abstracts).
+    Disease.MG: _rx(r"myasthenia", r"(?-i:\bg?MG\b)(?!\s?/\s?(?:kg|m|d|l))"),
     Disease.NMOSD: _rx(r"neuromyelitis", r"\bNMOSD\b", r"\bNMO\b"),
     Disease.MS: _rx(r"multiple sclerosis", r"\bRRMS\b", r"\bPPMS\b", r"\bSPMS\b"),
-    Disease.AAV: _rx(r"ANCA", r"granulomatosis with polyangiitis", r"microscopic polyangiitis", r"\bAAV\b",
+    # AAV is also the adeno-associated virus vector of some in vivo CAR constructs.
+    Disease.AAV: _rx(r"\bANCA", r"granulomatosis with polyangiitis", r"microscopic polyangiitis",
+                     r"(?-i:\bAAV\b)(?![- ]?(?:\d|vector|mediated|capsid|serotype|deliver|transduc|gene))",
                      r"vasculitis"),
     Disease.RA: _rx(r"rheumatoid arthritis", r"\bRA\b(?=.*arthritis)"),
     Disease.SJOGREN: _rx(r"sj[öo]gren", r"\bSjD\b", r"\bpSS\b"),

@@ -69,8 +69,8 @@ def test_cli_formats_and_last_run_default(engine, settings, monkeypatch):
     out = runner.invoke(app, ["whats-new", "--format", "json"])
     assert out.exit_code == 0, out.output
     payload = json.loads(out.stdout)
-    # default window: since the start of the previous successful update (T0)
-    assert payload["since"].startswith("2026-11-01T00:00")
+    # default window: what the last harvest brought (no `evidence update` row: its start, T0 + 1 day)
+    assert payload["since"].startswith("2026-11-02T00:00")
     assert payload["new_publications_by_kind"] == {"primary": 1}
     assert len(payload["trial_changes"]) == 2
     older = runner.invoke(app, ["whats-new", "--since", "2026-10-01"])

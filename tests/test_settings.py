@@ -44,3 +44,8 @@ def test_every_setting_is_documented_in_the_readme():
 def test_repr_never_shows_the_api_key(tmp_path):
     settings = load_settings({"NCBI_API_KEY": "s3cr3t"}, config_file=tmp_path / "none")
     assert "s3cr3t" not in repr(settings) and settings.ncbi_api_key == "s3cr3t"
+
+
+def test_deploy_example_settings_file_is_valid():
+    settings = load_settings({}, config_file=REPO_ROOT / "deploy" / "evidence.toml.example")
+    assert settings.database_url == "sqlite:////var/lib/cart-evidence/evidence.db"

@@ -33,3 +33,23 @@ def test_construct_population_and_car_mention():
 def test_unmatched_record_is_left_unclassified():
     c = classify("A randomised trial of exercise")
     assert c.diseases == () and c.targets == () and c.construct is None
+
+
+@pytest.mark.parametrize("text,absent", [
+    ("lymphodepletion with fludarabine 25 mg/m2 and cyclophosphamide 1000 mg/m2", "mg"),
+    ("a dose of 1 MG/KG", "mg"),
+    ("in vivo CAR T cells generated with an AAV vector (AAV6) in mice", "aav"),
+    ("authors from Casablanca, Morocco", "aav"),
+])
+def test_units_vectors_and_places_are_not_diseases(text, absent):
+    assert absent not in classify_diseases(text)
+
+
+@pytest.mark.parametrize("text,disease", [
+    ("anti-BCMA CAR T cells in gMG", "mg"),
+    ("refractory MG with AChR antibodies", "mg"),
+    ("CD19 CAR T cells in refractory AAV", "aav"),
+    ("MPO-ANCA vasculitis", "aav"),
+])
+def test_case_sensitive_abbreviations_still_match(text, disease):
+    assert disease in classify_diseases(text)

@@ -80,3 +80,30 @@ def test_retry_after_formats():
     assert retry_after_seconds("12") == 12.0
     assert retry_after_seconds("Wed, 21 Oct 2015 07:28:10 GMT", now=1445412480.0) == 10.0
     assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
+
+
+@responses.activate
+def test_api_keys_are_masked_in_errors_and_logs(caplog):
+    body = '{"error":"API rate limit exceeded","api-key":"SECRETKEY","count":"11","limit":"10"}'
+    responses.get(URL, status=429, body=body)
+    client, _ = _client(max_tries=2)
+    with pytest.raises(HarvestHTTPError) as err:
+        client.get(URL, params={"api_key": "SECRETKEY"})
+    assert "SECRETKEY" not in str(err.value) and '"api-key":"***"' in str(err.value)
+    responses.replace(responses.GET, URL, body=requests.ConnectionError(
+        "Max retries exceeded with url: /api?db=pubmed&api_key=SECRETKEY&tool=t"))
+    with pytest.raises(RegistryUnreachable) as err:
+        client.get(URL, params={"api_key": "SECRETKEY"})
+    assert "SECRETKEY" not in str(err.value) and "api_key=***&tool=t" in str(err.value)
+    assert "SECRETKEY" not in caplog.text
+
+
+@responses.activate
+def test_connection_broken_mid_answer_is_retried_then_reported():
+    responses.get(URL, body=requests.exceptions.ChunkedEncodingError("Connection broken: IncompleteRead"))
+    responses.get(URL, body="ok")
+    client, sleeps = _client()
+    assert client.get(URL).text == "ok" and len(sleeps) == 1
+    responses.replace(responses.GET, URL, body=requests.exceptions.ChunkedEncodingError("IncompleteRead"))
+    with pytest.raises(HarvestHTTPError, match="after 2 tries.*connection broken mid-answer"):
+        _client(max_tries=2)[0].get(URL)

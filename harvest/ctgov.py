@@ -1,0 +1,292 @@
+"""ClinicalTrials.gov API v2 harvester: strategy, paging, page-by-page commits, resume, imports.
+
+``GET {ctgov_url}/studies`` with the strategy's ``query.intr`` and
+``query.cond``, ``pageSize=1000``, following ``nextPageToken`` until it is
+absent (a page with no studies is fine). Every page is fetched, parsed in
+full, then written in its own transaction together with the run's counters
+and cursor, so a failure keeps every good page and says where it stopped.
+
+Incremental by default: without ``--since``/``--full`` a run asks only for
+studies whose LastUpdatePostDate is on or after the start of the last
+successful run minus an overlap. A failed run leaves the watermark where it
+was, so the next run covers the same window again ("resume from the last good
+date"); if the failed run's parameters match, the next run first tries to
+continue from the failed run's next page token ("resume from the last good
+page"), and falls back to the first page if the server no longer accepts it
+(tokens are tied to a query and expire).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import tomllib
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlmodel import Session
+
+from evidence.linking import relink
+from evidence.models import HarvestRun
+from evidence.settings import Settings
+from evidence.vocab import HarvestStatus
+from harvest._http import HarvestHTTPError, HttpClient
+from harvest.ctgov_parse import (
+    CtgovParseError,
+    StudyPage,
+    TrialRecord,
+    loads,
+    parse_document,
+    parse_page,
+)
+from harvest.ctgov_store import IMPORT_ORIGIN, ORIGIN, UpsertCounts, upsert_records
+from harvest.runs import harvest_run, last_success
+
+log = logging.getLogger(__name__)
+
+SOURCE = "ctgov"
+IMPORT_SOURCE = "import-ctgov"
+DEFAULT_REQUESTS_PER_MINUTE = 48.0  # third parties report ~50/min per IP; robots.txt asks 1 s apart
+JSON_RETRIES = 2  # a body cut off mid-transfer is worth asking for again
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """A search strategy: what to ask the registry, read from a versioned TOML file."""
+
+    query_intr: str
+    query_cond: str
+    page_size: int = 1000
+    overlap_days: int = 2
+    version: str = ""
+    source: str = ""
+
+    def with_overrides(self, query_intr: str | None = None, query_cond: str | None = None) -> Strategy:
+        """The same strategy with command-line terms replacing the file's."""
+        return Strategy(query_intr or self.query_intr, query_cond or self.query_cond, self.page_size,
+                        self.overlap_days, self.version, self.source)
+
+
+def load_strategy(path: Path) -> Strategy:
+    """Read a strategy file (see data/search/ctgov.toml); raise ValueError naming what is wrong."""
+    try:
+        with Path(path).open("rb") as fh:
+            doc = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ValueError(f"strategy file {path}: {exc}") from exc
+    query = doc.get("query", {})
+    if not (query.get("intr") or query.get("cond")):
+        raise ValueError(f"strategy file {path}: [query] needs 'intr' and/or 'cond'")
+    page_size = int(doc.get("paging", {}).get("page_size", 1000))
+    if not 1 <= page_size <= 1000:
+        raise ValueError(f"strategy file {path}: page_size must be 1..1000, not {page_size}")
+    return Strategy(" ".join(str(query.get("intr", "")).split()), " ".join(str(query.get("cond", "")).split()),
+                    page_size, int(doc.get("incremental", {}).get("overlap_days", 2)),
+                    str(doc.get("version", "")), str(path))
+
+
+def search_params(strategy: Strategy, since: date | None) -> dict[str, str]:
+    """The ``/studies`` parameters, identical on every page except ``pageToken``."""
+    params = {"format": "json", "pageSize": str(strategy.page_size)}
+    if strategy.query_intr:
+        params["query.intr"] = strategy.query_intr
+    if strategy.query_cond:
+        params["query.cond"] = strategy.query_cond
+    if since is not None:
+        params["filter.advanced"] = f"AREA[LastUpdatePostDate]RANGE[{since.isoformat()},MAX]"
+    return params
+
+
+def make_client(settings: Settings, requests_per_minute: float | None = None) -> HttpClient:
+    """The polite client: about 48 requests a minute (configurable), retries on 429/5xx/timeouts."""
+    rate = requests_per_minute or settings.ctgov_requests_per_minute or DEFAULT_REQUESTS_PER_MINUTE
+    return HttpClient(rate=rate / 60.0, max_tries=settings.http_max_tries,
+                      timeout=settings.http_timeout)
+
+
+def studies_url(settings: Settings) -> str:
+    return settings.ctgov_url.rstrip("/") + "/studies"
+
+
+def fetch_page(client: HttpClient, url: str, params: dict[str, str], token: str | None) -> StudyPage:
+    """One page, parsed; invalid JSON is asked for again a couple of times before failing."""
+    query = dict(params, pageToken=token) if token else params
+    where = f"{url} page {token or 'first'}"
+    for attempt in range(JSON_RETRIES + 1):
+        response = client.get(url, params=query)
+        try:
+            return parse_page(loads(response.content, where), where)
+        except CtgovParseError as exc:
+            if "invalid JSON" not in str(exc) or attempt == JSON_RETRIES:
+                raise
+            log.warning("%s; asking again (%d/%d)", exc, attempt + 1, JSON_RETRIES)
+    raise AssertionError("unreachable")
+
+
+def iter_pages(client: HttpClient, url: str, params: dict[str, str],
+               token: str | None = None) -> Iterator[tuple[StudyPage, str | None]]:
+    """Yield (page, the token that fetched it) until a page has no ``nextPageToken``."""
+    while True:
+        page = fetch_page(client, url, params, token)
+        yield page, token
+        if not page.next_page_token:
+            return
+        if page.next_page_token == token:
+            raise CtgovParseError(f"{url}: the server returned the page token it was given; stopping")
+        token = page.next_page_token
+
+
+@dataclass
+class HarvestResult:
+    run_id: int
+    counts: UpsertCounts
+    pages: int
+    requests: int
+    links_added: int
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def summary(self, unit: str = "pages") -> dict[str, Any]:
+        """Counts for the command's output; an import counts files, not pages and requests."""
+        head = {"run_id": self.run_id, unit: self.pages}
+        if unit == "pages":
+            head["requests"] = self.requests
+        return {**head, "links_added": self.links_added, **vars(self.counts)}
+
+
+def _write_page(engine: Engine, run_id: int, records: list[TrialRecord], cursor: str | None,
+                total: UpsertCounts, origin: str = ORIGIN) -> UpsertCounts:
+    """Upsert one parsed page and advance the run's counters and cursor, in one transaction."""
+    with Session(engine) as session, session.begin():
+        counts = upsert_records(session, records, run_id, origin)
+        run = session.get(HarvestRun, run_id)
+        total.add(counts)
+        run.fetched, run.new, run.updated, run.changed = total.fetched, total.new, total.updated, total.changed
+        run.cursor = cursor
+    return counts
+
+
+def _resume_token(engine: Engine, params: dict[str, str]) -> str | None:
+    """The next page token of the latest run, if it failed mid-way with the same query."""
+    with Session(engine) as session:
+        run = session.execute(select(HarvestRun).where(HarvestRun.source == SOURCE)
+                              .order_by(HarvestRun.id.desc()).limit(1)).scalar_one_or_none()
+    if run is None or run.status not in (HarvestStatus.FAILED.value, HarvestStatus.ABANDONED.value) \
+            or not run.cursor:
+        return None
+    try:
+        cursor = json.loads(run.cursor)
+    except json.JSONDecodeError:
+        return None
+    if run.params.get("query") != params or not isinstance(cursor, dict):
+        return None
+    return cursor.get("next_page_token") or None
+
+
+def incremental_start(engine: Engine, strategy: Strategy) -> date | None:
+    """Day of the last successful run's start minus the overlap; None if none succeeded."""
+    run = last_success(engine, SOURCE)
+    return None if run is None else (run.started_at - timedelta(days=strategy.overlap_days)).date()
+
+
+def _pages_from(client: HttpClient, url: str, params: dict[str, str],
+                token: str | None) -> Iterator[tuple[StudyPage, str | None]]:
+    """Pages from a resume token; from the first page if the server rejects the token at once."""
+    if token is None:
+        yield from iter_pages(client, url, params)
+        return
+    try:
+        first = fetch_page(client, url, params, token)
+    except HarvestHTTPError as exc:
+        if exc.status not in (400, 404):
+            raise
+        log.warning("the saved page token was not accepted (%s); starting from the first page", exc)
+        yield from iter_pages(client, url, params)
+        return
+    log.info("resuming the failed run from its next page")
+    yield first, token
+    if first.next_page_token:
+        yield from iter_pages(client, url, params, first.next_page_token)
+
+
+def harvest(engine: Engine, settings: Settings, strategy: Strategy, since: date | None = None,
+            full: bool = False, client: HttpClient | None = None) -> HarvestResult:
+    """Run one harvest; raise (after marking the run failed) if a page cannot be had or read."""
+    client = client or make_client(settings)
+    window = None if full else (since or incremental_start(engine, strategy))
+    params = search_params(strategy, window)
+    url = studies_url(settings)
+    token = None if (full or since) else _resume_token(engine, params)
+    run_params = {"query": params, "since": window.isoformat() if window else None, "full": full,
+                  "strategy": strategy.source, "strategy_version": strategy.version, "url": url,
+                  "resumed_from_token": token}
+    total, pages = UpsertCounts(), 0
+    sent_before = client.requests_sent
+    log.info("ctgov harvest: %s", "full" if window is None else f"updated since {window}")
+    with harvest_run(engine, SOURCE, run_params) as run_id, _relinked_on_failure(engine):
+        for page, used in _pages_from(client, url, params, token):
+            cursor = json.dumps({"since": run_params["since"], "page_token": used,
+                                 "next_page_token": page.next_page_token, "pages": pages + 1})
+            _write_page(engine, run_id, page.records, cursor, total)
+            pages += 1
+            log.info("page %d: %d studies (total %d)", pages, len(page.records), total.fetched)
+        links = _relink(engine)
+    return HarvestResult(run_id, total, pages, client.requests_sent - sent_before, links, run_params)
+
+
+def _relink(engine: Engine) -> int:
+    with Session(engine) as session, session.begin():
+        return relink(session)
+
+
+@contextmanager
+def _relinked_on_failure(engine: Engine) -> Iterator[None]:
+    """If the block fails, still link the pages it committed; the original error is what propagates."""
+    try:
+        yield
+    except BaseException:
+        try:
+            _relink(engine)
+        except Exception:  # the harvest's own error matters more than a linking error here
+            log.exception("linking after the failed harvest failed too")
+        raise
+
+
+def read_saved(path: Path) -> Iterator[tuple[str, list[TrialRecord]]]:
+    """(name, records) per file: a study, a page, a JSON list, or a zip of such files."""
+    path = Path(path)
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            for member in sorted(archive.namelist()):
+                if member.lower().endswith(".json"):
+                    where = f"{path}:{member}"
+                    yield where, parse_document(loads(archive.read(member), where), where)
+        return
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CtgovParseError(f"{path}: {exc.strerror or exc}") from exc
+    yield str(path), parse_document(loads(data, str(path)), str(path))
+
+
+def import_files(engine: Engine, paths: list[Path]) -> HarvestResult:
+    """Load saved API v2 JSON through the same parser and upsert; one transaction per file."""
+    total, files = UpsertCounts(), 0
+    with (harvest_run(engine, IMPORT_SOURCE, {"files": [str(p) for p in paths]}) as run_id,
+          _relinked_on_failure(engine)):
+        for path in paths:
+            found = 0
+            for where, records in read_saved(path):
+                found += 1
+                _write_page(engine, run_id, records, json.dumps({"file": where}), total, IMPORT_ORIGIN)
+                files += 1
+                log.info("%s: %d studies", where, len(records))
+            if not found:
+                log.warning("%s: no .json file in this zip; nothing imported from it", path)
+        links = _relink(engine)
+    return HarvestResult(run_id, total, files, 0, links, {"files": [str(p) for p in paths]})

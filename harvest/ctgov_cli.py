@@ -1,0 +1,107 @@
+"""`evidence harvest ctgov` and `evidence import ctgov`, registered through the entry point.
+
+Exit codes follow evidence.cli: 0 success, 1 the run failed (network, server,
+unreadable page; the run row says why and committed pages are kept), 2 usage
+or input error (bad date, bad strategy file, unreadable import file).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from evidence.cli import EXIT_FAILED, EXIT_USAGE, settings_of
+from evidence.cli_groups import get_or_create_group
+from evidence.db import schema_version
+from evidence.store import open_store
+from harvest._http import HarvestHTTPError
+from harvest.ctgov import harvest, import_files, load_strategy, make_client
+from harvest.ctgov_parse import CtgovParseError
+
+log = logging.getLogger(__name__)
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _advice(exc: Exception) -> str:
+    """What to do next: a rejected request will fail again; anything else is worth re-running."""
+    status = getattr(exc, "status", None)
+    if status is not None and 400 <= status < 500 and status != 429:
+        return "the registry rejected the request: check the strategy and EVIDENCE_CTGOV_URL"
+    return "pages fetched before the failure are kept; the next run resumes"
+
+
+def _parse_since(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise _fail(f"--since must be a date like 2025-01-31, not {value!r}", EXIT_USAGE) from None
+
+
+def _engine(ctx: typer.Context):
+    engine = open_store(settings_of(ctx))
+    if schema_version(engine) is None:
+        raise _fail("the database has no schema yet; run `evidence init`", EXIT_USAGE)
+    return engine
+
+
+def harvest_ctgov(
+    ctx: typer.Context,
+    since: Annotated[str | None, typer.Option(help="Studies updated on or after this date (YYYY-MM-DD).")] = None,
+    full: Annotated[bool, typer.Option("--full", help="Everything the strategy matches, ignoring dates.")] = False,
+    strategy: Annotated[Path | None, typer.Option(
+        help="Strategy TOML file (default: setting ctgov_strategy_file).")] = None,
+    query_intr: Annotated[str | None, typer.Option(help="Replace the strategy's query.intr.")] = None,
+    query_cond: Annotated[str | None, typer.Option(help="Replace the strategy's query.cond.")] = None,
+    requests_per_minute: Annotated[Optional[float], typer.Option(
+        min=1, help="Politeness limit (default: the ctgov_requests_per_minute setting, 48).")] = None,
+) -> None:
+    """Harvest ClinicalTrials.gov (incremental since the last successful run unless told otherwise)."""
+    if full and since:
+        raise _fail("--full and --since exclude each other", EXIT_USAGE)
+    settings = settings_of(ctx)
+    window = _parse_since(since)
+    try:
+        chosen = load_strategy(strategy or Path(settings.ctgov_strategy_file))
+    except ValueError as exc:
+        raise _fail(str(exc), EXIT_USAGE) from exc
+    chosen = chosen.with_overrides(query_intr, query_cond)
+    engine = _engine(ctx)
+    try:
+        result = harvest(engine, settings, chosen, since=window, full=full,
+                         client=make_client(settings, requests_per_minute))
+    except (HarvestHTTPError, CtgovParseError) as exc:
+        raise _fail(f"ClinicalTrials.gov harvest failed: {exc} ({_advice(exc)})", EXIT_FAILED) from exc
+    typer.echo(json.dumps(result.summary()))
+
+
+def import_ctgov(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="API v2 JSON: one study, a {\"studies\": [...]} page, "
+                                                     "a JSON list, or a zip of study files.")],
+) -> None:
+    """Load saved ClinicalTrials.gov API v2 JSON files through the harvester's parser."""
+    engine = _engine(ctx)
+    try:
+        result = import_files(engine, files)
+    except CtgovParseError as exc:
+        raise _fail(f"import failed: {exc} (files before it are kept)", EXIT_USAGE) from exc
+    typer.echo(json.dumps(result.summary(unit="files")))
+
+
+def register(app: typer.Typer) -> None:
+    """Add `harvest ctgov` and `import ctgov` to the shared groups."""
+    harvest_group = get_or_create_group(app, "harvest", "Harvest the registries (PubMed, ClinicalTrials.gov).")
+    import_group = get_or_create_group(app, "import", "Load saved registry downloads.")
+    harvest_group.command("ctgov")(harvest_ctgov)
+    import_group.command("ctgov")(import_ctgov)

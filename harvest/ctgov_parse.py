@@ -1,0 +1,271 @@
+"""ClinicalTrials.gov API v2 JSON → ``TrialRecord``: one parser for harvests and imports.
+
+The parser reads the v2 ``Study`` shape (``protocolSection.<module>.<field>``,
+see docs/ctgov.md) and nothing else. Dates are kept exactly as the registry
+gives them: a ``PartialDate`` such as ``2024`` or ``2024-03`` is never filled
+out to a day. A study without an NCT ID, or a page without a ``studies``
+list, raises ``CtgovParseError``: the registry's schema has changed or the
+file is not what it claims to be, and guessing would store wrong data.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from evidence.linking import StudyReference, study_references
+from evidence.registries import identify, normalise
+from evidence.vocab import Population, Registry
+from harvest.classify import classify_construct, classify_diseases, classify_population, classify_targets
+
+_AGE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s+(year|month|week|day|hour|minute)s?\s*$", re.I)
+_DAYS_PER_UNIT = {"year": 365.25, "month": 30.44, "week": 7.0, "day": 1.0, "hour": 1 / 24, "minute": 1 / 1440}
+
+
+class CtgovParseError(ValueError):
+    """The JSON is not a v2 study or page; the message says what was missing and where."""
+
+
+@dataclass
+class TrialRecord:
+    """One study as the store wants it: the ``Trial`` columns plus its references."""
+
+    registry_id: str
+    brief_title: str = ""
+    official_title: str = ""
+    acronym: str = ""
+    status: str = ""
+    why_stopped: str = ""
+    phases: list[str] = field(default_factory=list)
+    study_type: str = ""
+    enrollment: int | None = None
+    enrollment_type: str = ""
+    start_date: str = ""
+    primary_completion_date: str = ""
+    completion_date: str = ""
+    first_posted: str = ""
+    last_update_posted: str = ""
+    sponsor: str = ""
+    collaborators: list[str] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    interventions: list[str] = field(default_factory=list)
+    min_age: str = ""
+    max_age: str = ""
+    age_groups: list[str] = field(default_factory=list)
+    paediatric: bool | None = None
+    countries: list[str] = field(default_factory=list)
+    has_results: bool = False
+    diseases: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    car_construct: str | None = None
+    population: str | None = None
+    references: list[StudyReference] = field(default_factory=list)
+    raw_json: str = ""
+
+    def trial_values(self) -> dict[str, Any]:
+        """The values of the ``Trial`` columns this record sets (everything but references)."""
+        values = {name: getattr(self, name) for name in TRIAL_FIELDS}
+        values["registry_name"] = Registry.CTGOV.value
+        return values
+
+
+TRIAL_FIELDS: tuple[str, ...] = tuple(
+    name for name in TrialRecord.__dataclass_fields__ if name != "references")
+
+
+@dataclass
+class StudyPage:
+    """One ``/studies`` page (or a saved file) parsed: records, the next token, the total."""
+
+    records: list[TrialRecord]
+    next_page_token: str | None = None
+    total_count: int | None = None
+
+
+def loads(text: str | bytes, where: str) -> Any:
+    """``json.loads`` with a message that names the source (a URL, a file, a zip member)."""
+    try:
+        return json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise CtgovParseError(f"{where}: invalid JSON ({exc})") from exc
+
+
+def parse_page(payload: Any, where: str) -> StudyPage:
+    """Parse a ``PagedStudies`` object; every study is parsed before anything is returned."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("studies"), list):
+        raise CtgovParseError(f"{where}: not an API v2 page (expected an object with a 'studies' list)")
+    token = payload.get("nextPageToken")
+    if token is not None and not isinstance(token, str):
+        raise CtgovParseError(f"{where}: nextPageToken is not a string")
+    records = [parse_study(study, f"{where} studies[{i}]") for i, study in enumerate(payload["studies"])]
+    total = payload.get("totalCount")
+    return StudyPage(records, token or None, total if isinstance(total, int) else None)
+
+
+def parse_document(payload: Any, where: str) -> list[TrialRecord]:
+    """A saved download: one study, a ``{"studies": [...]}`` page, or a JSON list of studies."""
+    if isinstance(payload, list):
+        return [parse_study(study, f"{where}[{i}]") for i, study in enumerate(payload)]
+    if isinstance(payload, dict) and "studies" in payload:
+        return parse_page(payload, where).records
+    return [parse_study(payload, where)]
+
+
+def _get(node: Any, *path: str) -> Any:
+    for key in path:
+        if not isinstance(node, dict):
+            return None
+        node = node.get(key)
+    return node
+
+
+def _list(node: Any, *path: str) -> list:
+    value = _get(node, *path)
+    return value if isinstance(value, list) else []
+
+
+def _text(node: Any, *path: str) -> str:
+    value = _get(node, *path)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _strings(values: Any) -> list[str]:
+    return [v.strip() for v in values or [] if isinstance(v, str) and v.strip()] if isinstance(values, list) else []
+
+
+def _names(items: Any) -> list[str]:
+    return _strings([_get(item, "name") for item in items]) if isinstance(items, list) else []
+
+
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def _nct_id(study: Any, where: str) -> str:
+    raw = _text(study, "protocolSection", "identificationModule", "nctId")
+    if not raw:
+        raise CtgovParseError(f"{where}: no protocolSection.identificationModule.nctId")
+    if identify(raw) is not Registry.CTGOV:
+        raise CtgovParseError(f"{where}: nctId {raw!r} is not an NCT number")
+    return normalise(raw)
+
+
+def _enrollment(design: Any, where: str) -> tuple[int | None, str]:
+    count = _get(design, "enrollmentInfo", "count")
+    if count is not None and (not isinstance(count, int) or isinstance(count, bool) or count < 0):
+        raise CtgovParseError(f"{where}: enrollmentInfo.count is not a count: {count!r}")
+    return count, _text(design, "enrollmentInfo", "type")
+
+
+def age_in_days(age: str) -> float | None:
+    """``"18 Years"`` → days; None for an absent or unreadable age."""
+    m = _AGE_RE.match(age or "")
+    return float(m.group(1)) * _DAYS_PER_UNIT[m.group(2).lower()] if m else None
+
+
+def paediatric_flag(age_groups: list[str], min_age: str) -> bool | None:
+    """True if children may enrol (stdAges CHILD, or a minimum age under 18); None if unknown."""
+    if age_groups:
+        return "CHILD" in age_groups
+    days = age_in_days(min_age)
+    if days is not None:
+        return days < 18 * 365.25
+    return None
+
+
+def population_of(age_groups: list[str]) -> str | None:
+    """The population code from the registry's own age groups, when it gives them."""
+    child = "CHILD" in age_groups
+    adult = bool({"ADULT", "OLDER_ADULT"} & set(age_groups))
+    if child and adult:
+        return Population.MIXED.value
+    if child:
+        return Population.PAEDIATRIC.value
+    return Population.ADULT.value if adult else None
+
+
+def _interventions(arms: Any) -> tuple[list[str], list[str]]:
+    """Intervention names, and the extra text (other names, descriptions) used to classify them."""
+    names, extra = [], []
+    for item in _list(arms, "interventions"):
+        if not isinstance(item, dict):
+            continue
+        name = _text(item, "name")
+        kind = _text(item, "type")
+        if name:
+            names.append(f"{kind.title().replace('_', ' ')}: {name}" if kind else name)
+        extra += _strings(item.get("otherNames")) + [_text(item, "description")]
+    return _unique(names), extra
+
+
+def _classify(record: TrialRecord, protocol: Any, intervention_text: list[str]) -> None:
+    """Classify with the publication rules (harvest/classify.py).
+
+    Diseases come from what the trial is registered for (titles, conditions,
+    keywords) so a background sentence in the summary cannot add one; target
+    and construct also read the interventions and the brief summary, where the
+    product is usually described. The population comes from the registry's
+    own age groups when it gives them, else from the text rules. Each rule
+    set runs once, on the text it needs: classification is most of the
+    parsing time.
+    """
+    about = "\n".join([record.brief_title, record.official_title, record.acronym,
+                       *record.conditions, *record.keywords])
+    product = "\n".join([about, *record.interventions, *intervention_text,
+                         _text(protocol, "descriptionModule", "briefSummary")])
+    record.diseases = classify_diseases(about)
+    record.targets = classify_targets(product)
+    record.car_construct = classify_construct(product)
+    record.population = population_of(record.age_groups) or classify_population(about)
+
+
+def parse_study(study: Any, where: str = "study") -> TrialRecord:
+    """Parse one v2 ``Study`` object into a ``TrialRecord`` (raw JSON kept, compact)."""
+    if not isinstance(study, dict):
+        raise CtgovParseError(f"{where}: a study must be a JSON object, not {type(study).__name__}")
+    protocol = study.get("protocolSection")
+    record = TrialRecord(registry_id=_nct_id(study, where))
+    ident, status = _get(protocol, "identificationModule"), _get(protocol, "statusModule")
+    design, eligibility = _get(protocol, "designModule"), _get(protocol, "eligibilityModule")
+    record.brief_title, record.official_title = _text(ident, "briefTitle"), _text(ident, "officialTitle")
+    record.acronym = _text(ident, "acronym")
+    record.status, record.why_stopped = _text(status, "overallStatus"), _text(status, "whyStopped")
+    record.start_date = _text(status, "startDateStruct", "date")
+    record.primary_completion_date = _text(status, "primaryCompletionDateStruct", "date")
+    record.completion_date = _text(status, "completionDateStruct", "date")
+    record.first_posted = _text(status, "studyFirstPostDateStruct", "date")
+    record.last_update_posted = _text(status, "lastUpdatePostDateStruct", "date")
+    record.phases = _strings(_get(design, "phases"))
+    record.study_type = _text(design, "studyType")
+    record.enrollment, record.enrollment_type = _enrollment(design, where)
+    sponsors = _get(protocol, "sponsorCollaboratorsModule")
+    record.sponsor = _text(sponsors, "leadSponsor", "name")
+    record.collaborators = _names(_get(sponsors, "collaborators"))
+    record.conditions = _strings(_get(protocol, "conditionsModule", "conditions"))
+    record.keywords = _strings(_get(protocol, "conditionsModule", "keywords"))
+    record.interventions, intervention_text = _interventions(_get(protocol, "armsInterventionsModule"))
+    record.min_age, record.max_age = _text(eligibility, "minimumAge"), _text(eligibility, "maximumAge")
+    record.age_groups = _strings(_get(eligibility, "stdAges"))
+    record.paediatric = paediatric_flag(record.age_groups, record.min_age)
+    locations = _list(protocol, "contactsLocationsModule", "locations")
+    record.countries = _unique(_strings([_get(loc, "country") for loc in locations]))
+    record.has_results = study.get("hasResults") is True
+    record.references = study_references(study)
+    _classify(record, protocol, intervention_text)
+    record.raw_json = json.dumps(study, ensure_ascii=False, separators=(",", ":"))
+    return record
+
+
+PHASE_LABELS = {"EARLY_PHASE1": "Early phase 1", "PHASE1": "1", "PHASE2": "2", "PHASE3": "3",
+                "PHASE4": "4", "NA": "Not applicable"}
+
+
+def phase_label(phases: list[str]) -> str:
+    """``["PHASE1","PHASE2"]`` → ``"Phase 1/2"``; the registry has no combined enum."""
+    numbered = [PHASE_LABELS[p] for p in phases if p in ("PHASE1", "PHASE2", "PHASE3", "PHASE4")]
+    others = [PHASE_LABELS.get(p, p) for p in phases if p not in ("PHASE1", "PHASE2", "PHASE3", "PHASE4")]
+    parts = (["Phase " + "/".join(numbered)] if numbered else []) + others
+    return ", ".join(parts)

@@ -1,0 +1,184 @@
+"""Upsert parsed studies into ``Trial`` and record what changed: the living part.
+
+When a harvest or import sees a trial the store already holds, the tracked
+fields (status, phases, enrollment and its type, start / primary completion /
+completion dates, has-results) are compared, and each difference becomes a
+``TrialChange`` row ("RECRUITING → COMPLETED", "24 → 60", "false → true").
+A trial seen for the first time records no change.
+
+A harvested row replacing a *curated* snapshot (origin "curated", loaded from
+data/trials.csv) records changes too, with the curator's values as "old": the
+snapshot is what users last saw. Fields the curator left blank, and fields
+the curated file has no column for (has-results), are not compared, since a
+blank there means "not recorded", not "none".
+
+Curator-only columns (product, seen_date, source, notes) survive a harvest.
+Classification (diseases, targets, construct, population) is replaced when
+the classifier finds something and kept when it finds nothing, so a hand
+classification is not wiped by a registry text the rules cannot read.
+
+A record whose ``last_update_posted`` is older than the stored one (an old
+file imported after a newer harvest) is skipped: it would "change" the trial
+backwards.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, insert, select, update
+from sqlmodel import Session
+
+from evidence.models import Trial, TrialChange, utcnow
+from harvest.ctgov_parse import TRIAL_FIELDS, TrialRecord
+
+log = logging.getLogger(__name__)
+
+TRACKED_FIELDS: tuple[str, ...] = ("status", "phases", "enrollment", "enrollment_type", "start_date",
+                                   "primary_completion_date", "completion_date", "has_results")
+CURATED_UNTRACKED = frozenset({"has_results"})
+CLASSIFICATION_FIELDS = ("diseases", "targets", "car_construct", "population")
+ORIGIN = "ctgov"  # harvested rows
+IMPORT_ORIGIN = "import"  # rows loaded from saved files by `evidence import ctgov`
+
+
+@dataclass
+class UpsertCounts:
+    """What one batch did to the store."""
+
+    fetched: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    changed: int = 0
+
+    def add(self, other: UpsertCounts) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def as_text(value: Any) -> str | None:
+    """How a tracked value is written in ``TrialChange.old/new`` (lists as in the CSV: ``;``)."""
+    if value is None or value == "" or value == []:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    return str(value)
+
+
+def tracked_differences(old: Trial | Row, new: TrialRecord) -> list[tuple[str, str | None, str | None]]:
+    """(field, old, new) for each tracked field that differs, as text."""
+    curated = old.origin == "curated"
+    diffs = []
+    for name in TRACKED_FIELDS:
+        before, after = as_text(getattr(old, name)), as_text(getattr(new, name))
+        if curated and (name in CURATED_UNTRACKED or before is None):
+            continue
+        if before != after:
+            diffs.append((name, before, after))
+    return diffs
+
+
+def _is_stale(old: Trial | Row, new: TrialRecord) -> bool:
+    return bool(old.last_update_posted and new.last_update_posted
+                and new.last_update_posted < old.last_update_posted)
+
+
+def _changed_values(stored: Row, record: TrialRecord) -> dict[str, Any]:
+    """The columns the record changes; an empty classification keeps the stored one."""
+    out = {}
+    for name, value in record.trial_values().items():
+        if name in CLASSIFICATION_FIELDS and not value:
+            continue
+        if getattr(stored, name) != value:
+            out[name] = value
+    return out
+
+
+def _new_row(record: TrialRecord, now: datetime, origin: str) -> dict[str, Any]:
+    return {**record.trial_values(), "origin": origin, "first_seen": now, "last_seen": now,
+            "product": "", "seen_date": "", "source": "", "notes": ""}
+
+
+def _update(stored: Row, record: TrialRecord, run_id: int | None, now: datetime, origin: str,
+            counts: UpsertCounts) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """The UPDATE values for one known trial (None to leave it) and the TrialChange rows it causes."""
+    if _is_stale(stored, record):
+        log.info("%s: record of %s is older than the stored %s; skipped", record.registry_id,
+                 record.last_update_posted, stored.last_update_posted)
+        counts.skipped += 1
+        return None, []
+    changes = [{"registry_id": stored.registry_id, "field": name, "old": before, "new": after,
+                "observed_at": now, "harvest_run_id": run_id}
+               for name, before, after in tracked_differences(stored, record)]
+    counts.changed += len(changes)
+    values = {"registry_id": stored.registry_id, "last_seen": now}
+    if stored.raw_json == record.raw_json and stored.origin == origin:
+        counts.unchanged += 1
+    else:
+        counts.updated += 1
+        values.update(_changed_values(stored, record), origin=origin)
+    return values, changes
+
+
+def _last_per_id(records: list[TrialRecord]) -> list[TrialRecord]:
+    """One record per NCT ID, the last one given (a page should not repeat a study; if it does, the later wins)."""
+    by_id = {r.registry_id: r for r in records}
+    if len(by_id) < len(records):
+        log.warning("%d repeated NCT ID(s) in one batch; the last copy of each is used",
+                    len(records) - len(by_id))
+    return list(by_id.values())
+
+
+def _known(session: Session, ids: list[str]) -> dict[str, Row]:
+    """The stored rows of these trials, as plain rows (ORM objects cost more than the whole upsert)."""
+    columns = [Trial.__table__.c[name] for name in ("origin", "raw_json", *TRIAL_FIELDS, "registry_name")]
+    known: dict[str, Row] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        known.update((row.registry_id, row) for row in session.execute(
+            select(*dict.fromkeys(columns)).where(Trial.registry_id.in_(chunk))))
+    return known
+
+
+def upsert_records(session: Session, records: Iterable[TrialRecord], run_id: int | None = None,
+                   origin: str = ORIGIN) -> UpsertCounts:
+    """Insert new trials, update known ones and record their changes; flush, do not commit.
+
+    ``origin`` is "ctgov" for a harvest and "import" for saved files, so a
+    row says whether it came live from the registry; either way a curated
+    snapshot is replaced, and `evidence init` leaves the row alone.
+
+    Everything goes in as bulk statements (INSERT for new trials and change
+    rows, UPDATE by primary key for known trials): building ORM objects for
+    thousands of rows would cost more than the rest of the page.
+    """
+    records = list(records)
+    counts = UpsertCounts(fetched=len(records))
+    now = utcnow()
+    unique = _last_per_id(records)
+    known = _known(session, [r.registry_id for r in unique])
+    new_rows, update_rows, change_rows = [], [], []
+    for record in unique:
+        stored = known.get(record.registry_id)
+        if stored is None:
+            new_rows.append(_new_row(record, now, origin))
+            continue
+        values, changes = _update(stored, record, run_id, now, origin, counts)
+        change_rows += changes
+        if values:
+            update_rows.append(values)
+    counts.new = len(new_rows)
+    session.flush()
+    for statement, rows in ((insert(Trial), new_rows), (update(Trial), update_rows),
+                            (insert(TrialChange), change_rows)):
+        if rows:
+            session.execute(statement, rows)
+    return counts

@@ -1,0 +1,101 @@
+"""`evidence update`: the command cron and systemd timers call.
+
+Exit codes: 0 every source succeeded; 1 a source failed (the others still
+ran; each has its own HarvestRun); 2 usage or configuration error; 75
+another update holds the lock (nothing was changed).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from evidence.db import schema_version
+from evidence.lock import LockHeld, single_writer
+from evidence.settings import Settings, load_settings
+from evidence.store import open_store
+from harvest.sources import SOURCES
+from harvest.update import EXIT_LOCKED, EXIT_USAGE, Window, plan_update, run_update
+
+log = logging.getLogger(__name__)
+
+
+class SourceName(str, Enum):
+    pubmed = "pubmed"
+    ctgov = "ctgov"
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    obj = ctx.find_root().obj
+    return obj if isinstance(obj, Settings) else load_settings()
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def lock_path(settings: Settings) -> Path:
+    """The lock file: configured, or beside a SQLite database, or in the data folder."""
+    if settings.lock_file:
+        return Path(settings.lock_file)
+    url = settings.database_url
+    if url.startswith("sqlite:///"):
+        return Path(url.removeprefix("sqlite:///") + ".update.lock")
+    return Path.home() / ".local" / "state" / "cart-evidence" / "update.lock"
+
+
+def _since(value: Optional[str]) -> Optional[date]:
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise _fail(f"--since expects YYYY-MM-DD, not {value!r}", EXIT_USAGE) from None
+
+
+def update(
+    ctx: typer.Context,
+    source: Annotated[Optional[list[SourceName]], typer.Option(help="Only this registry (repeatable).")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Ask for records changed since this date (YYYY-MM-DD).")]
+    = None,
+    full: Annotated[bool, typer.Option("--full", help="Ask for everything, not only what changed.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print what would be asked for; change nothing.")]
+    = False,
+) -> None:
+    """Harvest PubMed and ClinicalTrials.gov incrementally, then re-link trials and publications."""
+    settings = _settings(ctx)
+    if full and since:
+        raise _fail("give --full or --since, not both", EXIT_USAGE)
+    window = Window(_since(since), full)
+    chosen = [SOURCES[s.value] for s in (source or list(SourceName))]
+    engine = open_store(settings)
+    if schema_version(engine) is None:
+        raise _fail("the database has no schema yet; run `evidence init`", EXIT_USAGE)
+    if dry_run:
+        for line in plan_update(engine, settings, chosen, window):
+            typer.echo(line)
+        return
+    log.info("update starting with settings %s", settings.redacted())
+    try:
+        with single_writer(lock_path(settings)):
+            report = run_update(engine, settings, chosen, window)
+    except LockHeld as exc:
+        raise _fail(f"{exc}; nothing was changed", EXIT_LOCKED) from exc
+    typer.echo(json.dumps({"sources": [vars(r) for r in report.results], "links": report.links,
+                           "unreachable": report.unreachable}))
+    if report.unreachable and len(report.unreachable) == len(chosen):
+        typer.echo("error: the registries cannot be reached (no network?); the database was not changed",
+                   err=True)
+    raise typer.Exit(report.exit_code)
+
+
+def register(app: typer.Typer) -> None:
+    """Entry point of the ``evidence.commands`` group: add `update`."""
+    app.command("update")(update)
