@@ -15,6 +15,7 @@ import streamlit as st
 
 from app_pages import charts, data, state
 from app_pages.headline import headline
+from evidence.digest import describe_change
 
 MEASURES = ["Reports", "Patients", "Trials"]
 WINDOWS = {7: "Last 7 days", 30: "Last 30 days", 90: "Last 90 days", 365: "Last year"}
@@ -95,9 +96,10 @@ def _whats_new(version: str) -> None:
             hide_index=True, width="stretch")
     with right:
         st.markdown(f"**Trial changes** ({len(news['trial_changes'])})")
-        st.dataframe(pd.DataFrame(news["trial_changes"]).reindex(
-            columns=["registry_id", "field", "old", "new", "observed_at"]).iloc[::-1].head(100),
-            hide_index=True, width="stretch")
+        changes = pd.DataFrame(news["trial_changes"]).reindex(
+            columns=["registry_id", "brief_title", "field", "old", "new", "observed_at"]).iloc[::-1].head(100)
+        changes.insert(1, "change", [describe_change(c) for c in changes.to_dict("records")])
+        st.dataframe(changes, hide_index=True, width="stretch")
 
 
 def main() -> None:

@@ -26,6 +26,7 @@ def test_default_page_is_the_overview_with_map_headline_and_whats_new(page):
     assert "Systemic lupus erythematosus" in set(headline["Disease"])
     changes = next(f for f in frames if "field" in f.columns)
     assert list(changes["new"]) == ["RECRUITING"]
+    assert list(changes["change"]) == ["status: NOT_YET_RECRUITING → RECRUITING"]
     pubs = next(f for f in frames if "pmid" in f.columns)
     assert list(pubs["pmid"]) == ["44444444"]
     assert any("last harvested 20 Nov 2026" in c.value for c in at.caption)
