@@ -163,7 +163,10 @@ STATUS_LABELS = ["Recruiting", "Not yet recruiting", "Active, not recruiting", "
                  "Completed", "Terminated", "Withdrawn", "Suspended", "Unknown"]
 
 
-def timeline_chart(trials: pd.DataFrame, limit: int = 120) -> alt.Chart | None:
+TIMELINE_LIMIT = 120
+
+
+def timeline_chart(trials: pd.DataFrame, limit: int = TIMELINE_LIMIT) -> alt.Chart | None:
     """Start → (primary) completion per trial, coloured by status; None when no trial has a start date."""
     rows = []
     for t in trials.to_dict("records"):
@@ -176,7 +179,7 @@ def timeline_chart(trials: pd.DataFrame, limit: int = 120) -> alt.Chart | None:
                      "estimated_end": end is None, "Enrollment": t["Enrollment"], "Sponsor": t["Sponsor"]})
     if not rows:
         return None
-    frame = pd.DataFrame(rows).sort_values("start").head(limit)
+    frame = pd.DataFrame(rows).sort_values("start").tail(limit)
     statuses = [s for s in STATUS_LABELS if s in set(frame["Status"])] + sorted(set(frame["Status"]) - set(STATUS_LABELS))
     colour = alt.Color("Status:N", scale=alt.Scale(domain=statuses, range=(OKABE_ITO * 2)[:len(statuses)]),
                        legend=alt.Legend(orient="top", title=None))

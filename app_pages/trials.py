@@ -96,6 +96,8 @@ def _summary_timeline_table(shown: pd.DataFrame) -> None:
         st.altair_chart(chart, width="stretch")
         undated = int(shown["Start"].map(lambda v: charts.partial_date(v) is None).sum())
         missing = f" {undated} trials without a registered start date are not drawn." if undated else ""
+        if len(shown) - undated > charts.TIMELINE_LIMIT:
+            missing += f" Only the {charts.TIMELINE_LIMIT} most recently started are drawn; filter to see others."
         st.caption("Bars run from start to completion (faded: no completion date registered, 2 years shown); "
                    f"the dashed line is today. Hover for details.{missing}")
     ids = list(shown["Registry ID"])
