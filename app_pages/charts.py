@@ -107,7 +107,8 @@ def forest_chart(rows: pd.DataFrame, title: str = "", x_title: str = "Proportion
 
 
 def _plot(rows: pd.DataFrame, y: alt.Y, height: int, x_title: str) -> alt.LayerChart:
-    x = alt.X("lo:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%", title=x_title, grid=False))
+    x = alt.X("lo:Q", scale=alt.Scale(domain=[0, 1]),
+              axis=alt.Axis(format="%", title=x_title, grid=False, values=[0, 0.2, 0.4, 0.6, 0.8, 1]))
     tip = [alt.Tooltip("label:N", title="Study"), alt.Tooltip("numbers:N", title="Events/n"),
            alt.Tooltip("ci_text:N", title="% (95% CI)"), alt.Tooltip("weight_text:N", title="Weight")]
     studies = alt.Chart(rows).transform_filter("datum.kind == 'study'")
