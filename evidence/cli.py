@@ -22,17 +22,16 @@ import typer
 from sqlmodel import Session
 
 from evidence import digest, logs
+from evidence.cli_support import EXIT_USAGE, settings_of
 from evidence.curated import CuratedDataError, export_curated
 from evidence.db import head_version, schema_version
 from evidence.digest import last_update_start
-from evidence.settings import Settings, load_settings
+from evidence.settings import load_settings
 from evidence.store import initialise, last_harvests, open_store, table_counts
 
 log = logging.getLogger("evidence")
 app = typer.Typer(help=__doc__.split("\n")[0], no_args_is_help=True, add_completion=False)
 
-EXIT_FAILED = 1
-EXIT_USAGE = 2
 
 
 @app.callback()
@@ -50,10 +49,6 @@ def main(
     except (ValueError, OSError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(EXIT_USAGE) from exc
-
-
-def settings_of(ctx: typer.Context) -> Settings:
-    return ctx.obj if isinstance(ctx.obj, Settings) else load_settings()
 
 
 @app.command()

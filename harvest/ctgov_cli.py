@@ -15,20 +15,13 @@ from typing import Annotated, Optional
 
 import typer
 
-from evidence.cli import EXIT_FAILED, EXIT_USAGE, settings_of
 from evidence.cli_groups import get_or_create_group
-from evidence.db import schema_version
-from evidence.store import open_store
+from evidence.cli_support import EXIT_FAILED, EXIT_USAGE, fail, settings_of, store_with_schema
 from harvest._http import HarvestHTTPError
 from harvest.ctgov import harvest, import_files, load_strategy, make_client
 from harvest.ctgov_parse import CtgovParseError
 
 log = logging.getLogger(__name__)
-
-
-def _fail(message: str, code: int) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code)
 
 
 def _advice(exc: Exception) -> str:
@@ -45,14 +38,11 @@ def _parse_since(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise _fail(f"--since must be a date like 2025-01-31, not {value!r}", EXIT_USAGE) from None
+        raise fail(f"--since must be a date like 2025-01-31, not {value!r}", EXIT_USAGE) from None
 
 
 def _engine(ctx: typer.Context):
-    engine = open_store(settings_of(ctx))
-    if schema_version(engine) is None:
-        raise _fail("the database has no schema yet; run `evidence init`", EXIT_USAGE)
-    return engine
+    return store_with_schema(settings_of(ctx))
 
 
 def harvest_ctgov(
@@ -68,20 +58,20 @@ def harvest_ctgov(
 ) -> None:
     """Harvest ClinicalTrials.gov (incremental since the last successful run unless told otherwise)."""
     if full and since:
-        raise _fail("--full and --since exclude each other", EXIT_USAGE)
+        raise fail("--full and --since exclude each other", EXIT_USAGE)
     settings = settings_of(ctx)
     window = _parse_since(since)
     try:
         chosen = load_strategy(strategy or Path(settings.ctgov_strategy_file))
     except ValueError as exc:
-        raise _fail(str(exc), EXIT_USAGE) from exc
+        raise fail(str(exc), EXIT_USAGE) from exc
     chosen = chosen.with_overrides(query_intr, query_cond)
     engine = _engine(ctx)
     try:
         result = harvest(engine, settings, chosen, since=window, full=full,
                          client=make_client(settings, requests_per_minute))
     except (HarvestHTTPError, CtgovParseError) as exc:
-        raise _fail(f"ClinicalTrials.gov harvest failed: {exc} ({_advice(exc)})", EXIT_FAILED) from exc
+        raise fail(f"ClinicalTrials.gov harvest failed: {exc} ({_advice(exc)})", EXIT_FAILED) from exc
     typer.echo(json.dumps(result.summary()))
 
 
@@ -95,7 +85,7 @@ def import_ctgov(
     try:
         result = import_files(engine, files)
     except CtgovParseError as exc:
-        raise _fail(f"import failed: {exc} (files before it are kept)", EXIT_USAGE) from exc
+        raise fail(f"import failed: {exc} (files before it are kept)", EXIT_USAGE) from exc
     typer.echo(json.dumps(result.summary(unit="files")))
 
 

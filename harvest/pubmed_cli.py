@@ -18,9 +18,8 @@ import requests
 import typer
 
 from evidence.cli_groups import get_or_create_group
-from evidence.db import schema_version
-from evidence.settings import Settings, load_settings
-from evidence.store import open_store
+from evidence.cli_support import EXIT_FAILED, EXIT_USAGE, fail, settings_of, store_with_schema
+from evidence.settings import Settings
 from harvest._http import HarvestHTTPError
 from harvest.pubmed import DEFAULT_BATCH, EutilsClient, PubmedHarvestError, harvest, import_bytes, read_query
 from harvest.pubmed_parse import PubmedParseError
@@ -28,20 +27,8 @@ from harvest.runs import harvest_run
 
 log = logging.getLogger(__name__)
 
-EXIT_FAILED = 1
-EXIT_USAGE = 2
 HARVEST_HELP = "Fetch new and changed records from the registries."
 IMPORT_HELP = "Load saved registry files (the offline path)."
-
-
-def _settings(ctx: typer.Context) -> Settings:
-    obj = ctx.find_root().obj
-    return obj if isinstance(obj, Settings) else load_settings()
-
-
-def _fail(message: str, code: int) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code)
 
 
 def _date(value: Optional[str], option: str) -> Optional[date]:
@@ -50,26 +37,19 @@ def _date(value: Optional[str], option: str) -> Optional[date]:
     try:
         return datetime.strptime(value.replace("/", "-"), "%Y-%m-%d").date()
     except ValueError:
-        raise _fail(f"{option} expects a date as YYYY-MM-DD, not {value!r}", EXIT_USAGE) from None
-
-
-def _engine(settings: Settings):
-    engine = open_store(settings)
-    if schema_version(engine) is None:
-        raise _fail("the database has no schema yet; run `evidence init`", EXIT_USAGE)
-    return engine
+        raise fail(f"{option} expects a date as YYYY-MM-DD, not {value!r}", EXIT_USAGE) from None
 
 
 def _term(settings: Settings, query: Optional[str], query_file: Optional[Path]) -> tuple[str, str]:
     if query and query_file:
-        raise _fail("give --query or --query-file, not both", EXIT_USAGE)
+        raise fail("give --query or --query-file, not both", EXIT_USAGE)
     if query:
         return query, "--query"
     path = query_file or Path(settings.pubmed_query_file)
     try:
         return read_query(path), str(path)
     except (OSError, ValueError) as exc:
-        raise _fail(f"search strategy {path}: {exc}", EXIT_USAGE) from exc
+        raise fail(f"search strategy {path}: {exc}", EXIT_USAGE) from exc
 
 
 def harvest_pubmed(
@@ -84,23 +64,23 @@ def harvest_pubmed(
     batch_size: Annotated[int, typer.Option(min=1, max=9999, help="Records per efetch request.")] = DEFAULT_BATCH,
 ) -> None:
     """Harvest PubMed through the E-utilities: incremental, windowed, batched, polite."""
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     if full and since:
-        raise _fail("give --full or --since, not both", EXIT_USAGE)
+        raise fail("give --full or --since, not both", EXIT_USAGE)
     start, end = _date(since, "--since"), _date(until, "--until")
     if start and end and end < start:
-        raise _fail(f"--until {end} is before --since {start}", EXIT_USAGE)
+        raise fail(f"--until {end} is before --since {start}", EXIT_USAGE)
     term, source = _term(settings, query, query_file)
-    engine = _engine(settings)
+    engine = store_with_schema(settings)
     client = EutilsClient.from_settings(settings)
     try:
         summary = harvest(engine, client, term, since=start, until=end, full=full, batch_size=batch_size,
                           query_source=source)
     except (HarvestHTTPError, PubmedHarvestError, PubmedParseError) as exc:
-        raise _fail(f"PubMed harvest failed: {exc} (records saved before the failure are kept; "
+        raise fail(f"PubMed harvest failed: {exc} (records saved before the failure are kept; "
                     "the next run fetches the rest)", EXIT_FAILED) from exc
     except requests.RequestException as exc:  # e.g. a malformed EVIDENCE_EUTILS_URL
-        raise _fail(f"PubMed harvest could not send its requests to {settings.eutils_url!r}: {exc}",
+        raise fail(f"PubMed harvest could not send its requests to {settings.eutils_url!r}: {exc}",
                     EXIT_USAGE) from exc
     payload = {"run": summary.run_id, "mode": summary.mode, "since": summary.since, "until": summary.until,
                "windows": summary.windows, "requests": summary.requests, **asdict(summary.counts)}
@@ -113,8 +93,8 @@ def import_pubmed(
                                                 help="PubMed XML (efetch, Save → XML) or MEDLINE/.nbib files.")],
 ) -> None:
     """Load saved PubMed files through the same parser and upsert as the harvester."""
-    settings = _settings(ctx)
-    engine = _engine(settings)
+    settings = settings_of(ctx)
+    engine = store_with_schema(settings)
     totals: dict[str, dict] = {}
     try:
         with harvest_run(engine, "import-pubmed", {"files": [str(f) for f in files]}) as run_id:
@@ -126,7 +106,7 @@ def import_pubmed(
                 totals[str(path)] = asdict(counts)
                 log.info("imported %s: %s", path, counts)
     except PubmedParseError as exc:
-        raise _fail(f"import failed: {exc} (files before it were imported)", EXIT_USAGE) from exc
+        raise fail(f"import failed: {exc} (files before it were imported)", EXIT_USAGE) from exc
     typer.echo(json.dumps({"run": run_id, "files": totals}))
 
 

@@ -16,10 +16,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from evidence.db import schema_version
+from evidence.cli_support import fail, settings_of, store_with_schema
 from evidence.lock import LockHeld, single_writer
-from evidence.settings import Settings, load_settings
-from evidence.store import open_store
+from evidence.settings import Settings
 from harvest.sources import SOURCES
 from harvest.update import EXIT_LOCKED, EXIT_USAGE, Window, plan_update, run_update
 
@@ -29,16 +28,6 @@ log = logging.getLogger(__name__)
 class SourceName(str, Enum):
     pubmed = "pubmed"
     ctgov = "ctgov"
-
-
-def _settings(ctx: typer.Context) -> Settings:
-    obj = ctx.find_root().obj
-    return obj if isinstance(obj, Settings) else load_settings()
-
-
-def _fail(message: str, code: int) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code)
 
 
 def lock_path(settings: Settings) -> Path:
@@ -57,7 +46,7 @@ def _since(value: Optional[str]) -> Optional[date]:
     try:
         return datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError:
-        raise _fail(f"--since expects YYYY-MM-DD, not {value!r}", EXIT_USAGE) from None
+        raise fail(f"--since expects YYYY-MM-DD, not {value!r}", EXIT_USAGE) from None
 
 
 def update(
@@ -70,14 +59,12 @@ def update(
     = False,
 ) -> None:
     """Harvest PubMed and ClinicalTrials.gov incrementally, then re-link trials and publications."""
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     if full and since:
-        raise _fail("give --full or --since, not both", EXIT_USAGE)
+        raise fail("give --full or --since, not both", EXIT_USAGE)
     window = Window(_since(since), full)
     chosen = [SOURCES[s.value] for s in (source or list(SourceName))]
-    engine = open_store(settings)
-    if schema_version(engine) is None:
-        raise _fail("the database has no schema yet; run `evidence init`", EXIT_USAGE)
+    engine = store_with_schema(settings)
     if dry_run:
         for line in plan_update(engine, settings, chosen, window):
             typer.echo(line)
@@ -87,7 +74,7 @@ def update(
         with single_writer(lock_path(settings)):
             report = run_update(engine, settings, chosen, window)
     except LockHeld as exc:
-        raise _fail(f"{exc}; nothing was changed", EXIT_LOCKED) from exc
+        raise fail(f"{exc}; nothing was changed", EXIT_LOCKED) from exc
     typer.echo(json.dumps({"sources": [vars(r) for r in report.results], "links": report.links,
                            "unreachable": report.unreachable}))
     if report.unreachable and len(report.unreachable) == len(chosen):
