@@ -248,10 +248,10 @@ def analysis_rows(version: str, outcome: str, diseases: tuple[str, ...] = (), ta
         rows = analysis_set(s, outcome, diseases=diseases or None, targets=targets or None,
                             constructs=constructs or None, populations=populations or None,
                             kinds=kinds or None, cohort_aware=cohort_aware)
-    frame = pd.DataFrame([{c: (list(getattr(r, c)) if c == "diseases" else getattr(r, c)) for c in ROW_COLUMNS}
-                          for r in rows], columns=ROW_COLUMNS)
+    columns = {c: [list(r.diseases) if c == "diseases" else getattr(r, c) for r in rows] for c in ROW_COLUMNS}
     # typed even when empty: an empty object column used as a mask would select columns, not rows
-    return frame.astype({"included": bool, "events": int, "patients": int})
+    typed = {"included": bool, "events": "int64", "patients": "int64"}
+    return pd.DataFrame({c: pd.Series(v, dtype=typed.get(c, object)) for c, v in columns.items()})
 
 
 @st.cache_data(**CACHE)

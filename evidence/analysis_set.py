@@ -91,6 +91,15 @@ def _chain_depth(reports: dict[str, models.Report], report_id: str) -> int:
     return depth
 
 
+# Plain column rows, not ORM objects: the app builds dozens of analysis sets per page.
+_REPORT_COLUMNS = (models.Report.report_id, models.Report.label, models.Report.cohort_id, models.Report.supersedes,
+                   models.Report.year, models.Report.data_cutoff, models.Report.diseases, models.Report.target,
+                   models.Report.car_construct, models.Report.population, models.Report.kind)
+_OUTCOME_COLUMNS = (models.Outcome.report_id, models.Outcome.subgroup, models.Outcome.events,
+                    models.Outcome.patients, models.Outcome.status, models.Outcome.definition,
+                    models.Outcome.source, models.Outcome.source_location)
+
+
 def _row(outcome: models.Outcome, report: models.Report, subgroup: str) -> AnalysisRow:
     return AnalysisRow(
         report_id=report.report_id, label=report.label, cohort_id=report.cohort_id, subgroup=subgroup,
@@ -127,10 +136,10 @@ def analysis_set(
     sensitivity analyses that knowingly double count).
     """
     wanted = _expand(diseases) if diseases else None
-    reports = {r.report_id: r for r in session.execute(select(models.Report)).scalars()}
-    stmt = select(models.Outcome).where(models.Outcome.outcome == outcome, models.Outcome.is_default)
+    reports = {r.report_id: r for r in session.execute(select(*_REPORT_COLUMNS))}
+    stmt = select(*_OUTCOME_COLUMNS).where(models.Outcome.outcome == outcome, models.Outcome.is_default)
     by_report: dict[str, list[tuple[models.Outcome, str]]] = {}
-    for o in session.execute(stmt).scalars():
+    for o in session.execute(stmt):
         report = reports[o.report_id]
         if _report_filter(report, set(targets or ()), set(constructs or ()), set(populations or ()),
                           set(kinds or ())):
