@@ -67,10 +67,21 @@ def _sensitivity(a: selection.Analysis, args: tuple) -> None:
         "Disagrees with GLMM": st.column_config.CheckboxColumn()})
 
 
+SET_COLUMNS = {"study_label": "Study", "events": "Events", "patients": "Patients", "year": "Year",
+               "data_cutoff": "Data cut-off", "status": "Status", "definition": "Definition", "source": "Source",
+               "source_location": "Where in the source", "included": "Included", "reason": "Why excluded",
+               "details": "Details"}
+
+
 def _analysis_set(a: selection.Analysis) -> None:
-    shown = a.rows[["study_label", "events", "patients", "year", "data_cutoff", "status", "definition", "source",
-                    "source_location", "included", "reason"]]
-    st.dataframe(shown, hide_index=True, width="stretch")
+    """Every candidate number, in or out, with its source and a link to its report's page."""
+    shown = a.rows.assign(details="studies?report=" + a.rows["report_id"],
+                          data_cutoff=a.rows["data_cutoff"].fillna(""))
+    shown = shown[list(SET_COLUMNS)].rename(columns=SET_COLUMNS)
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={
+        "Details": st.column_config.LinkColumn(display_text="report page"),
+        "Source": st.column_config.LinkColumn(),
+        "Year": st.column_config.NumberColumn(format="%d")})
 
 
 def _secondary(a: selection.Analysis) -> None:

@@ -1,7 +1,7 @@
 """The `evidence` command line: what scheduled jobs and reviewers call.
 
-Core commands live here; others (pool, harvest, import, update, whats-new)
-are registered by their own modules through the ``evidence.commands`` entry
+Core commands (init, info, export-data, whats-new) live here; the others
+(pool, harvest, import, update) are registered by their own modules through the ``evidence.commands`` entry
 point group, so the registry clients can depend on the store without the
 store depending on them.
 
@@ -31,7 +31,6 @@ from evidence.store import initialise, last_harvests, open_store, table_counts
 
 log = logging.getLogger("evidence")
 app = typer.Typer(help=__doc__.split("\n")[0], no_args_is_help=True, add_completion=False)
-
 
 
 @app.callback()

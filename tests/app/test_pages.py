@@ -140,6 +140,16 @@ def test_meta_analysis_outcome_method_and_views(page):
     assert at.query_params["cohort_aware"] == "0"
 
 
+def test_analysis_set_view_names_exclusions_and_links_each_report(page):
+    at = page("meta_analysis", {"outcome": "crs_any", "view": "set"})
+    table = at.dataframe[-1].value
+    excluded = table[~table["Included"]]
+    assert list(excluded["Study"]) == ["Alpha 2022, J Test [SLE]"]
+    assert "Alpha 2024, J Test" in excluded["Why excluded"].iloc[0]
+    assert set(table["Details"]) == {f"studies?report={r}" for r in
+                                     ("alpha-2022", "alpha-2024", "beta-2023", "gamma-2023")}
+
+
 def test_meta_analysis_sensitivity_table_has_four_methods_and_flag(page):
     at = page("meta_analysis", {"outcome": "crs_any", "view": "sensitivity"})
     table = next(d.value for d in at.dataframe if "Disagrees with GLMM" in d.value.columns)
