@@ -13,9 +13,9 @@ from app_pages import data, pooled
 from app_pages.common import pct
 from evidence.vocab import Disease, Outcome
 
-REMISSION_OUTCOMES = ("remission_doris", "complete_remission_other", "drug_free_remission",
-                      "acr_eular_major_response", "tis_response", "mg_adl_improvement", "complete_renal_response",
-                      "clinical_response_other")
+REMISSION_OUTCOMES = ("remission_doris", "doris_and_lldas", "complete_remission_other", "drug_free_remission",
+                      "acr_eular_major_response", "tis_response", "eustar_activity_improvement",
+                      "mg_adl_improvement", "mgc_improvement", "complete_renal_response", "clinical_response_other")
 SAFETY_OUTCOMES = ("crs_any", "crs_grade3plus", "icans_any", "icans_grade3plus")
 
 

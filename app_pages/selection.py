@@ -142,6 +142,13 @@ def _engine_notes(r: Any) -> list[str]:
     return out
 
 
+def _mixed_definitions(outcome: str) -> bool:
+    try:
+        return Outcome(outcome).mixed_definitions
+    except ValueError:
+        return False
+
+
 def plain_notes(a: Analysis) -> list[str]:
     """What a careful reader should know about this analysis, in plain words."""
     notes: list[str] = []
@@ -153,6 +160,9 @@ def plain_notes(a: Analysis) -> list[str]:
     if k and (events < 10 or (inc["events"] == 0).any() or (inc["events"] == inc["patients"]).any()):
         notes.append(f"Sparse events ({events} events in {int(inc['patients'].sum())} patients, or studies with "
                      "0 or all events): the GLMM is preferred over transformed inverse-variance methods here.")
+    if _mixed_definitions(a.selection.outcome) and inc["definition"].nunique() > 1:
+        notes.append("This outcome gathers different definitions (each study's own is in the analysis set): "
+                     "the pooled value mixes them, so quote it only with that caveat.")
     excluded = a.rows[~a.rows["included"]]
     for row in excluded.itertuples():
         notes.append(f"Excluded {row.study_label}: {row.reason}.")

@@ -96,13 +96,16 @@ class Outcome(LabelledEnum):
 
     REMISSION_DORIS = "remission_doris", "Remission (DORIS)"
     LLDAS = "lldas", "Lupus low disease activity state (LLDAS)"
+    DORIS_AND_LLDAS = "doris_and_lldas", "DORIS remission and LLDAS (both met)"
     COMPLETE_RENAL_RESPONSE = "complete_renal_response", "Complete renal response"
     SRI4 = "sri4", "SLE Responder Index 4"
     DRUG_FREE_REMISSION = "drug_free_remission", "Drug-free remission"
     ACR_EULAR_MAJOR = "acr_eular_major_response", "ACR/EULAR major clinical response (myositis)"
     TIS_RESPONSE = "tis_response", "Myositis TIS moderate or major improvement"
+    EUSTAR_IMPROVEMENT = "eustar_activity_improvement", "EUSTAR activity index improvement (SSc)"
     RELAPSE_FREE = "relapse_free", "Relapse-free at last follow-up"
     MG_ADL_IMPROVEMENT = "mg_adl_improvement", "Clinically meaningful MG-ADL improvement"
+    MGC_IMPROVEMENT = "mgc_improvement", "MG Composite improvement of 5 points or more"
     CLINICAL_RESPONSE_OTHER = "clinical_response_other", "Clinical response (other definition)"
     COMPLETE_REMISSION_OTHER = "complete_remission_other", "Complete remission (other definition)"
     IMMUNOSUPPRESSION_STOPPED = "immunosuppression_stopped", "Immunosuppression stopped"
@@ -117,6 +120,11 @@ class Outcome(LabelledEnum):
     @property
     def category(self) -> OutcomeCategory:
         return OutcomeCategory.SAFETY if self in _SAFETY else OutcomeCategory.EFFICACY
+
+    @property
+    def mixed_definitions(self) -> bool:
+        """A catch-all outcome whose rows may use different definitions: pool with care."""
+        return self in (Outcome.CLINICAL_RESPONSE_OTHER, Outcome.COMPLETE_REMISSION_OTHER)
 
 
 _SAFETY = frozenset(

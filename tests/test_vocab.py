@@ -1,0 +1,28 @@
+"""Vocabularies: codes parse, labels exist, outcome categories and catch-alls are right."""
+
+from __future__ import annotations
+
+import pytest
+
+from evidence.vocab import Disease, Outcome, OutcomeCategory
+
+
+def test_parse_lists_the_options_on_a_typo():
+    assert Disease.parse(" sle ") is Disease.SLE
+    with pytest.raises(ValueError, match="unknown Outcome 'crs'.*crs_any"):
+        Outcome.parse("crs")
+
+
+def test_safety_and_efficacy_outcomes():
+    assert Outcome.CRS_GRADE3.category is OutcomeCategory.SAFETY
+    assert Outcome.DORIS_AND_LLDAS.category is OutcomeCategory.EFFICACY
+
+
+def test_only_the_catch_all_outcomes_mix_definitions():
+    mixed = {o for o in Outcome if o.mixed_definitions}
+    assert mixed == {Outcome.CLINICAL_RESPONSE_OTHER, Outcome.COMPLETE_REMISSION_OTHER}
+
+
+def test_every_code_has_a_label():
+    for enum in (Disease, Outcome):
+        assert all(member.label and member.label != member.value for member in enum)
