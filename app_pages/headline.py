@@ -38,7 +38,9 @@ def headline(version: str) -> pd.DataFrame:
     out = []
     for d in sorted({d for _, d in pairs if d != "lupus_nephritis"}):
         candidates = [(o, _included(version, o, d)) for o in REMISSION_OUTCOMES if (o, d) in pairs]
-        best = max(candidates, key=lambda c: (len(c[1]), c[1]["patients"].sum()), default=(None, pd.DataFrame()))
+        # a named definition beats a catch-all that mixes definitions; then more studies, then more patients
+        best = max(candidates, key=lambda c: (not Outcome(c[0]).mixed_definitions and not c[1].empty, len(c[1]),
+                                              c[1]["patients"].sum()), default=(None, pd.DataFrame()))
         row = {"Disease": data.short_label(Disease, d), "Remission / response": _pooled_cell(best[1]),
                "Definition": data.label(Outcome, best[0]) if best[0] and not best[1].empty else ""}
         for outcome in SAFETY_OUTCOMES:

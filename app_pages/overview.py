@@ -61,8 +61,9 @@ def _evidence_map(version: str) -> None:
 def _headline(version: str) -> None:
     st.subheader("Headline rates per disease", anchor=False)
     st.caption("Pooled proportion (95% CI) over the cohort-aware analysis set, binomial-normal GLMM; "
-               "k = studies, n = patients. Remission definitions differ by disease: the one reported by most "
-               "studies is shown. Open Meta-analysis for the forest plot and methods.")
+               "k = studies, n = patients. Remission definitions differ by disease: the named definition reported by "
+               "most studies is shown (a catch-all 'other definition' only when no named one exists). Open "
+               "Meta-analysis for the forest plot and methods.")
     with st.spinner("Pooling per disease (once per data update)…"):
         table = headline(version)
     if table.empty:
