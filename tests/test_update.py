@@ -17,7 +17,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -30,6 +30,8 @@ from fixtures.pubmed.fake_eutils import Server as EutilsServer
 
 pytestmark = pytest.mark.slow
 EVIDENCE = [sys.executable, "-m", "evidence"]
+# Registry dates relative to today: an incremental run only looks back a few days.
+TODAY = date.today()
 
 
 class GatedEutils(FakeEutils):
@@ -49,8 +51,8 @@ class GatedEutils(FakeEutils):
 @pytest.fixture
 def registries():
     pubmed, ctgov = GatedEutils(), FakeCtgov(page_size=10)
-    pubmed.add_many(450, 41_000_000, date(2026, 1, 1), date(2026, 11, 1))
-    ctgov.add_many(45)
+    pubmed.add_many(450, 41_000_000, TODAY - timedelta(days=330), TODAY - timedelta(days=20))
+    ctgov.add_many(45, updated=TODAY - timedelta(days=20))
     with EutilsServer(pubmed) as eutils_url, CtgovServer(ctgov) as ctgov_url:
         yield {"pubmed": pubmed, "ctgov": ctgov, "eutils_url": eutils_url, "ctgov_url": ctgov_url}
         pubmed.release.set()
@@ -124,8 +126,9 @@ def test_full_then_incremental_run(registries, tmp_path):
 
     study = ctgov.studies[0]["protocolSection"]
     study["statusModule"]["overallStatus"] = "ACTIVE_NOT_RECRUITING"
-    study["statusModule"]["lastUpdatePostDateStruct"]["date"] = "2026-11-21"
-    pubmed.add(41_999_999, date(2026, 11, 21))
+    yesterday = TODAY - timedelta(days=1)
+    study["statusModule"]["lastUpdatePostDateStruct"]["date"] = yesterday.isoformat()
+    pubmed.add(41_999_999, yesterday)
     assert _run(env, "update").returncode == 0
     digest = json.loads(_run(env, "whats-new", "--last-run", "--format", "json").stdout)
     assert [p["pmid"] for p in digest["new_publications"]] == ["41999999"]

@@ -3,6 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta, timezone
+
+# The fixture's last harvest: yesterday morning, whatever today is (tests hold on any date).
+NOW = (datetime.now(timezone.utc) - timedelta(days=1)).replace(hour=6, minute=0, second=0, microsecond=0)
+
+
+def day_text(moment: datetime) -> str:
+    """A day as the Overview writes it."""
+    return moment.strftime("%d %b %Y")
 
 
 def parse_bibtex(text: str) -> list[dict[str, str]]:

@@ -8,7 +8,7 @@ and change-history views non-empty.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,8 +17,9 @@ from streamlit.testing.v1 import AppTest
 
 from evidence import models
 from evidence.settings import REPO_ROOT
+from tests.app.app_test_helpers import NOW
 
-NOW = datetime(2026, 11, 20, 6, 0, tzinfo=timezone.utc)
+PUB_MONTH = NOW.strftime("%Y-%m")
 
 
 def add_harvest_rows(engine) -> None:
@@ -29,7 +30,7 @@ def add_harvest_rows(engine) -> None:
                                     status="succeeded", fetched=3, new=1, changed=1))
         s.add(models.Publication(pmid="44444444", title="CD19 CAR T in <b>NMOSD</b> [click](http://evil)",
                                  abstract="An abstract about *NMOSD* and BCMA.", journal="J Harvest",
-                                 pub_year=2026, pub_date="2026-11", kind="primary", origin="pubmed",
+                                 pub_year=NOW.year, pub_date=PUB_MONTH, kind="primary", origin="pubmed",
                                  first_seen=NOW - timedelta(days=1), last_seen=NOW))
         s.add(models.PublicationTrialLink(pmid="44444444", registry_id="NCT01234567", method="abstract_text",
                                           matched_text="NCT01234567"))
