@@ -2,26 +2,34 @@
 
 The same patients are reported again and again (Erlangen: 1 → 5 → 15 → 30
 patients; company updates 6 ⊂ 13 ⊂ 21). Pooling every report would count
-patients twice. For an outcome, each cohort contributes one report: the latest
-(by data cut-off, then year, then position in the supersedes chain) that
-reports that outcome for the population asked about. Every other report of
-the cohort is returned too, marked excluded, with the reason, so the app can
-say what was left out and why.
+patients twice. For an outcome, each cohort contributes one report: the
+latest (``evidence.cohorts``) that reports that outcome for the population
+asked about. Every other report of the cohort is returned too, marked
+excluded, with the reason, so the app can say what was left out and why.
+
+A number belongs to a disease when every patient it counts has that disease:
+a disease subgroup, or the whole of a single-disease report (a lupus
+nephritis series counts for SLE; an SLE series counts for lupus nephritis
+only when all its patients have nephritis). A whole-cohort number of a mixed
+cohort (4 SLE, 3 myositis, 1 SSc) is not an SLE number: it is listed as
+excluded with the split, and a reviewer may include the mixed cohorts in
+which the disease asked about is the majority (``include_mixed``), labelled
+as such.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Iterable
+from typing import Any, Iterable
 
 from sqlalchemy import select
 from sqlmodel import Session
 
 from evidence import models
-from evidence.vocab import SUBGROUP_ALL, Disease
+from evidence.cohorts import Dated, latest_report
+from evidence.vocab import SUBGROUP_ALL, Disease, parent_disease
 
-# A report of lupus nephritis is a report of SLE patients.
-DISEASE_PARENT = {Disease.LUPUS_NEPHRITIS.value: Disease.SLE.value}
+LN, SLE = Disease.LUPUS_NEPHRITIS.value, Disease.SLE.value
 
 
 @dataclass(frozen=True)
@@ -47,70 +55,149 @@ class AnalysisRow:
     source_location: str
     included: bool = True
     reason: str = ""
+    mixed: str = ""  # a number not wholly about the disease asked: its share, "4/8 SLE"
 
     @property
     def study_label(self) -> str:
+        if self.mixed:
+            return f"{self.label} [{self.subgroup.upper() + ', ' if self.subgroup != SUBGROUP_ALL else ''}mixed: {self.mixed}]"
         return self.label if self.subgroup == SUBGROUP_ALL else f"{self.label} [{self.subgroup.upper()}]"
 
 
-def _expand(diseases: Iterable[str]) -> set[str]:
-    out = set(diseases)
-    for child, parent in DISEASE_PARENT.items():
-        if parent in out:
-            out.add(child)
+@dataclass(frozen=True)
+class _Share:
+    """How much of a number's population has the disease asked about."""
+
+    disease: str
+    within: str  # the population the number counts: "all" (whole cohort) or a disease subgroup
+    part: int | None  # patients with the disease (None: not recorded)
+    whole: int | None
+
+    @property
+    def majority(self) -> bool:
+        return self.part is not None and bool(self.whole) and self.part * 2 > self.whole
+
+    def label(self) -> str:
+        """Short, for the forest plot: "8/15 SLE"."""
+        return f"{self.part}/{self.whole} {self.disease.upper()}" if self.part is not None else ""
+
+    def reason(self, diseases: Iterable[str]) -> str:
+        name = _disease_name(self.disease)
+        if self.within == SUBGROUP_ALL:
+            listed = ", ".join(sorted(_disease_name(d) for d in diseases if parent_disease(d) == d))
+            split = f"{self.part} of {self.whole} patients have {name}" if self.part is not None \
+                else "patients per disease not recorded"
+            return f"whole-cohort number of a mixed cohort ({listed}): {split}"
+        counted = _disease_name(self.within)
+        split = f"{self.part} of {self.whole} have {name}" if self.part is not None \
+            else f"how many have {name} is not recorded"
+        return f"number for all the report's {counted} patients: {split}"
+
+
+def _disease_name(code: str) -> str:
+    names = {Disease.SLE.value: "SLE", Disease.IIM.value: "myositis", Disease.SSC.value: "SSc"}
+    try:
+        return names.get(code) or Disease(code).label.split(" (")[0].lower()
+    except ValueError:
+        return code
+
+
+def _total(report: Any) -> int | None:
+    counts = report.disease_counts or {}
+    top = sum(n for code, n in counts.items() if parent_disease(code) == code)
+    return report.n_treated if report.n_treated is not None else (top or None)
+
+
+def _all_have_nephritis(report: Any) -> bool:
+    counts = report.disease_counts or {}
+    return set(report.diseases) <= {LN} or (LN in counts and counts[LN] == counts.get(SLE, _total(report)))
+
+
+def _row_diseases(subgroup: str, report: Any) -> frozenset[str]:
+    """The diseases that every patient counted by a number has."""
+    if subgroup != SUBGROUP_ALL:
+        out = {subgroup, parent_disease(subgroup)}
+    else:
+        parents = {parent_disease(d) for d in report.diseases}
+        if len(parents) != 1:
+            return frozenset()
+        out = set(parents)
+    if SLE in out and _all_have_nephritis(report):
+        out.add(LN)
+    return frozenset(out)
+
+
+def _share(subgroup: str, report: Any, wanted: set[str]) -> _Share | None:
+    """For a number that is not about ``wanted`` but whose report is: how much of it is."""
+    tags = set(report.diseases) | {parent_disease(d) for d in report.diseases}
+    hits = sorted(tags & wanted, key=lambda d: (d != SLE, d))
+    if not hits:
+        return None
+    counts = report.disease_counts or {}
+    disease, within = hits[0], _effective_subgroup(subgroup, report)
+    if within == SUBGROUP_ALL:
+        return _Share(disease, SUBGROUP_ALL, counts.get(disease), _total(report))
+    if parent_disease(disease) == within != disease:  # an SLE number, lupus nephritis asked
+        whole = counts.get(within) or (_total(report) if subgroup == SUBGROUP_ALL else None)
+        return _Share(disease, within, counts.get(disease), whole)
+    return None
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    outcome: Any
+    subgroup: str
+    share: _Share | None = None  # set for a mixed number (in only with include_mixed and a majority)
+
+
+def _candidates(entries: list[Any], report: Any, wanted: set[str] | None) -> list[_Candidate]:
+    """The numbers of one report that answer the question asked (mixed ones marked)."""
+    if wanted is None:
+        whole = [o for o in entries if o.subgroup == SUBGROUP_ALL]
+        chosen = whole or entries
+        return [_Candidate(o, _effective_subgroup(o.subgroup, report)) for o in chosen]
+    matched = [o for o in entries if _row_diseases(o.subgroup, report) & wanted]
+    if matched:
+        return [_Candidate(o, _effective_subgroup(o.subgroup, report)) for o in matched]
+    out = []
+    for o in entries:
+        share = _share(o.subgroup, report, wanted)
+        if share is not None:
+            out.append(_Candidate(o, o.subgroup, share))
     return out
 
 
-def _effective_subgroup(outcome: models.Outcome, report: models.Report) -> str:
+def _effective_subgroup(subgroup: str, report: Any) -> str:
     """A whole-report number of a single-disease report is about that disease."""
-    if outcome.subgroup != SUBGROUP_ALL:
-        return outcome.subgroup
-    diseases = {DISEASE_PARENT.get(d, d) for d in report.diseases}
-    return diseases.pop() if len(diseases) == 1 else SUBGROUP_ALL
-
-
-def _applicable(entries: list[tuple[models.Outcome, str]], wanted: set[str] | None) -> list[tuple[models.Outcome, str]]:
-    """The numbers of one report that answer the question asked."""
-    if wanted is not None:
-        return [(o, s) for o, s in entries if s in wanted]
-    whole = [(o, s) for o, s in entries if o.subgroup == SUBGROUP_ALL]
-    return whole or entries
-
-
-def _recency(report: models.Report, depth: int) -> tuple:
-    date = report.data_cutoff or (str(report.year) if report.year else "")
-    return (date, report.year or 0, depth)
-
-
-def _chain_depth(reports: dict[str, models.Report], report_id: str) -> int:
-    depth, node, seen = 0, reports[report_id].supersedes, {report_id}
-    while node and node in reports and node not in seen:
-        seen.add(node)
-        depth += 1
-        node = reports[node].supersedes
-    return depth
+    if subgroup != SUBGROUP_ALL:
+        return subgroup
+    parents = {parent_disease(d) for d in report.diseases}
+    return parents.pop() if len(parents) == 1 else SUBGROUP_ALL
 
 
 # Plain column rows, not ORM objects: the app builds dozens of analysis sets per page.
 _REPORT_COLUMNS = (models.Report.report_id, models.Report.label, models.Report.cohort_id, models.Report.supersedes,
                    models.Report.year, models.Report.data_cutoff, models.Report.diseases, models.Report.target,
-                   models.Report.car_construct, models.Report.population, models.Report.kind)
+                   models.Report.car_construct, models.Report.population, models.Report.kind,
+                   models.Report.n_treated, models.Report.disease_counts)
 _OUTCOME_COLUMNS = (models.Outcome.report_id, models.Outcome.subgroup, models.Outcome.events,
                     models.Outcome.patients, models.Outcome.status, models.Outcome.definition,
                     models.Outcome.source, models.Outcome.source_location)
 
 
-def _row(outcome: models.Outcome, report: models.Report, subgroup: str) -> AnalysisRow:
+def _row(c: _Candidate, report: Any) -> AnalysisRow:
+    o = c.outcome
     return AnalysisRow(
-        report_id=report.report_id, label=report.label, cohort_id=report.cohort_id, subgroup=subgroup,
-        events=outcome.events, patients=outcome.patients, year=report.year, data_cutoff=report.data_cutoff,
+        report_id=report.report_id, label=report.label, cohort_id=report.cohort_id, subgroup=c.subgroup,
+        events=o.events, patients=o.patients, year=report.year, data_cutoff=report.data_cutoff,
         diseases=tuple(report.diseases), target=report.target, construct=report.car_construct,
-        population=report.population, kind=report.kind, status=outcome.status,
-        definition=outcome.definition, source=outcome.source, source_location=outcome.source_location,
+        population=report.population, kind=report.kind, status=o.status,
+        definition=o.definition, source=o.source, source_location=o.source_location,
+        mixed=c.share.label() if c.share else "",
     )
 
 
-def _report_filter(report: models.Report, targets, constructs, populations, kinds) -> bool:
+def _report_filter(report: Any, targets, constructs, populations, kinds) -> bool:
     return (
         (not targets or report.target in targets)
         and (not constructs or report.car_construct in constructs)
@@ -129,36 +216,53 @@ def analysis_set(
     populations: Iterable[str] | None = None,
     kinds: Iterable[str] | None = None,
     cohort_aware: bool = True,
+    include_mixed: bool = False,
 ) -> list[AnalysisRow]:
     """All default-valued numbers for ``outcome`` matching the filters, each marked in or out.
 
     With ``cohort_aware=False`` every matching report is included (for
-    sensitivity analyses that knowingly double count).
+    sensitivity analyses that knowingly double count). With
+    ``include_mixed=True`` a whole-cohort number of a mixed cohort enters
+    when more than half of its patients have a disease asked about.
     """
-    wanted = _expand(diseases) if diseases else None
+    wanted = set(diseases) if diseases else None
     reports = {r.report_id: r for r in session.execute(select(*_REPORT_COLUMNS))}
     stmt = select(*_OUTCOME_COLUMNS).where(models.Outcome.outcome == outcome, models.Outcome.is_default)
-    by_report: dict[str, list[tuple[models.Outcome, str]]] = {}
+    by_report: dict[str, list[Any]] = {}
     for o in session.execute(stmt):
-        report = reports[o.report_id]
-        if _report_filter(report, set(targets or ()), set(constructs or ()), set(populations or ()),
-                          set(kinds or ())):
-            by_report.setdefault(o.report_id, []).append((o, _effective_subgroup(o, report)))
-    candidates = {rid: _applicable(entries, wanted) for rid, entries in by_report.items()}
-    candidates = {rid: e for rid, e in candidates.items() if e}
-    return _choose_per_cohort(reports, candidates, cohort_aware)
+        if _report_filter(reports[o.report_id], set(targets or ()), set(constructs or ()),
+                          set(populations or ()), set(kinds or ())):
+            by_report.setdefault(o.report_id, []).append(o)
+    candidates = {rid: _candidates(entries, reports[rid], wanted) for rid, entries in by_report.items()}
+    return _choose_per_cohort(reports, {rid: c for rid, c in candidates.items() if c}, cohort_aware,
+                              include_mixed)
 
 
-def _choose_per_cohort(reports, candidates, cohort_aware: bool) -> list[AnalysisRow]:
-    by_cohort: dict[str, list[str]] = {}
-    for rid in candidates:
-        by_cohort.setdefault(reports[rid].cohort_id, []).append(rid)
+def _mixed_reason(share: _Share, report: Any, include_mixed: bool) -> str:
+    why = share.reason(report.diseases)
+    return why + " (not a majority)" if include_mixed and share.part is not None else why
+
+
+def _choose_per_cohort(reports, candidates: dict[str, list[_Candidate]], cohort_aware: bool,
+                       include_mixed: bool) -> list[AnalysisRow]:
     rows: list[AnalysisRow] = []
-    for cohort_rids in by_cohort.values():
-        latest = max(cohort_rids, key=lambda rid: _recency(reports[rid], _chain_depth(reports, rid)))
+    eligible: dict[str, list[str]] = {}
+    for rid, cands in candidates.items():
+        usable = [c for c in cands if c.share is None or (include_mixed and c.share.majority)]
+        if usable:
+            eligible.setdefault(reports[rid].cohort_id, []).append(rid)
+        for c in cands:
+            if c not in usable:
+                rows.append(replace(_row(c, reports[rid]), included=False,
+                                    reason=_mixed_reason(c.share, reports[rid], include_mixed)))
+    dated = {rid: Dated(rid, r.supersedes, r.data_cutoff, r.year) for rid, r in reports.items()}
+    for cohort_rids in eligible.values():
+        latest = latest_report(cohort_rids, dated)
         for rid in sorted(cohort_rids):
-            for outcome, subgroup in candidates[rid]:
-                row = _row(outcome, reports[rid], subgroup)
+            for c in candidates[rid]:
+                if c.share is not None and not (include_mixed and c.share.majority):
+                    continue
+                row = _row(c, reports[rid])
                 if cohort_aware and rid != latest:
                     row = replace(row, included=False, reason=(
                         f"same cohort as {reports[latest].label} ({reports[latest].cohort_id}), "

@@ -24,6 +24,7 @@ from sqlmodel import Session
 
 from evidence import models
 from evidence.curated_format import FILES, PUBLICATIONS, TRIALS, Column, FileSpec
+from evidence.vocab import parent_disease
 
 log = logging.getLogger(__name__)
 DATA_HASH_KEY = "curated_data_sha256"
@@ -70,6 +71,8 @@ def _convert(col: Column, raw: str) -> Any:
     raw = raw.strip()
     if col.kind == "list":
         return [v for v in raw.split(";") if v] if raw else []
+    if col.kind == "counts":
+        return _counts(col, raw)
     if raw == "":
         return False if col.kind == "bool" else None
     if col.kind == "int":
@@ -83,6 +86,17 @@ def _convert(col: Column, raw: str) -> Any:
             raise ValueError(f"{col.name}: {raw!r} must be true or false")
         return raw == "true"
     return raw
+
+
+def _counts(col: Column, raw: str) -> dict[str, int]:
+    """``sle:4;iim:3`` → {"sle": 4, "iim": 3}."""
+    out: dict[str, int] = {}
+    for item in (v.strip() for v in raw.split(";") if v.strip()):
+        code, _, number = item.partition(":")
+        if not number.strip().isdigit() or code.strip() in out:
+            raise ValueError(f"{col.name}: {item!r} is not code:count (each code once)")
+        out[code.strip()] = int(number)
+    return out
 
 
 def _empty_value(spec: FileSpec, col: Column) -> Any:
@@ -218,9 +232,29 @@ def _check_counts(files: dict[str, ParsedFile], errors: list[RowError]) -> None:
     for line, row in files["reports.csv"].rows:
         if row.get("n_treated") is not None and row["n_treated"] < 0:
             errors.append(RowError("reports.csv", line, "n_treated must be >= 0"))
+        problem = _disease_counts_problem(row)
+        if problem:
+            errors.append(RowError("reports.csv", line, problem))
     for line, row in files["trials.csv"].rows:
         if row.get("enrollment") is not None and row["enrollment"] < 0:
             errors.append(RowError("trials.csv", line, "enrollment must be >= 0"))
+
+
+def _disease_counts_problem(row: dict) -> str | None:
+    """Per-disease counts must name the report's diseases and add up to n_treated."""
+    counts = row.get("disease_counts") or {}
+    if not counts:
+        return None
+    if not set(counts) <= set(row.get("diseases") or []):
+        return f"disease_counts names a disease not in diseases: {sorted(set(counts) - set(row['diseases']))}"
+    top = sum(n for code, n in counts.items() if parent_disease(code) == code)
+    for code, n in counts.items():
+        parent = parent_disease(code)
+        if parent != code and n > counts.get(parent, n):
+            return f"disease_counts: {code} ({n}) larger than {parent} ({counts.get(parent)})"
+    if row.get("n_treated") is not None and top != row["n_treated"]:
+        return f"disease_counts add up to {top}, not n_treated ({row['n_treated']})"
+    return None
 
 
 def read_curated(data_dir: Path) -> dict[str, ParsedFile]:
@@ -297,6 +331,8 @@ def stored_data_hash(engine: Engine) -> str | None:
 def _cell(col: Column, value: Any) -> str:
     if col.kind == "list":
         return ";".join(value or [])
+    if col.kind == "counts":
+        return ";".join(f"{code}:{n}" for code, n in (value or {}).items())
     if value is None:
         return ""
     if col.kind == "bool":

@@ -37,7 +37,7 @@ STATUSES = {
 @dataclass(frozen=True)
 class Column:
     name: str  # CSV header
-    kind: str = "str"  # str | int | float | bool | list
+    kind: str = "str"  # str | int | float | bool | list | counts (code:n;code:n)
     attr: str | None = None  # model attribute, if not the same as name
     required: bool = False
     check: Callable[[Any], str | None] | None = None  # returns an error message or None
@@ -87,6 +87,10 @@ def _registry_ids(value: Any) -> str | None:
         if normalise(rid) != rid:
             return f"registry ID {rid!r} is not in canonical form ({normalise(rid)!r})"
     return None
+
+
+def _disease_counts(value: Any) -> str | None:
+    return _codes(Disease)(list(value))
 
 
 def _subgroup(value: Any) -> str | None:
@@ -143,6 +147,7 @@ REPORTS = FileSpec("reports.csv", models.Report, ("report_id",), (
     Column("lymphodepletion"),
     Column("n_treated", "int"),
     Column("n_treated_source"),
+    Column("disease_counts", "counts", check=_disease_counts),
     Column("data_cutoff", check=_DATE),
     Column("followup"),
     Column("followup_months", "float"),

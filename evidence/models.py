@@ -201,6 +201,9 @@ class Report(SQLModel, table=True):
     lymphodepletion: str = ""
     n_treated: int | None = None
     n_treated_source: str = ""
+    # patients per disease code, where the source of n_treated gives them: {"sle": 4, "iim": 3, "ssc": 1}
+    disease_counts: dict[str, int] = Field(default_factory=dict,
+                                           sa_column=Column(JSON, nullable=False, default=dict))
     data_cutoff: str = ""
     followup: str = ""
     followup_months: float | None = None

@@ -9,6 +9,7 @@ place and every loader, classifier and page picks it up.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Iterable
 
 
 class LabelledEnum(StrEnum):
@@ -52,6 +53,22 @@ class Disease(LabelledEnum):
     MOGAD = "mogad", "MOG antibody-associated disease"
     PEMPHIGUS = "pemphigus", "Pemphigus"
     OTHER = "other", "Other autoimmune disease"
+
+
+# A disease that is a manifestation of another: its patients are patients of the parent
+# (a lupus nephritis series is an SLE series; not every SLE patient has nephritis).
+DISEASE_PARENT: dict[str, str] = {Disease.LUPUS_NEPHRITIS.value: Disease.SLE.value}
+
+
+def parent_disease(code: str) -> str:
+    """The disease a code counts under (lupus nephritis → SLE); the code itself otherwise."""
+    return DISEASE_PARENT.get(code, code)
+
+
+def expand_diseases(codes: Iterable[str]) -> list[str]:
+    """The codes with their manifestations: asking for SLE also finds lupus nephritis reports."""
+    wanted = set(codes)
+    return sorted(wanted | {child for child, parent in DISEASE_PARENT.items() if parent in wanted})
 
 
 class Target(LabelledEnum):

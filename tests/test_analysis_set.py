@@ -59,3 +59,57 @@ def test_report_filters(engine):
         assert _included(analysis_set(session, "crs_any", targets=["bcma"])) == [("beta-2023", "nmosd", 12, 12)]
         assert _included(analysis_set(session, "crs_any", kinds=["case_report"])) == [("gamma-2023", "iim", 1, 1)]
         assert analysis_set(session, "death") == []
+
+
+def test_a_mixed_cohort_number_is_listed_with_its_split_not_dropped(engine):
+    with Session(engine) as session:
+        rows = analysis_set(session, "crs_any", diseases=["sle"])
+    alpha = next(r for r in rows if r.report_id == "alpha-2024")
+    assert not alpha.included
+    assert alpha.reason.startswith("whole-cohort number of a mixed cohort")
+    assert "8 of 15 patients have SLE" in alpha.reason
+
+
+def test_mixed_cohorts_where_the_disease_is_the_majority_can_be_included(engine):
+    with Session(engine) as session:
+        rows = analysis_set(session, "crs_any", diseases=["sle"], include_mixed=True)
+        minority = analysis_set(session, "crs_any", diseases=["iim"], include_mixed=True)
+    assert _included(rows) == [("alpha-2024", "all", 9, 15)]  # the latest report of the cohort
+    assert next(r for r in rows if r.included).study_label == "Alpha 2024, J Test [mixed: 8/15 SLE]"
+    assert [r.reason for r in rows if r.report_id == "alpha-2022"][0].startswith("same cohort as Alpha 2024")
+    assert _included(minority) == [("gamma-2023", "iim", 1, 1)]
+    assert "3 of 15 patients have myositis (not a majority)" in next(
+        r.reason for r in minority if r.report_id == "alpha-2024")
+
+
+def _add_nephritis_series(engine, counts: dict[str, int]) -> None:
+    from evidence import models
+
+    with Session(engine) as session:
+        session.add(models.Cohort(cohort_id="ln-series", name="LN series"))
+        session.flush()
+        session.add(models.Report(report_id="ln-2025", cohort_id="ln-series", kind="journal_article",
+                                  label="LN 2025", year=2025, diseases=["sle", "lupus_nephritis"], n_treated=7,
+                                  disease_counts=counts, target="bcma"))
+        session.flush()
+        session.add(models.Outcome(report_id="ln-2025", outcome="icans_any", subgroup="all", events=1, patients=7,
+                                   source="PMID:44444444", source_location="abstract"))
+        session.flush()
+        session.commit()
+
+
+def test_lupus_nephritis_finds_a_series_whose_patients_all_have_nephritis(engine):
+    _add_nephritis_series(engine, {"sle": 7, "lupus_nephritis": 7})
+    with Session(engine) as session:
+        nephritis = analysis_set(session, "icans_any", diseases=["lupus_nephritis"])
+        lupus = analysis_set(session, "icans_any", diseases=["sle"])
+    assert _included(nephritis) == [("ln-2025", "sle", 1, 7)]
+    assert _included(lupus) == [("ln-2025", "sle", 1, 7)]  # a nephritis series is an SLE series
+
+
+def test_an_sle_series_is_not_a_nephritis_series_unless_its_patients_are(engine):
+    _add_nephritis_series(engine, {"sle": 7, "lupus_nephritis": 3})
+    with Session(engine) as session:
+        rows = analysis_set(session, "icans_any", diseases=["lupus_nephritis"])
+    assert _included(rows) == []
+    assert rows[0].reason == "number for all the report's SLE patients: 3 of 7 have lupus nephritis"
