@@ -263,6 +263,11 @@ def _pool_iv(x, n, labs, lo, hi, opts, notes: tuple[str, ...] = (),
     )
 
 
+def _glmm_label(ci: str) -> str:
+    """The label names every option that changes a number: the CI method when it is not z."""
+    return GLMM_LABEL if ci == "z" else f"{GLMM_LABEL[:-1]}, {_CI_NAMES[ci]} CI)"
+
+
 def _iv_label(model: str, tr: str, tau2_method: str, ci: str) -> str:
     scale = _TRANSFORM_NAMES[tr]
     if model == "fe":
@@ -312,7 +317,7 @@ def _glmm_result(x, n, labs, lo, hi, opts, fit) -> PoolResult:
         pi_df=df if pi_t[0] is not None else None, tau2=fit.tau2, tau=math.sqrt(fit.tau2),
         tau2_ci_low=None, tau2_ci_high=None, i2=i2, i2_q=_i2_q(q, k - 1), h2=h2,
         q=q, q_df=k - 1, q_p=chi2_sf(q, k - 1), model="glmm", transform="logit",
-        tau2_method="ML", ci_method=ci, level=level, method_label=GLMM_LABEL,
+        tau2_method="ML", ci_method=ci, level=level, method_label=_glmm_label(ci),
         converged=True, fallback=None, notes=tuple(notes),
         studies=_studies(x, n, labs, lo, hi, 100 * w / w.sum(), y, v),
         estimate_t=fit.mu, se_t=fit.se_mu, ci_low_t=ci_t[0], ci_high_t=ci_t[1],
