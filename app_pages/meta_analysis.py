@@ -47,8 +47,8 @@ def _heterogeneity(a: selection.Analysis) -> None:
                    f"p = {a.subgroups.p:.3g}")
 
 
-def _sensitivity(a: selection.Analysis, args: tuple) -> None:
-    frame = pooled.method_sensitivity(*args)
+def _sensitivity(version: str, a: selection.Analysis) -> None:
+    frame = pooled.method_sensitivity(version, a.selection)
     rule = frame.attrs.get("rule", "differs from the GLMM by more than 5 percentage points, or a CI excludes "
                                    "the other method's estimate")
     if bool(frame["disagree"].any()):
@@ -84,24 +84,43 @@ def _analysis_set(a: selection.Analysis) -> None:
         "Year": st.column_config.NumberColumn(format="%d")})
 
 
-def _secondary(a: selection.Analysis) -> None:
-    args = (tuple(int(x) for x in a.included["events"]), tuple(int(x) for x in a.included["patients"]),
-            tuple(a.included["study_label"]))
+def _secondary(version: str, a: selection.Analysis) -> None:
     view = st.segmented_control("More", list(VIEWS), key="view", format_func=VIEWS.get) or "sensitivity"
     if view == "set":
         _analysis_set(a)
     elif a.result.k < 2:
         st.info("Needs at least two studies.")
     elif view == "sensitivity":
-        _sensitivity(a, args)
+        _sensitivity(version, a)
     elif view == "loo":
         st.caption("Pooled estimate with each study left out in turn ('Study' = the one omitted).")
-        st.dataframe(pooled.leave_one_out(*args, a.selection.method), hide_index=True, width="stretch",
+        st.dataframe(pooled.leave_one_out(version, a.selection), hide_index=True, width="stretch",
                      column_config=LOO_FORMAT)
     else:
         st.caption("Pooled estimate as studies are added in order of data cut-off ('Study' = the one added).")
-        st.dataframe(pooled.cumulative(*args, selection.order_keys(a.included), a.selection.method),
+        st.dataframe(pooled.cumulative(version, a.selection),
                      hide_index=True, width="stretch", column_config=LOO_FORMAT)
+
+
+def _notes(a: selection.Analysis) -> None:
+    notes = selection.plain_notes(a)
+    if notes:
+        with st.container(border=True):
+            st.markdown("**Read this before quoting the number**")
+            for note in notes:
+                st.text("• " + note)
+
+
+def _nothing_pooled(a: selection.Analysis) -> None:
+    """Nothing included: say why, and show the numbers that were left out (never a silent empty page)."""
+    if a.rows.empty:
+        st.info("No study reports this outcome for the chosen filters. Choose another outcome or remove a "
+                "filter in the sidebar; the number of reports per outcome is shown in the outcome list.")
+        return
+    st.warning(f"Nothing can be pooled for this selection: {len(a.rows)} number(s) were found but left out. "
+               "Each is listed below with the reason.")
+    _notes(a)
+    _analysis_set(a)
 
 
 def main() -> None:
@@ -112,8 +131,7 @@ def main() -> None:
     st.title(f"Meta-analysis: {data.label(Outcome, sel.outcome)}")
     a = selection.compute(version, sel)
     if a.included.empty:
-        st.info("No study reports this outcome for the chosen filters. Choose another outcome or remove a "
-                "filter in the sidebar; the number of reports per outcome is shown in the outcome list.")
+        _nothing_pooled(a)
         state.publish((*selection.PARAMS, "view"))
         return
     _summary(a)
@@ -121,13 +139,8 @@ def main() -> None:
     st.caption("Squares: study proportions with exact (Clopper–Pearson) 95% CIs, sized by weight. Diamonds: "
                "pooled estimates. Dashed line: 95% prediction interval (where a new study's rate may fall).")
     _heterogeneity(a)
-    notes = selection.plain_notes(a)
-    if notes:
-        with st.container(border=True):
-            st.markdown("**Read this before quoting the number**")
-            for note in notes:
-                st.text("• " + note)
-    _secondary(a)
+    _notes(a)
+    _secondary(version, a)
     state.publish((*selection.PARAMS, "view"))
 
 

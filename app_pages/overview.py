@@ -14,8 +14,8 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import charts, data, state
-from app_pages.headline import headline
 from evidence.digest import describe_change
+from evidence.queries import patients_counted_once
 
 MEASURES = ["Reports", "Patients", "Trials"]
 WINDOWS = {7: "Last 7 days", 30: "Last 30 days", 90: "Last 90 days", 365: "Last year"}
@@ -36,11 +36,10 @@ def _status_line(version: str) -> None:
 
 def _metrics(version: str) -> None:
     reports, trials = data.reports_frame(version), data.trials_frame(version)
-    latest = data.latest_per_cohort(reports) if not reports.empty else reports
     cols = st.columns(5)
     cols[0].metric("Reports", len(reports))
     cols[1].metric("Cohorts", reports["cohort_id"].nunique() if not reports.empty else 0)
-    cols[2].metric("Patients", int(latest["Patients"].fillna(0).sum()) if not latest.empty else 0,
+    cols[2].metric("Patients", patients_counted_once(reports),
                    help="Latest report of each cohort, so re-reported patients count once")
     cols[3].metric("Registered trials", len(trials))
     cols[4].metric("Recruiting", int((trials["status"] == "RECRUITING").sum()) if not trials.empty else 0)
@@ -65,13 +64,14 @@ def _headline(version: str) -> None:
                "most studies is shown (a catch-all 'other definition' only when no named one exists). Open "
                "Meta-analysis for the forest plot and methods.")
     with st.spinner("Pooling per disease (once per data update)…"):
-        table = headline(version)
+        table = data.headline(version)
     if table.empty:
         st.info("No outcome has been extracted yet.")
         return
     widths = {"Disease": 220, "Remission / response": 165, "Definition": 250}
-    st.dataframe(table, hide_index=True, width="stretch", column_config={
-        c: st.column_config.TextColumn(c, width=widths.get(c, 140)) for c in table.columns})
+    shown = table.drop(columns=["disease", "remission_outcome"])
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={
+        c: st.column_config.TextColumn(c, width=widths.get(c, 140)) for c in shown.columns})
 
 
 def _whats_new(version: str) -> None:

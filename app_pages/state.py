@@ -46,6 +46,7 @@ PARAMS: dict[str, Param] = {p.name: p for p in (
     Param("ci", "str", "z"),
     Param("by", "str", "none"),
     Param("cohort_aware", "bool", True),
+    Param("mixed", "bool", False),
     Param("view", "str", "sensitivity"),
 )}
 

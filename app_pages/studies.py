@@ -13,6 +13,7 @@ import streamlit as st
 
 from app_pages import data, state
 from app_pages.common import any_overlap, escape_md, expand_diseases, filter_options, filter_widgets
+from evidence.vocab import ReportKind
 
 FILTER_NAMES = ("disease", "target", "construct", "population", "phase", "kind")
 PARAMS = (*FILTER_NAMES, "q", "year_from", "year_to", "report")
@@ -71,7 +72,7 @@ def _detail(version: str, report_id: str) -> None:
     links = [f"[PubMed](https://pubmed.ncbi.nlm.nih.gov/{r['pmid']}/)" if r["pmid"] else "",
              f"[DOI](https://doi.org/{r['doi']})" if r["doi"] else "",
              f"[Source]({r['url']})" if r["url"].startswith("http") else ""]
-    facts = {"Kind": data.label(data.ReportKind, r["kind"]), "Patients": r["n_treated"],
+    facts = {"Kind": data.label(ReportKind, r["kind"]), "Patients": r["n_treated"],
              "Data cut-off": r["data_cutoff"] or "—", "Follow-up": r["followup"] or "—", "Product": r["product"] or "—",
              "Dose": r["dose"] or "—", "Lymphodepletion": r["lymphodepletion"] or "—"}
     st.dataframe(pd.DataFrame([facts]).astype(str), hide_index=True, width="stretch")

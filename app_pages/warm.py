@@ -20,11 +20,10 @@ log = logging.getLogger(__name__)
 
 
 def _warm(version: str) -> None:
-    from app_pages import selection
-    from app_pages.headline import headline
+    from app_pages import data, selection
 
     try:
-        headline(version)
+        data.headline(version)
         selection.compute(version, selection.Selection())
         selection.compute(version, selection.Selection(outcome="crs_any"))
     except Exception:  # a warm-up failure must never take the app down; the page will compute and show it

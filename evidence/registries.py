@@ -93,3 +93,20 @@ def normalise_doi(doi: str) -> str:
     """Bare lower-case DOI, without resolver prefixes."""
     cleaned = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", doi.strip(), flags=re.I)
     return cleaned.lower()
+
+
+def registry_url(registry_id: str) -> str | None:
+    """The registry's public page for an ID it recognises (None for anything else)."""
+    rid = registry_id.strip()
+    registry = identify(rid)
+    if registry is Registry.CTGOV:
+        return f"https://clinicaltrials.gov/study/{normalise(rid)}"
+    if registry is Registry.CHICTR:
+        return f"https://www.chictr.org.cn/searchprojEN.html?regno={normalise(rid)}"
+    if registry is Registry.DRKS:
+        return f"https://drks.de/search/en/trial/{normalise(rid)}"
+    if registry is Registry.ISRCTN:
+        return f"https://www.isrctn.com/{normalise(rid)}"
+    if registry is Registry.EUCTR:
+        return f"https://www.clinicaltrialsregister.eu/ctr-search/search?query={normalise(rid)}"
+    return None

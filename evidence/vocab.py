@@ -200,3 +200,89 @@ class PublicationKind(LabelledEnum):
     PRECLINICAL = "preclinical", "Preclinical"
     OTHER = "other", "Other"
     UNKNOWN = "unknown", "Unknown"
+
+
+class TrialStatus(LabelledEnum):
+    """ClinicalTrials.gov's overall status enum (curated trials of other registries use it too)."""
+
+    RECRUITING = "RECRUITING", "Recruiting"
+    NOT_YET_RECRUITING = "NOT_YET_RECRUITING", "Not yet recruiting"
+    ENROLLING_BY_INVITATION = "ENROLLING_BY_INVITATION", "Enrolling by invitation"
+    ACTIVE_NOT_RECRUITING = "ACTIVE_NOT_RECRUITING", "Active, not recruiting"
+    COMPLETED = "COMPLETED", "Completed"
+    SUSPENDED = "SUSPENDED", "Suspended"
+    TERMINATED = "TERMINATED", "Terminated"
+    WITHDRAWN = "WITHDRAWN", "Withdrawn"
+    UNKNOWN = "UNKNOWN", "Unknown"
+    AVAILABLE = "AVAILABLE", "Available (expanded access)"
+    NO_LONGER_AVAILABLE = "NO_LONGER_AVAILABLE", "No longer available (expanded access)"
+    TEMPORARILY_NOT_AVAILABLE = "TEMPORARILY_NOT_AVAILABLE", "Temporarily not available (expanded access)"
+    APPROVED_FOR_MARKETING = "APPROVED_FOR_MARKETING", "Approved for marketing"
+    WITHHELD = "WITHHELD", "Withheld"
+
+
+# The statuses a trial filter offers (expanded-access states are rare and listed under "Unknown" otherwise).
+TRIAL_FILTER_STATUSES = tuple(TrialStatus)[:9]
+
+
+class TrialPhase(LabelledEnum):
+    """ClinicalTrials.gov's phase enum; a trial may list two (PHASE1 + PHASE2)."""
+
+    EARLY_PHASE1 = "EARLY_PHASE1", "Early phase 1"
+    PHASE1 = "PHASE1", "Phase 1"
+    PHASE2 = "PHASE2", "Phase 2"
+    PHASE3 = "PHASE3", "Phase 3"
+    PHASE4 = "PHASE4", "Phase 4"
+    NA = "NA", "Not applicable"
+
+
+def phase_text(phases: Iterable[str]) -> str:
+    """``["PHASE1", "PHASE2"]`` → "Phase 1, Phase 2"; "—" when none."""
+    return ", ".join(label_of(TrialPhase, p) for p in phases) or "—"
+
+
+def label_of(vocab: type[LabelledEnum], code: str | None) -> str:
+    """Human label of a code (the code itself when unknown, "—" when empty)."""
+    if not code:
+        return "—"
+    try:
+        return vocab(code).label
+    except ValueError:
+        return str(code)
+
+
+class PoolModel(LabelledEnum):
+    GLMM = "glmm", "GLMM (binomial-normal, recommended)"
+    RE = "re", "Random effects (inverse variance)"
+    FE = "fe", "Common effect (inverse variance)"
+
+
+class PoolTransform(LabelledEnum):
+    LOGIT = "logit", "Logit"
+    FT = "ft", "Freeman–Tukey double arcsine"
+    ARCSINE = "arcsine", "Arcsine"
+    RAW = "raw", "Untransformed"
+
+
+class Tau2Method(LabelledEnum):
+    REML = "REML", "REML"
+    DL = "DL", "DerSimonian–Laird"
+    PM = "PM", "Paule–Mandel"
+    ML = "ML", "Maximum likelihood"
+
+
+class CiMethod(LabelledEnum):
+    Z = "z", "Wald (z)"
+    HK = "hk", "Hartung–Knapp"
+    HK_ADHOC = "hk-adhoc", "Hartung–Knapp (ad hoc, q* ≥ 1)"
+
+
+class SubgroupBy(LabelledEnum):
+    """What a subgroup analysis splits by (analysis-set columns)."""
+
+    NONE = "none", "No subgroups"
+    SUBGROUP = "subgroup", "Disease"
+    TARGET = "target", "CAR target"
+    CONSTRUCT = "construct", "Construct"
+    POPULATION = "population", "Population"
+    KIND = "kind", "Report kind"

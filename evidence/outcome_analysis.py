@@ -1,0 +1,256 @@
+"""Pool one outcome from the store for a selection of patients: the product's main question.
+
+``analyse_outcome`` takes a ``Selection`` (outcome, disease and report
+filters, cohort-awareness, method) and returns the analysis set (every
+candidate number, in or out, with the reason), the pooled result, the
+subgroup results and the plain-language notes a careful reader needs.
+Leave-one-out, cumulative pooling and the method-sensitivity table are
+computed on request from the same included rows. The Meta-analysis page,
+the Overview's headline cells, ``evidence pool --outcome`` and
+``evidence export`` all call this one function, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from sqlmodel import Session
+
+import analysis
+from analysis import PoolResult
+from evidence.analysis_set import AnalysisRow, analysis_set
+from evidence.vocab import (
+    CiMethod,
+    Construct,
+    Disease,
+    Outcome,
+    PoolModel,
+    PoolTransform,
+    Population,
+    ReportKind,
+    SubgroupBy,
+    Target,
+    Tau2Method,
+    label_of,
+)
+
+ROW_COLUMNS = ["report_id", "label", "study_label", "cohort_id", "subgroup", "events", "patients", "year",
+               "data_cutoff", "diseases", "target", "construct", "population", "kind", "status", "definition",
+               "source", "source_location", "included", "reason", "mixed"]
+BY_VOCAB = {"subgroup": Disease, "target": Target, "construct": Construct, "population": Population,
+            "kind": ReportKind}
+FLAGGED_STATUSES = ("conflicting", "secondary", "unverified")
+
+
+@dataclass(frozen=True)
+class Method:
+    """How to pool (one hashable value, so callers can cache on it)."""
+
+    model: str = PoolModel.GLMM.value
+    transform: str = PoolTransform.LOGIT.value
+    tau2_method: str = Tau2Method.REML.value
+    ci: str = CiMethod.Z.value
+
+    def kwargs(self) -> dict[str, str]:
+        transform = PoolTransform.LOGIT.value if self.model == PoolModel.GLMM else self.transform
+        return {"model": self.model, "transform": transform, "tau2_method": self.tau2_method, "ci": self.ci}
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Everything that determines an analysis (hashable, so it can key caches)."""
+
+    outcome: str = Outcome.REMISSION_DORIS.value
+    diseases: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    constructs: tuple[str, ...] = ()
+    populations: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    cohort_aware: bool = True
+    include_mixed: bool = False
+    method: Method = field(default_factory=Method)
+    by: str = SubgroupBy.NONE.value
+
+
+@dataclass(frozen=True)
+class Subgroups:
+    """Overall result, one result per subgroup and the test for subgroup differences."""
+
+    overall: PoolResult
+    subgroups: dict[str, PoolResult]
+    labels: dict[str, str]
+    q: float
+    df: int
+    p: float
+
+
+@dataclass
+class OutcomeAnalysis:
+    """The analysis set and, when anything is included, the pooled result."""
+
+    selection: Selection
+    rows: pd.DataFrame  # every candidate number (ROW_COLUMNS), in or out
+    result: PoolResult | None = None
+    subgroups: Subgroups | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def included(self) -> pd.DataFrame:
+        return self.rows[self.rows["included"]].reset_index(drop=True)
+
+    @property
+    def excluded(self) -> pd.DataFrame:
+        return self.rows[~self.rows["included"]].reset_index(drop=True)
+
+    def counts(self) -> tuple[list[int], list[int], list[str]]:
+        """Events, patients and study labels of the included rows, for the pooling engine."""
+        inc = self.included
+        return [int(x) for x in inc["events"]], [int(x) for x in inc["patients"]], list(inc["study_label"])
+
+    def leave_one_out(self) -> pd.DataFrame:
+        """The pooled estimate with each study left out in turn."""
+        events, totals, labels = self.counts()
+        return analysis.leave_one_out(events, totals, labels=labels, **self.selection.method.kwargs())
+
+    def cumulative(self) -> pd.DataFrame:
+        """The pooled estimate as studies are added in date order (data cut-off, else year)."""
+        events, totals, labels = self.counts()
+        return analysis.cumulative(events, totals, order_keys(self.included), labels=labels,
+                                   **self.selection.method.kwargs())
+
+    def sensitivity(self) -> pd.DataFrame:
+        """GLMM, logit-REML, logit-REML + HK and Freeman–Tukey side by side, with a disagree flag."""
+        events, totals, labels = self.counts()
+        return analysis.method_sensitivity(events, totals, labels=labels)
+
+
+def rows_frame(rows: list[AnalysisRow]) -> pd.DataFrame:
+    """Analysis rows as a typed frame (typed even when empty: an empty mask must select rows)."""
+    columns = {c: [list(r.diseases) if c == "diseases" else getattr(r, c) for r in rows] for c in ROW_COLUMNS}
+    typed = {"included": bool, "events": "int64", "patients": "int64"}
+    return pd.DataFrame({c: pd.Series(v, dtype=typed.get(c, object)) for c, v in columns.items()})
+
+
+def select_rows(session: Session, sel: Selection) -> pd.DataFrame:
+    """The analysis set of a selection, as a frame."""
+    return rows_frame(analysis_set(
+        session, sel.outcome, diseases=sel.diseases or None, targets=sel.targets or None,
+        constructs=sel.constructs or None, populations=sel.populations or None, kinds=sel.kinds or None,
+        cohort_aware=sel.cohort_aware, include_mixed=sel.include_mixed))
+
+
+def group_label(by: str, code: str | None) -> str:
+    """A subgroup's name for plots and tables."""
+    if code is None:
+        return "Not stated"
+    if code == "all":
+        return "Mixed diseases (not split)"
+    return label_of(BY_VOCAB[by], code) if by in BY_VOCAB else code
+
+
+def pool_rows(rows: pd.DataFrame, sel: Selection) -> tuple[PoolResult | None, Subgroups | None]:
+    """Pool the included rows of an analysis set (and by subgroup when asked)."""
+    inc = rows[rows["included"]]
+    if inc.empty:
+        return None, None
+    events, totals, labels = ([int(x) for x in inc["events"]], [int(x) for x in inc["patients"]],
+                              list(inc["study_label"]))
+    if sel.by == SubgroupBy.NONE:
+        return analysis.pool_proportions(events, totals, labels=labels, **sel.method.kwargs()), None
+    groups = [str(g) if g is not None else "not stated" for g in inc[sel.by]]
+    res = analysis.pool_by_subgroup(events, totals, groups, labels=labels, **sel.method.kwargs())
+    tb = res.test_between
+    names = {g: group_label(sel.by, None if g == "not stated" else g) for g in res.subgroups}
+    return res.overall, Subgroups(res.overall, dict(res.subgroups), names, tb.q, tb.df, tb.p)
+
+
+def analyse_outcome(session: Session, sel: Selection) -> OutcomeAnalysis:
+    """Analysis set → pooled result (+ subgroups) → notes, for one selection."""
+    rows = select_rows(session, sel)
+    result, subgroups = pool_rows(rows, sel)
+    out = OutcomeAnalysis(sel, rows, result, subgroups)
+    out.notes = plain_notes(out)
+    return out
+
+
+def order_keys(included: pd.DataFrame) -> list[str]:
+    """Date order for cumulative pooling: data cut-off, else publication year."""
+    return [(c or (str(int(y)) if pd.notna(y) else "9999")) for c, y in
+            zip(included["data_cutoff"], included["year"])]
+
+
+def _engine_notes(r: PoolResult) -> list[str]:
+    """The pooling engine's notes, with its internal field names turned into numbers a reader can use."""
+    out = []
+    for note in r.notes:
+        if "population_averaged" in note:
+            avg = (r.extra or {}).get("population_averaged")
+            note = ("The GLMM's pooled value is the rate of a typical (median) study"
+                    + (f"; averaged over studies it is {100 * avg:.0f}%." if avg is not None else "."))
+        out.append(note)
+    return out
+
+
+def _mixed_definitions(outcome: str) -> bool:
+    try:
+        return Outcome(outcome).mixed_definitions
+    except ValueError:
+        return False
+
+
+def plain_notes(a: OutcomeAnalysis) -> list[str]:
+    """What a careful reader should know about this analysis, in plain words."""
+    notes: list[str] = []
+    inc, r = a.included, a.result
+    k, events = len(inc), int(inc["events"].sum()) if not inc.empty else 0
+    if not a.selection.cohort_aware:
+        notes.append("Cohort-aware selection is OFF: patients reported more than once are counted more than once.")
+    if 1 < k < 5:
+        notes.append(f"Only {k} studies: the confidence interval and the heterogeneity estimate (τ², I²) are "
+                     "imprecise, and the prediction interval is wide. Read the pooled value as provisional.")
+    if k and (events < 10 or (inc["events"] == 0).any() or (inc["events"] == inc["patients"]).any()):
+        notes.append(f"Sparse events ({events} events in {int(inc['patients'].sum())} patients, or studies with "
+                     "0 or all events): the GLMM is preferred over transformed inverse-variance methods here.")
+    if _mixed_definitions(a.selection.outcome) and inc["definition"].nunique() > 1:
+        notes.append("This outcome gathers different definitions (each study's own is in the analysis set): "
+                     "the pooled value mixes them, so quote it only with that caveat.")
+    for row in inc[inc["mixed"] != ""].itertuples():
+        notes.append(f"Included {row.study_label}: a whole-cohort number of a mixed cohort ({row.mixed}); "
+                     "it also counts patients with other diseases.")
+    for row in a.excluded.itertuples():
+        notes.append(f"Excluded {row.study_label}: {row.reason}.")
+    if not a.selection.include_mixed and (a.excluded["mixed"] != "").any():
+        notes.append("Mixed-disease cohorts are left out; 'Include mixed cohorts (disease is the majority)' adds "
+                     "those in which more than half of the patients have the disease asked about.")
+    for row in inc[inc["status"].isin(FLAGGED_STATUSES)].itertuples():
+        notes.append(f"{row.study_label}: number is '{row.status}' (see its source on the Studies page).")
+    if r is not None:
+        notes.extend(_engine_notes(r))
+        if r.fallback:
+            notes.append(f"Fallback used: {r.fallback}.")
+    return notes
+
+
+def to_json(a: OutcomeAnalysis) -> dict[str, Any]:
+    """A plain payload of the analysis: selection, pooled result, studies in and out."""
+    sel, r = a.selection, a.result
+    pooled = None if r is None else {
+        "k": r.k, "estimate": r.estimate, "ci_low": r.ci_low, "ci_high": r.ci_high, "pi_low": r.pi_low,
+        "pi_high": r.pi_high, "tau2": r.tau2, "i2": r.i2, "q": r.q, "q_df": r.q_df, "q_p": r.q_p,
+        "method": r.method_label, "converged": r.converged, "fallback": r.fallback}
+    return {
+        "selection": {"outcome": sel.outcome, "diseases": list(sel.diseases), "targets": list(sel.targets),
+                      "constructs": list(sel.constructs), "populations": list(sel.populations),
+                      "kinds": list(sel.kinds), "cohort_aware": sel.cohort_aware,
+                      "include_mixed": sel.include_mixed, "method": sel.method.kwargs(), "by": sel.by},
+        "pooled": pooled,
+        "patients": int(a.included["patients"].sum()),
+        "studies": [{"report_id": row.report_id, "cohort_id": row.cohort_id, "study": row.study_label,
+                     "events": int(row.events), "total": int(row.patients), "status": row.status,
+                     "source": row.source, "mixed": row.mixed} for row in a.included.itertuples()],
+        "excluded": [{"report_id": row.report_id, "study": row.study_label, "reason": row.reason}
+                     for row in a.excluded.itertuples()],
+        "notes": list(a.notes),
+    }

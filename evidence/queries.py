@@ -1,0 +1,293 @@
+"""The store's read questions, answered once for the app, the command line and scheduled jobs.
+
+Each function takes an open ``Session`` and returns plain values or
+DataFrames (never ORM objects, so callers may cache and pickle them):
+the reports and trials tables, a report's or a trial's details, the
+evidence map, the headline rates, references, what each outcome has, what
+is new and when the data were last updated. Pages draw these answers; they
+do not query the database themselves.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta, timezone
+from typing import Any, Iterable
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from evidence import models
+from evidence.cohorts import Dated, latest_per_cohort
+from evidence.curated import DATA_HASH_KEY
+from evidence.digest import last_successful_update, whats_new
+from evidence.registries import registry_url
+from evidence.vocab import (
+    Construct,
+    Disease,
+    Outcome,
+    Population,
+    ReportKind,
+    Target,
+    TrialStatus,
+    label_of,
+    parent_disease,
+    phase_text,
+)
+
+PUBMED_URL = "https://pubmed.ncbi.nlm.nih.gov/{}/"
+DOI_URL = "https://doi.org/{}"
+
+
+def short_label(vocab: type, code: str | None) -> str:
+    """The label without its parenthesised detail, for tight spaces (chart axes, table cells)."""
+    return label_of(vocab, code).split(" (")[0]
+
+
+def data_version(session: Session) -> str:
+    """A cheap fingerprint of the database content (the cache key of every cached answer)."""
+    digest = session.execute(select(models.Meta.value).where(models.Meta.key == DATA_HASH_KEY)).scalar()
+    run = session.execute(select(func.max(models.HarvestRun.id))).scalar()
+    counts = [session.execute(select(func.count()).select_from(m)).scalar() for m in
+              (models.Publication, models.Trial, models.TrialChange, models.Report, models.Outcome,
+               models.PublicationTrialLink)]
+    return f"{session.get_bind().url}|{digest}|{run}|{counts}"
+
+
+# ------------------------------------------------------------------ reports
+
+def _report_dict(r: models.Report, trial_phases: dict[str, list[str]], latest: set[str]) -> dict:
+    phases = sorted({p for rid in r.registry_ids for p in trial_phases.get(rid, [])})
+    return {
+        "report_id": r.report_id, "Report": r.label, "Year": r.year, "Kind": label_of(ReportKind, r.kind),
+        "kind": r.kind, "Diseases": ", ".join(label_of(Disease, d) for d in r.diseases),
+        "diseases": list(r.diseases), "Target": label_of(Target, r.target), "target": r.target,
+        "Construct": label_of(Construct, r.car_construct), "construct": r.car_construct,
+        "Population": label_of(Population, r.population), "population": r.population,
+        "Phase": phase_text(phases), "phases": phases, "Patients": r.n_treated,
+        "Follow-up": r.followup, "Product": r.product, "cohort_id": r.cohort_id, "Title": r.title,
+        "Journal": r.journal or r.conference, "data_cutoff": r.data_cutoff, "pmid": r.pmid, "doi": r.doi,
+        "registry_ids": list(r.registry_ids), "first_author": r.first_author, "url": r.url,
+        "PubMed": PUBMED_URL.format(r.pmid) if r.pmid else None,
+        "DOI": DOI_URL.format(r.doi) if r.doi else None,
+        "Registry": next((registry_url(x) for x in r.registry_ids if registry_url(x)), None),
+        "latest_of_cohort": r.report_id in latest,
+    }
+
+
+def latest_reports(session: Session) -> dict[str, str]:
+    """Cohort ID → its latest report (``evidence.cohorts``): patients are counted once, from it."""
+    rows = session.execute(select(models.Report.report_id, models.Report.cohort_id, models.Report.supersedes,
+                                  models.Report.data_cutoff, models.Report.year)).all()
+    return latest_per_cohort([Dated(r.report_id, r.supersedes, r.data_cutoff, r.year) for r in rows],
+                             {r.report_id: r.cohort_id for r in rows})
+
+
+def reports_table(session: Session) -> pd.DataFrame:
+    """Every curated report, one row each, labels for display and codes for filtering, newest first."""
+    phases = dict(session.execute(select(models.Trial.registry_id, models.Trial.phases)).all())
+    latest = set(latest_reports(session).values())
+    rows = [_report_dict(r, phases, latest) for r in session.execute(select(models.Report)).scalars()]
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    frame["Year"] = frame["Year"].astype("Int64")
+    frame["Patients"] = frame["Patients"].astype("Int64")
+    return frame.sort_values(["Year", "Report"], ascending=[False, True], na_position="last", ignore_index=True)
+
+
+def patients_counted_once(reports: pd.DataFrame) -> int:
+    """Patients over the latest report of each cohort (re-reported patients count once)."""
+    if reports.empty:
+        return 0
+    return int(reports.loc[reports["latest_of_cohort"], "Patients"].fillna(0).sum())
+
+
+def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _outcome_rows(outcomes: Iterable[models.Outcome]) -> pd.DataFrame:
+    return _frame([{
+        "Outcome": label_of(Outcome, o.outcome), "Subgroup": "all" if o.subgroup == "all"
+        else label_of(Disease, o.subgroup), "Events": o.events, "Patients": o.patients,
+        "Rate": o.events / o.patients, "Default": o.is_default, "Variant": o.variant,
+        "Definition": o.definition, "Time point": o.timepoint, "Source": o.source,
+        "Where": o.source_location, "Status": o.status, "Note": o.note} for o in outcomes],
+        ["Outcome", "Subgroup", "Events", "Patients", "Rate", "Default", "Variant", "Definition",
+         "Time point", "Source", "Where", "Status", "Note"])
+
+
+def report_detail(session: Session, report_id: str) -> dict | None:
+    """One report with its outcomes, cohort, supersedes chain, trials and PubMed record."""
+    r = session.get(models.Report, report_id)
+    if r is None:
+        return None
+    cohort = session.get(models.Cohort, r.cohort_id)
+    siblings = session.execute(select(models.Report).where(models.Report.cohort_id == r.cohort_id)).scalars().all()
+    outcomes = session.execute(select(models.Outcome).where(models.Outcome.report_id == report_id)
+                               .order_by(models.Outcome.outcome, models.Outcome.subgroup)).scalars().all()
+    trials = session.execute(select(models.Trial).where(models.Trial.registry_id.in_(r.registry_ids))).scalars().all()
+    pub = session.get(models.Publication, r.pmid) if r.pmid else None
+    return {
+        "report": {c: getattr(r, c) for c in models.Report.model_fields},
+        "cohort": {c: getattr(cohort, c) for c in models.Cohort.model_fields} if cohort else None,
+        "supersedes": [(x.report_id, x.label) for x in siblings if x.report_id == r.supersedes],
+        "superseded_by": [(x.report_id, x.label) for x in siblings if x.supersedes == r.report_id],
+        "same_cohort": [(x.report_id, x.label) for x in siblings if x.report_id != r.report_id],
+        "outcomes": _outcome_rows(outcomes),
+        "trials": _frame([{"Registry ID": t.registry_id, "Title": t.brief_title,
+                           "Status": label_of(TrialStatus, t.status), "Phase": phase_text(t.phases),
+                           "Link": registry_url(t.registry_id)} for t in trials],
+                         ["Registry ID", "Title", "Status", "Phase", "Link"]),
+        "unmatched_registry_ids": sorted(set(r.registry_ids) - {t.registry_id for t in trials}),
+        "abstract": pub.abstract if pub else "",
+    }
+
+
+# ------------------------------------------------------------------- trials
+
+def _trial_dict(t: models.Trial) -> dict:
+    status = t.status or TrialStatus.UNKNOWN.value
+    return {
+        "Registry ID": t.registry_id, "Title": t.brief_title or t.official_title, "Acronym": t.acronym,
+        "Status": label_of(TrialStatus, status), "status": status,
+        "Phase": phase_text(t.phases), "phases": list(t.phases),
+        "Sponsor": t.sponsor, "Countries": ", ".join(t.countries), "countries": list(t.countries),
+        "Enrollment": t.enrollment, "Start": t.start_date, "Primary completion": t.primary_completion_date,
+        "Completion": t.completion_date, "Last update": t.last_update_posted or t.seen_date,
+        "Diseases": ", ".join(label_of(Disease, d) for d in t.diseases), "diseases": list(t.diseases),
+        "Targets": ", ".join(label_of(Target, x) for x in t.targets), "targets": list(t.targets),
+        "Construct": label_of(Construct, t.car_construct), "construct": t.car_construct,
+        "Population": label_of(Population, t.population), "population": t.population,
+        "Product": t.product, "Conditions": "; ".join(t.conditions), "Link": registry_url(t.registry_id),
+        "registry": t.registry_name, "origin": t.origin,
+    }
+
+
+def trials_table(session: Session) -> pd.DataFrame:
+    """Every registered trial, one row each, latest start first."""
+    frame = pd.DataFrame([_trial_dict(t) for t in session.execute(select(models.Trial)).scalars()])
+    if frame.empty:
+        return frame
+    frame["Enrollment"] = frame["Enrollment"].astype("Int64")
+    return frame.sort_values("Start", ascending=False, ignore_index=True)
+
+
+def trial_detail(session: Session, registry_id: str) -> dict | None:
+    """A trial's change history, linked publications and the curated reports that cite it."""
+    t = session.get(models.Trial, registry_id)
+    if t is None:
+        return None
+    changes = session.execute(select(models.TrialChange).where(models.TrialChange.registry_id == registry_id)
+                              .order_by(models.TrialChange.observed_at.desc())).scalars().all()
+    links = session.execute(select(models.PublicationTrialLink)
+                            .where(models.PublicationTrialLink.registry_id == registry_id)).scalars().all()
+    titles = dict(session.execute(select(models.Publication.pmid, models.Publication.title)
+                                  .where(models.Publication.pmid.in_([x.pmid for x in links]))).all())
+    reports = [r for r in session.execute(select(models.Report)).scalars() if registry_id in r.registry_ids]
+    return {
+        "trial": _trial_dict(t) | {"official_title": t.official_title, "why_stopped": t.why_stopped,
+                                   "interventions": list(t.interventions), "source": t.source,
+                                   "notes": t.notes, "min_age": t.min_age, "max_age": t.max_age},
+        "changes": _frame([{"Observed": c.observed_at, "Field": c.field, "Old": c.old, "New": c.new}
+                           for c in changes], ["Observed", "Field", "Old", "New"]),
+        "publications": _frame([{"PMID": x.pmid, "Title": titles.get(x.pmid, ""), "How linked": x.method,
+                                 "PubMed": PUBMED_URL.format(x.pmid)} for x in links],
+                               ["PMID", "Title", "How linked", "PubMed"]),
+        "reports": [(r.report_id, r.label) for r in reports],
+    }
+
+
+# ----------------------------------------------------------------- outcomes
+
+def outcome_counts(session: Session) -> dict[str, int]:
+    """How many reports give each outcome (to order and annotate an outcome picker)."""
+    rows = session.execute(select(models.Outcome.outcome, func.count(func.distinct(models.Outcome.report_id)))
+                           .group_by(models.Outcome.outcome)).all()
+    return {o: n for o, n in rows}
+
+
+def outcome_disease_pairs(session: Session) -> set[tuple[str, str]]:
+    """(outcome, disease) pairs with at least one default number: which analyses can be non-empty.
+
+    A lupus nephritis number counts for SLE too (its patients are SLE patients).
+    """
+    rows = session.execute(select(models.Outcome.outcome, models.Outcome.subgroup, models.Report.diseases)
+                           .join(models.Report, models.Report.report_id == models.Outcome.report_id)
+                           .where(models.Outcome.is_default)).all()
+    pairs = set()
+    for outcome, subgroup, diseases in rows:
+        for d in ([subgroup] if subgroup != "all" else diseases):
+            pairs.update({(outcome, d), (outcome, parent_disease(d))})
+    return pairs
+
+
+def evidence_map(session: Session, reports: pd.DataFrame | None = None,
+                 trials: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Disease × target cells: reports, patients (latest report per cohort) and trials."""
+    reports = reports_table(session) if reports is None else reports
+    trials = trials_table(session) if trials is None else trials
+    cells: dict[tuple[str, str], Counter] = {}
+    for r in reports.itertuples() if not reports.empty else ():
+        for d in r.diseases:
+            c = cells.setdefault((d, r.target or "other"), Counter())
+            c["reports"] += 1
+            c["patients"] += int(r.Patients) if r.latest_of_cohort and pd.notna(r.Patients) else 0
+    for t in trials.itertuples() if not trials.empty else ():
+        for d in t.diseases:
+            for x in (t.targets or ["other"]):
+                cells.setdefault((d, x), Counter())["trials"] += 1
+    rows = [{"disease": d, "target": x, "Disease": short_label(Disease, d), "Target": short_label(Target, x),
+             "Reports": c["reports"], "Patients": c["patients"], "Trials": c["trials"]}
+            for (d, x), c in cells.items()]
+    return pd.DataFrame(rows, columns=["disease", "target", "Disease", "Target", "Reports", "Patients", "Trials"])
+
+
+# ------------------------------------------------------------ updates, news
+
+def _aware(value: datetime | None) -> datetime | None:
+    return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
+
+
+def recent_news(session: Session, days: int = 30) -> dict:
+    """What's new in the ``days`` days before the last update (``evidence.digest``), as plain dicts."""
+    last = last_successful_update(session)
+    anchor = last or datetime.now(timezone.utc)
+    result = whats_new(session, anchor - timedelta(days=days))
+    return {"since": result.since, "last_update": last, "new_publications": result.new_publications,
+            "new_trials": result.new_trials, "trial_changes": result.trial_changes}
+
+
+def update_status(session: Session) -> dict:
+    """When each source was last harvested and how many rows there are (the "last updated" line)."""
+    runs = session.execute(select(models.HarvestRun).order_by(models.HarvestRun.id.desc())).scalars().all()
+    latest: dict[str, dict] = {}
+    for run in runs:
+        latest.setdefault(run.source, {"source": run.source, "status": run.status,
+                                       "finished": _aware(run.finished_at), "new": run.new,
+                                       "changed": run.changed, "error": run.error})
+    data_hash = session.execute(select(models.Meta.value).where(models.Meta.key == DATA_HASH_KEY)).scalar()
+    counts = {m.__tablename__: session.execute(select(func.count()).select_from(m)).scalar()
+              for m in (models.Publication, models.Trial, models.Report, models.Cohort, models.Outcome)}
+    return {"runs": list(latest.values()), "last_update": last_successful_update(session),
+            "data_hash": data_hash, "counts": counts}
+
+
+def references(session: Session, report_ids: Iterable[str]) -> list[dict[str, Any]]:
+    """Bibliographic records of the given reports (for RIS and BibTeX), oldest first."""
+    reports = session.execute(select(models.Report).where(models.Report.report_id.in_(list(report_ids)))
+                              ).scalars().all()
+    pmids = [r.pmid for r in reports if r.pmid]
+    pubs = {p.pmid: p for p in session.execute(select(models.Publication)
+                                               .where(models.Publication.pmid.in_(pmids))).scalars()}
+    out = []
+    for r in sorted(reports, key=lambda r: (r.year or 0, r.label)):
+        p = pubs.get(r.pmid) if r.pmid else None
+        out.append({"id": r.report_id, "kind": r.kind, "title": (p.title if p else "") or r.title or r.label,
+                    "authors": list(p.authors) if p and p.authors else ([r.first_author] if r.first_author else []),
+                    "journal": (p.journal if p else "") or r.journal or r.conference, "year": r.year,
+                    "doi": r.doi or (p.doi if p else None), "pmid": r.pmid, "url": r.url,
+                    "abstract_number": r.abstract_number, "conference": r.conference})
+    return out
