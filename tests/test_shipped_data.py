@@ -115,3 +115,16 @@ def test_disease_counts_add_up_to_the_patients_treated():
             counts = dict(item.split(":") for item in row["disease_counts"].split(";"))
             top = sum(int(n) for code, n in counts.items() if code != "lupus_nephritis")
             assert top == int(row["n_treated"]), row["report_id"]
+
+
+def test_overview_and_pooling_take_the_same_latest_report(shipped):
+    from evidence.queries import latest_reports
+
+    with Session(shipped) as session:
+        latest = latest_reports(session)
+        gives = {(o.report_id, o.outcome) for o in session.execute(
+            select(models.Outcome).where(models.Outcome.is_default)).scalars()}
+        for outcome in {o for _, o in gives}:
+            for row in analysis_set(session, outcome):
+                if row.included and (latest[row.cohort_id], outcome) in gives:
+                    assert row.report_id == latest[row.cohort_id], (outcome, row.cohort_id)

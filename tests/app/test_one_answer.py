@@ -1,0 +1,81 @@
+"""The app and the library give the same numbers for the same question (shipped data).
+
+For every outcome and every disease with data, the Meta-analysis page's
+metrics, the Overview's headline cell and ``analyse_outcome`` agree on k,
+patients, estimate and interval: the pages ask the library and draw its
+answer, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session
+
+from evidence.headline import SAFETY_OUTCOMES, cell_text, headline_table
+from evidence.outcome_analysis import Selection, analyse_outcome
+from evidence.queries import outcome_disease_pairs
+from evidence.settings import REPO_ROOT, Settings
+from evidence.store import initialise, open_store
+from evidence.vocab import Outcome
+from tests.app.conftest import open_page
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def shipped_engine(tmp_path_factory):
+    settings = Settings(db=str(tmp_path_factory.mktemp("shipped") / "e.db"), data_dir=str(REPO_ROOT / "data"))
+    initialise(settings)
+    engine = open_store(settings)
+    yield settings.db, engine
+    engine.dispose()
+
+
+@pytest.fixture
+def shipped_app(shipped_engine, monkeypatch):
+    monkeypatch.setenv("EVIDENCE_DB", shipped_engine[0])
+    from app_pages.common import get_engine
+
+    get_engine.clear()
+    return shipped_engine[1]
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def test_meta_analysis_page_shows_the_library_numbers(shipped_app):
+    with Session(shipped_app) as session:
+        pairs = sorted(outcome_disease_pairs(session))
+        answers = {pair: analyse_outcome(session, Selection(pair[0], (pair[1],))) for pair in pairs}
+    assert len(pairs) > 40
+    checked = 0
+    for (outcome, disease), a in answers.items():
+        at = open_page("meta_analysis", {"outcome": outcome, "disease": disease})
+        metrics = {m.label: m.value for m in at.metric}
+        if a.result is None:
+            assert not metrics, (outcome, disease)
+            continue
+        r = a.result
+        assert metrics == {"Pooled proportion": _pct(r.estimate), "95% CI": f"{_pct(r.ci_low)}–{_pct(r.ci_high)}",
+                           "Studies (k)": str(r.k), "Patients": str(int(a.included["patients"].sum()))}, \
+            (outcome, disease)
+        checked += 1
+    assert checked > 30
+
+
+def test_overview_headline_cells_are_the_library_analyses(shipped_app):
+    at = open_page()
+    shown = next(d.value for d in at.dataframe if "Remission / response" in d.columns)
+    with Session(shipped_app) as session:
+        table = headline_table(session)
+        assert list(shown["Disease"]) == list(table["Disease"])
+        for row in table.to_dict("records"):
+            for outcome in SAFETY_OUTCOMES:
+                label = Outcome(outcome).label
+                expected = cell_text(analyse_outcome(session, Selection(outcome, (row["disease"],))))
+                assert row[label] == expected, (row["disease"], outcome)
+            if row["remission_outcome"]:
+                a = analyse_outcome(session, Selection(row["remission_outcome"], (row["disease"],)))
+                assert row["Remission / response"] == cell_text(a)
+    assert list(shown["Remission / response"]) == list(table["Remission / response"])
