@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test db browser lint clean
+.PHONY: run dev test db browser lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,3 +43,8 @@ test: $(VENV)/.installed-test browser
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
+
+## make dev: the app with tracebacks shown in the browser and reload on save (development only)
+dev: db
+	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --client.showErrorDetails full \
+		--server.runOnSave true

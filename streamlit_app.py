@@ -7,11 +7,16 @@ outcome=crs_any``), so they are stable.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from app_pages import data, warm
 
-st.set_page_config(page_title="CAR-T in autoimmune disease: living evidence", page_icon=":material/biotech:",
+# A local file: a material-icon favicon is fetched from an outside host, which an offline app must not need.
+FAVICON = Path(__file__).parent / "app_pages" / "static" / "favicon.png"
+
+st.set_page_config(page_title="CAR-T in autoimmune disease: living evidence", page_icon=str(FAVICON),
                    layout="wide")
 
 PAGES = [
