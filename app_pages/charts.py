@@ -188,7 +188,9 @@ def timeline_chart(trials: pd.DataFrame, limit: int = TIMELINE_LIMIT) -> alt.Cha
            alt.Tooltip("start:T", title="Start", format="%b %Y"), alt.Tooltip("end:T", title="Completion", format="%b %Y")]
     y = alt.Y("Registry ID:N", sort=list(frame["Registry ID"]), title=None, axis=alt.Axis(labelOverlap=False))
     bars = alt.Chart(frame).mark_bar(height=10, cornerRadius=2).encode(
-        x=alt.X("start:T", title=None, axis=alt.Axis(format="%Y")), x2="end:T", y=y, color=colour,
+        # one tick per year: monthly ticks formatted "%Y" printed every year several times
+        x=alt.X("start:T", title=None, axis=alt.Axis(format="%Y", tickCount={"interval": "year", "step": 1})),
+        x2="end:T", y=y, color=colour,
         opacity=alt.condition("datum.estimated_end", alt.value(0.45), alt.value(1)), tooltip=tip)
     starts = alt.Chart(frame).mark_point(shape="circle", filled=True, size=35, color="black").encode(
         x="start:T", y=y, tooltip=tip)

@@ -32,6 +32,8 @@ _LIST = ("disease", "target", "construct", "population", "phase", "kind", "statu
 PARAMS: dict[str, Param] = {p.name: p for p in (
     *(Param(n, "list", ()) for n in _LIST),
     Param("country", "list", (), sep="|"),
+    Param("region", "list", (), sep="|"),
+    Param("children", "bool", False),
     Param("map", "str", "Reports"),
     Param("days", "int", 30),
     Param("q", "str", ""),

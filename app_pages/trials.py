@@ -12,32 +12,23 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import charts, data, state
-from app_pages.common import any_overlap, escape_md, expand_diseases, filter_options, filter_widgets
+from app_pages.common import escape_md, filter_options, filter_widgets
+from evidence.geography import Region
+from evidence.queries import TrialFilter, filter_trials
 
 FILTER_NAMES = ("disease", "target", "construct", "population", "phase", "status")
-PARAMS = (*FILTER_NAMES, "country", "q", "trial")
-TABLE_COLUMNS = ["Registry ID", "Title", "Status", "Phase", "Sponsor", "Countries", "Enrollment", "Start",
+PARAMS = (*FILTER_NAMES, "region", "country", "children", "q", "trial")
+TABLE_COLUMNS = ["Registry ID", "Title", "Status", "Phase", "Sponsor", "Countries", "Ages", "Enrollment", "Start",
                  "Primary completion", "Completion", "Diseases", "Targets", "Link"]
 
 
-def filter_trials(trials: pd.DataFrame, filters: dict) -> pd.DataFrame:
-    """Trials matching every filter (lists: any of; text: case-insensitive substring of titles, sponsor, IDs)."""
-    if trials.empty:
-        return trials
-    keep = pd.Series(True, index=trials.index)
-    keep &= trials["diseases"].map(lambda v: any_overlap(v, expand_diseases(filters.get("disease") or [])))
-    keep &= trials["targets"].map(lambda v: any_overlap(v, filters.get("target") or []))
-    keep &= trials["phases"].map(lambda v: any_overlap(v, filters.get("phase") or []))
-    keep &= trials["countries"].map(lambda v: any_overlap(v, filters.get("country") or []))
-    for name, column in (("construct", "construct"), ("population", "population"), ("status", "status")):
-        if filters.get(name):
-            keep &= trials[column].isin(filters[name])
-    q = (filters.get("q") or "").strip().lower()
-    if q:
-        hay = (trials["Registry ID"] + " " + trials["Title"] + " " + trials["Acronym"] + " " + trials["Sponsor"]
-               + " " + trials["Product"] + " " + trials["Conditions"]).str.lower()
-        keep &= hay.str.contains(q, regex=False)
-    return trials[keep]
+def trial_filter() -> TrialFilter:
+    """The sidebar's choices (after ``state.bind``) as the library's filter."""
+    v = state.value
+    return TrialFilter(diseases=tuple(v("disease")), targets=tuple(v("target")), constructs=tuple(v("construct")),
+                       populations=tuple(v("population")), phases=tuple(v("phase")), statuses=tuple(v("status")),
+                       countries=tuple(v("country")), regions=tuple(v("region")), children=bool(v("children")),
+                       text=v("q") or "")
 
 
 def _countries(trials: pd.DataFrame) -> list[str]:
@@ -54,7 +45,7 @@ def _detail(version: str, registry_id: str) -> None:
     if t["official_title"]:
         st.caption(escape_md(t["official_title"]))
     facts = {k: t[k] for k in ("Status", "Phase", "Sponsor", "Enrollment", "Start", "Primary completion",
-                               "Completion", "Countries", "Population", "Product")}
+                               "Completion", "Countries", "Ages", "Population", "Product")}
     st.dataframe(pd.DataFrame([facts]).astype(str), hide_index=True, width="stretch")
     if t["Link"]:
         st.markdown(f"[Open the registry record]({t['Link']})")
@@ -107,24 +98,39 @@ def _summary_timeline_table(shown: pd.DataFrame) -> None:
                                 "Enrollment": st.column_config.NumberColumn(format="%d")})
 
 
+def _apart(apart: pd.DataFrame) -> None:
+    """Trials a place or age filter cannot judge: listed with why, never dropped silently."""
+    if apart.empty:
+        return
+    with st.expander(f"{len(apart)} more trials may match: their registry record lacks what a filter asks "
+                     "(country or age eligibility)"):
+        st.dataframe(apart[["why", *TABLE_COLUMNS]].rename(columns={"why": "Not shown above because"}),
+                     hide_index=True, width="stretch",
+                     column_config={"Link": st.column_config.LinkColumn(display_text="Registry")})
+
+
 def main() -> None:
     version = data.data_version()
     trials = data.trials_frame(version)
     countries = _countries(trials)
-    state.bind(PARAMS, {**filter_options(FILTER_NAMES), "country": countries})
+    state.bind(PARAMS, {**filter_options(FILTER_NAMES), "country": countries, "region": [r.value for r in Region]})
     st.title("Registered trials")
     st.caption("CAR-T trials in autoimmune disease from ClinicalTrials.gov and other registries.")
     with st.sidebar:
         st.text_input("Search title, sponsor, product, ID", key="q")
         filter_widgets(FILTER_NAMES)
+        st.multiselect("Region", [r.value for r in Region], key="region", placeholder="Any")
         st.multiselect("Country", countries, key="country", placeholder="Any")
-    shown = filter_trials(trials, {n: state.value(n) for n in (*FILTER_NAMES, "country", "q")})
+        st.toggle("Accepts children (under 18)", key="children")
+    matches = filter_trials(trials, trial_filter())
+    shown = matches.shown
     if trials.empty:
         st.info("No trial in the database yet. Run `make db` to load the curated trial list.")
     elif shown.empty:
         st.info("No trial matches these filters. Remove a filter in the sidebar.")
     else:
         _summary_timeline_table(shown)
+    _apart(matches.apart)
     options = [""] + list(shown["Registry ID"] if not shown.empty else [])
     if state.value("trial") and state.value("trial") not in options:
         options.append(state.value("trial"))

@@ -11,6 +11,7 @@ do not query the database themselves.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable
 
@@ -22,6 +23,7 @@ from evidence import models
 from evidence.cohorts import Dated, latest_per_cohort
 from evidence.curated import DATA_HASH_KEY
 from evidence.digest import last_successful_update, whats_new
+from evidence.geography import regions_of
 from evidence.registries import registry_url
 from evidence.vocab import (
     Construct,
@@ -31,6 +33,7 @@ from evidence.vocab import (
     ReportKind,
     Target,
     TrialStatus,
+    expand_diseases,
     label_of,
     parent_disease,
     phase_text,
@@ -148,6 +151,21 @@ def report_detail(session: Session, report_id: str) -> dict | None:
 
 # ------------------------------------------------------------------- trials
 
+def accepts_children(paediatric: bool | None, population: str | None) -> bool | None:
+    """Whether a trial may enrol children: the registry's age groups first, then the curated population."""
+    if paediatric is not None:
+        return paediatric
+    if population in (Population.PAEDIATRIC.value, Population.MIXED.value):
+        return True
+    return False if population == Population.ADULT.value else None
+
+
+def _ages(t: models.Trial) -> str:
+    if not (t.min_age or t.max_age):
+        return ""
+    return f"{t.min_age or 'no minimum'} to {t.max_age or 'no maximum'}"
+
+
 def _trial_dict(t: models.Trial) -> dict:
     status = t.status or TrialStatus.UNKNOWN.value
     return {
@@ -162,7 +180,9 @@ def _trial_dict(t: models.Trial) -> dict:
         "Construct": label_of(Construct, t.car_construct), "construct": t.car_construct,
         "Population": label_of(Population, t.population), "population": t.population,
         "Product": t.product, "Conditions": "; ".join(t.conditions), "Link": registry_url(t.registry_id),
-        "registry": t.registry_name, "origin": t.origin,
+        "registry": t.registry_name, "origin": t.origin, "Ages": _ages(t),
+        "children": accepts_children(t.paediatric, t.population),
+        "regions": sorted(r.value for r in regions_of(t.countries)),
     }
 
 
@@ -173,6 +193,71 @@ def trials_table(session: Session) -> pd.DataFrame:
         return frame
     frame["Enrollment"] = frame["Enrollment"].astype("Int64")
     return frame.sort_values("Start", ascending=False, ignore_index=True)
+
+
+@dataclass(frozen=True)
+class TrialFilter:
+    """What a clinician asks of the trials table; empty means any."""
+
+    diseases: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    constructs: tuple[str, ...] = ()
+    populations: tuple[str, ...] = ()
+    phases: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    children: bool = False
+    text: str = ""
+
+
+@dataclass
+class TrialMatches:
+    """Trials that match, and those that might but lack the field a filter asks about."""
+
+    shown: pd.DataFrame
+    apart: pd.DataFrame  # column "why": "no country recorded" or "age eligibility not recorded"
+
+
+def _any(values: list | None, wanted: Iterable[str]) -> bool:
+    wanted = set(wanted)
+    return not wanted or bool(set(values or []) & wanted)
+
+
+def filter_trials(trials: pd.DataFrame, f: TrialFilter) -> TrialMatches:
+    """Trials matching every filter (lists: any of; text: case-insensitive substring of titles, sponsor, IDs).
+
+    A trial with no country recorded cannot be placed by a country or region
+    filter, and one with no age eligibility by the children filter: such
+    trials are returned apart, with why, never dropped silently.
+    """
+    if trials.empty:
+        return TrialMatches(trials, trials.assign(why=pd.Series(dtype=object)))
+    keep = pd.Series(True, index=trials.index)
+    keep &= trials["diseases"].map(lambda v: _any(v, expand_diseases(f.diseases)))
+    keep &= trials["targets"].map(lambda v: _any(v, f.targets))
+    keep &= trials["phases"].map(lambda v: _any(v, f.phases))
+    for values, column in ((f.constructs, "construct"), (f.populations, "population"), (f.statuses, "status")):
+        if values:
+            keep &= trials[column].isin(values)
+    q = f.text.strip().lower()
+    if q:
+        hay = (trials["Registry ID"] + " " + trials["Title"] + " " + trials["Acronym"] + " " + trials["Sponsor"]
+               + " " + trials["Product"] + " " + trials["Conditions"]).str.lower()
+        keep &= hay.str.contains(q, regex=False)
+    why = pd.Series("", index=trials.index, dtype=object)
+    if f.countries or f.regions:
+        placed = trials["countries"].map(bool)
+        keep &= ~placed | (trials["countries"].map(lambda v: _any(v, f.countries) if f.countries else True)
+                           & trials["regions"].map(lambda v: _any(v, f.regions) if f.regions else True))
+        why[~placed] = "no country recorded"
+    if f.children:
+        known = trials["children"].notna()
+        keep &= ~known | trials["children"].fillna(False).astype(bool)
+        why[~known & (why == "")] = "age eligibility not recorded"
+    matched = trials[keep]
+    apart = why[keep] != ""
+    return TrialMatches(matched[~apart], matched[apart].assign(why=why[keep][apart]))
 
 
 def trial_detail(session: Session, registry_id: str) -> dict | None:

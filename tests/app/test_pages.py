@@ -214,3 +214,10 @@ def test_whats_new_window_is_in_the_url(page):
     assert any(f"Since {day_text(NOW - timedelta(days=7))}" in c.value for c in at.caption)
     at = page("overview", {"days": "12345"})  # not a window offered: back to the default
     assert at.segmented_control(key="days").value == 30
+
+
+def test_trials_region_filter_is_in_the_url(page):
+    at = page("trials", {"region": "Europe"})
+    frames = [d.value for d in at.dataframe]
+    assert list(frames[0]["Registry ID"]) == ["NCT07654321"]  # Germany, Italy; the other trial is in China
+    assert at.query_params["region"] == "Europe"
