@@ -15,6 +15,7 @@ import streamlit as st
 
 from app_pages import charts, data, state
 from evidence.digest import describe_change
+from evidence.headline import cell_selection
 from evidence.queries import patients_counted_once
 
 MEASURES = ["Reports", "Patients", "Trials"]
@@ -68,10 +69,16 @@ def _headline(version: str) -> None:
     if table.empty:
         st.info("No outcome has been extracted yet.")
         return
-    widths = {"Disease": 220, "Remission / response": 165, "Definition": 250}
-    shown = table.drop(columns=["disease", "remission_outcome"])
-    st.dataframe(shown, hide_index=True, width="stretch", column_config={
-        c: st.column_config.TextColumn(c, width=widths.get(c, 140)) for c in shown.columns})
+    widths = {"Disease": 200, "Remission / response": 165, "Definition": 230}
+    shown = table.drop(columns=["disease", "remission_outcome"]).replace("", "—")
+    event = st.dataframe(shown, hide_index=True, width="stretch", key="headline", on_select="rerun",
+                         selection_mode="single-cell", column_config={
+                             c: st.column_config.TextColumn(c, width=widths.get(c, 140)) for c in shown.columns})
+    st.caption("Click a rate to open its forest plot and the studies behind it.")
+    cells = event.selection.cells if event else []
+    target = cell_selection(table, *cells[0]) if cells else None
+    if target:
+        st.switch_page("app_pages/meta_analysis.py", query_params=target)
 
 
 def _whats_new(version: str) -> None:

@@ -97,7 +97,8 @@ class _Share:
 def _disease_name(code: str) -> str:
     names = {Disease.SLE.value: "SLE", Disease.IIM.value: "myositis", Disease.SSC.value: "SSc"}
     try:
-        return names.get(code) or Disease(code).label.split(" (")[0].lower()
+        label = Disease(code).label.split(" (")[0]
+        return names.get(code) or (label if label[1:2].isupper() else label[0].lower() + label[1:])
     except ValueError:
         return code
 

@@ -56,3 +56,13 @@ def headline_table(session: Session) -> pd.DataFrame:
         if any(v for k, v in row.items() if k not in ("disease", "Disease")):
             out.append(row)
     return pd.DataFrame(out)
+
+
+def cell_selection(table: pd.DataFrame, row: int, column: str) -> dict[str, str] | None:
+    """The analysis behind a headline cell, as Meta-analysis URL parameters (None: a label or empty cell)."""
+    record = table.iloc[int(row)]
+    outcomes = {"Remission / response": record["remission_outcome"],
+                **{label_of(Outcome, o): o for o in SAFETY_OUTCOMES}}
+    if column not in outcomes or not record[column]:
+        return None
+    return {"outcome": outcomes[column], "disease": record["disease"]}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from evidence.headline import SAFETY_OUTCOMES, cell_text, headline_table
+from evidence.headline import SAFETY_OUTCOMES, cell_selection, cell_text, headline_table
 from evidence.outcome_analysis import Selection, analyse_outcome
 from evidence.queries import outcome_disease_pairs
 from evidence.settings import REPO_ROOT, Settings
@@ -78,4 +78,16 @@ def test_overview_headline_cells_are_the_library_analyses(shipped_app):
             if row["remission_outcome"]:
                 a = analyse_outcome(session, Selection(row["remission_outcome"], (row["disease"],)))
                 assert row["Remission / response"] == cell_text(a)
-    assert list(shown["Remission / response"]) == list(table["Remission / response"])
+    assert list(shown["Remission / response"]) == [v or "—" for v in table["Remission / response"]]
+
+
+
+def test_a_headline_cell_opens_its_analysis(shipped_app):
+    with Session(shipped_app) as session:
+        table = headline_table(session)
+    sle = int(table.index[table["disease"] == "sle"][0])
+    assert cell_selection(table, sle, "CRS, any grade") == {"outcome": "crs_any", "disease": "sle"}
+    assert cell_selection(table, sle, "Remission / response") == {"outcome": "remission_doris", "disease": "sle"}
+    assert cell_selection(table, sle, "Disease") is None
+    empty = next((i, c) for i, row in table.iterrows() for c in ("ICANS, grade ≥3",) if not row[c])
+    assert cell_selection(table, *empty) is None
