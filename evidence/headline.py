@@ -29,14 +29,14 @@ def cell_text(a: OutcomeAnalysis | None) -> str:
     if a is None or a.result is None:
         return ""
     r = a.result
-    return f"{pct(r.estimate)} ({pct(r.ci_low)[:-1]}–{pct(r.ci_high)}) k={r.k}, n={int(a.included['patients'].sum())}"
+    return f"{pct(r.estimate)} ({pct(r.ci_low)[:-1]}–{pct(r.ci_high)}) k={r.k}, n={a.patients}"
 
 
 def _best_remission(candidates: list[tuple[str, OutcomeAnalysis]]) -> tuple[str, OutcomeAnalysis] | None:
     """A named definition beats a catch-all that mixes definitions; then more studies, then more patients."""
     pooled = [c for c in candidates if c[1].result is not None]
     return max(pooled, key=lambda c: (not Outcome(c[0]).mixed_definitions, c[1].result.k,
-                                      int(c[1].included["patients"].sum())), default=None)
+                                      c[1].patients), default=None)
 
 
 def headline_table(session: Session) -> pd.DataFrame:

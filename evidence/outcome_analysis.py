@@ -13,6 +13,7 @@ the Overview's headline cells, ``evidence pool --outcome`` and
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -88,13 +89,24 @@ class Subgroups:
 
 @dataclass
 class OutcomeAnalysis:
-    """The analysis set and, when anything is included, the pooled result."""
+    """The analysis set and, when anything is included, the pooled result.
+
+    ``records`` are the analysis-set rows as the library computes them;
+    ``rows``, ``included`` and ``excluded`` are the same as typed frames,
+    built on first use (the headline builds dozens of analyses and needs
+    none of them).
+    """
 
     selection: Selection
-    rows: pd.DataFrame  # every candidate number (ROW_COLUMNS), in or out
+    records: list[AnalysisRow]
     result: PoolResult | None = None
     subgroups: Subgroups | None = None
     notes: list[str] = field(default_factory=list)
+
+    @cached_property
+    def rows(self) -> pd.DataFrame:
+        """Every candidate number (ROW_COLUMNS), in or out."""
+        return rows_frame(self.records)
 
     @property
     def included(self) -> pd.DataFrame:
@@ -104,10 +116,19 @@ class OutcomeAnalysis:
     def excluded(self) -> pd.DataFrame:
         return self.rows[~self.rows["included"]].reset_index(drop=True)
 
+    @property
+    def included_records(self) -> list[AnalysisRow]:
+        return [r for r in self.records if r.included]
+
+    @property
+    def patients(self) -> int:
+        """Patients in the pooled studies."""
+        return sum(r.patients for r in self.included_records)
+
     def counts(self) -> tuple[list[int], list[int], list[str]]:
         """Events, patients and study labels of the included rows, for the pooling engine."""
-        inc = self.included
-        return [int(x) for x in inc["events"]], [int(x) for x in inc["patients"]], list(inc["study_label"])
+        inc = self.included_records
+        return [r.events for r in inc], [r.patients for r in inc], [r.study_label for r in inc]
 
     def leave_one_out(self) -> pd.DataFrame:
         """The pooled estimate with each study left out in turn."""
@@ -117,7 +138,7 @@ class OutcomeAnalysis:
     def cumulative(self) -> pd.DataFrame:
         """The pooled estimate as studies are added in date order (data cut-off, else year)."""
         events, totals, labels = self.counts()
-        return analysis.cumulative(events, totals, order_keys(self.included), labels=labels,
+        return analysis.cumulative(events, totals, order_keys(self.included_records), labels=labels,
                                    **self.selection.method.kwargs())
 
     def sensitivity(self) -> pd.DataFrame:
@@ -133,12 +154,12 @@ def rows_frame(rows: list[AnalysisRow]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(v, dtype=typed.get(c, object)) for c, v in columns.items()})
 
 
-def select_rows(session: Session, sel: Selection) -> pd.DataFrame:
-    """The analysis set of a selection, as a frame."""
-    return rows_frame(analysis_set(
+def select_rows(session: Session, sel: Selection) -> list[AnalysisRow]:
+    """The analysis set of a selection."""
+    return analysis_set(
         session, sel.outcome, diseases=sel.diseases or None, targets=sel.targets or None,
         constructs=sel.constructs or None, populations=sel.populations or None, kinds=sel.kinds or None,
-        cohort_aware=sel.cohort_aware, include_mixed=sel.include_mixed))
+        cohort_aware=sel.cohort_aware, include_mixed=sel.include_mixed)
 
 
 def group_label(by: str, code: str | None) -> str:
@@ -150,16 +171,15 @@ def group_label(by: str, code: str | None) -> str:
     return label_of(BY_VOCAB[by], code) if by in BY_VOCAB else code
 
 
-def pool_rows(rows: pd.DataFrame, sel: Selection) -> tuple[PoolResult | None, Subgroups | None]:
+def pool_rows(rows: list[AnalysisRow], sel: Selection) -> tuple[PoolResult | None, Subgroups | None]:
     """Pool the included rows of an analysis set (and by subgroup when asked)."""
-    inc = rows[rows["included"]]
-    if inc.empty:
+    inc = [r for r in rows if r.included]
+    if not inc:
         return None, None
-    events, totals, labels = ([int(x) for x in inc["events"]], [int(x) for x in inc["patients"]],
-                              list(inc["study_label"]))
+    events, totals, labels = [r.events for r in inc], [r.patients for r in inc], [r.study_label for r in inc]
     if sel.by == SubgroupBy.NONE:
         return analysis.pool_proportions(events, totals, labels=labels, **sel.method.kwargs()), None
-    groups = [str(g) if g is not None else "not stated" for g in inc[sel.by]]
+    groups = [str(getattr(r, sel.by)) if getattr(r, sel.by) is not None else "not stated" for r in inc]
     res = analysis.pool_by_subgroup(events, totals, groups, labels=labels, **sel.method.kwargs())
     tb = res.test_between
     names = {g: group_label(sel.by, None if g == "not stated" else g) for g in res.subgroups}
@@ -168,17 +188,16 @@ def pool_rows(rows: pd.DataFrame, sel: Selection) -> tuple[PoolResult | None, Su
 
 def analyse_outcome(session: Session, sel: Selection) -> OutcomeAnalysis:
     """Analysis set → pooled result (+ subgroups) → notes, for one selection."""
-    rows = select_rows(session, sel)
-    result, subgroups = pool_rows(rows, sel)
-    out = OutcomeAnalysis(sel, rows, result, subgroups)
+    records = select_rows(session, sel)
+    result, subgroups = pool_rows(records, sel)
+    out = OutcomeAnalysis(sel, records, result, subgroups)
     out.notes = plain_notes(out)
     return out
 
 
-def order_keys(included: pd.DataFrame) -> list[str]:
+def order_keys(included: list[AnalysisRow]) -> list[str]:
     """Date order for cumulative pooling: data cut-off, else publication year."""
-    return [(c or (str(int(y)) if pd.notna(y) else "9999")) for c, y in
-            zip(included["data_cutoff"], included["year"])]
+    return [r.data_cutoff or (str(r.year) if r.year else "9999") for r in included]
 
 
 def _engine_notes(r: PoolResult) -> list[str]:
@@ -203,28 +222,29 @@ def _mixed_definitions(outcome: str) -> bool:
 def plain_notes(a: OutcomeAnalysis) -> list[str]:
     """What a careful reader should know about this analysis, in plain words."""
     notes: list[str] = []
-    inc, r = a.included, a.result
-    k, events = len(inc), int(inc["events"].sum()) if not inc.empty else 0
+    inc, r = a.included_records, a.result
+    excluded = [row for row in a.records if not row.included]
+    k, events, patients = len(inc), sum(x.events for x in inc), sum(x.patients for x in inc)
     if not a.selection.cohort_aware:
         notes.append("Cohort-aware selection is OFF: patients reported more than once are counted more than once.")
     if 1 < k < 5:
         notes.append(f"Only {k} studies: the confidence interval and the heterogeneity estimate (τ², I²) are "
                      "imprecise, and the prediction interval is wide. Read the pooled value as provisional.")
-    if k and (events < 10 or (inc["events"] == 0).any() or (inc["events"] == inc["patients"]).any()):
-        notes.append(f"Sparse events ({events} events in {int(inc['patients'].sum())} patients, or studies with "
+    if k and (events < 10 or any(x.events in (0, x.patients) for x in inc)):
+        notes.append(f"Sparse events ({events} events in {patients} patients, or studies with "
                      "0 or all events): the GLMM is preferred over transformed inverse-variance methods here.")
-    if _mixed_definitions(a.selection.outcome) and inc["definition"].nunique() > 1:
+    if _mixed_definitions(a.selection.outcome) and len({x.definition for x in inc}) > 1:
         notes.append("This outcome gathers different definitions (each study's own is in the analysis set): "
                      "the pooled value mixes them, so quote it only with that caveat.")
-    for row in inc[inc["mixed"] != ""].itertuples():
+    for row in (x for x in inc if x.mixed):
         notes.append(f"Included {row.study_label}: a whole-cohort number of a mixed cohort ({row.mixed}); "
                      "it also counts patients with other diseases.")
-    for row in a.excluded.itertuples():
+    for row in excluded:
         notes.append(f"Excluded {row.study_label}: {row.reason}.")
-    if not a.selection.include_mixed and (a.excluded["mixed"] != "").any():
+    if not a.selection.include_mixed and any(x.mixed for x in excluded):
         notes.append("Mixed-disease cohorts are left out; 'Include mixed cohorts (disease is the majority)' adds "
                      "those in which more than half of the patients have the disease asked about.")
-    for row in inc[inc["status"].isin(FLAGGED_STATUSES)].itertuples():
+    for row in (x for x in inc if x.status in FLAGGED_STATUSES):
         notes.append(f"{row.study_label}: number is '{row.status}' (see its source on the Studies page).")
     if r is not None:
         notes.extend(_engine_notes(r))
@@ -246,11 +266,11 @@ def to_json(a: OutcomeAnalysis) -> dict[str, Any]:
                       "kinds": list(sel.kinds), "cohort_aware": sel.cohort_aware,
                       "include_mixed": sel.include_mixed, "method": sel.method.kwargs(), "by": sel.by},
         "pooled": pooled,
-        "patients": int(a.included["patients"].sum()),
-        "studies": [{"report_id": row.report_id, "cohort_id": row.cohort_id, "study": row.study_label,
-                     "events": int(row.events), "total": int(row.patients), "status": row.status,
-                     "source": row.source, "mixed": row.mixed} for row in a.included.itertuples()],
-        "excluded": [{"report_id": row.report_id, "study": row.study_label, "reason": row.reason}
-                     for row in a.excluded.itertuples()],
+        "patients": a.patients,
+        "studies": [{"report_id": x.report_id, "cohort_id": x.cohort_id, "study": x.study_label,
+                     "events": x.events, "total": x.patients, "status": x.status, "source": x.source,
+                     "mixed": x.mixed} for x in a.included_records],
+        "excluded": [{"report_id": x.report_id, "study": x.study_label, "reason": x.reason}
+                     for x in a.records if not x.included],
         "notes": list(a.notes),
     }
