@@ -168,7 +168,7 @@ def report_detail(version: str, report_id: str) -> dict | None:
                 "Outcome": label(Outcome, o.outcome), "Subgroup": "all" if o.subgroup == "all"
                 else label(Disease, o.subgroup), "Events": o.events, "Patients": o.patients,
                 "Rate": o.events / o.patients, "Default": o.is_default, "Variant": o.variant,
-                "Definition": o.definition, "Time point": o.timepoint, "Source": o.source,
+                "Definition": o.definition, "Time point": _timepoint(o), "Source": o.source,
                 "Where": o.source_location, "Status": o.status, "Note": o.note} for o in outcomes],
                 ["Outcome", "Subgroup", "Events", "Patients", "Rate", "Default", "Variant", "Definition",
                  "Time point", "Source", "Where", "Status", "Note"]),
@@ -179,6 +179,11 @@ def report_detail(version: str, report_id: str) -> dict | None:
             "unmatched_registry_ids": sorted(set(r.registry_ids) - {t.registry_id for t in trials}),
             "abstract": pub.abstract if pub else "",
         }
+
+
+def _timepoint(o: models.Outcome) -> str:
+    months = "" if o.timepoint_months is None else f"{o.timepoint_months:g} months"
+    return " · ".join(x for x in (o.timepoint, months) if x)
 
 
 def _trial_dict(t: models.Trial) -> dict:
