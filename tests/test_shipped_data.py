@@ -116,3 +116,15 @@ def test_no_patient_is_counted_twice_across_cohorts(shipped, outcome):
         for r in spanning:
             clash = others & {x.cohort_id for x in rows if "all" in (x.subgroup, r.subgroup) or x.subgroup == r.subgroup}
             assert not clash, f"{outcome}: {report_id} pooled next to {clash}"
+
+
+def test_every_report_with_patients_has_numbers_or_says_why():
+    with_rows = {row["report_id"] for row in _rows("outcomes.csv")}
+    for row in _rows("reports.csv"):
+        if row["n_treated"] == "0":
+            continue
+        reason = row["no_numbers_reason"].strip()
+        if row["report_id"] in with_rows:
+            assert not reason, f"{row['report_id']}: has outcome rows, so no_numbers_reason must be empty"
+        else:
+            assert reason, f"{row['report_id']}: no outcome row and no no_numbers_reason"
