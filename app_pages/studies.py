@@ -79,6 +79,8 @@ def _detail(version: str, report_id: str) -> None:
     if any(links):
         st.markdown(" · ".join(x for x in links if x))
     _outcomes(detail["outcomes"])
+    if r["no_numbers_reason"]:
+        st.caption("Why no numbers: " + escape_md(r["no_numbers_reason"]))
     _cohort(detail)
     _trials(detail)
     if r["notes"]:

@@ -80,7 +80,10 @@ def _convert(col: Column, raw: str) -> Any:
             raise ValueError(f"{col.name}: {raw!r} is not a whole number")
         return int(raw)
     if col.kind == "float":
-        return float(raw)
+        try:
+            return float(raw)
+        except ValueError:
+            raise ValueError(f"{col.name}: {raw!r} is not a number") from None
     if col.kind == "bool":
         if raw not in ("true", "false"):
             raise ValueError(f"{col.name}: {raw!r} must be true or false")

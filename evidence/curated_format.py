@@ -97,6 +97,10 @@ def _subgroup(value: Any) -> str | None:
     return None if value == "all" else _codes(Disease)(value)
 
 
+def _non_negative(value: Any) -> str | None:
+    return f"must be >= 0, got {value:g}" if value < 0 else None
+
+
 _PMID = _pattern(re.compile(r"^[1-9]\d{0,8}$"), "PMID")
 _DOI = _pattern(re.compile(r"^10\.\d{4,9}/\S+$"), "DOI")
 _DATE = _pattern(PARTIAL_DATE_RE, "partial date (YYYY, YYYY-MM or YYYY-MM-DD)")
@@ -153,6 +157,7 @@ REPORTS = FileSpec("reports.csv", models.Report, ("report_id",), (
     Column("followup_months", "float"),
     Column("followup_source"),
     Column("notes"),
+    Column("no_numbers_reason"),
 ))
 
 OUTCOMES = FileSpec("outcomes.csv", models.Outcome, ("report_id", "outcome", "subgroup", "variant"), (
@@ -169,6 +174,7 @@ OUTCOMES = FileSpec("outcomes.csv", models.Outcome, ("report_id", "outcome", "su
     Column("source_location", required=True),
     Column("status", required=True, check=_codes(NumberStatus)),
     Column("note"),
+    Column("timepoint_months", "float", check=_non_negative),
 ))
 
 TRIALS = FileSpec("trials.csv", models.Trial, ("registry_id",), (

@@ -209,6 +209,7 @@ class Report(SQLModel, table=True):
     followup_months: float | None = None
     followup_source: str = ""
     notes: str = ""
+    no_numbers_reason: str = ""  # why a report with treated patients has no outcome row
 
     __table_args__ = (
         CheckConstraint("supersedes IS NULL OR supersedes != report_id", name="ck_report_not_self"),
@@ -229,6 +230,7 @@ class Outcome(SQLModel, table=True):
     is_default: bool = True
     definition: str = ""
     timepoint: str = ""
+    timepoint_months: float | None = None  # months after infusion the number refers to, when stated
     source: str = ""
     source_location: str = ""
     status: str = "verified"  # vocab.NumberStatus

@@ -111,12 +111,17 @@ def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+def _timepoint(o: models.Outcome) -> str:
+    months = "" if o.timepoint_months is None else f"{o.timepoint_months:g} months"
+    return " · ".join(x for x in (o.timepoint, months) if x)
+
+
 def _outcome_rows(outcomes: Iterable[models.Outcome]) -> pd.DataFrame:
     return _frame([{
         "Outcome": label_of(Outcome, o.outcome), "Subgroup": "all" if o.subgroup == "all"
         else label_of(Disease, o.subgroup), "Events": o.events, "Patients": o.patients,
         "Rate": o.events / o.patients, "Default": o.is_default, "Variant": o.variant,
-        "Definition": o.definition, "Time point": o.timepoint, "Source": o.source,
+        "Definition": o.definition, "Time point": _timepoint(o), "Source": o.source,
         "Where": o.source_location, "Status": o.status, "Note": o.note} for o in outcomes],
         ["Outcome", "Subgroup", "Events", "Patients", "Rate", "Default", "Variant", "Definition",
          "Time point", "Source", "Where", "Status", "Note"])

@@ -126,17 +126,35 @@ class Outcome(LabelledEnum):
     CLINICAL_RESPONSE_OTHER = "clinical_response_other", "Clinical response (other definition)"
     COMPLETE_REMISSION_OTHER = "complete_remission_other", "Complete remission (other definition)"
     IMMUNOSUPPRESSION_STOPPED = "immunosuppression_stopped", "Immunosuppression stopped"
+    # Durability: the time point is in the code, or (last follow-up) in the row's timepoint_months.
+    REMISSION_MAINTAINED_6M = "remission_maintained_6m", "Remission maintained at 6 months"
+    REMISSION_MAINTAINED_12M = "remission_maintained_12m", "Remission maintained at 12 months"
+    REMISSION_MAINTAINED_24M = "remission_maintained_24m", "Remission maintained at 24 months"
+    REMISSION_MAINTAINED_LAST = "remission_maintained_last_fu", "Remission maintained at last follow-up"
+    RELAPSE = "relapse", "Relapse after CAR-T"
+    RETREATMENT = "retreatment", "Re-treatment with a second CAR-T infusion"
+    B_CELL_RECONSTITUTION = "b_cell_reconstitution", "B-cell reconstitution"
     CRS_ANY = "crs_any", "CRS, any grade"
     CRS_GRADE3 = "crs_grade3plus", "CRS, grade ≥3"
     ICANS_ANY = "icans_any", "ICANS, any grade"
     ICANS_GRADE3 = "icans_grade3plus", "ICANS, grade ≥3"
     SERIOUS_INFECTION = "serious_infection", "Serious infection"
     INFECTION_ANY = "infection_any", "Infection, any"
+    HYPOGAMMAGLOBULINAEMIA = "hypogammaglobulinaemia", "Hypogammaglobulinaemia or immunoglobulin replacement"
+    ICAHT = "icaht", "Prolonged cytopenia (ICAHT)"
+    LICATS = "licats", "Local immune effector cell-associated toxicity (LICATS)"
+    GVHD = "gvhd", "Graft-versus-host disease"
+    SECONDARY_MALIGNANCY = "secondary_malignancy", "Secondary malignancy"
     DEATH = "death", "Death"
 
     @property
     def category(self) -> OutcomeCategory:
         return OutcomeCategory.SAFETY if self in _SAFETY else OutcomeCategory.EFFICACY
+
+    @property
+    def needs_timepoint_months(self) -> bool:
+        """An outcome read "at last follow-up": the row must say how many months that was."""
+        return self is Outcome.REMISSION_MAINTAINED_LAST
 
     @property
     def mixed_definitions(self) -> bool:
@@ -152,6 +170,11 @@ _SAFETY = frozenset(
         Outcome.ICANS_GRADE3,
         Outcome.SERIOUS_INFECTION,
         Outcome.INFECTION_ANY,
+        Outcome.HYPOGAMMAGLOBULINAEMIA,
+        Outcome.ICAHT,
+        Outcome.LICATS,
+        Outcome.GVHD,
+        Outcome.SECONDARY_MALIGNANCY,
         Outcome.DEATH,
     }
 )

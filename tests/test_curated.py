@@ -35,6 +35,17 @@ def test_lists_and_types_survive_loading(engine):
     assert trial.targets == ["cd19"] and trial.origin == "curated"
 
 
+def test_time_points_and_reasons_survive_loading(settings, curated_dir):
+    _edit(curated_dir / "reports.csv", "1,abstract,,,,,,,", "1,abstract,,,,,,,results not reported")
+    initialise(settings)
+    with Session(open_store(settings)) as session:
+        gamma = session.get(models.Report, "gamma-2023")
+        relapse = session.execute(select(models.Outcome).where(models.Outcome.outcome == "relapse_free")).scalar_one()
+        crs = session.execute(select(models.Outcome).where(models.Outcome.report_id == "gamma-2023")).scalar_one()
+    assert gamma.no_numbers_reason == "results not reported"
+    assert relapse.timepoint_months == 14 and crs.timepoint_months is None
+
+
 BAD_ROWS = [
     ("outcomes.csv", "alpha-2022,crs_any,all,,3,5,", "alpha-2022,crs_any,all,,6,5,", "outcomes.csv:2",
      "larger than patients"),
@@ -70,6 +81,10 @@ BAD_ROWS = [
      "disease_counts names a disease not in diseases"),
     ("reports.csv", "15,abstract,sle:8;iim:3;ssc:4", "15,abstract,sle:8;iim:3;ssc:four", "reports.csv:3",
      "is not code:count"),
+    ("outcomes.csv", "last follow-up,https://example.org/beta,abstract,verified,,14",
+     "last follow-up,https://example.org/beta,abstract,verified,,-14", "outcomes.csv:9", "timepoint_months: must be >= 0"),
+    ("outcomes.csv", "last follow-up,https://example.org/beta,abstract,verified,,14",
+     "last follow-up,https://example.org/beta,abstract,verified,,fourteen", "outcomes.csv:9", "timepoint_months"),
     ("trials.csv", "NCT01234567,ctgov", "NCT01234567,clinicaltrials", "trials.csv:2", "unknown Registry"),
     ("trials.csv", "EARLY_PHASE1,RECRUITING", "EARLY_PHASE1,RECRUTING", "trials.csv:2", "unknown status"),
     ("cohorts.csv", "beta-bcma,Beta", "Beta BCMA,Beta", "cohorts.csv:3", "malformed identifier"),

@@ -108,3 +108,16 @@ def test_integrity_check_passes_after_init(engine, settings):
     path = settings.database_url.removeprefix("sqlite:///")
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_durability_columns_come_and_go_with_their_migration(empty_engine):
+    init_db(empty_engine)
+
+    def columns(table):
+        return {c["name"] for c in inspect(empty_engine).get_columns(table)}
+
+    assert "no_numbers_reason" in columns("report") and "timepoint_months" in columns("outcome")
+    command.downgrade(alembic_config(empty_engine), "0002")
+    assert "no_numbers_reason" not in columns("report") and "timepoint_months" not in columns("outcome")
+    assert init_db(empty_engine) == head_version()
+    assert "no_numbers_reason" in columns("report")

@@ -128,3 +128,47 @@ def test_overview_and_pooling_take_the_same_latest_report(shipped):
             for row in analysis_set(session, outcome):
                 if row.included and (latest[row.cohort_id], outcome) in gives:
                     assert row.report_id == latest[row.cohort_id], (outcome, row.cohort_id)
+def test_numbers_read_at_last_follow_up_say_how_many_months():
+    for row in _rows("outcomes.csv"):
+        if Outcome(row["outcome"]).needs_timepoint_months:
+            assert row["timepoint_months"].strip(), f"{row['report_id']} {row['outcome']}: no timepoint_months"
+
+
+# Cohorts whose patients may overlap although no source says so (see the cohorts' and reports' notes).
+# Each group may feed a default analysis through one cohort only.
+MAY_OVERLAP = [
+    {"ccar-bcma-cd19-sle-ln", "ccar-sle-overlap-case"},  # same cCAR product; relation not stated
+    {"relmacel-sle-nct05765006", "relmacel-sle-renji"},  # two relma-cel SLE phase I series, 2023-2024
+]
+# Reports of one cohort that include patients of other cohorts (Hagen ACR 2024: Erlangen update that may
+# include CASTLE and Erlangen paediatric patients): they must never feed a default analysis next to those.
+SPANS_COHORTS = {"hagen-2024-acr": {"castle-zorpocel", "opbg-erlangen-paediatric-cd19"}}
+
+
+@pytest.mark.parametrize("outcome", [o.value for o in Outcome])
+def test_no_patient_is_counted_twice_across_cohorts(shipped, outcome):
+    with Session(shipped) as session:
+        rows = [r for r in analysis_set(session, outcome) if r.included]
+    by_subgroup: dict[str, set[str]] = {}
+    for r in rows:
+        by_subgroup.setdefault(r.subgroup, set()).add(r.cohort_id)
+    for subgroup, cohorts in by_subgroup.items():
+        for group in MAY_OVERLAP:
+            assert len(group & cohorts) <= 1, f"{outcome}/{subgroup}: possibly overlapping cohorts {group & cohorts}"
+    for report_id, others in SPANS_COHORTS.items():
+        spanning = [r for r in rows if r.report_id == report_id]
+        for r in spanning:
+            clash = others & {x.cohort_id for x in rows if "all" in (x.subgroup, r.subgroup) or x.subgroup == r.subgroup}
+            assert not clash, f"{outcome}: {report_id} pooled next to {clash}"
+
+
+def test_every_report_with_patients_has_numbers_or_says_why():
+    with_rows = {row["report_id"] for row in _rows("outcomes.csv")}
+    for row in _rows("reports.csv"):
+        if row["n_treated"] == "0":
+            continue
+        reason = row["no_numbers_reason"].strip()
+        if row["report_id"] in with_rows:
+            assert not reason, f"{row['report_id']}: has outcome rows, so no_numbers_reason must be empty"
+        else:
+            assert reason, f"{row['report_id']}: no outcome row and no no_numbers_reason"

@@ -26,3 +26,9 @@ def test_only_the_catch_all_outcomes_mix_definitions():
 def test_every_code_has_a_label():
     for enum in (Disease, Outcome):
         assert all(member.label and member.label != member.value for member in enum)
+
+
+def test_durability_and_late_harm_outcomes():
+    assert Outcome.LICATS.category is OutcomeCategory.SAFETY and Outcome.GVHD.category is OutcomeCategory.SAFETY
+    assert Outcome.RELAPSE.category is OutcomeCategory.EFFICACY
+    assert [o for o in Outcome if o.needs_timepoint_months] == [Outcome.REMISSION_MAINTAINED_LAST]
