@@ -120,8 +120,9 @@ def _row_diseases(subgroup: str, report: Any) -> frozenset[str]:
         out = {subgroup, parent_disease(subgroup)}
     else:
         parents = {parent_disease(d) for d in report.diseases}
-        if len(parents) != 1:
-            return frozenset()
+        if len(parents) != 1:  # a mixed cohort: only a disease every patient has (an overlap syndrome)
+            total, counts = _total(report), report.disease_counts or {}
+            return frozenset(d for d in parents if total and counts.get(d) == total)
         out = set(parents)
     if SLE in out and _all_have_nephritis(report):
         out.add(LN)

@@ -244,19 +244,26 @@ def _check_counts(files: dict[str, ParsedFile], errors: list[RowError]) -> None:
 
 
 def _disease_counts_problem(row: dict) -> str | None:
-    """Per-disease counts must name the report's diseases and add up to n_treated."""
+    """Per-disease counts name the report's diseases, and every treated patient has at least one of them.
+
+    They may add up to more than n_treated: in an overlap syndrome (MG with
+    LEMS) each patient has two diseases.
+    """
     counts = row.get("disease_counts") or {}
     if not counts:
         return None
     if not set(counts) <= set(row.get("diseases") or []):
         return f"disease_counts names a disease not in diseases: {sorted(set(counts) - set(row['diseases']))}"
-    top = sum(n for code, n in counts.items() if parent_disease(code) == code)
-    for code, n in counts.items():
+    n = row.get("n_treated")
+    for code, count in counts.items():
         parent = parent_disease(code)
-        if parent != code and n > counts.get(parent, n):
-            return f"disease_counts: {code} ({n}) larger than {parent} ({counts.get(parent)})"
-    if row.get("n_treated") is not None and top != row["n_treated"]:
-        return f"disease_counts add up to {top}, not n_treated ({row['n_treated']})"
+        if parent != code and count > counts.get(parent, count):
+            return f"disease_counts: {code} ({count}) larger than {parent} ({counts.get(parent)})"
+        if n is not None and count > n:
+            return f"disease_counts: {code} ({count}) larger than n_treated ({n})"
+    top = sum(count for code, count in counts.items() if parent_disease(code) == code)
+    if n is not None and top < n:
+        return f"disease_counts add up to {top}, fewer than n_treated ({n})"
     return None
 
 
