@@ -15,7 +15,7 @@ import streamlit as st
 
 from app_pages import charts, data, state
 from evidence.digest import describe_change
-from evidence.headline import cell_selection
+from evidence.headline import CODE_COLUMNS, cell_selection
 from evidence.queries import patients_counted_once
 
 MEASURES = ["Reports", "Patients", "Trials"]
@@ -70,7 +70,7 @@ def _headline(version: str) -> None:
         st.info("No outcome has been extracted yet.")
         return
     widths = {"Disease": 200, "Remission / response": 165, "Definition": 230}
-    shown = table.drop(columns=["disease", "remission_outcome"]).replace("", "—")
+    shown = table.drop(columns=list(CODE_COLUMNS)).replace("", "—")
     event = st.dataframe(shown, hide_index=True, width="stretch", key="headline", on_select="rerun",
                          selection_mode="single-cell", column_config={
                              c: st.column_config.TextColumn(c, width=widths.get(c, 140)) for c in shown.columns})

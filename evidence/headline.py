@@ -17,7 +17,12 @@ from evidence.vocab import Disease, Outcome, label_of
 REMISSION_OUTCOMES = ("remission_doris", "doris_and_lldas", "complete_remission_other", "drug_free_remission",
                       "acr_eular_major_response", "tis_response", "eustar_activity_improvement",
                       "mg_adl_improvement", "mgc_improvement", "complete_renal_response", "clinical_response_other")
+DURABILITY_OUTCOMES = ("remission_maintained_12m", "remission_maintained_24m", "remission_maintained_last_fu",
+                       "relapse_free", "remission_maintained_6m")
 SAFETY_OUTCOMES = ("crs_any", "crs_grade3plus", "icans_any", "icans_grade3plus", "serious_infection")
+CODE_COLUMNS = ("disease", "remission_outcome", "durability_outcome")  # for links, not for display
+DURABILITY = "Remission maintained"
+RELAPSE = "Relapse"
 
 
 def pct(x: float | None) -> str:
@@ -30,6 +35,12 @@ def cell_text(a: OutcomeAnalysis | None) -> str:
         return ""
     r = a.result
     return f"{pct(r.estimate)} ({pct(r.ci_low)[:-1]}–{pct(r.ci_high)}) k={r.k}, n={a.patients}"
+
+
+def _when(outcome: str) -> str:
+    """"at 12 months", "at last follow-up", "relapse-free at last follow-up"."""
+    text = label_of(Outcome, outcome)
+    return text.split("maintained ", 1)[1] if "maintained " in text else text[0].lower() + text[1:]
 
 
 def _best_remission(candidates: list[tuple[str, OutcomeAnalysis]]) -> tuple[str, OutcomeAnalysis] | None:
@@ -48,9 +59,12 @@ def headline_table(session: Session) -> pd.DataFrame:
             return analyse_outcome(session, Selection(outcome, (d,))) if (outcome, d) in pairs else None
 
         best = _best_remission([(o, a) for o in REMISSION_OUTCOMES if (a := analyse(o)) is not None])
+        lasting = next(((o, a) for o in DURABILITY_OUTCOMES if (a := analyse(o)) is not None and a.result), None)
         row = {"disease": d, "Disease": short_label(Disease, d),
                "Remission / response": cell_text(best[1]) if best else "",
-               "Definition": label_of(Outcome, best[0]) if best else "", "remission_outcome": best[0] if best else ""}
+               "Definition": label_of(Outcome, best[0]) if best else "", "remission_outcome": best[0] if best else "",
+               DURABILITY: f"{cell_text(lasting[1])} ({_when(lasting[0])})" if lasting else "",
+               "durability_outcome": lasting[0] if lasting else "", RELAPSE: cell_text(analyse("relapse"))}
         for outcome in SAFETY_OUTCOMES:
             row[label_of(Outcome, outcome)] = cell_text(analyse(outcome))
         if any(v for k, v in row.items() if k not in ("disease", "Disease")):
@@ -61,8 +75,8 @@ def headline_table(session: Session) -> pd.DataFrame:
 def cell_selection(table: pd.DataFrame, row: int, column: str) -> dict[str, str] | None:
     """The analysis behind a headline cell, as Meta-analysis URL parameters (None: a label or empty cell)."""
     record = table.iloc[int(row)]
-    outcomes = {"Remission / response": record["remission_outcome"],
-                **{label_of(Outcome, o): o for o in SAFETY_OUTCOMES}}
+    outcomes = {"Remission / response": record["remission_outcome"], DURABILITY: record["durability_outcome"],
+                RELAPSE: "relapse", **{label_of(Outcome, o): o for o in SAFETY_OUTCOMES}}
     if column not in outcomes or not record[column]:
         return None
     return {"outcome": outcomes[column], "disease": record["disease"]}

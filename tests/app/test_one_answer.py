@@ -78,6 +78,10 @@ def test_overview_headline_cells_are_the_library_analyses(shipped_app):
             if row["remission_outcome"]:
                 a = analyse_outcome(session, Selection(row["remission_outcome"], (row["disease"],)))
                 assert row["Remission / response"] == cell_text(a)
+            if row["durability_outcome"]:
+                a = analyse_outcome(session, Selection(row["durability_outcome"], (row["disease"],)))
+                assert row["Remission maintained"].startswith(cell_text(a) + " (")
+            assert row["Relapse"] == cell_text(analyse_outcome(session, Selection("relapse", (row["disease"],))))
     assert list(shown["Remission / response"]) == [v or "—" for v in table["Remission / response"]]
 
 
@@ -89,5 +93,6 @@ def test_a_headline_cell_opens_its_analysis(shipped_app):
     assert cell_selection(table, sle, "CRS, any grade") == {"outcome": "crs_any", "disease": "sle"}
     assert cell_selection(table, sle, "Remission / response") == {"outcome": "remission_doris", "disease": "sle"}
     assert cell_selection(table, sle, "Disease") is None
+    assert cell_selection(table, sle, "Relapse") == {"outcome": "relapse", "disease": "sle"}
     empty = next((i, c) for i, row in table.iterrows() for c in ("ICANS, grade ≥3",) if not row[c])
     assert cell_selection(table, *empty) is None
