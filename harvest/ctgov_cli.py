@@ -1,9 +1,10 @@
 """`evidence harvest ctgov` and `evidence import ctgov` (registered in evidence.commands).
 
 The harvester, its HTTP client and the store are imported when a command
-runs, not when `evidence` starts.  Exit codes (evidence.cli_support.ExitCode): 0 success, 1 the run failed (network, server,
-unreadable page; the run row says why and committed pages are kept), 2 usage
-or input error (bad date, bad strategy file, unreadable import file).
+runs, not when `evidence` starts.  Exit codes (evidence.cli_support.ExitCode):
+0 success, 1 the run failed (network, server, unreadable page; the run row
+says why and committed pages are kept), 2 usage or input error (bad date,
+bad strategy file, unreadable import file).
 """
 
 from __future__ import annotations
