@@ -215,3 +215,36 @@ def test_plain_pooling_imports_neither_pandas_nor_slow_scipy(tmp_path):
         "tau2_method='REML', ci='z', level=0.95)\nr.to_dict(); pool.format_result(r)")
     assert "numpy" in loaded
     assert not {"pandas", "scipy.optimize", "scipy.stats", "sqlalchemy", "requests"} & loaded
+
+
+def test_outside_plugins_add_commands_through_entry_points(monkeypatch, caplog):
+    import importlib.metadata
+
+    from evidence.commands import PLUGIN_GROUP, register_plugins
+
+    def good(app: typer.Typer) -> None:
+        app.command("hello")(lambda: typer.echo("hello from a plugin"))
+
+    def broken(app: typer.Typer) -> None:
+        raise RuntimeError("plugin bug")
+
+    class FakeEntryPoint:
+        def __init__(self, name, fn):
+            self.name, self.value, self.fn = name, f"fake:{name}", fn
+
+        def load(self):
+            return self.fn
+
+    seen = []
+
+    def fake_entry_points(group):
+        seen.append(group)
+        return [FakeEntryPoint("b-good", good), FakeEntryPoint("a-broken", broken)]
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", fake_entry_points)
+    plugin_app = typer.Typer()
+    plugin_app.callback()(lambda: None)
+    register_plugins(plugin_app)
+    assert seen == [PLUGIN_GROUP]
+    assert CliRunner().invoke(plugin_app, ["hello"]).stdout == "hello from a plugin\n"
+    assert "plugin a-broken (fake:a-broken) not loaded: plugin bug" in caplog.text
