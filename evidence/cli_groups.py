@@ -23,7 +23,7 @@ def get_or_create_group(app: typer.Typer, name: str, help: str | None = None) ->
         if info.name == name and isinstance(info.typer_instance, typer.Typer):
             return info.typer_instance
     help = help or GROUP_HELP.get(name)
-    group = typer.Typer(name=name, help=help, no_args_is_help=True)
+    group = typer.Typer(name=name, help=help, no_args_is_help=True, rich_markup_mode=None)  # as evidence.cli
     app.add_typer(group, name=name, help=help)
     return group
 
