@@ -37,8 +37,12 @@ browser:
 	      || echo "make: could not install chromium; the browser test will be skipped"; \
 	  else echo "make: chromium not installed and cannot install it; the browser test will be skipped"; fi; }
 
-## make test: the whole test suite
-test: $(VENV)/.installed-test browser
+## make lint: ruff, configured in pyproject.toml
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+
+## make test: the linter, then the whole test suite
+test: $(VENV)/.installed-test browser lint
 	$(BIN)/python -m pytest
 
 clean:

@@ -33,17 +33,24 @@ Validated against metafor 3.8 / lme4 1.1 (see ``tests/analysis``).
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.polynomial.hermite_e import hermegauss
-from scipy import optimize, special
+from scipy import special
 
 N_AGQ = 7
 #: tau beyond which the fit is declared divergent (tau^2 > 900 on the logit
 #: scale): the likelihood then increases without bound as tau grows, which
 #: happens when all but a few tiny studies have 0 or n events.
 TAU_MAX = 30.0
+#: Bounds on one maximisation (a fit normally takes 20 to 60 likelihood
+#: evaluations and well under a second; extreme counts such as n ~ 2^53
+#: otherwise made the optimiser run for hours).  Beyond either bound the fit
+#: is reported as not converged and the caller falls back, saying so.
+MAX_EVALS = 1000
+MAX_SECONDS = 10.0
 _NODES, _W = hermegauss(N_AGQ)
 _LOGW = np.log(_W / np.sqrt(2 * np.pi)) + _NODES**2 / 2  # weights / phi(z)
 
@@ -97,15 +104,22 @@ def _modes(x: np.ndarray, n: np.ndarray, mu: float, tau: float,
     return u
 
 
+class _OutOfBudget(Exception):
+    """The maximisation used up :data:`MAX_EVALS` evaluations or :data:`MAX_SECONDS`."""
+
+
 class _Objective:
-    """Log-likelihood and gradient with warm-started conditional modes."""
+    """Log-likelihood and gradient with warm-started conditional modes, within a budget."""
 
     def __init__(self, x: np.ndarray, n: np.ndarray) -> None:
         self.x, self.n = x, n
         self.u: np.ndarray | None = None
         self.evals = 0
+        self.deadline = time.monotonic() + MAX_SECONDS
 
     def __call__(self, params: np.ndarray) -> tuple[float, np.ndarray]:
+        if self.evals >= MAX_EVALS or time.monotonic() > self.deadline:
+            raise _OutOfBudget
         self.evals += 1
         ll, g, self.u = _loglik_grad(params, self.x, self.n, self.u)
         return ll, g
@@ -229,6 +243,8 @@ def _newton(f: _Objective, theta: np.ndarray, maxiter: int = 100) -> tuple[np.nd
 
 def _bfgs(f: _Objective, start: np.ndarray) -> np.ndarray:
     """Quasi-Newton fallback when Newton fails (rare)."""
+    from scipy import optimize  # imported only on this rare path: it is slow to load
+
     res = optimize.minimize(lambda th: tuple(-t for t in f(th)), start, jac=True,
                             method="BFGS", options={"gtol": 1e-9, "maxiter": 1000})
     return res.x
@@ -264,9 +280,14 @@ def fit_glmm(events: np.ndarray, totals: np.ndarray, tau_start: float | None = N
     mu_b, se_b, ll_b = _boundary_fit(x, n)
     if tau_start is None:
         tau_start = _default_tau_start(x, n)
-    theta, ok, f = _optimise(x, n, np.array([mu_b, tau_start]))
-    if not ok and abs(theta[1]) <= TAU_MAX:
-        theta, ok, f = _optimise(x, n, np.array([mu_b, 3.0 * tau_start]))
+    try:
+        theta, ok, f = _optimise(x, n, np.array([mu_b, tau_start]))
+        if not ok and abs(theta[1]) <= TAU_MAX:
+            theta, ok, f = _optimise(x, n, np.array([mu_b, 3.0 * tau_start]))
+    except _OutOfBudget:
+        return GlmmFit(math.nan, math.nan, math.nan, math.nan, False, False,
+                       f"maximisation of the marginal likelihood stopped without converging "
+                       f"(limit of {MAX_EVALS} likelihood evaluations or {MAX_SECONDS:g} s)")
     ll_opt = loglik(theta, x, n) if ok else -np.inf
     tau = abs(float(theta[1]))
     if ok and (tau < 1e-5 or ll_b >= ll_opt):

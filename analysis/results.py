@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd  # imported by the methods that build frames: the CLI never needs it
 
 
 def _clean(value: Any) -> Any:
@@ -107,6 +108,8 @@ class PoolResult:
         Columns: label, kind ("study"/"pooled"), events, total, proportion,
         ci_low, ci_high, pi_low, pi_high, weight.
         """
+        import pandas as pd
+
         rows = [
             {"label": s.label, "kind": "study", "events": s.events, "total": s.total,
              "proportion": s.proportion, "ci_low": s.ci_low, "ci_high": s.ci_high,
@@ -156,6 +159,8 @@ class SubgroupResult:
 
     def summary_frame(self) -> pd.DataFrame:
         """One row per subgroup and one overall row with k, estimate, CI, PI, tau2, I2."""
+        import pandas as pd
+
         items = [*self.subgroups.items(), ("Overall", self.overall)]
         return pd.DataFrame([
             {"subgroup": name, "k": r.k, "estimate": r.estimate, "ci_low": r.ci_low,
@@ -212,6 +217,8 @@ class MetaRegressionResult:
 
     def summary_frame(self) -> pd.DataFrame:
         """Coefficient table: term, estimate, se, ci_low, ci_high, pvalue."""
+        import pandas as pd
+
         return pd.DataFrame({
             "term": ["intercept", "slope"], "estimate": self.coef, "se": self.se,
             "ci_low": self.ci_low, "ci_high": self.ci_high, "pvalue": self.pvalue,

@@ -14,16 +14,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
-from scipy import special, stats
+from scipy import special
 
 from .pooling import pool_proportions
 from .proportions import transform_arrays, validate_counts
 from .results import MetaRegressionResult, PoolResult, SubgroupResult, TestBetween
 from .tau2 import TAU2_METHODS, chi2_sf, estimate_tau2, i2_tau2_based, wls
+
+if TYPE_CHECKING:
+    import pandas as pd  # imported by the functions that build frames: plain pooling never needs it
 
 #: Absolute difference in pooled proportion (percentage points) flagged by
 #: :func:`method_sensitivity`.
@@ -113,6 +115,8 @@ def leave_one_out(
         One row per omitted study: omitted, k, estimate, ci_low, ci_high,
         pi_low, pi_high, tau2, i2, q, estimate_t, se_t, fallback.
     """
+    import pandas as pd
+
     x, n, labs = validate_counts(events, totals, labels)
     if len(x) < 2:
         raise ValueError("leave-one-out needs at least 2 studies")
@@ -144,6 +148,8 @@ def cumulative(
         One row per step: added, order_key, k, estimate, ci_low, ci_high,
         pi_low, pi_high, tau2, i2, q, estimate_t, se_t, fallback.
     """
+    import pandas as pd
+
     x, n, labs = validate_counts(events, totals, labels)
     if len(order_keys) != len(x):
         raise ValueError(f"length mismatch: {len(order_keys)} order keys for {len(x)} studies")
@@ -240,6 +246,8 @@ def _coefficient_tests(beta: np.ndarray, vb: np.ndarray, ci: str, level: float, 
     if ci == "z":
         return (se, special.ndtri(0.5 + level / 2), 2 * special.ndtr(-np.abs(stat)), qm,
                 chi2_sf(qm, 1))
+    from scipy import stats  # slow to import; only meta-regression needs it
+
     return (se, stats.t.ppf(0.5 + level / 2, df), 2 * stats.t.sf(np.abs(stat), df), qm,
             float(stats.f.sf(qm, 1, df)))
 
@@ -281,6 +289,8 @@ def method_sensitivity(
     Lin L, Xu C, Chu H (2022) J Gen Intern Med 37:308-317.
     Schwarzer G et al. (2019) Res Synth Methods 10:476-483.
     """
+    import pandas as pd
+
     x, n, labs = validate_counts(events, totals, labels)
     rows = []
     for name, opts in SENSITIVITY_METHODS:

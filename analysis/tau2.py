@@ -28,7 +28,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, special
+from scipy import special
+
+
+def _optimize():
+    """scipy.optimize, imported on first use: it is slow to load and plain GLMM pooling never needs it."""
+    from scipy import optimize
+
+    return optimize
+
 
 TAU2_METHODS = ("DL", "REML", "PM", "ML")
 
@@ -135,7 +143,7 @@ def tau2_pm(y: np.ndarray, v: np.ndarray, X: np.ndarray | None = None) -> float:
     if target <= 0 or fun(0.0) <= 0:
         return 0.0
     hi = _upper_bracket(fun, float(np.var(y)))
-    return float(optimize.brentq(fun, 0.0, hi, xtol=1e-15, rtol=4 * np.finfo(float).eps, maxiter=500))
+    return float(_optimize().brentq(fun, 0.0, hi, xtol=1e-15, rtol=4 * np.finfo(float).eps, maxiter=500))
 
 
 def loglik(tau2: float, y: np.ndarray, v: np.ndarray, X: np.ndarray | None = None,
@@ -191,8 +199,8 @@ def tau2_likelihood(y: np.ndarray, v: np.ndarray, X: np.ndarray | None = None,
         if tau2 is not None:
             return tau2
     hi = max(100.0, 10 * float(np.var(y)))
-    res = optimize.minimize_scalar(lambda t: -loglik(t, y, v, X, reml), bounds=(0.0, hi),
-                                   method="bounded", options={"xatol": 1e-12})
+    res = _optimize().minimize_scalar(lambda t: -loglik(t, y, v, X, reml), bounds=(0.0, hi),
+                                      method="bounded", options={"xatol": 1e-12})
     return float(res.x)
 
 
@@ -243,7 +251,7 @@ def q_profile_ci(y: np.ndarray, v: np.ndarray, level: float = 0.95,
             return 0.0
         fun = lambda t2: generalized_q(t2, y, v, X) - target  # noqa: E731
         hi = _upper_bracket(fun, float(np.var(y)))
-        return float(optimize.brentq(fun, 0.0, hi, xtol=1e-15, rtol=4 * np.finfo(float).eps))
+        return float(_optimize().brentq(fun, 0.0, hi, xtol=1e-15, rtol=4 * np.finfo(float).eps))
 
     return solve(q_hi), solve(q_lo)
 

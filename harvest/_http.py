@@ -110,7 +110,7 @@ class HttpClient:
                 if attempt == self.max_tries:
                     raise RegistryUnreachable(f"{url} cannot be reached ({last_error})") from exc
                 wait = self._backoff(attempt, None)
-            except requests.Timeout as exc:
+            except requests.Timeout:
                 last_error = f"timed out after {self.timeout:g}s"
                 wait = self._backoff(attempt, None)
             except requests.exceptions.ChunkedEncodingError as exc:  # reset in the middle of the body

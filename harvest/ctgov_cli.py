@@ -1,25 +1,23 @@
-"""`evidence harvest ctgov` and `evidence import ctgov`, registered through the entry point.
+"""`evidence harvest ctgov` and `evidence import ctgov` (registered in evidence.commands).
 
-Exit codes follow evidence.cli: 0 success, 1 the run failed (network, server,
-unreadable page; the run row says why and committed pages are kept), 2 usage
-or input error (bad date, bad strategy file, unreadable import file).
+The harvester, its HTTP client and the store are imported when a command
+runs, not when `evidence` starts.  Exit codes (evidence.cli_support.ExitCode):
+0 success, 1 the run failed (network, server, unreadable page; the run row
+says why and committed pages are kept), 2 usage or input error (bad date,
+bad strategy file, unreadable import file).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from evidence.cli_groups import get_or_create_group
-from evidence.cli_support import EXIT_FAILED, EXIT_USAGE, fail, settings_of, store_with_schema
-from harvest._http import HarvestHTTPError
-from harvest.ctgov import harvest, import_files, load_strategy, make_client
-from harvest.ctgov_parse import CtgovParseError
+from evidence.cli_groups import group
+from evidence.cli_support import EXIT_FAILED, EXIT_USAGE, fail, parse_date, settings_of, store_with_schema
 
 log = logging.getLogger(__name__)
 
@@ -30,15 +28,6 @@ def _advice(exc: Exception) -> str:
     if status is not None and 400 <= status < 500 and status != 429:
         return "the registry rejected the request: check the strategy and EVIDENCE_CTGOV_URL"
     return "pages fetched before the failure are kept; the next run resumes"
-
-
-def _parse_since(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise fail(f"--since must be a date like 2025-01-31, not {value!r}", EXIT_USAGE) from None
 
 
 def _engine(ctx: typer.Context):
@@ -59,8 +48,12 @@ def harvest_ctgov(
     """Harvest ClinicalTrials.gov (incremental since the last successful run unless told otherwise)."""
     if full and since:
         raise fail("--full and --since exclude each other", EXIT_USAGE)
+    from harvest._http import HarvestHTTPError
+    from harvest.ctgov import harvest, load_strategy, make_client
+    from harvest.ctgov_parse import CtgovParseError
+
     settings = settings_of(ctx)
-    window = _parse_since(since)
+    window = parse_date(since, "--since")
     try:
         chosen = load_strategy(strategy or Path(settings.ctgov_strategy_file))
     except ValueError as exc:
@@ -81,6 +74,9 @@ def import_ctgov(
                                                      "a JSON list, or a zip of study files.")],
 ) -> None:
     """Load saved ClinicalTrials.gov API v2 JSON files through the harvester's parser."""
+    from harvest.ctgov import import_files
+    from harvest.ctgov_parse import CtgovParseError
+
     engine = _engine(ctx)
     try:
         result = import_files(engine, files)
@@ -91,7 +87,5 @@ def import_ctgov(
 
 def register(app: typer.Typer) -> None:
     """Add `harvest ctgov` and `import ctgov` to the shared groups."""
-    harvest_group = get_or_create_group(app, "harvest", "Harvest the registries (PubMed, ClinicalTrials.gov).")
-    import_group = get_or_create_group(app, "import", "Load saved registry downloads.")
-    harvest_group.command("ctgov")(harvest_ctgov)
-    import_group.command("ctgov")(import_ctgov)
+    group(app, "harvest").command("ctgov")(harvest_ctgov)
+    group(app, "import").command("ctgov")(import_ctgov)

@@ -1,6 +1,7 @@
-"""`evidence harvest pubmed` and `evidence import pubmed`, registered through the entry point.
+"""`evidence harvest pubmed` and `evidence import pubmed` (registered in evidence.commands).
 
-Exit codes follow evidence.cli: 0 success, 1 the run failed (network,
+Biopython, requests and the store are imported when a command runs, not
+when `evidence` starts.  Exit codes (evidence.cli_support.ExitCode): 0 success, 1 the run failed (network,
 NCBI errors; the HarvestRun row says why), 2 usage or input error (bad
 option, unreadable query file, a saved file that is not PubMed XML/MEDLINE).
 """
@@ -10,37 +11,21 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import asdict
-from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Optional
 
-import requests
 import typer
 
-from evidence.cli_groups import get_or_create_group
-from evidence.cli_support import EXIT_FAILED, EXIT_USAGE, fail, settings_of, store_with_schema
+from evidence.cli_groups import group
+from evidence.cli_support import EXIT_FAILED, EXIT_USAGE, fail, parse_date, settings_of, store_with_schema
 from evidence.settings import Settings
-from harvest._http import HarvestHTTPError
-from harvest.pubmed import DEFAULT_BATCH, EutilsClient, PubmedHarvestError, harvest, import_bytes, read_query
-from harvest.pubmed_parse import PubmedParseError
-from harvest.runs import harvest_run
 
 log = logging.getLogger(__name__)
 
-HARVEST_HELP = "Fetch new and changed records from the registries."
-IMPORT_HELP = "Load saved registry files (the offline path)."
-
-
-def _date(value: Optional[str], option: str) -> Optional[date]:
-    if value is None:
-        return None
-    try:
-        return datetime.strptime(value.replace("/", "-"), "%Y-%m-%d").date()
-    except ValueError:
-        raise fail(f"{option} expects a date as YYYY-MM-DD, not {value!r}", EXIT_USAGE) from None
-
 
 def _term(settings: Settings, query: Optional[str], query_file: Optional[Path]) -> tuple[str, str]:
+    from harvest.pubmed import read_query
+
     if query and query_file:
         raise fail("give --query or --query-file, not both", EXIT_USAGE)
     if query:
@@ -61,21 +46,28 @@ def harvest_pubmed(
     query: Annotated[Optional[str], typer.Option(help="A PubMed query instead of the strategy file.")] = None,
     query_file: Annotated[Optional[Path], typer.Option(help="Strategy file (default: the "
                                                             "pubmed_query_file setting).")] = None,
-    batch_size: Annotated[int, typer.Option(min=1, max=9999, help="Records per efetch request.")] = DEFAULT_BATCH,
+    batch_size: Annotated[Optional[int], typer.Option(
+        min=1, max=9999, help="Records per efetch request (default 200).")] = None,
 ) -> None:
     """Harvest PubMed through the E-utilities: incremental, windowed, batched, polite."""
+    import requests
+
+    from harvest._http import HarvestHTTPError
+    from harvest.pubmed import DEFAULT_BATCH, EutilsClient, PubmedHarvestError, harvest
+    from harvest.pubmed_parse import PubmedParseError
+
     settings = settings_of(ctx)
     if full and since:
         raise fail("give --full or --since, not both", EXIT_USAGE)
-    start, end = _date(since, "--since"), _date(until, "--until")
+    start, end = parse_date(since, "--since"), parse_date(until, "--until")
     if start and end and end < start:
         raise fail(f"--until {end} is before --since {start}", EXIT_USAGE)
     term, source = _term(settings, query, query_file)
     engine = store_with_schema(settings)
     client = EutilsClient.from_settings(settings)
     try:
-        summary = harvest(engine, client, term, since=start, until=end, full=full, batch_size=batch_size,
-                          query_source=source)
+        summary = harvest(engine, client, term, since=start, until=end, full=full,
+                          batch_size=batch_size or DEFAULT_BATCH, query_source=source)
     except (HarvestHTTPError, PubmedHarvestError, PubmedParseError) as exc:
         raise fail(f"PubMed harvest failed: {exc} (records saved before the failure are kept; "
                     "the next run fetches the rest)", EXIT_FAILED) from exc
@@ -93,6 +85,10 @@ def import_pubmed(
                                                 help="PubMed XML (efetch, Save → XML) or MEDLINE/.nbib files.")],
 ) -> None:
     """Load saved PubMed files through the same parser and upsert as the harvester."""
+    from harvest.pubmed import import_bytes
+    from harvest.pubmed_parse import PubmedParseError
+    from harvest.runs import harvest_run
+
     settings = settings_of(ctx)
     engine = store_with_schema(settings)
     totals: dict[str, dict] = {}
@@ -111,6 +107,6 @@ def import_pubmed(
 
 
 def register(app: typer.Typer) -> None:
-    """Entry point of the ``evidence.commands`` group: add `harvest pubmed` and `import pubmed`."""
-    get_or_create_group(app, "harvest", HARVEST_HELP).command("pubmed")(harvest_pubmed)
-    get_or_create_group(app, "import", IMPORT_HELP).command("pubmed")(import_pubmed)
+    """Add `harvest pubmed` and `import pubmed` to the shared groups."""
+    group(app, "harvest").command("pubmed")(harvest_pubmed)
+    group(app, "import").command("pubmed")(import_pubmed)

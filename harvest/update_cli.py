@@ -1,26 +1,23 @@
 """`evidence update`: the command cron and systemd timers call.
 
-Exit codes: 0 every source succeeded; 1 a source failed (the others still
-ran; each has its own HarvestRun); 2 usage or configuration error; 75
-another update holds the lock (nothing was changed).
+Exit codes (evidence.cli_support.ExitCode): 0 every source succeeded; 1 a
+source failed (the others still ran; each has its own HarvestRun); 2 usage
+or configuration error; 75 another update holds the lock (nothing was
+changed).  The harvesters are imported when the command runs.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from evidence.cli_support import fail, settings_of, store_with_schema
-from evidence.lock import LockHeld, single_writer
+from evidence.cli_support import EXIT_LOCKED, EXIT_USAGE, fail, parse_date, settings_of, store_with_schema
 from evidence.settings import Settings
-from harvest.sources import SOURCES
-from harvest.update import EXIT_LOCKED, EXIT_USAGE, Window, plan_update, run_update
 
 log = logging.getLogger(__name__)
 
@@ -40,15 +37,6 @@ def lock_path(settings: Settings) -> Path:
     return Path.home() / ".local" / "state" / "cart-evidence" / "update.lock"
 
 
-def _since(value: Optional[str]) -> Optional[date]:
-    if value is None:
-        return None
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError:
-        raise fail(f"--since expects YYYY-MM-DD, not {value!r}", EXIT_USAGE) from None
-
-
 def update(
     ctx: typer.Context,
     source: Annotated[Optional[list[SourceName]], typer.Option(help="Only this registry (repeatable).")] = None,
@@ -59,10 +47,14 @@ def update(
     = False,
 ) -> None:
     """Harvest PubMed and ClinicalTrials.gov incrementally, then re-link trials and publications."""
+    from evidence.lock import LockHeld, single_writer
+    from harvest.sources import SOURCES
+    from harvest.update import Window, plan_update, run_update
+
     settings = settings_of(ctx)
     if full and since:
         raise fail("give --full or --since, not both", EXIT_USAGE)
-    window = Window(_since(since), full)
+    window = Window(parse_date(since, "--since"), full)
     chosen = [SOURCES[s.value] for s in (source or list(SourceName))]
     engine = store_with_schema(settings)
     if dry_run:
@@ -84,5 +76,5 @@ def update(
 
 
 def register(app: typer.Typer) -> None:
-    """Entry point of the ``evidence.commands`` group: add `update`."""
+    """Add `update`."""
     app.command("update")(update)

@@ -3,26 +3,38 @@
 The contract reviewers script against: ``evidence pool FILE.csv`` reads
 columns ``study,events,total`` (other columns allowed), pools them with the
 analysis engine and prints a readable table, or one JSON object with
-``--json``.  Bad input exits with status 2 and a message naming the line.
+``--json``.  Bad input exits with status 2 and a message naming the line
+(the physical line of the file, counting blank lines and the lines inside
+quoted fields); nothing is pooled from a file with a bad row.
+
+The analysis package (NumPy, SciPy) is imported when the command runs.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import logging
 import math
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from analysis import PoolResult, SubgroupResult, pool_by_subgroup, pool_proportions
+from evidence.cli_support import EXIT_FAILED, EXIT_USAGE
+
+if TYPE_CHECKING:
+    from analysis import PoolResult, SubgroupResult
 
 log = logging.getLogger(__name__)
 
 REQUIRED = ("study", "events", "total")
+#: Largest count, and largest sum of totals, pooled: every whole number up to
+#: 2**53 is exact in a float; beyond it counts and sums are silently rounded.
+MAX_COUNT = 2**53
 
 
 class Model(StrEnum):
@@ -56,7 +68,7 @@ class InputError(Exception):
 
 
 def register(app: typer.Typer) -> None:
-    """Add the ``pool`` command to the ``evidence`` Typer app."""
+    """Add `pool`."""
     app.command("pool", help="Meta-analysis of single proportions from a CSV (study,events,total).")(pool)
 
 
@@ -79,7 +91,10 @@ def pool(
                        tau2_method=tau2.value, ci=ci.value, level=level)
     except (InputError, ValueError) as exc:
         typer.echo(f"Error: {exc}", err=True)
-        raise typer.Exit(code=2) from None
+        raise typer.Exit(code=EXIT_USAGE) from None
+    except ArithmeticError as exc:  # e.g. no root bracketed for tau^2 on extreme counts
+        typer.echo(f"Error: the pooling did not converge on these counts ({exc})", err=True)
+        raise typer.Exit(code=EXIT_FAILED) from None
     if json_out:
         typer.echo(json.dumps(result.to_dict(), allow_nan=False))
     else:
@@ -87,6 +102,8 @@ def pool(
 
 
 def _pool(rows: list[dict[str, Any]], by: str | None, **kw: Any) -> PoolResult | SubgroupResult:
+    from analysis import pool_by_subgroup, pool_proportions
+
     events = [r["events"] for r in rows]
     totals = [r["total"] for r in rows]
     labels = [r["study"] for r in rows]
@@ -95,17 +112,49 @@ def _pool(rows: list[dict[str, Any]], by: str | None, **kw: Any) -> PoolResult |
     return pool_by_subgroup(events, totals, [r["group"] for r in rows], labels=labels, **kw)
 
 
-def _count(value: str, column: str, where: str) -> int:
+def _count(value: str | None, column: str, where: str) -> int:
+    """A whole, non-negative count, read exactly (no float rounding of long numbers)."""
     text = (value or "").strip()
     try:
-        number = float(text)
-    except ValueError:
+        number = Decimal(text)
+    except InvalidOperation:
         raise InputError(f"{where}: {column} {text!r} is not a number") from None
-    if not math.isfinite(number) or number != int(number):
+    if not number.is_finite() or number != number.to_integral_value():
         raise InputError(f"{where}: {column} {text!r} is not a whole number")
     if number < 0:
         raise InputError(f"{where}: {column} {text!r} is negative")
+    if number > MAX_COUNT:
+        raise InputError(f"{where}: {column} {text!r} is too large to pool exactly (more than 2^53)")
     return int(number)
+
+
+def _decode(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise InputError(f"{path}: line {line}: not UTF-8 text (byte {data[exc.start]:#04x})") from None
+
+
+def _records(path: Path, text: str):
+    """(first line, fields) of every non-blank CSV record; a malformed record is an InputError."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    end = 0
+    while True:
+        first = end + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise InputError(f"{path}: line {first}: {exc} (is this a counts CSV?)") from None
+        end = reader.line_num
+        if any(f.strip() for f in fields):
+            yield first, fields
 
 
 def read_counts(path: Path, by: str | None = None) -> list[dict[str, Any]]:
@@ -114,24 +163,38 @@ def read_counts(path: Path, by: str | None = None) -> list[dict[str, Any]]:
     Raises
     ------
     InputError
-        Unreadable or empty file, missing column, or a bad row; the message
-        names the line (the header is line 1).
+        Unreadable or empty file, missing or repeated column, repeated
+        study, or a bad row; the message names the line (the header is
+        line 1 when it comes first).
     """
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    text = _decode(path)
     if not text.strip():
         raise InputError(f"{path} is empty")
-    reader = csv.DictReader(text.splitlines())
-    header = [h.strip() for h in reader.fieldnames or []]
-    reader.fieldnames = header
+    records = _records(path, text)
+    header_line, header = next(records, (1, []))
+    header = [h.strip() for h in header]
+    repeated = sorted({h for h in header if h and header.count(h) > 1})
+    if repeated:
+        raise InputError(f"{path}: line {header_line}: column(s) {', '.join(repeated)} appear more than "
+                         "once in the header; which one to pool is ambiguous")
     needed = REQUIRED + ((by,) if by else ())
     missing = [c for c in needed if c not in header]
     if missing:
         raise InputError(f"{path}: missing column(s) {', '.join(missing)}; found {', '.join(header)}")
-    rows = [_parse_row(raw, line, by) for line, raw in enumerate(reader, start=2)
-            if any((v or "").strip() for v in raw.values() if isinstance(v, str))]
+    rows, seen, sum_totals = [], {}, 0
+    for line, fields in records:
+        if any(f.strip() for f in fields[len(header):]):
+            raise InputError(f"{path}: line {line}: {len(fields)} fields but the header has {len(header)}")
+        row = _parse_row(dict(zip(header, fields)), line, by)
+        if row["study"] in seen:
+            raise InputError(f"{path}: line {line}: study {row['study']!r} already on line "
+                             f"{seen[row['study']]}; give each study one row")
+        seen[row["study"]] = line
+        rows.append(row)
+        sum_totals += row["total"]
+        if sum_totals > MAX_COUNT:
+            raise InputError(f"{path}: line {line}: the totals up to this row add up to more than 2^53, "
+                             "too many to pool exactly")
     if not rows:
         raise InputError(f"{path} has a header but no data rows")
     return rows
@@ -185,6 +248,8 @@ def _pooled_lines(res: PoolResult) -> list[str]:
 
 def format_result(result: PoolResult | SubgroupResult) -> str:
     """Readable plain-text table of a pooled or subgrouped result."""
+    from analysis import PoolResult
+
     if isinstance(result, PoolResult):
         return "\n".join(_pooled_lines(result))
     parts = []

@@ -138,3 +138,42 @@ def test_missing_by_column_and_file(app, csv_file, tmp_path):
 def test_bad_option_value_exits_2(app, csv_file):
     assert run(app, _example8(csv_file), "--model", "bayes").exit_code == 2
     assert run(app, _example8(csv_file), "--level", "95").exit_code == 2
+
+
+@pytest.mark.parametrize("text,needle", [
+    # two columns of one name: which one would be pooled is a guess
+    ("study,events,total,events\nA,1,5,2\n", "line 1: column(s) events appear more than once"),
+    # a repeated study would be pooled twice
+    ("study,events,total\nA,1,5\nB,2,6\nA,1,5\n", "line 4: study 'A' already on line 2"),
+    # counts beyond 2^53 are not exact in floating point (was pooled as 0.0 [0.0, 100.0])
+    ("study,events,total\nA,1,123456789012345678901\n", "line 2 (study 'A'): total"),
+    # was a GLMM running for more than 20 minutes
+    ("study,events,total\nA,9007199254740993,9007199254740993\nB,1,2\n", "too large to pool exactly"),
+    ("study,events,total\nA,9007199254740991,9007199254740991\nB,1,2\n", "line 3: the totals"),
+    # physical lines: blank lines and a quoted field spanning two lines count
+    ("study,events,total\n\n\nA,1,5\n\nB,x,4\n", "line 6 (study 'B')"),
+    ('study,events,total\n"A\nsecond line",1,5\nB,1,x\n', "line 4 (study 'B')"),
+    ('study,events,total\r\nA,1,5\r\n\r\nB,-1,4\r\n', "line 4 (study 'B')"),
+    ("study,events,total\nA,1,5,stray\n", "line 2: 4 fields but the header has 3"),
+])
+def test_ambiguous_or_inexact_input_exits_2_naming_the_line(app, csv_file, text, needle):
+    res = run(app, csv_file(text), "--json")
+    assert res.exit_code == 2, res.output
+    assert needle in res.stderr
+    assert res.stdout == ""
+
+
+def test_exact_counts_and_trailing_empty_fields_are_fine(app, csv_file):
+    res = run(app, csv_file("study,events,total\nA,1,5,,\nB,2.0,6\nC,3,9007199254740000\n"), "--json")
+    assert res.exit_code == 0, res.output
+    assert [s["total"] for s in json.loads(res.stdout)["studies"]] == [5, 6, 9007199254740000]
+
+
+def test_over_long_field_and_bad_bytes_exit_2_naming_the_line(app, csv_file, tmp_path):
+    long_field = csv_file("study,events,total\nA,1,5\nB," + "9" * 200_000 + ",7\n")
+    res = run(app, long_field)
+    assert res.exit_code == 2 and "line 3" in res.stderr and "field larger than field limit" in res.stderr
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes("study,events,total\nA,1,5\nZürich,1,3\n".encode("latin-1"))
+    res = run(app, latin1)
+    assert res.exit_code == 2 and "line 3: not UTF-8" in res.stderr

@@ -155,3 +155,14 @@ def test_population_averaged_differs_from_median_when_tau_large():
     pa = res.extra["population_averaged"]
     assert 0 < pa < 1 and abs(pa - res.estimate) > 0.01
     assert np.isfinite(res.extra["loglik"])
+
+
+def test_glmm_is_bounded_and_says_it_did_not_converge(monkeypatch):
+    """Extreme counts once kept the optimiser running for hours: a fit now stops within its budget."""
+    monkeypatch.setattr(analysis.glmm, "MAX_EVALS", 3)
+    fit = analysis.glmm.fit_glmm(np.array([5, 4, 3, 0, 7, 2, 12, 1.0]), np.array([5, 6, 3, 4, 8, 10, 15, 3.0]))
+    assert not fit.converged and math.isnan(fit.mu)
+    assert "stopped without converging" in fit.message and "3 likelihood evaluations" in fit.message
+    res = pool_proportions([5, 4, 3, 0, 7, 2, 12, 1], [5, 6, 3, 4, 8, 10, 15, 3])
+    assert res.fallback.startswith("logit-REML")
+    assert any("stopped without converging" in note for note in res.notes)

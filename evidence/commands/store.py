@@ -1,0 +1,85 @@
+"""`evidence init`, `evidence info` and `evidence export-data`: the store as a whole.
+
+The database libraries are imported inside each command, so that
+``evidence --help`` and commands that never open the store start fast.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from evidence.cli_support import EXIT_USAGE, fail, settings_of, store_with_schema
+
+log = logging.getLogger("evidence")
+
+
+def init(
+    ctx: typer.Context,
+    reload: Annotated[bool, typer.Option(help="Reload the curated data even if unchanged.")] = False,
+) -> None:
+    """Create or upgrade the database and load the curated data (idempotent)."""
+    from evidence.curated import CuratedDataError
+    from evidence.store import initialise
+
+    settings = settings_of(ctx)
+    try:
+        result = initialise(settings, reload=reload)
+    except CuratedDataError as exc:
+        raise fail(str(exc), EXIT_USAGE) from exc
+    log.info("database %s at schema %s", settings.redacted()["db"] or settings.database_url,
+             result["revision"])
+    typer.echo(f"schema {result['revision']}; curated data "
+               + ("loaded: " + json.dumps(result["loaded"]) if result["loaded"] else "already up to date"))
+
+
+def info(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Counts per table, last harvest per source and schema version."""
+    from evidence.db import head_version, schema_version
+    from evidence.store import last_harvests, table_counts
+
+    settings = settings_of(ctx)
+    engine = store_with_schema(settings)
+    runs = [{"source": r.source, "status": r.status, "started_at": r.started_at.isoformat(),
+             "finished_at": r.finished_at.isoformat() if r.finished_at else None} for r in last_harvests(engine)]
+    version = schema_version(engine)
+    payload = {"database": settings.database_url, "schema_version": version, "schema_head": head_version(),
+               "counts": table_counts(engine), "last_harvests": runs}
+    if as_json:
+        typer.echo(json.dumps(payload, indent=2))
+        return
+    typer.echo(f"database        {payload['database']}")
+    typer.echo(f"schema version  {version} (head {payload['schema_head']})")
+    for table, n in payload["counts"].items():
+        typer.echo(f"{table:<22}{n:>8}")
+    for run in runs:
+        typer.echo(f"last {run['source']:<10} {run['status']:<10} {run['started_at']}")
+    if not runs:
+        typer.echo("no harvest has run yet")
+
+
+def export_data(
+    ctx: typer.Context,
+    directory: Annotated[Path, typer.Argument(help="Folder to write the curated CSV files to.")],
+    include_harvested: Annotated[bool, typer.Option(help="Also write harvested trials and publications.")] = False,
+) -> None:
+    """Write the database back to the curated CSV files (the layout of data/)."""
+    from evidence.curated import export_curated
+
+    engine = store_with_schema(settings_of(ctx))
+    counts = export_curated(engine, directory, include_harvested=include_harvested)
+    typer.echo(json.dumps(counts))
+
+
+def register(app: typer.Typer) -> None:
+    """Add `init`, `info` and `export-data`."""
+    app.command("init")(init)
+    app.command("info")(info)
+    app.command("export-data")(export_data)
