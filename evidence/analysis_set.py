@@ -60,7 +60,8 @@ class AnalysisRow:
     @property
     def study_label(self) -> str:
         if self.mixed:
-            return f"{self.label} [{self.subgroup.upper() + ', ' if self.subgroup != SUBGROUP_ALL else ''}mixed: {self.mixed}]"
+            within = "" if self.subgroup == SUBGROUP_ALL else f"{self.subgroup.upper()}, "
+            return f"{self.label} [{within}mixed: {self.mixed}]"
         return self.label if self.subgroup == SUBGROUP_ALL else f"{self.label} [{self.subgroup.upper()}]"
 
 

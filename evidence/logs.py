@@ -33,5 +33,5 @@ def configure(verbose: bool = False, quiet: bool = False, log_file: Path | None 
         handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
     logging.basicConfig(level=level, format=FORMAT, datefmt="%Y-%m-%dT%H:%M:%S%z",
                         handlers=handlers, force=True)
-    for noisy in ("urllib3", "alembic.runtime.migration"):
+    for noisy in ("urllib3", "alembic.runtime.migration", "alembic.runtime.plugins"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))

@@ -53,10 +53,12 @@ class Method:
     transform: str = PoolTransform.LOGIT.value
     tau2_method: str = Tau2Method.REML.value
     ci: str = CiMethod.Z.value
+    level: float = 0.95
 
-    def kwargs(self) -> dict[str, str]:
+    def kwargs(self) -> dict[str, Any]:
         transform = PoolTransform.LOGIT.value if self.model == PoolModel.GLMM else self.transform
-        return {"model": self.model, "transform": transform, "tau2_method": self.tau2_method, "ci": self.ci}
+        return {"model": self.model, "transform": transform, "tau2_method": self.tau2_method, "ci": self.ci,
+                "level": self.level}
 
 
 @dataclass(frozen=True)

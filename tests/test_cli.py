@@ -135,14 +135,14 @@ def test_help_prints_every_option_help_verbatim(path):
 
 
 def _readme_commands() -> dict[tuple[str, ...], set[str]]:
-    """Command path -> options named in the README's command table."""
+    """Command path -> options named in the README's command table (a command may have several rows)."""
     rows = {}
     for line in README.read_text(encoding="utf-8").splitlines():
         match = re.match(r"\| `evidence ([^`]*)` \|", line)
         if match:
             words = match.group(1).split()
             path = tuple(w for w in words[:2] if re.fullmatch(r"[a-z][a-z-]*", w))
-            rows[path] = set(re.findall(r"--[a-z][a-z0-9-]*", match.group(1)))
+            rows.setdefault(path, set()).update(re.findall(r"--[a-z][a-z0-9-]*", match.group(1)))
     return rows
 
 

@@ -40,3 +40,26 @@ def test_harvested_markup_stays_text():
     assert "<b>" not in text and "&lt;b&gt;lupus&lt;/b&gt;" in text
     title = ET.fromstring(text).find("a:entry/a:title", NS)
     assert title.get("type") == "text" and title.text.endswith("[x](http://evil)")
+
+
+def test_whats_new_atom_command(engine, settings, monkeypatch):
+    from sqlmodel import Session
+    from typer.testing import CliRunner
+
+    from evidence import models
+    from evidence.cli import app
+
+    with Session(engine) as session:
+        session.add(models.Trial(registry_id="NCT09999998", brief_title="Recent trial", status="RECRUITING",
+                                 first_seen=NOW - timedelta(days=3)))
+        session.add(models.Trial(registry_id="NCT09999997", brief_title="Old trial", status="RECRUITING",
+                                 first_seen=NOW - timedelta(days=90)))
+        session.commit()
+    monkeypatch.setenv("EVIDENCE_DB", settings.db)
+    out = CliRunner().invoke(app, ["whats-new", "--format", "atom", "--app-url", "https://evidence.example.org/"])
+    assert out.exit_code == 0, out.output
+    root = ET.fromstring(out.stdout)
+    ids = [e.find("a:id", NS).text for e in root.findall("a:entry", NS)]
+    assert "tag:cart-evidence,2026:trial:NCT09999998" in ids  # within the feed's 30 days
+    assert "tag:cart-evidence,2026:trial:NCT09999997" not in ids
+    assert root.find("a:link", NS).get("href") == "https://evidence.example.org/"

@@ -158,7 +158,8 @@ def test_no_patient_is_counted_twice_across_cohorts(shipped, outcome):
     for report_id, others in SPANS_COHORTS.items():
         spanning = [r for r in rows if r.report_id == report_id]
         for r in spanning:
-            clash = others & {x.cohort_id for x in rows if "all" in (x.subgroup, r.subgroup) or x.subgroup == r.subgroup}
+            clash = others & {x.cohort_id for x in rows
+                              if "all" in (x.subgroup, r.subgroup) or x.subgroup == r.subgroup}
             assert not clash, f"{outcome}: {report_id} pooled next to {clash}"
 
 

@@ -18,13 +18,13 @@ import json
 import logging
 import math
 from decimal import Decimal, InvalidOperation
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from evidence.cli_support import EXIT_FAILED, EXIT_USAGE
+from evidence.cli_support import EXIT_FAILED, EXIT_USAGE, settings_of
+from evidence.vocab import CiMethod, PoolModel, PoolTransform, SubgroupBy, Tau2Method
 
 if TYPE_CHECKING:
     from analysis import PoolResult, SubgroupResult
@@ -37,55 +37,58 @@ REQUIRED = ("study", "events", "total")
 MAX_COUNT = 2**53
 
 
-class Model(StrEnum):
-    glmm = "glmm"
-    re = "re"
-    fe = "fe"
-
-
-class Transform(StrEnum):
-    logit = "logit"
-    ft = "ft"
-    arcsine = "arcsine"
-    raw = "raw"
-
-
-class Tau2(StrEnum):
-    DL = "DL"
-    REML = "REML"
-    PM = "PM"
-    ML = "ML"
-
-
-class CI(StrEnum):
-    z = "z"
-    hk = "hk"
-    hk_adhoc = "hk-adhoc"
-
-
 class InputError(Exception):
     """A problem with the CSV that the user must fix (exit status 2)."""
 
 
 def register(app: typer.Typer) -> None:
     """Add `pool`."""
-    app.command("pool", help="Meta-analysis of single proportions from a CSV (study,events,total).")(pool)
+    app.command("pool", help="Meta-analysis of single proportions: from a CSV (study,events,total), or of an "
+                             "outcome from the evidence store (--outcome).")(pool)
+
+
+def _codes(values: list[str] | None) -> tuple[str, ...]:
+    """Repeated or comma-separated option values: --disease sle --disease ssc or --disease sle,ssc."""
+    return tuple(v.strip() for value in values or () for v in value.split(",") if v.strip())
 
 
 def pool(
-    file: Annotated[Path, typer.Argument(help="CSV with columns study,events,total (others allowed).")],
-    model: Annotated[Model, typer.Option(help="GLMM (default), random or common effect.")] = Model.glmm,
-    transform: Annotated[Transform, typer.Option(help="Scale for re/fe.")] = Transform.logit,
-    tau2: Annotated[Tau2, typer.Option("--tau2", help="tau^2 estimator for re.")] = Tau2.REML,
-    ci: Annotated[CI, typer.Option(help="z, Hartung-Knapp (metafor knha) or HK ad hoc.")] = CI.z,
+    ctx: typer.Context,
+    file: Annotated[Path | None, typer.Argument(help="CSV with columns study,events,total (others allowed). "
+                                                     "Omit with --outcome.")] = None,
+    outcome: Annotated[str | None, typer.Option(help="Pool this outcome code from the evidence store, exactly "
+                                                      "as the Meta-analysis page does.")] = None,
+    disease: Annotated[list[str] | None, typer.Option(help="With --outcome: disease code(s) (repeat or "
+                                                           "comma-separate).")] = None,
+    target: Annotated[list[str] | None, typer.Option(help="With --outcome: CAR target code(s).")] = None,
+    construct: Annotated[list[str] | None, typer.Option(help="With --outcome: construct code(s).")] = None,
+    population: Annotated[list[str] | None, typer.Option(help="With --outcome: population code(s).")] = None,
+    kind: Annotated[list[str] | None, typer.Option(help="With --outcome: report kind code(s).")] = None,
+    all_reports: Annotated[bool, typer.Option("--all-reports", help="With --outcome: pool every report, not one "
+                                              "per cohort (counts re-reported patients twice).")] = False,
+    include_mixed: Annotated[bool, typer.Option("--include-mixed", help="With --outcome and --disease: include "
+                                                "mixed cohorts in which the disease is the majority.")] = False,
+    model: Annotated[PoolModel, typer.Option(help="GLMM (default), random or common effect.")] = PoolModel.GLMM,
+    transform: Annotated[PoolTransform, typer.Option(help="Scale for re/fe.")] = PoolTransform.LOGIT,
+    tau2: Annotated[Tau2Method, typer.Option("--tau2", help="tau^2 estimator for re.")] = Tau2Method.REML,
+    ci: Annotated[CiMethod, typer.Option(help="z, Hartung-Knapp (metafor knha) or HK ad hoc.")] = CiMethod.Z,
     level: Annotated[float, typer.Option(help="Confidence level.")] = 0.95,
-    by: Annotated[str | None, typer.Option(help="Column defining subgroups.")] = None,
+    by: Annotated[str | None, typer.Option(help="Subgroups: a CSV column, or with --outcome one of "
+                                                "subgroup, target, construct, population, kind.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Pool the proportions in FILE and print the result."""
+    """Pool the proportions in FILE, or an outcome from the store, and print the result."""
     try:
         if not 0 < level < 1:
             raise InputError(f"--level must be between 0 and 1, got {level}")
+        if (file is None) == (outcome is None):
+            raise InputError("give either a CSV file or --outcome CODE (not both)")
+        if file is None:
+            filters = {"diseases": _codes(disease), "targets": _codes(target), "constructs": _codes(construct),
+                       "populations": _codes(population), "kinds": _codes(kind)}
+            _pool_store(ctx, outcome, filters, not all_reports, include_mixed,
+                        (model.value, transform.value, tau2.value, ci.value, level), by, json_out)
+            return
         rows = read_counts(file, by)
         result = _pool(rows, by, model=model.value, transform=transform.value,
                        tau2_method=tau2.value, ci=ci.value, level=level)
@@ -99,6 +102,61 @@ def pool(
         typer.echo(json.dumps(result.to_dict(), allow_nan=False))
     else:
         typer.echo(format_result(result))
+
+
+def _check_codes(outcome: str, filters: dict[str, tuple[str, ...]], by: str | None) -> None:
+    from evidence.vocab import Construct, Disease, Outcome, Population, ReportKind, Target
+
+    vocabularies = {"diseases": Disease, "targets": Target, "constructs": Construct, "populations": Population,
+                    "kinds": ReportKind}
+    Outcome.parse(outcome)
+    for name, codes in filters.items():
+        for code in codes:
+            vocabularies[name].parse(code)
+    if by is not None:
+        SubgroupBy.parse(by)
+
+
+def _pool_store(ctx: typer.Context, outcome: str, filters: dict[str, tuple[str, ...]], cohort_aware: bool,
+                include_mixed: bool, method: tuple, by: str | None, json_out: bool) -> None:
+    """Pool an outcome from the store: the library's analysis, the same numbers as the app."""
+    from sqlmodel import Session
+
+    from evidence.cli_support import store_with_schema
+    from evidence.outcome_analysis import Method, Selection, analyse_outcome, to_json
+
+    _check_codes(outcome, filters, by)
+    sel = Selection(outcome, **filters, cohort_aware=cohort_aware, include_mixed=include_mixed,
+                    method=Method(*method), by=by or SubgroupBy.NONE.value)
+    with Session(store_with_schema(settings_of(ctx))) as session:
+        a = analyse_outcome(session, sel)
+    if json_out:
+        payload = to_json(a)
+        if a.result is not None:
+            payload["result"] = a.result.to_dict()
+        typer.echo(json.dumps(payload, allow_nan=False, default=str))
+    else:
+        typer.echo(format_analysis(a))
+
+
+def format_analysis(a: Any) -> str:
+    """Plain text of a store analysis: the pooled table, then what was left out and what to know."""
+    lines = [f"Outcome: {a.selection.outcome}; one report per cohort: {'yes' if a.selection.cohort_aware else 'NO'}"]
+    if a.result is None:
+        lines.append("Nothing to pool for this selection.")
+    elif a.subgroups is not None:
+        for code, sub in a.subgroups.subgroups.items():
+            lines += [f"== Subgroup: {a.subgroups.labels.get(code, code)} ==", *_pooled_lines(sub), ""]
+        lines += ["== Overall ==", *_pooled_lines(a.result),
+                  f"Test for subgroup differences: Q = {a.subgroups.q:.2f}, df = {a.subgroups.df}, "
+                  f"p = {a.subgroups.p:.3g}"]
+    else:
+        lines += _pooled_lines(a.result)
+    excluded = [r for r in a.records if not r.included]
+    if excluded:
+        lines += ["", f"Left out ({len(excluded)}):"]
+        lines += [f"  {r.study_label} [{r.report_id}]: {r.reason}" for r in excluded]
+    return "\n".join(lines)
 
 
 def _pool(rows: list[dict[str, Any]], by: str | None, **kw: Any) -> PoolResult | SubgroupResult:

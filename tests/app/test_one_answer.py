@@ -96,3 +96,42 @@ def test_a_headline_cell_opens_its_analysis(shipped_app):
     assert cell_selection(table, sle, "Relapse") == {"outcome": "relapse", "disease": "sle"}
     empty = next((i, c) for i, row in table.iterrows() for c in ("ICANS, grade ≥3",) if not row[c])
     assert cell_selection(table, *empty) is None
+
+
+def test_pool_outcome_command_prints_the_library_numbers(shipped_app, shipped_engine, monkeypatch):
+    import json
+
+    from typer.testing import CliRunner
+
+    from evidence.cli import app
+
+    monkeypatch.setenv("EVIDENCE_DB", shipped_engine[0])
+    runner = CliRunner()
+    with Session(shipped_app) as session:
+        pairs = sorted(outcome_disease_pairs(session))
+        for outcome, disease in pairs:
+            a = analyse_outcome(session, Selection(outcome, (disease,)))
+            out = runner.invoke(app, ["pool", "--outcome", outcome, "--disease", disease, "--json"])
+            assert out.exit_code == 0, out.output
+            payload = json.loads(out.stdout)
+            assert payload["patients"] == a.patients
+            assert [(s["report_id"], s["events"], s["total"]) for s in payload["studies"]] == [
+                (r.report_id, r.events, r.patients) for r in a.included_records]
+            assert [e["report_id"] for e in payload["excluded"]] == [r.report_id for r in a.records
+                                                                     if not r.included]
+            if a.result is None:
+                assert payload["pooled"] is None
+            else:
+                got = payload["pooled"]
+                assert (got["k"], got["estimate"], got["ci_low"], got["ci_high"]) == (
+                    a.result.k, a.result.estimate, a.result.ci_low, a.result.ci_high)
+
+
+def test_pool_outcome_rejects_unknown_codes(shipped_engine, monkeypatch):
+    from typer.testing import CliRunner
+
+    from evidence.cli import app
+
+    monkeypatch.setenv("EVIDENCE_DB", shipped_engine[0])
+    out = CliRunner().invoke(app, ["pool", "--outcome", "crs_any", "--disease", "lupus"])
+    assert out.exit_code == 2 and "unknown Disease 'lupus'" in out.output
