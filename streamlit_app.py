@@ -3,13 +3,18 @@
 ``st.navigation`` is called once per run here; each page module renders its
 own content. ``url_path`` names are part of shared links (``/meta-analysis?
 outcome=crs_any``), so they are stable.
+
+Two things are said here, above whatever page is open: that the database is
+not ready (and what to run), instead of a traceback; and, while the user has
+switched cohort-awareness off, that patients are counted more than once.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import data, warm
+from app_pages import data, state, warm
+from app_pages.common import database_problem
 
 st.set_page_config(page_title="CAR-T in autoimmune disease: living evidence", page_icon=":material/biotech:",
                    layout="wide")
@@ -25,6 +30,16 @@ PAGES = [
     st.Page("app_pages/about.py", title="About & methods", icon=":material/info:", url_path="about"),
 ]
 
+COHORT_OFF = ("Cohort-aware selection is off: every report is pooled, so patients reported more than once are "
+              "counted more than once. Switch \"One report per cohort\" back on in the sidebar of Meta-analysis "
+              "or Export before quoting a number.")
+
 page = st.navigation(PAGES, position="top")
+problem = database_problem()
+if problem:
+    st.error(problem, icon=":material/database:")
+    st.stop()
+if not state.value("cohort_aware"):
+    st.warning(COHORT_OFF, icon=":material/warning:")
 warm.start(data.data_version())  # fills the shared caches of slow pages once per data version
 page.run()
