@@ -113,15 +113,23 @@ def expand_diseases(wanted: list[str]) -> list[str]:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+# GFM turns addresses in plain text into links after escapes are resolved ("autolink literals"):
+# a word joiner (U+2060, invisible) after the scheme, "www" or "@" keeps them text.
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|mailto|xmpp|www|@)")
+WORD_JOINER = "\u2060"
 
 
 def escape_md(text: str | None) -> str:
-    """Harvested text for st.markdown: every Markdown/HTML/shortcode character escaped.
+    """Harvested text for st.markdown: every Markdown/HTML/shortcode character escaped, no autolinks.
 
     Titles and abstracts come from PubMed and registries; they must show as
-    text, never turn into links, images, colours or HTML.
+    text, never turn into links, images, colours or HTML. Escaping alone does
+    not stop a web address in a title from becoming a link, so the places
+    where GFM would start one get an invisible word joiner. Where a value
+    need not be Markdown at all, prefer ``st.text``.
     """
-    return _MD_SPECIAL.sub(r"\\\1", str(text or ""))
+    escaped = _MD_SPECIAL.sub(r"\\\1", str(text or ""))
+    return _AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, escaped)
 
 
 def pct(x: float | None, digits: int = 0) -> str:
