@@ -83,8 +83,13 @@ def _diamonds(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(pts)
 
 
-def forest_chart(rows: pd.DataFrame, title: str = "", x_title: str = "Proportion") -> alt.HConcatChart:
-    """A forest plot: labels | squares, CIs, diamonds, PI | numbers, on one shared row axis."""
+def forest_chart(rows: pd.DataFrame, title: str = "", x_title: str = "Proportion",
+                 subtitle: tuple[str, ...] = ()) -> alt.HConcatChart:
+    """A forest plot: labels | squares, CIs, diamonds, PI | numbers, on one shared row axis.
+
+    ``title`` and ``subtitle`` (exports: outcome; filters, method, warnings)
+    stand above the whole figure, so a downloaded plot says what produced it.
+    """
     n = len(rows)
     height = ROW_HEIGHT * max(n, 1) + 10
     y = alt.Y("row:Q", scale=_row_scale(n), axis=None)
@@ -95,15 +100,18 @@ def forest_chart(rows: pd.DataFrame, title: str = "", x_title: str = "Proportion
             x=alt.value(0), y=y, text="label:N"),
         base.transform_filter(bold).mark_text(align="left", fontSize=12, fontWeight="bold", limit=300).encode(
             x=alt.value(0), y=y, text="label:N"),
-    ).properties(width=300, title=alt.TitleParams(title or " ", anchor="start", fontSize=14))
+    ).properties(width=300, title=alt.TitleParams(" ", anchor="start", fontSize=14))
     numbers = base.transform_filter("datum.kind != 'header'").mark_text(align="left", fontSize=12).encode(
         x=alt.value(0), y=y, text="numbers:N").properties(width=60, title=alt.TitleParams("Events/n", fontSize=11))
     cis = base.transform_filter("datum.kind != 'header'").mark_text(align="left", fontSize=12).encode(
         x=alt.value(0), y=y, text="ci_text:N").properties(width=120, title=alt.TitleParams("% (95% CI)", fontSize=11))
     weights = base.transform_filter("datum.kind == 'study'").mark_text(align="right", fontSize=12).encode(
         x=alt.value(40), y=y, text="weight_text:N").properties(width=45, title=alt.TitleParams("Weight", fontSize=11))
-    return alt.hconcat(labels, _plot(rows, y, height, x_title), numbers, cis, weights, spacing=6).configure_view(
-        stroke=None).configure_concat(spacing=6)
+    chart = alt.hconcat(labels, _plot(rows, y, height, x_title), numbers, cis, weights, spacing=6)
+    if title or subtitle:
+        chart = chart.properties(title=alt.TitleParams(title or " ", subtitle=list(subtitle), anchor="start",
+                                                       fontSize=14, subtitleFontSize=11))
+    return chart.configure_view(stroke=None).configure_concat(spacing=6)
 
 
 def _plot(rows: pd.DataFrame, y: alt.Y, height: int, x_title: str) -> alt.LayerChart:

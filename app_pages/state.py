@@ -55,6 +55,7 @@ PARAMS: dict[str, Param] = {p.name: p for p in (
     Param("by", "str", "none"),
     Param("cohort_aware", "bool", True),
     Param("view", "str", "sensitivity"),
+    Param("table", "str", "analysis"),
 )}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import pandas as pd
@@ -11,7 +12,10 @@ import pytest
 import rispy
 
 from analysis import pool_proportions
-from app_pages import charts, exports, state
+from app_pages import charts, state
+from evidence import exports
+from evidence.links import source_url
+from evidence.methods import method_label, method_slug
 from app_pages.common import escape_md
 from app_pages.data import fts_query, registry_url
 from tests.app.app_test_helpers import parse_bibtex
@@ -68,6 +72,75 @@ def test_bibtex_escapes_and_keeps_keys_unique():
     assert entries[1]["kind"] == "misc" and entries[1]["howpublished"] == "ACR Convergence"
 
 
+def test_bibtex_articles_have_journal_and_year_and_urls_are_verbatim():
+    refs = [{**REFS[0], "url": "https://example.org/a_b%20c#x", "doi": "10.1000/x_y"},
+            {**REFS[0], "id": "c", "journal": "", "year": 2023},  # no journal: @misc, nothing invented
+            {**REFS[0], "id": "d", "year": None, "title": "Line one\nline two"}]
+    entries = parse_bibtex(exports.bibtex_bytes(refs).decode())
+    assert entries[0]["kind"] == "article" and entries[0]["journal"] == "N Engl J Med"
+    assert entries[0]["year"] == "2024"
+    assert entries[0]["url"] == "https://example.org/a_b%20c#x" and entries[0]["doi"] == "10.1000/x_y"
+    assert entries[1]["kind"] == "misc" and "journal" not in entries[1]
+    assert entries[2]["kind"] == "misc" and "year" not in entries[2]
+    assert entries[2]["title"] == "Line one line two"
+
+
+def test_ris_records_follow_each_other_without_stray_lines():
+    refs = [{**REFS[0], "title": "A\r\nER  - \nTY  - JOUR"}, REFS[1]]
+    text = exports.ris_bytes(refs).decode()
+    assert all(re.fullmatch(r"[A-Z][A-Z0-9]  - .*", line) for line in text.splitlines())
+    assert [r["title"] for r in rispy.loads(text)] == ["A ER - TY - JOUR", "An abstract"]
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("=1+1", "'=1+1"), ("+49 30", "'+49 30"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"),
+    ("\rx", "'\rx"), ("a=b", "a=b"), ("", ""), (-2, -2), (None, None),
+])
+def test_cells_that_a_spreadsheet_would_run_are_neutralised(value, expected):
+    assert exports.neutralise(value) == expected
+
+
+def test_tables_have_integer_counts_and_worded_headers():
+    reports = pd.DataFrame({"Report": ["A"], "Year": [2024.0], "Patients": [None], "pmid": ["1"],
+                            "registry_ids": [["NCT01234567", "NCT07654321"]]})
+    table = exports.study_characteristics(reports)
+    assert str(table["Year"].dtype) == "Int64" and table["Year"].item() == 2024
+    frame = pd.read_csv(io.BytesIO(exports.csv_bytes(table)))
+    assert frame.loc[0, "Registry IDs"] == "NCT01234567; NCT07654321" and frame.loc[0, "Year"] == 2024
+    assert {"PMID", "Registry IDs", "Data cut-off"} <= set(frame.columns)
+
+
+def test_selection_names_files_and_warns_when_cohort_awareness_is_off():
+    sel = exports.ExportSelection("crs_any", {"disease": ("sle", "lupus_nephritis")}, cohort_aware=False, ci="hk")
+    assert sel.stem() == "cart-crs_any-sle-lupus_nephritis-glmm-hk-all-reports"
+    assert sel.warnings and "Systemic lupus erythematosus, Lupus nephritis" in sel.filter_text()
+    assert "cohort-aware OFF" in sel.caption()
+
+
+def test_method_label_names_every_option_that_changes_a_number():
+    counts = ([3, 9, 12, 4], [5, 15, 14, 9])
+    glmm, glmm_hk = pool_proportions(*counts), pool_proportions(*counts, ci="hk")
+    assert (glmm.ci_low, glmm.ci_high) != (glmm_hk.ci_low, glmm_hk.ci_high)
+    assert method_label(glmm) != method_label(glmm_hk) and "Hartung–Knapp" in method_label(glmm_hk)
+    re_pm = pool_proportions(*counts, model="re", transform="ft", tau2_method="PM", ci="hk-adhoc")
+    assert all(w in method_label(re_pm) for w in ("Random effects", "Freeman–Tukey", "Paule–Mandel", "ad hoc"))
+    assert "Clopper–Pearson" in method_label(pool_proportions([0, 0], [5, 6]))
+    assert method_slug("re", "logit", "REML", "z") == "re-logit-reml"
+
+
+@pytest.mark.parametrize("source,url", [
+    ("PMID 36109639", "https://pubmed.ncbi.nlm.nih.gov/36109639/"),
+    ("PMID:11111111", "https://pubmed.ncbi.nlm.nih.gov/11111111/"),
+    ("doi:10.1016/j.cell.2024.06.027", "https://doi.org/10.1016/j.cell.2024.06.027"),
+    ("NCT01234567", "https://clinicaltrials.gov/study/NCT01234567"),
+    ("https://acrabstracts.org/?p=46117", "https://acrabstracts.org/?p=46117"),
+    ("javascript:alert(1)", None), ("PMID 0123", None), ("doi:10.1/x\" onmouseover=\"y", None),
+    ("https://x.org/a b", None), ("see the paper", None), ("", None),
+])
+def test_source_links_come_only_from_valid_identifiers(source, url):
+    assert source_url(source) == url
+
+
 def test_xlsx_one_sheet_per_table_with_lists_and_datetimes():
     frames = {"Studies: main/1": pd.DataFrame({"a": [[1, 2]], "t": [pd.Timestamp("2026-01-01", tz="UTC")]}),
               "Outcomes": pd.DataFrame({"b": [1.5]})}
@@ -108,6 +181,13 @@ def test_fts_query_quotes_every_token():
 def test_escape_md_neutralises_links_html_and_shortcodes():
     text = escape_md("[click](http://evil) <b>x</b> :red[y] *z*")
     assert "](" not in text.replace("\\]\\(", "") and "\\<b\\>" in text and "\\:red\\[" in text
+
+
+def test_escape_md_leaves_no_address_for_gfm_to_autolink():
+    text = escape_md("See https://evil.example/x, www.evil.example or me@evil.example")
+    unescaped = re.sub(r"\\(.)", r"\1", text)  # what the Markdown parser hands to the autolink finder
+    assert not re.search(r"(?i)(https?://|www\.|[\w.+-]@[\w-])", unescaped)
+    assert unescaped.replace("\u2060", "") == "See https://evil.example/x, www.evil.example or me@evil.example"
 
 
 def test_registry_urls():
