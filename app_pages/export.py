@@ -15,9 +15,10 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from app_pages import charts, data, selection, state
+from app_pages import data, selection, state
 from app_pages.common import any_overlap, expand_diseases
 from evidence import exports
+from evidence.forest import forest_chart
 from evidence.methods import method_label
 from evidence.vocab import Outcome
 
@@ -77,7 +78,7 @@ def build_files(version: str, sel: selection.Selection, scope: str = "analysis")
     spec = None
     if a.result is not None:
         subtitle = (prov.caption(), *prov.warnings)
-        spec = charts.forest_chart(a.forest, title=data.label(Outcome, sel.outcome), subtitle=subtitle,
+        spec = forest_chart(a.forest, title=data.label(Outcome, sel.outcome), subtitle=subtitle,
                                    x_title=data.label(Outcome, sel.outcome)).to_json()
     sub = a.subgroups
     return exports.build(prov, studies, a.rows, a.result, subgroups=sub.subgroups if sub is not None else None,
@@ -86,9 +87,8 @@ def build_files(version: str, sel: selection.Selection, scope: str = "analysis")
 
 
 BUTTONS = (
-    ("Tables", (("studies_csv", "Study characteristics (CSV)"), ("outcomes_csv", "Outcomes of the analysis set (CSV)"),
-                ("xlsx", "All tables and the selection (XLSX)"),
-                ("selection_json", "Selection: outcome, filters, method (JSON)"))),
+    ("Tables", (("studies_csv", "Study characteristics (CSV)"), ("outcomes_csv", "Analysis set (CSV)"),
+                ("xlsx", "All tables + selection (XLSX)"), ("selection_json", "Selection (JSON)"))),
     ("Pooled result", (("pooled_csv", "Pooled result (CSV)"), ("pooled_json", "Pooled result with method and notes (JSON)"))),
     ("Forest plot", (("forest_png", "Forest plot (PNG)"), ("forest_svg", "Forest plot (SVG)"))),
     ("References of the included reports", (("ris", "References (RIS)"), ("bibtex", "References (BibTeX)"))),

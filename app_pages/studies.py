@@ -90,7 +90,7 @@ def _links(r: dict) -> None:
     """Buttons to the report's sources, each built only from an identifier that passed validation."""
     links = [(label, url) for label, url in (("PubMed", pubmed_url(r["pmid"])), ("DOI", doi_url(r["doi"])),
                                              ("Source", web_url(r["url"]))) if url]
-    for col, (label, url) in zip(st.columns(max(len(links), 1)), links):
+    for col, (label, url) in zip(st.columns(6), links):
         col.link_button(label, url, icon=":material/open_in_new:", width="stretch")
 
 
