@@ -13,11 +13,11 @@ import rispy
 
 from analysis import pool_proportions
 from app_pages import charts, state
+from app_pages.common import escape_md
+from app_pages.data import fts_query, registry_url
 from evidence import exports
 from evidence.links import source_url
 from evidence.methods import method_label, method_slug
-from app_pages.common import escape_md
-from app_pages.data import fts_query, registry_url
 from tests.app.app_test_helpers import parse_bibtex
 
 P = state.PARAMS
