@@ -18,7 +18,6 @@ from typing import Any
 TRANSFORMS = {"logit": "logit", "ft": "Freeman–Tukey double arcsine", "arcsine": "arcsine",
               "raw": "untransformed"}
 TAU2 = {"REML": "REML", "DL": "DerSimonian–Laird", "PM": "Paule–Mandel", "ML": "maximum likelihood"}
-GLMM = "GLMM (binomial-normal, ML)"
 
 
 def interval_label(ci: str, level: float, model: str = "re") -> str:
@@ -38,7 +37,7 @@ def interval_label(ci: str, level: float, model: str = "re") -> str:
 def method_label(result: Any) -> str:
     """Every option behind a pooled result (an ``analysis.PoolResult``), as one line.
 
-    Examples: 'GLMM (binomial-normal, ML); 95% CI: Wald (normal quantile)';
+    Examples: 'GLMM (binomial-normal, ML, 7-point AGQ); 95% CI: Wald (normal quantile)';
     'Random effects (inverse variance, logit scale, τ² by REML); 95% CI:
     Hartung–Knapp (t, k − 1 df)'.
     """
@@ -48,7 +47,7 @@ def method_label(result: Any) -> str:
     if ci == "cp":  # the GLMM's fallback when every study has 0 (or all) events
         core = "Common-effect binomial model (GLMM not estimable)"
     elif model == "glmm":
-        core = GLMM
+        core = result.method_label  # the engine's: 'GLMM (binomial-normal, ML, 7-point AGQ)'
     else:
         scale = f"{TRANSFORMS.get(result.transform, result.transform)} scale"
         if model == "fe":

@@ -166,7 +166,9 @@ def test_every_page_renders_in_chromium(app_db, tmp_path):
 # ------------------------------------------------------------------ issue 11: what only a browser can see
 
 def _settle(page) -> None:
+    """Wait until the page has drawn its title and the script has finished running."""
     page.wait_for_selector("[data-testid='stAppViewContainer']", timeout=30000)
+    page.wait_for_selector("[data-testid='stMain'] h1", timeout=90000)
     page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=90000)
     page.wait_for_timeout(1500)
 
