@@ -89,7 +89,8 @@ def build_files(version: str, sel: selection.Selection, scope: str = "analysis")
 BUTTONS = (
     ("Tables", (("studies_csv", "Study characteristics (CSV)"), ("outcomes_csv", "Analysis set (CSV)"),
                 ("xlsx", "All tables + selection (XLSX)"), ("selection_json", "Selection (JSON)"))),
-    ("Pooled result", (("pooled_csv", "Pooled result (CSV)"), ("pooled_json", "Pooled result with method and notes (JSON)"))),
+    ("Pooled result", (("pooled_csv", "Pooled result (CSV)"),
+                       ("pooled_json", "Pooled result with method and notes (JSON)"))),
     ("Forest plot", (("forest_png", "Forest plot (PNG)"), ("forest_svg", "Forest plot (SVG)"))),
     ("References of the included reports", (("ris", "References (RIS)"), ("bibtex", "References (BibTeX)"))),
 )

@@ -71,7 +71,8 @@ def _sensitivity(a: selection.Analysis, args: tuple) -> None:
 
 SET_COLUMNS = {"study_label": "Study", "events": "Events", "patients": "Patients", "year": "Year",
                "data_cutoff": "Data cut-off", "status": "Status", "definition": "Definition", "source": "Source",
-               "source_link": "Open source", "source_location": "Where in the source", "included": "Included", "reason": "Why excluded",
+               "source_link": "Open source",
+               "source_location": "Where in the source", "included": "Included", "reason": "Why excluded",
                "details": "Details"}
 
 

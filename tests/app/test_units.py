@@ -15,7 +15,7 @@ from analysis import pool_proportions
 from app_pages import charts, state
 from app_pages.common import escape_md
 from app_pages.data import fts_query, registry_url
-from evidence import exports
+from evidence import bibliography, exports
 from evidence.links import source_url
 from evidence.methods import method_label, method_slug
 from tests.app.app_test_helpers import parse_bibtex
@@ -60,13 +60,13 @@ REFS = [
 
 
 def test_ris_parses_back_with_types_and_ids():
-    records = rispy.loads(exports.ris_bytes(REFS).decode())
+    records = rispy.loads(bibliography.ris_bytes(REFS).decode())
     assert [r["type_of_reference"] for r in records] == ["JOUR", "ABST"]
     assert records[0]["doi"] == "10.1/x" and records[0]["authors"] == ["Müller F", "Schett G"]
 
 
 def test_bibtex_escapes_and_keeps_keys_unique():
-    entries = parse_bibtex(exports.bibtex_bytes(REFS).decode())
+    entries = parse_bibtex(bibliography.bibtex_bytes(REFS).decode())
     assert [e["key"] for e in entries] == ["Muller2024", "Muller2024a"]
     assert entries[0]["title"] == r"CAR T \{in\} SLE \& co\_"
     assert entries[1]["kind"] == "misc" and entries[1]["howpublished"] == "ACR Convergence"
@@ -76,7 +76,7 @@ def test_bibtex_articles_have_journal_and_year_and_urls_are_verbatim():
     refs = [{**REFS[0], "url": "https://example.org/a_b%20c#x", "doi": "10.1000/x_y"},
             {**REFS[0], "id": "c", "journal": "", "year": 2023},  # no journal: @misc, nothing invented
             {**REFS[0], "id": "d", "year": None, "title": "Line one\nline two"}]
-    entries = parse_bibtex(exports.bibtex_bytes(refs).decode())
+    entries = parse_bibtex(bibliography.bibtex_bytes(refs).decode())
     assert entries[0]["kind"] == "article" and entries[0]["journal"] == "N Engl J Med"
     assert entries[0]["year"] == "2024"
     assert entries[0]["url"] == "https://example.org/a_b%20c#x" and entries[0]["doi"] == "10.1000/x_y"
@@ -87,7 +87,7 @@ def test_bibtex_articles_have_journal_and_year_and_urls_are_verbatim():
 
 def test_ris_records_follow_each_other_without_stray_lines():
     refs = [{**REFS[0], "title": "A\r\nER  - \nTY  - JOUR"}, REFS[1]]
-    text = exports.ris_bytes(refs).decode()
+    text = bibliography.ris_bytes(refs).decode()
     assert all(re.fullmatch(r"[A-Z][A-Z0-9]  - .*", line) for line in text.splitlines())
     assert [r["title"] for r in rispy.loads(text)] == ["A ER - TY - JOUR", "An abstract"]
 
