@@ -19,7 +19,7 @@ What a reviewer can rely on:
   CSV and XLSX alike; line breaks inside a reference field become spaces, so
   a title cannot start a new RIS record or BibTeX field.
 - **Integers stay integers**, headers are words, and a table with no row is
-  not offered at all (``build`` leaves it out and ``empty_reasons`` says why).
+  not offered at all (``build`` leaves it out and ``Files.missing`` says why).
 """
 
 from __future__ import annotations
@@ -322,6 +322,53 @@ class Files:
     missing: dict[str, str]
 
 
+def _tables(sel: ExportSelection, studies: pd.DataFrame, rows: pd.DataFrame, files: Files) -> dict:
+    """The study and analysis-set tables as CSV; returns the non-empty ones as XLSX sheets."""
+    stem, sheets = sel.stem(), {}
+    study_table, outcome_table = study_characteristics(studies), outcomes_table(rows)
+    if study_table.empty:
+        files.missing["studies_csv"] = ("No report matches the filters." if sel.study_scope == "filters" else
+                                        "No report is in the analysis set, so the study table would be empty.")
+    else:
+        sheets["Study characteristics"] = study_table
+        files.files["studies_csv"] = ExportFile(csv_bytes(study_table), f"{stem}-studies.csv", "text/csv")
+    if outcome_table.empty:
+        files.missing["outcomes_csv"] = "No report gives this outcome for these filters."
+    else:
+        sheets["Outcomes"] = outcome_table
+        files.files["outcomes_csv"] = ExportFile(csv_bytes(outcome_table), f"{stem}-outcomes.csv", "text/csv")
+    return sheets
+
+
+def _pooled(sel: ExportSelection, rows: pd.DataFrame, result: Any, subgroups: Mapping[str, Any] | None,
+            test_between: Mapping[str, Any] | None, forest_spec: str | None, files: Files) -> pd.DataFrame:
+    """The pooled result as CSV and JSON, and the forest plot; returns the pooled table."""
+    stem, label = sel.stem(), sel.method_label or ""
+    summary = pooled_frame(result.summary_frame(), result, label)
+    payload = {"selection": sel.to_dict(), "result": {**result.to_dict(), "method_label": label},
+               "excluded": rows[~rows["included"]][["report_id", "study_label", "reason"]].to_dict("records")}
+    if subgroups:
+        payload["subgroups"] = {k: v.to_dict() for k, v in subgroups.items()}
+        payload["test_between"] = dict(test_between or {})
+    files.files["pooled_csv"] = ExportFile(csv_bytes(summary), f"{stem}-pooled.csv", "text/csv")
+    files.files["pooled_json"] = ExportFile(json_bytes(payload), f"{stem}-pooled.json", "application/json")
+    if forest_spec is not None:
+        files.files["forest_png"] = ExportFile(forest_spec, f"{stem}-forest.png", "image/png")
+        files.files["forest_svg"] = ExportFile(forest_spec, f"{stem}-forest.svg", "image/svg+xml")
+    return summary
+
+
+def _references(sel: ExportSelection, refs: Sequence[Mapping[str, Any]], files: Files) -> None:
+    stem = sel.stem()
+    if not refs:
+        files.missing["ris"] = "No report is pooled, so there is no reference to export."
+        return
+    header = f"CAR-T evidence tracker export. Outcome: {sel.outcome_label()}; {sel.caption()}. "
+    files.files["ris"] = ExportFile(ris_bytes(refs), f"{stem}-references.ris", "application/x-research-info-systems")
+    files.files["bibtex"] = ExportFile(bibtex_bytes(refs, (header + " ".join(sel.warnings)).strip()),
+                                       f"{stem}-references.bib", "application/x-bibtex")
+
+
 def build(sel: ExportSelection, studies: pd.DataFrame, rows: pd.DataFrame, result: Any = None,
           subgroups: Mapping[str, Any] | None = None, test_between: Mapping[str, Any] | None = None,
           forest_spec: str | None = None, refs: Sequence[Mapping[str, Any]] = ()) -> Files:
@@ -332,44 +379,14 @@ def build(sel: ExportSelection, studies: pd.DataFrame, rows: pd.DataFrame, resul
     pooled result (None when nothing is pooled), ``refs`` the references of
     the pooled reports.
     """
-    stem, out, missing = sel.stem(), {}, {}
-    study_table, outcome_table = study_characteristics(studies), outcomes_table(rows)
-    sheets: dict[str, pd.DataFrame] = {}
-    out["selection_json"] = ExportFile(json_bytes(sel.to_dict()), f"{stem}-selection.json", "application/json")
-    if study_table.empty:
-        missing["studies_csv"] = ("No report matches the filters." if sel.study_scope == "filters" else
-                                  "No report is in the analysis set, so the study table would be empty.")
-    else:
-        sheets["Study characteristics"] = study_table
-        out["studies_csv"] = ExportFile(csv_bytes(study_table), f"{stem}-studies.csv", "text/csv")
-    if outcome_table.empty:
-        missing["outcomes_csv"] = "No report gives this outcome for these filters."
-    else:
-        sheets["Outcomes"] = outcome_table
-        out["outcomes_csv"] = ExportFile(csv_bytes(outcome_table), f"{stem}-outcomes.csv", "text/csv")
+    files = Files({"selection_json": ExportFile(json_bytes(sel.to_dict()), f"{sel.stem()}-selection.json",
+                                                "application/json")}, {})
+    sheets = _tables(sel, studies, rows, files)
     if result is None:
-        missing["pooled_csv"] = "Nothing is pooled: no report gives this outcome for these filters."
+        files.missing["pooled_csv"] = "Nothing is pooled: no report gives this outcome for these filters."
     else:
-        label = sel.method_label or ""
-        summary = pooled_frame(result.summary_frame(), result, label)
-        sheets["Pooled"] = summary
-        payload = {"selection": sel.to_dict(), "result": {**result.to_dict(), "method_label": label},
-                   "excluded": rows[~rows["included"]][["report_id", "study_label", "reason"]].to_dict("records")}
-        if subgroups:
-            payload["subgroups"] = {k: v.to_dict() for k, v in subgroups.items()}
-            payload["test_between"] = dict(test_between or {})
-        out["pooled_csv"] = ExportFile(csv_bytes(summary), f"{stem}-pooled.csv", "text/csv")
-        out["pooled_json"] = ExportFile(json_bytes(payload), f"{stem}-pooled.json", "application/json")
-        if forest_spec is not None:
-            out["forest_png"] = ExportFile(forest_spec, f"{stem}-forest.png", "image/png")
-            out["forest_svg"] = ExportFile(forest_spec, f"{stem}-forest.svg", "image/svg+xml")
+        sheets["Pooled"] = _pooled(sel, rows, result, subgroups, test_between, forest_spec, files)
     if sheets:
-        out["xlsx"] = ExportFile(xlsx_bytes(sheets, sel), f"{stem}-tables.xlsx", XLSX)
-    if refs:
-        out["ris"] = ExportFile(ris_bytes(refs), f"{stem}-references.ris", "application/x-research-info-systems")
-        header = f"CAR-T evidence tracker export. Outcome: {sel.outcome_label()}; {sel.caption()}. "
-        out["bibtex"] = ExportFile(bibtex_bytes(refs, (header + " ".join(sel.warnings)).strip()),
-                                   f"{stem}-references.bib", "application/x-bibtex")
-    else:
-        missing["ris"] = "No report is pooled, so there is no reference to export."
-    return Files(out, missing)
+        files.files["xlsx"] = ExportFile(xlsx_bytes(sheets, sel), f"{sel.stem()}-tables.xlsx", XLSX)
+    _references(sel, refs, files)
+    return files

@@ -207,3 +207,19 @@ def test_country_lists_use_a_separator_that_survives_commas():
     encoded = state.encode(P["country"], value)
     assert encoded == "Korea, Republic of|Germany"
     assert state.parse(P["country"], encoded, value) == value
+
+
+def test_build_makes_every_file_of_a_selection_without_streamlit():
+    rows = pd.DataFrame({"report_id": ["a", "b", "c"], "study_label": ["A", "B", "C"], "events": [3, 9, 2],
+                         "patients": [5, 15, 6], "year": [2023.0, 2024.0, 2022.0], "subgroup": ["all"] * 3,
+                         "included": [True, True, False], "reason": ["", "", "same cohort as B"]})
+    studies = pd.DataFrame({"Report": ["A", "B"], "Year": [2023.0, 2024.0], "Patients": [5.0, 15.0]})
+    result = pool_proportions([3, 9], [5, 15], labels=["A", "B"])
+    sel = exports.ExportSelection("crs_any", method_label=method_label(result))
+    files = exports.build(sel, studies, rows, result, forest_spec="{}", refs=REFS)
+    assert set(files.files) == {"selection_json", "studies_csv", "outcomes_csv", "pooled_csv", "pooled_json",
+                                "forest_png", "forest_svg", "xlsx", "ris", "bibtex"} and not files.missing
+    assert all(f.name.startswith("cart-crs_any-glmm-") for f in files.files.values())
+    empty = exports.build(sel, studies.iloc[:0], rows.iloc[:0])
+    assert set(empty.files) == {"selection_json"}
+    assert set(empty.missing) == {"studies_csv", "outcomes_csv", "pooled_csv", "ris"}
