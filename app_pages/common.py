@@ -62,7 +62,7 @@ def database_problem() -> str | None:
         except (ValueError, OSError, SQLAlchemyError) as exc:  # a bad curated row, an unwritable folder
             _build_missing_database.clear()
             return f"The database could not be built from the curated data: {exc}"
-    where = url.render_as_string(hide_password=True)
+    where = escape_md(url.database if url.get_backend_name() == "sqlite" else url.render_as_string(hide_password=True))
     try:
         revision = schema_version(get_engine())
     except SQLAlchemyError as exc:
