@@ -1,8 +1,10 @@
 """The analysis a reviewer has chosen (outcome, filters, method) and what it computes.
 
 Shared by the Meta-analysis and Export pages so the figure downloaded is the
-figure shown: both read the same whitelisted query parameters into a
-``Selection`` and call ``compute`` (cached underneath), which takes the
+figure shown: both read the same whitelisted parameters (kept for the
+session and mirrored in the URL by ``app_pages.state``, so moving between
+the pages keeps them) into a ``Selection`` and call ``compute`` (cached
+underneath), which takes the
 cohort-aware analysis set from ``evidence.analysis_set`` and pools the
 included rows with ``analysis``.
 """
