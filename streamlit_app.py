@@ -3,6 +3,10 @@
 ``st.navigation`` is called once per run here; each page module renders its
 own content. ``url_path`` names are part of shared links (``/meta-analysis?
 outcome=crs_any``), so they are stable.
+
+Two things are said here, above whatever page is open: that the database is
+not ready (and what to run), instead of a traceback; and, while the user has
+switched cohort-awareness off, that patients are counted more than once.
 """
 
 from __future__ import annotations
@@ -11,7 +15,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages import data, warm
+from app_pages import data, state, warm
+from app_pages.common import database_problem
 
 # A local file: a material-icon favicon is fetched from an outside host, which an offline app must not need.
 FAVICON = Path(__file__).parent / "app_pages" / "static" / "favicon.png"
@@ -30,6 +35,16 @@ PAGES = [
     st.Page("app_pages/about.py", title="About & methods", icon=":material/info:", url_path="about"),
 ]
 
+COHORT_OFF = ("Cohort-aware selection is off: every report is pooled, so patients reported more than once are "
+              "counted more than once. Switch \"One report per cohort\" back on in the sidebar of Meta-analysis "
+              "or Export before quoting a number.")
+
 page = st.navigation(PAGES, position="top")
+problem = database_problem()
+if problem:
+    st.error(problem, icon=":material/database:")
+    st.stop()
+if not state.value("cohort_aware"):
+    st.warning(COHORT_OFF, icon=":material/warning:")
 warm.start(data.data_version())  # fills the shared caches of slow pages once per data version
 page.run()

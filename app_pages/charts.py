@@ -1,136 +1,18 @@
-"""Altair charts: the forest plot, the evidence map and the trial timeline.
+"""Altair charts of the app pages: the evidence map and the trial timeline (the forest plot is in the library).
 
 Colours are the Okabe–Ito palette (distinguishable with every common colour
-vision deficiency), and meaning never rests on colour alone: studies are
-squares, pooled estimates diamonds, the prediction interval a dashed line,
-and every mark carries its numbers in a tooltip. Functions return charts (no
-Streamlit calls), so the export page renders the very same object to PNG/SVG.
+vision deficiency), and meaning never rests on colour alone; every mark
+carries its numbers in a tooltip. Functions return charts (no Streamlit
+calls). ``evidence.forest`` holds the forest plot, which is also an export;
+its names are re-exported here for the pages.
 """
 
 from __future__ import annotations
 
-import math
-from typing import Any
-
 import altair as alt
 import pandas as pd
 
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
-STUDY, POOLED, SUBPOOLED, GREY = "#0072B2", "#D55E00", "#E69F00", "#6b6b6b"
-ROW_HEIGHT = 24
-
-
-def pct(x: float | None, digits: int = 0) -> str:
-    """A proportion as a percentage for labels ('—' when missing)."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "—"
-    return f"{100 * x:.{digits}f}%"
-
-
-def _study_row(s: Any, row: int) -> dict:
-    return {"row": row, "kind": "study", "label": s.label, "events": s.events, "total": s.total,
-            "est": s.proportion, "lo": s.ci_low, "hi": s.ci_high, "weight": s.weight,
-            "numbers": f"{s.events}/{s.total}", "ci_text": f"{pct(s.proportion)} ({pct(s.ci_low)}–{pct(s.ci_high)})",
-            "weight_text": "" if s.weight is None else f"{s.weight:.0f}%"}
-
-
-def _pooled_row(r: Any, row: int, name: str, kind: str) -> dict:
-    return {"row": row, "kind": kind, "label": name, "events": sum(s.events for s in r.studies),
-            "total": sum(s.total for s in r.studies), "est": r.estimate, "lo": r.ci_low, "hi": r.ci_high,
-            "weight": None, "numbers": f"{sum(s.events for s in r.studies)}/{sum(s.total for s in r.studies)}",
-            "ci_text": f"{pct(r.estimate)} ({pct(r.ci_low)}–{pct(r.ci_high)})", "weight_text": ""}
-
-
-def _pi_row(r: Any, row: int) -> dict | None:
-    if r.pi_low is None or r.pi_high is None or r.k < 2:
-        return None
-    return {"row": row, "kind": "pi", "label": "Prediction interval", "est": r.estimate, "lo": r.pi_low,
-            "hi": r.pi_high, "numbers": "", "ci_text": f"({pct(r.pi_low)}–{pct(r.pi_high)})", "weight_text": ""}
-
-
-def forest_rows(overall: Any, subgroups: dict[str, Any] | None = None, group_labels: dict[str, str] | None = None
-                ) -> pd.DataFrame:
-    """The rows of a forest plot, top to bottom: studies (in blocks), pooled diamonds, prediction interval."""
-    rows: list[dict] = []
-    if subgroups and len(subgroups) > 1:
-        for key, res in subgroups.items():
-            rows.append({"row": len(rows), "kind": "header", "label": (group_labels or {}).get(key, key)})
-            start = len(rows)
-            rows.extend([_study_row(s, start + i) for i, s in enumerate(res.studies)])
-            if res.k > 1:
-                rows.append(_pooled_row(res, len(rows), f"Subtotal (k = {res.k})", "subpooled"))
-    else:
-        rows.extend([_study_row(s, i) for i, s in enumerate(overall.studies)])
-    if overall.k > 1:
-        rows.append(_pooled_row(overall, len(rows), f"Pooled (k = {overall.k})", "pooled"))
-        pi = _pi_row(overall, len(rows))
-        if pi:
-            rows.append(pi)
-    return pd.DataFrame(rows)
-
-
-def _row_scale(n: int) -> alt.Scale:
-    return alt.Scale(domain=[-0.7, n - 0.3], reverse=True, nice=False, zero=False)
-
-
-def _diamonds(rows: pd.DataFrame) -> pd.DataFrame:
-    pooled = rows[rows["kind"].isin(["pooled", "subpooled"])]
-    pts = []
-    for r in pooled.itertuples():
-        for x, half in ((r.lo, 0.0), (r.est, 0.36), (r.hi, 0.0)):
-            pts.append({"row": r.row, "kind": r.kind, "x": x, "y": r.row - half, "y2": r.row + half,
-                        "label": r.label, "ci_text": r.ci_text})
-    return pd.DataFrame(pts)
-
-
-def forest_chart(rows: pd.DataFrame, title: str = "", x_title: str = "Proportion") -> alt.HConcatChart:
-    """A forest plot: labels | squares, CIs, diamonds, PI | numbers, on one shared row axis."""
-    n = len(rows)
-    height = ROW_HEIGHT * max(n, 1) + 10
-    y = alt.Y("row:Q", scale=_row_scale(n), axis=None)
-    base = alt.Chart(rows).properties(height=height)
-    bold = "datum.kind == 'header' || datum.kind == 'pooled' || datum.kind == 'subpooled'"
-    labels = alt.layer(
-        base.transform_filter(f"!({bold})").mark_text(align="left", fontSize=12, limit=300).encode(
-            x=alt.value(0), y=y, text="label:N"),
-        base.transform_filter(bold).mark_text(align="left", fontSize=12, fontWeight="bold", limit=300).encode(
-            x=alt.value(0), y=y, text="label:N"),
-    ).properties(width=300, title=alt.TitleParams(title or " ", anchor="start", fontSize=14))
-    numbers = base.transform_filter("datum.kind != 'header'").mark_text(align="left", fontSize=12).encode(
-        x=alt.value(0), y=y, text="numbers:N").properties(width=60, title=alt.TitleParams("Events/n", fontSize=11))
-    cis = base.transform_filter("datum.kind != 'header'").mark_text(align="left", fontSize=12).encode(
-        x=alt.value(0), y=y, text="ci_text:N").properties(width=120, title=alt.TitleParams("% (95% CI)", fontSize=11))
-    weights = base.transform_filter("datum.kind == 'study'").mark_text(align="right", fontSize=12).encode(
-        x=alt.value(40), y=y, text="weight_text:N").properties(width=45, title=alt.TitleParams("Weight", fontSize=11))
-    return alt.hconcat(labels, _plot(rows, y, height, x_title), numbers, cis, weights, spacing=6).configure_view(
-        stroke=None).configure_concat(spacing=6)
-
-
-def _plot(rows: pd.DataFrame, y: alt.Y, height: int, x_title: str) -> alt.LayerChart:
-    x = alt.X("lo:Q", scale=alt.Scale(domain=[0, 1]),
-              axis=alt.Axis(format="%", title=x_title, grid=False, values=[0, 0.2, 0.4, 0.6, 0.8, 1]))
-    tip = [alt.Tooltip("label:N", title="Study"), alt.Tooltip("numbers:N", title="Events/n"),
-           alt.Tooltip("ci_text:N", title="% (95% CI)"), alt.Tooltip("weight_text:N", title="Weight")]
-    studies = alt.Chart(rows).transform_filter("datum.kind == 'study'")
-    rules = studies.mark_rule(color=STUDY, strokeWidth=1.5).encode(x=x, x2="hi:Q", y=y, tooltip=tip)
-    boxes = studies.mark_point(shape="square", filled=True, color=STUDY, opacity=1).encode(
-        x="est:Q", y=y, size=alt.Size("weight:Q", scale=alt.Scale(range=[30, 220]), legend=None), tooltip=tip)
-    pi = alt.Chart(rows).transform_filter("datum.kind == 'pi'").mark_rule(
-        color=POOLED, strokeDash=[5, 3], strokeWidth=2).encode(x="lo:Q", x2="hi:Q", y=y, tooltip=[
-            alt.Tooltip("label:N", title=" "), alt.Tooltip("ci_text:N", title="Range")])
-    layers = [rules, boxes, pi]
-    dia = _diamonds(rows)
-    if not dia.empty:
-        colour = alt.Color("kind:N", scale=alt.Scale(domain=["pooled", "subpooled"], range=[POOLED, SUBPOOLED]),
-                           legend=None)
-        layers.append(alt.Chart(dia).mark_area(orient="vertical", opacity=0.95).encode(
-            x="x:Q", y=alt.Y("y:Q", scale=_row_scale(len(rows)), axis=None), y2="y2:Q", detail="row:N", color=colour,
-            tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("ci_text:N", title="% (95% CI)")]))
-        pooled_est = rows.loc[rows["kind"] == "pooled", "est"]
-        if not pooled_est.empty:
-            layers.insert(0, alt.Chart(pd.DataFrame({"est": [float(pooled_est.iloc[0])]})).mark_rule(
-                color=GREY, strokeDash=[2, 2]).encode(x="est:Q"))
-    return alt.layer(*layers).properties(width=360, height=height)
+from evidence.forest import GREY, OKABE_ITO, forest_chart, forest_rows  # noqa: F401 (re-exported for the pages)
 
 
 def evidence_map_chart(cells: pd.DataFrame, measure: str = "Reports") -> alt.Chart:

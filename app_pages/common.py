@@ -10,13 +10,16 @@ labels and the same URL names.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Iterable
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
-from evidence.db import make_engine
+from evidence.db import head_version, make_engine, schema_version
 from evidence.settings import load_settings
 from evidence.vocab import Construct, Disease, Population, ReportKind, Target
 
@@ -25,6 +28,52 @@ from evidence.vocab import Construct, Disease, Population, ReportKind, Target
 def get_engine() -> Engine:
     """One engine per process; sessions are opened per query, never cached."""
     return make_engine(load_settings().database_url)
+
+
+@st.cache_resource(show_spinner="First start: building the database from the curated data…")
+def _build_missing_database(url: str) -> None:
+    """Create the database with ``evidence init``'s own function (once per process and URL)."""
+    from evidence.store import initialise
+
+    initialise(load_settings())
+
+
+@st.cache_resource(show_spinner=False)
+def _head_version() -> str:
+    """The newest schema revision of this installation (read once per process: ~10 ms a read)."""
+    return head_version()
+
+
+def database_problem() -> str | None:
+    """Why the database cannot be read, in words a user can act on; None when it is ready.
+
+    A SQLite file that does not exist yet is built from the curated data that
+    ships with the app (what ``evidence init`` does). Anything else that is
+    not at the current schema (an empty file, an older schema, a server
+    database never initialised) is left alone and named, with the command
+    that fixes it: the app never changes a database the user made.
+    """
+    settings = load_settings()
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") \
+            and not Path(url.database).expanduser().exists():
+        try:
+            _build_missing_database(settings.database_url)
+        except (ValueError, OSError, SQLAlchemyError) as exc:  # a bad curated row, an unwritable folder
+            _build_missing_database.clear()
+            return f"The database could not be built from the curated data: {exc}"
+    where = escape_md(url.database if url.get_backend_name() == "sqlite" else url.render_as_string(hide_password=True))
+    try:
+        revision = schema_version(get_engine())
+    except SQLAlchemyError as exc:
+        return f"The database {where} cannot be opened ({type(exc).__name__}). Check `EVIDENCE_DB`."
+    if revision is None:
+        return (f"The database {where} has not been built yet. Run `evidence init` (or `make db`) "
+                "to create it from the curated data, then reload this page.")
+    if revision != _head_version():
+        return (f"The database {where} has an older schema ({revision}). Run `evidence init` to upgrade it, "
+                "then reload this page.")
+    return None
 
 
 PHASES = {"EARLY_PHASE1": "Early phase 1", "PHASE1": "Phase 1", "PHASE2": "Phase 2", "PHASE3": "Phase 3",
@@ -70,15 +119,23 @@ def expand_diseases(wanted: list[str]) -> list[str]:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+# GFM turns addresses in plain text into links after escapes are resolved ("autolink literals"):
+# a word joiner (U+2060, invisible) after the scheme, "www" or "@" keeps them text.
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|mailto|xmpp|www|@)")
+WORD_JOINER = "\u2060"
 
 
 def escape_md(text: str | None) -> str:
-    """Harvested text for st.markdown: every Markdown/HTML/shortcode character escaped.
+    """Harvested text for st.markdown: every Markdown/HTML/shortcode character escaped, no autolinks.
 
     Titles and abstracts come from PubMed and registries; they must show as
-    text, never turn into links, images, colours or HTML.
+    text, never turn into links, images, colours or HTML. Escaping alone does
+    not stop a web address in a title from becoming a link, so the places
+    where GFM would start one get an invisible word joiner. Where a value
+    need not be Markdown at all, prefer ``st.text``.
     """
-    return _MD_SPECIAL.sub(r"\\\1", str(text or ""))
+    escaped = _MD_SPECIAL.sub(r"\\\1", str(text or ""))
+    return _AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, escaped)
 
 
 def pct(x: float | None, digits: int = 0) -> str:

@@ -20,7 +20,8 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from app_pages.common import get_engine
-from evidence import queries
+from evidence import analysis_export, queries
+from evidence.exports import Files
 from evidence.headline import headline_table
 from evidence.outcome_analysis import OutcomeAnalysis, Selection, analyse_outcome
 from evidence.registries import registry_url  # noqa: F401  (pages build registry links from here)
@@ -99,6 +100,19 @@ def analysis(version: str, sel: Selection) -> OutcomeAnalysis:
     """The analysis of a selection (``evidence.outcome_analysis.analyse_outcome``)."""
     with Session(get_engine()) as s:
         return analyse_outcome(s, sel)
+
+
+def _data_label(version: str) -> str:
+    """The curated-data hash and last harvest run of the cache key (never the database address)."""
+    _, digest, run, _ = version.rsplit("|", 3)
+    return f"curated data {digest[:12]}, harvest run {run}"
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def export_files(version: str, sel: Selection, scope: str = "analysis") -> Files:
+    """Every download of a selection (``evidence.analysis_export.export_files``)."""
+    with Session(get_engine()) as s:
+        return analysis_export.export_files(s, sel, scope, _data_label(version))
 
 
 @st.cache_data(**CACHE)

@@ -13,6 +13,8 @@ import streamlit as st
 
 from app_pages import charts, data, pooled, selection, state
 from app_pages.common import estimate_text, pct
+from evidence.links import source_url
+from evidence.methods import method_label
 from evidence.vocab import Outcome
 
 VIEWS = {"sensitivity": "Method sensitivity", "loo": "Leave-one-out", "cumulative": "Cumulative by date",
@@ -26,11 +28,11 @@ def _summary(a: selection.Analysis) -> None:
     r = a.result
     pi = f"; prediction interval {pct(r.pi_low)}–{pct(r.pi_high)}" if r.pi_low is not None and r.k > 1 else ""
     cols = st.columns(4)
-    cols[0].metric("Pooled proportion", pct(r.estimate), help=r.method_label)
+    cols[0].metric("Pooled proportion", pct(r.estimate), help=method_label(r))
     cols[1].metric("95% CI", f"{pct(r.ci_low)}–{pct(r.ci_high)}")
     cols[2].metric("Studies (k)", r.k)
     cols[3].metric("Patients", int(a.included["patients"].sum()))
-    st.markdown(f"**{estimate_text(r.estimate, r.ci_low, r.ci_high)}**{pi} — {r.method_label}.")
+    st.markdown(f"**{estimate_text(r.estimate, r.ci_low, r.ci_high)}**{pi} — {method_label(r)}.")
 
 
 def _heterogeneity(a: selection.Analysis) -> None:
@@ -69,6 +71,7 @@ def _sensitivity(version: str, a: selection.Analysis) -> None:
 
 SET_COLUMNS = {"study_label": "Study", "events": "Events", "patients": "Patients", "year": "Year",
                "data_cutoff": "Data cut-off", "status": "Status", "definition": "Definition", "source": "Source",
+               "source_link": "Open source",
                "source_location": "Where in the source", "included": "Included", "reason": "Why excluded",
                "details": "Details"}
 
@@ -76,11 +79,12 @@ SET_COLUMNS = {"study_label": "Study", "events": "Events", "patients": "Patients
 def _analysis_set(a: selection.Analysis) -> None:
     """Every candidate number, in or out, with its source and a link to its report's page."""
     shown = a.rows.assign(details="studies?report=" + a.rows["report_id"],
-                          data_cutoff=a.rows["data_cutoff"].fillna(""))
+                          data_cutoff=a.rows["data_cutoff"].fillna(""),
+                          source_link=a.rows["source"].map(source_url))  # None: shown as text only
     shown = shown[list(SET_COLUMNS)].rename(columns=SET_COLUMNS)
     st.dataframe(shown, hide_index=True, width="stretch", column_config={
         "Details": st.column_config.LinkColumn(display_text="report page"),
-        "Source": st.column_config.LinkColumn(),
+        "Open source": st.column_config.LinkColumn(display_text="open"),
         "Year": st.column_config.NumberColumn(format="%d")})
 
 

@@ -1,10 +1,11 @@
 """The analysis a reviewer has chosen (outcome, filters, method): widgets and the cached answer.
 
 Shared by the Meta-analysis and Export pages so the figure downloaded is the
-figure shown: both read the same whitelisted query parameters into a
-``Selection`` and call ``compute``, which asks the library
-(``evidence.outcome_analysis.analyse_outcome``, cached per data version) and
-adds the forest-plot rows.
+figure shown: both read the same whitelisted parameters (kept for the
+session and mirrored in the URL by ``app_pages.state``, so moving between
+the pages keeps them) into a ``Selection`` and call ``compute``, which asks
+the library (``evidence.outcome_analysis.analyse_outcome``, cached per data
+version) and adds the forest-plot rows.
 """
 
 from __future__ import annotations

@@ -8,6 +8,14 @@ after they are drawn, ``publish`` writes the non-default values back, so a
 copied link reproduces what the sender saw. Only names in ``PARAMS`` ever reach
 the URL. Lists are comma-separated (``?disease=sle,ssc``) to keep links short
 and readable.
+
+The selection is one per session, shared by every page. Moving between pages
+by the top menu clears the URL, and Streamlit forgets the values of widgets
+that the new page draws afresh; so ``publish`` also keeps every value in a
+plain session entry (``SAVED``, never a widget key), and ``bind`` gives each
+widget, in this order, its live value, the kept one, the URL's, the default.
+The Meta-analysis choice thus reaches Export, and back, and cohort-awareness
+is only ever switched off by the user.
 """
 
 from __future__ import annotations
@@ -50,6 +58,7 @@ PARAMS: dict[str, Param] = {p.name: p for p in (
     Param("cohort_aware", "bool", True),
     Param("mixed", "bool", False),
     Param("view", "str", "sensitivity"),
+    Param("table", "str", "analysis"),
 )}
 
 
@@ -95,23 +104,60 @@ def url_state(values: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
+SAVED = "_selection"  # the session's kept values: a plain entry, so no page switch clears it
+
+
+def _kept() -> dict[str, Any]:
+    return st.session_state.setdefault(SAVED, {})
+
+
+def _valid(param: Param, value: Any, options: Sequence[str] | None) -> Any:
+    """A kept or live value still allowed by this page's options (else dropped / the default)."""
+    if options is None:
+        return value
+    if param.kind == "list":
+        return [v for v in value or () if v in options]
+    if param.kind == "str" and value not in options:
+        return param.default
+    return value
+
+
 def bind(names: Iterable[str], options: Mapping[str, Sequence[str]] | None = None) -> None:
-    """Fill session state from the URL for every named parameter not already set."""
+    """Give every named widget key its value before the widgets are drawn: live, kept, URL, default.
+
+    Assigning the value (even an unchanged one) makes it the new page's
+    widget value; without it a widget first drawn on this page would start
+    from its own default after a page switch.
+    """
     options = options or {}
     for name in names:
-        if name not in st.session_state:
-            st.session_state[name] = parse(PARAMS[name], st.query_params.get(name), options.get(name))
-        elif name in options and PARAMS[name].kind == "str" and st.session_state[name] not in options[name]:
-            st.session_state[name] = PARAMS[name].default
+        param = PARAMS[name]
+        if name in st.session_state:
+            raw = st.session_state[name]
+        elif name in _kept():
+            raw = _kept()[name]
+        else:
+            raw = parse(param, st.query_params.get(name), options.get(name))
+        st.session_state[name] = _valid(param, raw, options.get(name))
 
 
 def publish(names: Iterable[str]) -> None:
-    """Write the named parameters' current values to the URL (only if they changed)."""
-    wanted = url_state({n: st.session_state.get(n, PARAMS[n].default) for n in names})
+    """Keep the named parameters' values for the other pages and write them to the URL (if changed)."""
+    current = {n: value(n) for n in names}
+    _kept().update(current)
+    wanted = url_state(current)
     if dict(st.query_params) != wanted:
         st.query_params.from_dict(wanted)
 
 
 def value(name: str) -> Any:
-    """The current value of a parameter (its default when unset)."""
-    return st.session_state.get(name, PARAMS[name].default)
+    """The current value of a parameter: live, else kept, else in the URL, else its default.
+
+    Usable before the page's widgets are bound (the router reads
+    ``cohort_aware`` this way to warn on every page).
+    """
+    if name in st.session_state:
+        return st.session_state[name]
+    if name in _kept():
+        return _kept()[name]
+    return parse(PARAMS[name], st.query_params.get(name))

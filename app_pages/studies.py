@@ -13,6 +13,7 @@ import streamlit as st
 
 from app_pages import data, state
 from app_pages.common import any_overlap, escape_md, expand_diseases, filter_options, filter_widgets
+from evidence.links import doi_url, pubmed_url, web_url
 from evidence.vocab import ReportKind
 
 FILTER_NAMES = ("disease", "target", "construct", "population", "phase", "kind")
@@ -68,19 +69,17 @@ def _detail(version: str, report_id: str) -> None:
         return
     r = detail["report"]
     st.subheader(escape_md(r["label"]), anchor=False)
-    st.markdown(escape_md(r["title"]))
-    links = [f"[PubMed](https://pubmed.ncbi.nlm.nih.gov/{r['pmid']}/)" if r["pmid"] else "",
-             f"[DOI](https://doi.org/{r['doi']})" if r["doi"] else "",
-             f"[Source]({r['url']})" if r["url"].startswith("http") else ""]
+    st.text(r["title"] or "")  # stored text: shown as it is, never as Markdown
     facts = {"Kind": data.label(ReportKind, r["kind"]), "Patients": r["n_treated"],
              "Data cut-off": r["data_cutoff"] or "—", "Follow-up": r["followup"] or "—", "Product": r["product"] or "—",
-             "Dose": r["dose"] or "—", "Lymphodepletion": r["lymphodepletion"] or "—"}
+             "Dose": r["dose"] or "—", "Lymphodepletion": r["lymphodepletion"] or "—", "PMID": r["pmid"] or "—",
+             "DOI": r["doi"] or "—", "Web address": r["url"] or "—"}
     st.dataframe(pd.DataFrame([facts]).astype(str), hide_index=True, width="stretch")
-    if any(links):
-        st.markdown(" · ".join(x for x in links if x))
+    _links(r)
     _outcomes(detail["outcomes"])
     if r["no_numbers_reason"]:
-        st.caption("Why no numbers: " + escape_md(r["no_numbers_reason"]))
+        st.caption("Why no numbers")
+        st.text(r["no_numbers_reason"])  # stored text: shown as it is
     _cohort(detail)
     _trials(detail)
     if r["notes"]:
@@ -89,6 +88,14 @@ def _detail(version: str, report_id: str) -> None:
     if detail["abstract"]:
         with st.expander("PubMed abstract"):
             st.text(detail["abstract"])
+
+
+def _links(r: dict) -> None:
+    """Buttons to the report's sources, each built only from an identifier that passed validation."""
+    links = [(label, url) for label, url in (("PubMed", pubmed_url(r["pmid"])), ("DOI", doi_url(r["doi"])),
+                                             ("Source", web_url(r["url"]))) if url]
+    for col, (label, url) in zip(st.columns(6), links):
+        col.link_button(label, url, icon=":material/open_in_new:", width="stretch")
 
 
 def _outcomes(outcomes: pd.DataFrame) -> None:

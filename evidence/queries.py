@@ -58,6 +58,13 @@ def data_version(session: Session) -> str:
     return f"{session.get_bind().url}|{digest}|{run}|{counts}"
 
 
+def data_label(session: Session) -> str:
+    """Which data an answer came from, for exports: the curated-data hash and the last harvest run."""
+    digest = session.execute(select(models.Meta.value).where(models.Meta.key == DATA_HASH_KEY)).scalar() or ""
+    run = session.execute(select(func.max(models.HarvestRun.id))).scalar()
+    return f"curated data {digest[:12]}, harvest run {run}"
+
+
 # ------------------------------------------------------------------ reports
 
 def _report_dict(r: models.Report, trial_phases: dict[str, list[str]], latest: set[str]) -> dict:

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 COMMAND_MODULES: tuple[str, ...] = (
     "evidence.commands.store",        # init, info, export-data
     "evidence.commands.pool",         # pool
+    "evidence.commands.export",       # export
     "harvest.pubmed_cli",             # harvest pubmed, import pubmed
     "harvest.ctgov_cli",              # harvest ctgov, import ctgov
     "harvest.update_cli",             # update

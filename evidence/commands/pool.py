@@ -117,17 +117,25 @@ def _check_codes(outcome: str, filters: dict[str, tuple[str, ...]], by: str | No
         SubgroupBy.parse(by)
 
 
+def build_selection(outcome: str, filters: dict[str, tuple[str, ...]], cohort_aware: bool, include_mixed: bool,
+                    method: tuple, by: str | None) -> Any:
+    """The library's ``Selection`` from command-line values; an unknown code is a ValueError (exit 2)."""
+    from evidence.outcome_analysis import Method, Selection
+
+    _check_codes(outcome, filters, by)
+    return Selection(outcome, **filters, cohort_aware=cohort_aware, include_mixed=include_mixed,
+                     method=Method(*method), by=by or SubgroupBy.NONE.value)
+
+
 def _pool_store(ctx: typer.Context, outcome: str, filters: dict[str, tuple[str, ...]], cohort_aware: bool,
                 include_mixed: bool, method: tuple, by: str | None, json_out: bool) -> None:
     """Pool an outcome from the store: the library's analysis, the same numbers as the app."""
     from sqlmodel import Session
 
     from evidence.cli_support import store_with_schema
-    from evidence.outcome_analysis import Method, Selection, analyse_outcome, to_json
+    from evidence.outcome_analysis import analyse_outcome, to_json
 
-    _check_codes(outcome, filters, by)
-    sel = Selection(outcome, **filters, cohort_aware=cohort_aware, include_mixed=include_mixed,
-                    method=Method(*method), by=by or SubgroupBy.NONE.value)
+    sel = build_selection(outcome, filters, cohort_aware, include_mixed, method, by)
     with Session(store_with_schema(settings_of(ctx))) as session:
         a = analyse_outcome(session, sel)
     if json_out:

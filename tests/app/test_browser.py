@@ -161,3 +161,113 @@ def test_every_page_renders_in_chromium(app_db, tmp_path):
     assert "report=" in selected  # selecting a table row opens the report and puts it in the URL
     for name in README_SHOTS:
         assert (readme / name).stat().st_size > 10_000
+
+
+# ------------------------------------------------------------------ issue 11: what only a browser can see
+
+def _settle(page) -> None:
+    """Wait until the page has drawn its title and the script has finished running."""
+    page.wait_for_selector("[data-testid='stAppViewContainer']", timeout=30000)
+    page.wait_for_selector("[data-testid='stMain'] h1", timeout=90000)
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=90000)
+    page.wait_for_timeout(1500)
+
+
+def _menu(page, title: str) -> None:
+    """Click a page's name in the top navigation menu, as a user does."""
+    page.locator("header").get_by_role("link", name=title, exact=True).first.click()
+    page.wait_for_timeout(500)
+    _settle(page)
+
+
+def _download(page, label: str) -> tuple[str, bytes]:
+    with page.expect_download(timeout=60000) as info:
+        page.get_by_role("button", name=label).click()
+    download = info.value
+    return download.suggested_filename, Path(download.path()).read_bytes()
+
+
+def _sidebar_toggle_on(page) -> bool:
+    box = page.locator("[data-testid='stSidebar'] input[type='checkbox']").first
+    return box.is_checked()
+
+
+def _poison(db: str) -> tuple[str, str]:
+    """A harvested-looking title with a web address, and a formula in a stored definition (temp DB only)."""
+    report = first_sle_report(db)
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE report SET title = 'Series, see https://evil.example/x and www.evil.example' "
+                     "WHERE report_id = ?", (report,))
+        conn.execute("UPDATE outcome SET definition = '=HYPERLINK(\"http://evil.example\",\"x\")' "
+                     "WHERE outcome = 'crs_any'")
+    return report, "evil.example"
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed at /usr/bin/chromium "
+                    "(run `make browser`, or apt-get install chromium)")
+def test_selection_travels_by_the_top_menu_and_downloads_parse_back(app_db, tmp_path):
+    import io
+    import json
+
+    import openpyxl
+    import pandas as pd
+    import rispy
+    from playwright.sync_api import sync_playwright
+
+    db = browser_database(tmp_path, app_db)
+    report, evil = _poison(db)
+    port = _free_port()
+    log = (tmp_path / "streamlit.log").open("w")
+    proc = start_app(db, port, log)
+    base = f"http://127.0.0.1:{port}"
+    shots = Path(os.environ.get("BROWSER_SHOTS", tmp_path))
+    try:
+        _wait_for(f"{base}/_stcore/health")
+        with sync_playwright() as p:
+            browser = p.chromium.launch_persistent_context(
+                tempfile.mkdtemp(prefix="chromium-profile-"), executable_path=str(CHROMIUM), headless=True,
+                args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1400}, accept_downloads=True)
+            page = browser.new_page()
+            # item 6: Meta-analysis → Export → Meta-analysis by the top menu keeps the selection
+            page.goto(f"{base}/meta-analysis?outcome=crs_any&disease=sle", wait_until="networkidle")
+            _settle(page)
+            _menu(page, "Export")
+            page.screenshot(path=str(shots / "export-after-menu.png"), full_page=True)
+            assert "/export" in page.url and "outcome=crs_any" in page.url and "disease=sle" in page.url, page.url
+            assert "cohort_aware" not in page.url and _sidebar_toggle_on(page)
+            assert page.get_by_text("Cohort-aware selection is off").count() == 0
+            # items 9, 10: downloads parsed back
+            name, body = _download(page, "Analysis set (CSV)")
+            assert name.startswith("cart-crs_any-sle-glmm") and name.endswith("-outcomes.csv"), name
+            outcomes = pd.read_csv(io.BytesIO(body))
+            assert outcomes["Patients"].dtype == "int64" and "Why not pooled" in outcomes.columns
+            assert not outcomes["Definition"].dropna().str.startswith("=").any()
+            _, body = _download(page, "All tables + selection (XLSX)")
+            book = openpyxl.load_workbook(io.BytesIO(body))
+            assert book.sheetnames[0] == "Selection"
+            assert not [c for ws in book.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]
+            _, body = _download(page, "Selection (JSON)")
+            chosen = json.loads(body)
+            assert chosen["outcome"] == "crs_any" and chosen["filters"] == {"disease": ["sle"]}
+            assert chosen["cohort_aware"] is True
+            name, body = _download(page, "References (RIS)")
+            lines = body.decode().splitlines()
+            assert lines and all(line[2:6] == "  - " for line in lines), lines[:5]
+            assert len(rispy.loads(body.decode())) == sum(line.startswith("TY  - ") for line in lines)
+            _, body = _download(page, "Forest plot (PNG)")
+            assert body.startswith(b"\x89PNG")
+            # …and back: the Meta-analysis page still shows crs_any for SLE, one report per cohort
+            _menu(page, "Meta-analysis")
+            assert "outcome=crs_any" in page.url and "disease=sle" in page.url and _sidebar_toggle_on(page)
+            page.screenshot(path=str(shots / "meta-analysis-after-menu.png"), full_page=True)
+            # item 11: an address inside a stored title is text, not a link
+            page.goto(f"{base}/studies?report={report}", wait_until="networkidle")
+            _settle(page)
+            page.screenshot(path=str(shots / "studies-detail-title.png"), full_page=True)
+            assert page.get_by_text("see https://evil.example/x", exact=False).count() >= 1
+            assert page.locator(f"a[href*='{evil}']").count() == 0
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()

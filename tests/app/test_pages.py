@@ -194,7 +194,7 @@ def test_harvested_title_is_escaped_in_the_trial_heading(page, app_db):
         conn.execute("UPDATE trial SET brief_title = '[x](http://evil) <img src=x> :red[y]' "
                      "WHERE registry_id = 'NCT07654321'")
     at = page("trials", {"trial": "NCT07654321"})
-    heading = at.subheader[0].value
+    heading = at.subheader[0].value.replace("\u2060", "")  # word joiners keep addresses from autolinking
     assert "\\[x\\]\\(http\\:" in heading and "\\<img" in heading and "\\:red\\[" in heading
 
 

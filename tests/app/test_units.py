@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import pandas as pd
@@ -11,9 +12,12 @@ import pytest
 import rispy
 
 from analysis import pool_proportions
-from app_pages import charts, exports, state
+from app_pages import charts, state
 from app_pages.common import escape_md
 from app_pages.data import fts_query, registry_url
+from evidence import bibliography, exports
+from evidence.links import source_url
+from evidence.methods import method_label, method_slug
 from tests.app.app_test_helpers import parse_bibtex
 
 P = state.PARAMS
@@ -56,16 +60,85 @@ REFS = [
 
 
 def test_ris_parses_back_with_types_and_ids():
-    records = rispy.loads(exports.ris_bytes(REFS).decode())
+    records = rispy.loads(bibliography.ris_bytes(REFS).decode())
     assert [r["type_of_reference"] for r in records] == ["JOUR", "ABST"]
     assert records[0]["doi"] == "10.1/x" and records[0]["authors"] == ["Müller F", "Schett G"]
 
 
 def test_bibtex_escapes_and_keeps_keys_unique():
-    entries = parse_bibtex(exports.bibtex_bytes(REFS).decode())
+    entries = parse_bibtex(bibliography.bibtex_bytes(REFS).decode())
     assert [e["key"] for e in entries] == ["Muller2024", "Muller2024a"]
     assert entries[0]["title"] == r"CAR T \{in\} SLE \& co\_"
     assert entries[1]["kind"] == "misc" and entries[1]["howpublished"] == "ACR Convergence"
+
+
+def test_bibtex_articles_have_journal_and_year_and_urls_are_verbatim():
+    refs = [{**REFS[0], "url": "https://example.org/a_b%20c#x", "doi": "10.1000/x_y"},
+            {**REFS[0], "id": "c", "journal": "", "year": 2023},  # no journal: @misc, nothing invented
+            {**REFS[0], "id": "d", "year": None, "title": "Line one\nline two"}]
+    entries = parse_bibtex(bibliography.bibtex_bytes(refs).decode())
+    assert entries[0]["kind"] == "article" and entries[0]["journal"] == "N Engl J Med"
+    assert entries[0]["year"] == "2024"
+    assert entries[0]["url"] == "https://example.org/a_b%20c#x" and entries[0]["doi"] == "10.1000/x_y"
+    assert entries[1]["kind"] == "misc" and "journal" not in entries[1]
+    assert entries[2]["kind"] == "misc" and "year" not in entries[2]
+    assert entries[2]["title"] == "Line one line two"
+
+
+def test_ris_records_follow_each_other_without_stray_lines():
+    refs = [{**REFS[0], "title": "A\r\nER  - \nTY  - JOUR"}, REFS[1]]
+    text = bibliography.ris_bytes(refs).decode()
+    assert all(re.fullmatch(r"[A-Z][A-Z0-9]  - .*", line) for line in text.splitlines())
+    assert [r["title"] for r in rispy.loads(text)] == ["A ER - TY - JOUR", "An abstract"]
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("=1+1", "'=1+1"), ("+49 30", "'+49 30"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"),
+    ("\rx", "'\rx"), ("a=b", "a=b"), ("", ""), (-2, -2), (None, None),
+])
+def test_cells_that_a_spreadsheet_would_run_are_neutralised(value, expected):
+    assert exports.neutralise(value) == expected
+
+
+def test_tables_have_integer_counts_and_worded_headers():
+    reports = pd.DataFrame({"Report": ["A"], "Year": [2024.0], "Patients": [None], "pmid": ["1"],
+                            "registry_ids": [["NCT01234567", "NCT07654321"]]})
+    table = exports.study_characteristics(reports)
+    assert str(table["Year"].dtype) == "Int64" and table["Year"].item() == 2024
+    frame = pd.read_csv(io.BytesIO(exports.csv_bytes(table)))
+    assert frame.loc[0, "Registry IDs"] == "NCT01234567; NCT07654321" and frame.loc[0, "Year"] == 2024
+    assert {"PMID", "Registry IDs", "Data cut-off"} <= set(frame.columns)
+
+
+def test_selection_names_files_and_warns_when_cohort_awareness_is_off():
+    sel = exports.ExportSelection("crs_any", {"disease": ("sle", "lupus_nephritis")}, cohort_aware=False, ci="hk")
+    assert sel.stem() == "cart-crs_any-sle-lupus_nephritis-glmm-hk-all-reports"
+    assert sel.warnings and "Systemic lupus erythematosus, Lupus nephritis" in sel.filter_text()
+    assert "cohort-aware OFF" in sel.caption()
+
+
+def test_method_label_names_every_option_that_changes_a_number():
+    counts = ([3, 9, 12, 4], [5, 15, 14, 9])
+    glmm, glmm_hk = pool_proportions(*counts), pool_proportions(*counts, ci="hk")
+    assert (glmm.ci_low, glmm.ci_high) != (glmm_hk.ci_low, glmm_hk.ci_high)
+    assert method_label(glmm) != method_label(glmm_hk) and "Hartung–Knapp" in method_label(glmm_hk)
+    re_pm = pool_proportions(*counts, model="re", transform="ft", tau2_method="PM", ci="hk-adhoc")
+    assert all(w in method_label(re_pm) for w in ("Random effects", "Freeman–Tukey", "Paule–Mandel", "ad hoc"))
+    assert "Clopper–Pearson" in method_label(pool_proportions([0, 0], [5, 6]))
+    assert method_slug("re", "logit", "REML", "z") == "re-logit-reml"
+
+
+@pytest.mark.parametrize("source,url", [
+    ("PMID 36109639", "https://pubmed.ncbi.nlm.nih.gov/36109639/"),
+    ("PMID:11111111", "https://pubmed.ncbi.nlm.nih.gov/11111111/"),
+    ("doi:10.1016/j.cell.2024.06.027", "https://doi.org/10.1016/j.cell.2024.06.027"),
+    ("NCT01234567", "https://clinicaltrials.gov/study/NCT01234567"),
+    ("https://acrabstracts.org/?p=46117", "https://acrabstracts.org/?p=46117"),
+    ("javascript:alert(1)", None), ("PMID 0123", None), ("doi:10.1/x\" onmouseover=\"y", None),
+    ("https://x.org/a b", None), ("see the paper", None), ("", None),
+])
+def test_source_links_come_only_from_valid_identifiers(source, url):
+    assert source_url(source) == url
 
 
 def test_xlsx_one_sheet_per_table_with_lists_and_datetimes():
@@ -110,6 +183,13 @@ def test_escape_md_neutralises_links_html_and_shortcodes():
     assert "](" not in text.replace("\\]\\(", "") and "\\<b\\>" in text and "\\:red\\[" in text
 
 
+def test_escape_md_leaves_no_address_for_gfm_to_autolink():
+    text = escape_md("See https://evil.example/x, www.evil.example or me@evil.example")
+    unescaped = re.sub(r"\\(.)", r"\1", text)  # what the Markdown parser hands to the autolink finder
+    assert not re.search(r"(?i)(https?://|www\.|[\w.+-]@[\w-])", unescaped)
+    assert unescaped.replace("\u2060", "") == "See https://evil.example/x, www.evil.example or me@evil.example"
+
+
 def test_registry_urls():
     assert registry_url("NCT01234567") == "https://clinicaltrials.gov/study/NCT01234567"
     assert registry_url("2022-001366-35").startswith("https://www.clinicaltrialsregister.eu/")
@@ -127,3 +207,19 @@ def test_country_lists_use_a_separator_that_survives_commas():
     encoded = state.encode(P["country"], value)
     assert encoded == "Korea, Republic of|Germany"
     assert state.parse(P["country"], encoded, value) == value
+
+
+def test_build_makes_every_file_of_a_selection_without_streamlit():
+    rows = pd.DataFrame({"report_id": ["a", "b", "c"], "study_label": ["A", "B", "C"], "events": [3, 9, 2],
+                         "patients": [5, 15, 6], "year": [2023.0, 2024.0, 2022.0], "subgroup": ["all"] * 3,
+                         "included": [True, True, False], "reason": ["", "", "same cohort as B"]})
+    studies = pd.DataFrame({"Report": ["A", "B"], "Year": [2023.0, 2024.0], "Patients": [5.0, 15.0]})
+    result = pool_proportions([3, 9], [5, 15], labels=["A", "B"])
+    sel = exports.ExportSelection("crs_any", method_label=method_label(result))
+    files = exports.build(sel, studies, rows, result, forest_spec="{}", refs=REFS)
+    assert set(files.files) == {"selection_json", "studies_csv", "outcomes_csv", "pooled_csv", "pooled_json",
+                                "forest_png", "forest_svg", "xlsx", "ris", "bibtex"} and not files.missing
+    assert all(f.name.startswith("cart-crs_any-glmm-") for f in files.files.values())
+    empty = exports.build(sel, studies.iloc[:0], rows.iloc[:0])
+    assert set(empty.files) == {"selection_json"}
+    assert set(empty.missing) == {"studies_csv", "outcomes_csv", "pooled_csv", "ris"}

@@ -1,0 +1,48 @@
+"""Starting the app on a database never built (issue 11, item 12): built from data/, or a clear message."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from evidence.settings import REPO_ROOT
+
+
+@pytest.fixture
+def fresh_env(tmp_path, curated_dir, monkeypatch):
+    """The app pointed at a database path where nothing exists yet; the fixture curated data as data/."""
+    monkeypatch.setenv("EVIDENCE_DB", str(tmp_path / "new" / "evidence.db"))
+    monkeypatch.setenv("EVIDENCE_DATA_DIR", str(curated_dir))
+    from app_pages.common import _build_missing_database, get_engine
+
+    get_engine.clear()
+    _build_missing_database.clear()
+    yield tmp_path / "new" / "evidence.db"
+    get_engine.clear()
+
+
+def run_app() -> AppTest:
+    at = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=120)
+    at.run()
+    return at
+
+
+def test_a_missing_database_is_built_from_the_curated_data(fresh_env):
+    at = run_app()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error
+    assert {m.label: m.value for m in at.metric}["Reports"] == "4"
+    assert fresh_env.exists()
+
+
+def test_a_database_file_without_tables_says_what_to_run(fresh_env):
+    fresh_env.parent.mkdir(parents=True)
+    sqlite3.connect(fresh_env).close()  # an empty file: someone else's, never overwritten
+    at = run_app()
+    assert not at.exception, [e.value for e in at.exception]
+    message = " ".join(e.value for e in at.error).replace("\\", "")  # Markdown escapes of the path
+    assert "evidence init" in message and str(fresh_env) in message
+    with sqlite3.connect(fresh_env) as conn:
+        assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)
