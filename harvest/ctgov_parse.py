@@ -64,6 +64,11 @@ class TrialRecord:
     population: str | None = None
     references: list[StudyReference] = field(default_factory=list)
     raw_json: str = ""
+    unknown_fields: list[str] = field(default_factory=list)  # fields a partial record does not give
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.unknown_fields)
 
     def trial_values(self) -> dict[str, Any]:
         """The values of the ``Trial`` columns this record sets (everything but references)."""
@@ -222,6 +227,54 @@ def _classify(record: TrialRecord, protocol: Any, intervention_text: list[str]) 
     record.population = population_of(record.age_groups) or classify_population(about)
 
 
+#: Where each field comes from (module, key). In a partial study (a ``fields=``-limited download, a capture
+#: that lost modules) a field whose source is absent is unknown, not empty.
+FIELD_SOURCES: dict[str, tuple[str, ...]] = {
+    "brief_title": ("identificationModule", "briefTitle"), "official_title": ("identificationModule", "officialTitle"),
+    "acronym": ("identificationModule", "acronym"), "status": ("statusModule", "overallStatus"),
+    "why_stopped": ("statusModule", "whyStopped"), "start_date": ("statusModule", "startDateStruct"),
+    "primary_completion_date": ("statusModule", "primaryCompletionDateStruct"),
+    "completion_date": ("statusModule", "completionDateStruct"),
+    "first_posted": ("statusModule", "studyFirstPostDateStruct"),
+    "last_update_posted": ("statusModule", "lastUpdatePostDateStruct"), "phases": ("designModule", "phases"),
+    "study_type": ("designModule", "studyType"), "enrollment": ("designModule", "enrollmentInfo"),
+    "enrollment_type": ("designModule", "enrollmentInfo"), "sponsor": ("sponsorCollaboratorsModule", "leadSponsor"),
+    "collaborators": ("sponsorCollaboratorsModule", "collaborators"),
+    "conditions": ("conditionsModule", "conditions"), "keywords": ("conditionsModule", "keywords"),
+    "interventions": ("armsInterventionsModule", "interventions"), "min_age": ("eligibilityModule", "minimumAge"),
+    "max_age": ("eligibilityModule", "maximumAge"), "age_groups": ("eligibilityModule", "stdAges"),
+    "countries": ("contactsLocationsModule", "locations"),
+}
+#: Modules every registered study has; a study missing one, or the registry's derivedSection, is partial.
+REQUIRED_MODULES = ("identificationModule", "statusModule", "sponsorCollaboratorsModule", "conditionsModule",
+                    "designModule", "eligibilityModule")
+#: Fields derived from others (and the classification, which reads the whole record): known only when complete.
+DERIVED_FIELDS = ("paediatric", "has_results", "diseases", "targets", "car_construct", "population")
+
+
+def is_complete(study: dict) -> bool:
+    """Whether a study is a full registry record (so an absent optional field means "none")."""
+    protocol = study.get("protocolSection")
+    status = _get(protocol, "statusModule")
+    return (isinstance(study.get("derivedSection"), dict) and isinstance(protocol, dict)
+            and all(isinstance(protocol.get(m), dict) for m in REQUIRED_MODULES)
+            and bool(_get(status, "overallStatus")) and bool(_get(status, "lastUpdatePostDateStruct"))
+            and "hasResults" in study)
+
+
+def unknown_fields(study: dict) -> list[str]:
+    """The fields a study does not give: none for a full record, the absent ones for a partial one."""
+    if is_complete(study):
+        return []
+    protocol = study.get("protocolSection")
+    unknown = [name for name, path in FIELD_SOURCES.items() if _get(protocol, *path) is None]
+    if "age_groups" in unknown and "min_age" in unknown:
+        unknown.append("paediatric")
+    if "hasResults" not in study:
+        unknown.append("has_results")
+    return unknown + [f for f in DERIVED_FIELDS if f not in ("paediatric", "has_results")]
+
+
 def parse_study(study: Any, where: str = "study") -> TrialRecord:
     """Parse one v2 ``Study`` object into a ``TrialRecord`` (raw JSON kept, compact)."""
     if not isinstance(study, dict):
@@ -256,6 +309,7 @@ def parse_study(study: Any, where: str = "study") -> TrialRecord:
     record.references = study_references(study)
     _classify(record, protocol, intervention_text)
     record.raw_json = json.dumps(study, ensure_ascii=False, separators=(",", ":"))
+    record.unknown_fields = unknown_fields(study)
     return record
 
 
