@@ -613,6 +613,28 @@ def _medline_author(full: str) -> str:
     return f"{last.strip()} {initials}".strip()
 
 
+def iter_medline_lines(lines: Iterable[str]) -> Iterator[PubmedRecord]:
+    """Records of a MEDLINE text stream, one record's lines in memory at a time."""
+    block: list[str] = []
+    seen = False
+    for line in lines:
+        if line.startswith("PMID- "):
+            if block and seen:
+                yield _checked_medline("".join(block))
+            block, seen = [], True
+        block.append(line)
+    if not seen:
+        raise PubmedParseError("not a MEDLINE file: no 'PMID- ' line")
+    yield _checked_medline("".join(block))
+
+
+def _checked_medline(block: str) -> PubmedRecord:
+    record = medline_record(block)
+    if not registries.PMID_RE.match(record.pmid):
+        raise PubmedParseError(f"MEDLINE record without a valid PMID near {block[:40]!r}")
+    return record
+
+
 def iter_medline_records(text: str) -> Iterator[PubmedRecord]:
     """Records of a MEDLINE file, each with its own raw block."""
     starts = [m.start() for m in _MEDLINE_START_RE.finditer(text)]
@@ -625,8 +647,14 @@ def iter_medline_records(text: str) -> Iterator[PubmedRecord]:
         yield record
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+
+
 def sniff_format(data: bytes) -> str:
     """'xml' or 'medline' from the first bytes; raise PubmedParseError otherwise."""
+    if data.startswith(GZIP_MAGIC):
+        raise PubmedParseError("gzip-compressed data: decompress it first (gunzip), or give the .gz file to "
+                               "`evidence import pubmed`, which reads it directly")
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:200]
     if head.startswith(b"<"):
         return "xml"

@@ -193,22 +193,28 @@ def _mark_deleted(session: Session, pmids: list[str], now: datetime) -> int:
     return marked
 
 
+def write_batch(session: Session, batch: PreparedBatch, origin: str, run_id: int | None = None,
+                cursor: str | None = None) -> BatchCounts:
+    """Upsert a prepared batch in the caller's transaction and add its counts and cursor to the run row."""
+    now = utcnow()
+    counts = _upsert_records(session, batch.records, origin, now)
+    session.flush()
+    counts.deleted = _mark_deleted(session, batch.deleted, now)
+    if run_id is not None:
+        run = session.get(HarvestRun, run_id)
+        run.fetched += counts.fetched
+        run.new += counts.new
+        run.updated += counts.updated
+        run.deleted += counts.deleted
+        if cursor is not None:
+            run.cursor = cursor
+    return counts
+
+
 def save_batch(engine: Engine, batch: ParsedBatch | PreparedBatch, origin: str, run_id: int | None = None,
                cursor: str | None = None) -> BatchCounts:
     """Upsert a batch and, in the same transaction, add its counts and cursor to the run row."""
     if isinstance(batch, ParsedBatch):
         batch = prepare(batch)
-    now = utcnow()
     with gc_paused(), Session(engine) as session, session.begin():
-        counts = _upsert_records(session, batch.records, origin, now)
-        session.flush()
-        counts.deleted = _mark_deleted(session, batch.deleted, now)
-        if run_id is not None:
-            run = session.get(HarvestRun, run_id)
-            run.fetched += counts.fetched
-            run.new += counts.new
-            run.updated += counts.updated
-            run.deleted += counts.deleted
-            if cursor is not None:
-                run.cursor = cursor
-    return counts
+        return write_batch(session, batch, origin, run_id, cursor)
