@@ -60,6 +60,7 @@ class Publication(SQLModel, table=True):
     deleted: bool = False  # PubMed DeleteCitation seen: kept, flagged
     date_revised: str = ""  # PubMed DateRevised: an older copy of the record never replaces a newer one
     pmid_version: int = 1  # the PMID's Version attribute (versioned citations)
+    dtd_date: str = ""  # date of the DTD of the file the row came from: the later of two exports wins
     retracted: bool = Field(default=False, index=True)  # PubMed says the report was retracted
     corrections: list[dict] = Field(default_factory=list, sa_column=_json_list())  # notices: type, pmid, source
     retraction_seen: datetime | None = None  # when the store first saw the retraction (for the digest)

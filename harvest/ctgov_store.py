@@ -155,10 +155,12 @@ def _update(stored: Row, record: TrialRecord, run_id: int | None, now: datetime,
     if _is_stale(stored, record):
         return _fill_from_older(stored, record, counts), []
     stored_unknown, record_unknown = set(stored.unknown_fields or []), set(record.unknown_fields)
-    changes = [{"registry_id": stored.registry_id, "field": name, "old": before, "new": after,
-                "observed_at": now, "harvest_run_id": run_id}
-               for name, before, after in tracked_differences(stored, record,
-                                                              frozenset(stored_unknown | record_unknown))]
+    # A row built from undated partial records cannot say which came first: its values are replaced, not "changed".
+    undated = "last_update_posted" in stored_unknown
+    changes = [] if undated else [
+        {"registry_id": stored.registry_id, "field": name, "old": before, "new": after, "observed_at": now,
+         "harvest_run_id": run_id}
+        for name, before, after in tracked_differences(stored, record, frozenset(stored_unknown | record_unknown))]
     counts.changed += len(changes)
     values = {"registry_id": stored.registry_id, "last_seen": now}
     if stored.raw_json == record.raw_json and stored.origin == origin:

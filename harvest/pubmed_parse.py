@@ -90,6 +90,7 @@ class PubmedRecord:
     is_book: bool = False
     date_revised: str = ""  # DateRevised (MEDLINE LR): which of two copies of a record is newer
     version: int = 1  # the PMID's Version attribute
+    dtd_date: str = ""  # date of the DTD the file names (pubmed_250101.dtd → 2025-01-01): when it was exported
     corrections: list[Correction] = field(default_factory=list)
     raw: str = ""
 
@@ -374,6 +375,7 @@ def book_record(entry: ET.Element, raw: str) -> PubmedRecord:
 _ENTITIES = ("<!DOCTYPE PubmedArticleSet [" + "".join(
     f'<!ENTITY {name} "&#{code};">' for name, code in name2codepoint.items()
     if name not in ("amp", "lt", "gt", "quot", "apos")) + "]>").encode()
+_DTD_NAME_RE = re.compile(rb"<!DOCTYPE\s+PubmedArticleSet[^>]*?pubmed_(\d{6})\.dtd", re.S)
 _RECORD_OPEN_RE = re.compile(rb"\s*<(PubmedArticle|PubmedBookArticle)>")
 _CLOSING = {b"PubmedArticle": b"</PubmedArticle>", b"PubmedBookArticle": b"</PubmedBookArticle>"}
 _LONGEST_OPENING = len(b"<PubmedBookArticle>")
@@ -402,6 +404,7 @@ class XmlRecordReader:
     def __init__(self, stream: BinaryIO, block: int = 1 << 22):
         self.stream, self.block = stream, block
         self.deleted: list[str] = []
+        self.header = b""
         self.count = 0
 
     def _start(self) -> tuple[bytes, int]:
@@ -413,6 +416,7 @@ class XmlRecordReader:
                 raise PubmedParseError("not PubMed XML: no <PubmedArticleSet> element"
                                        + (f" (starts {buf[:80]!r})" if buf.strip() else " (empty response)"))
             buf += more
+        self.header = buf[:opening.end()]
         return buf, opening.end()
 
     def __iter__(self) -> Iterator[bytes]:
@@ -455,7 +459,7 @@ def split_document(data: bytes) -> tuple[bytes, list[bytes], list[str]]:
     """Header, raw records, and the PMIDs of DeleteCitation of a whole document in memory."""
     reader = XmlRecordReader(io.BytesIO(data))
     segments = list(reader)
-    return b"", segments, reader.deleted
+    return reader.header, segments, reader.deleted
 
 
 def _record(element: ET.Element, segment: bytes) -> PubmedRecord:
@@ -471,8 +475,17 @@ def _pmid_near(segment: bytes) -> str:
     return f"PMID {m.group(1).decode()}" if m else "a record without a PMID"
 
 
+def dtd_date(header: bytes) -> str:
+    """The date of the DTD a document's DOCTYPE names ('…/pubmed_250101.dtd' → '2025-01-01'), or ''."""
+    m = _DTD_NAME_RE.search(header[:4096])
+    if not m:
+        return ""
+    yy, mm, dd = m.group(1)[:2], m.group(1)[2:4], m.group(1)[4:6]
+    return f"{'19' if yy > b'50' else '20'}{yy.decode()}-{mm.decode()}-{dd.decode()}"
+
+
 def parse_chunk(header: bytes, segments: list[bytes]) -> list[PubmedRecord]:
-    """Records from raw record segments (one parser call for the chunk). ``header`` is unused (no DTD)."""
+    """Records from raw record segments (one parser call for the chunk); ``header`` dates the export."""
     try:
         root = ET.fromstring(_ENTITIES + b"<PubmedArticleSet>" + b"".join(segments) + b"</PubmedArticleSet>")
     except ET.ParseError:
@@ -482,10 +495,11 @@ def parse_chunk(header: bytes, segments: list[bytes]) -> list[PubmedRecord]:
             except ET.ParseError as exc:
                 raise PubmedParseError(f"malformed PubMed XML in {_pmid_near(segment)} ({exc})") from None
         raise
-    records = []
+    records, exported = [], dtd_date(header)
     for element, segment in zip(root, segments, strict=True):
         try:
             records.append(_record(element, segment))
+            records[-1].dtd_date = exported
         except PubmedParseError as exc:
             raise PubmedParseError(f"{_pmid_near(segment)}: {exc}") from None
     return records
@@ -502,17 +516,17 @@ def iter_xml_stream(stream: BinaryIO, chunk: int = 500) -> Iterator[ParsedBatch]
     for segment in reader:
         pending.append(segment)
         if len(pending) >= chunk:
-            yield ParsedBatch(parse_chunk(b"", pending))
+            yield ParsedBatch(parse_chunk(reader.header, pending))
             pending = []
-    yield ParsedBatch(parse_chunk(b"", pending) if pending else [], reader.deleted)
+    yield ParsedBatch(parse_chunk(reader.header, pending) if pending else [], reader.deleted)
 
 
 def iter_xml_batches(data: bytes, chunk: int = 500) -> Iterator[ParsedBatch]:
     """Parse a PubmedArticleSet document in memory ``chunk`` records at a time; deletions with the last."""
-    _, segments, deleted = split_document(data)
+    header, segments, deleted = split_document(data)
     for start in range(0, len(segments), chunk):
         last = start + chunk >= len(segments)
-        yield ParsedBatch(parse_chunk(b"", segments[start:start + chunk]), deleted if last else [])
+        yield ParsedBatch(parse_chunk(header, segments[start:start + chunk]), deleted if last else [])
     if not segments:
         yield ParsedBatch([], deleted)
 

@@ -8,7 +8,9 @@ changes nothing unless PubMed changed it.
 
 Of two copies of a record the better one is kept, whatever the order they
 come in: XML over MEDLINE text (MeSH UIs, labels, exact dates), then the
-higher PMID version, then the later DateRevised. A copy that loses changes
+higher PMID version, then the later DateRevised, then the later export (the
+DTD its file names: PubmedData such as PMC IDs changes without a new
+DateRevised). A copy that loses changes
 nothing (row, links, flags) and is counted as ``kept_newer``; so does a saved
 copy of a record PubMed has since deleted.
 """
@@ -37,7 +39,7 @@ IMPORT_ORIGIN = "import"
 _CONTENT = ("title", "abstract", "journal", "journal_iso", "pub_date", "pub_year", "doi", "pmcid", "authors",
             "publication_types", "mesh_terms", "keywords", "language", "registry_ids", "kind", "diseases",
             "targets", "car_construct", "population", "deleted", "raw_xml", "date_revised", "pmid_version",
-            "retracted", "corrections")
+            "dtd_date", "retracted", "corrections")
 
 
 @dataclass
@@ -82,7 +84,8 @@ def record_values(rec: PubmedRecord) -> dict:
         "kind": classify_kind(rec.publication_types, rec.title, rec.abstract, mesh).value,
         "diseases": list(c.diseases), "targets": list(c.targets), "car_construct": c.construct,
         "population": c.population, "deleted": False, "raw_xml": rec.raw,
-        "date_revised": rec.date_revised, "pmid_version": rec.version, "retracted": rec.retracted,
+        "date_revised": rec.date_revised, "pmid_version": rec.version, "dtd_date": rec.dtd_date,
+        "retracted": rec.retracted,
         "corrections": [c._asdict() for c in rec.corrections],
     }
 
@@ -94,10 +97,10 @@ def prepare(batch: ParsedBatch) -> PreparedBatch:
                              batch.deleted)
 
 
-def _rank(values: dict) -> tuple[bool, int, str]:
-    """Which copy of a record is better: XML over MEDLINE, then the PMID version, then DateRevised."""
+def _rank(values: dict) -> tuple[bool, int, str, str]:
+    """Which copy of a record is better: XML over MEDLINE, the PMID version, DateRevised, the later export."""
     return (bool(values["raw_xml"]) and values["raw_xml"].startswith("<"), values["pmid_version"] or 1,
-            values["date_revised"] or "")
+            values["date_revised"] or "", values["dtd_date"] or "")
 
 
 def _best_per_pmid(records: list[Prepared]) -> dict[str, Prepared]:

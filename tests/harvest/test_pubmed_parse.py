@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -140,9 +141,12 @@ def test_any_doctype_or_none_parses_offline(batch):
     doctype = data[data.index(b"<!DOCTYPE"):data.index(b"<PubmedArticleSet>")]
     old = (b'<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2008//EN" '
            b'"http://www.ncbi.nlm.nih.gov/entrez/query/DTD/pubmed_080101.dtd">\n')
-    for variant in (data.replace(b"pubmed_250101.dtd", b"pubmed_990101.dtd"), data.replace(doctype, b""),
-                    data.replace(doctype, old)):
-        assert parse_xml(variant) == batch
+    variants = {"1999-01-01": data.replace(b"pubmed_250101.dtd", b"pubmed_990101.dtd"), "": data.replace(doctype, b""),
+                "2008-01-01": data.replace(doctype, old)}
+    for exported, variant in variants.items():
+        records = parse_xml(variant).records
+        assert [r.dtd_date for r in records] == [exported] * 5
+        assert [replace(r, dtd_date="2025-01-01") for r in records] == batch.records
 
 
 def test_medline_records_match_the_xml(by_pmid):

@@ -1,7 +1,7 @@
 """import safety: record revisions, retraction notices, fields a partial trial record did not give
 
-``publication.date_revised`` and ``pmid_version`` let an import keep the
-newer of two copies of a record; ``retracted``, ``corrections`` and
+``publication.date_revised``, ``pmid_version`` and ``dtd_date`` let an import
+keep the newer of two copies of a record; ``retracted``, ``corrections`` and
 ``retraction_seen`` flag reports PubMed marks as retracted (or corrected, or
 of concern). ``trial.unknown_fields`` lists the fields no record seen so far
 gave (a ``fields=``-limited download), so a later record fills them in.
@@ -24,6 +24,7 @@ depends_on = None
 _COLUMNS = (
     sa.Column("date_revised", sqlmodel.sql.sqltypes.AutoString(), nullable=False, server_default=""),
     sa.Column("pmid_version", sa.Integer(), nullable=False, server_default="1"),
+    sa.Column("dtd_date", sqlmodel.sql.sqltypes.AutoString(), nullable=False, server_default=""),
     sa.Column("retracted", sa.Boolean(), nullable=False, server_default=sa.false()),
     sa.Column("corrections", sa.JSON(), nullable=False, server_default="[]"),
     sa.Column("retraction_seen", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
