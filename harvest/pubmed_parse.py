@@ -484,24 +484,27 @@ def dtd_date(header: bytes) -> str:
     return f"{'19' if yy > b'50' else '20'}{yy.decode()}-{mm.decode()}-{dd.decode()}"
 
 
-def parse_chunk(header: bytes, segments: list[bytes]) -> list[PubmedRecord]:
-    """Records from raw record segments (one parser call for the chunk); ``header`` dates the export."""
+def _element(segment: bytes) -> ET.Element:
+    """One record's tree; HTML named entities (which PubMed's DTDs declare) are declared when needed."""
     try:
-        root = ET.fromstring(_ENTITIES + b"<PubmedArticleSet>" + b"".join(segments) + b"</PubmedArticleSet>")
-    except ET.ParseError:
-        for segment in segments:  # name the record at fault
-            try:
-                ET.fromstring(_ENTITIES + segment)
-            except ET.ParseError as exc:
-                raise PubmedParseError(f"malformed PubMed XML in {_pmid_near(segment)} ({exc})") from None
-        raise
+        return ET.fromstring(segment)
+    except ET.ParseError as exc:
+        if "undefined entity" not in str(exc):
+            raise
+        return ET.fromstring(_ENTITIES + segment)
+
+
+def parse_chunk(header: bytes, segments: list[bytes]) -> list[PubmedRecord]:
+    """Records from raw record segments, one record's tree in memory at a time; ``header`` dates the export."""
     records, exported = [], dtd_date(header)
-    for element, segment in zip(root, segments, strict=True):
+    for segment in segments:
         try:
-            records.append(_record(element, segment))
-            records[-1].dtd_date = exported
+            records.append(_record(_element(segment), segment))
+        except ET.ParseError as exc:
+            raise PubmedParseError(f"malformed PubMed XML in {_pmid_near(segment)} ({exc})") from None
         except PubmedParseError as exc:
             raise PubmedParseError(f"{_pmid_near(segment)}: {exc}") from None
+        records[-1].dtd_date = exported
     return records
 
 

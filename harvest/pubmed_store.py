@@ -144,7 +144,7 @@ def _upsert_records(session: Session, records: list[Prepared], origin: str, now:
         else:
             unchanged.append(pmid)
     if new:
-        session.execute(insert(Publication), new)
+        session.execute(Publication.__table__.insert(), new)  # Core: one executemany, not a row each
     if changed:
         for keys, rows in _same_keys(changed).items():
             session.execute(update(Publication), rows)
