@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, select, update
 from sqlmodel import Session
 
 from evidence.models import Trial, TrialChange, utcnow
@@ -226,8 +226,9 @@ def upsert_records(session: Session, records: Iterable[TrialRecord], run_id: int
             update_rows.append(values)
     counts.new = len(new_rows)
     session.flush()
-    for statement, rows in ((insert(Trial), new_rows), (update(Trial), update_rows),
-                            (insert(TrialChange), change_rows)):
+    # Core INSERTs: one executemany each (the ORM bulk insert splits rows whose optional columns are None).
+    for statement, rows in ((Trial.__table__.insert(), new_rows), (update(Trial), update_rows),
+                            (TrialChange.__table__.insert(), change_rows)):
         if rows:
             session.execute(statement, rows)
     return counts
