@@ -168,13 +168,18 @@ def _same_keys(rows: list[dict]) -> dict[tuple[str, ...], list[dict]]:
 def _sync_links(session: Session, records: list[Prepared], now: datetime) -> None:
     """Make the automatic links of these PMIDs exactly the IDs their records name now."""
     wanted = {(r.pmid, m.registry_id, m.method): m.matched_text for r in records for m in r.mentions}
-    current = {(link.pmid, link.registry_id, link.method): link.id for link in session.execute(
+    current = {(link.pmid, link.registry_id, link.method): (link.id, link.matched_text) for link in session.execute(
         select(PublicationTrialLink.id, PublicationTrialLink.pmid, PublicationTrialLink.registry_id,
-               PublicationTrialLink.method).where(PublicationTrialLink.pmid.in_([r.pmid for r in records]),
-                                                  PublicationTrialLink.method.in_(AUTO_METHODS)))}
-    stale = [link_id for key, link_id in current.items() if key not in wanted]
+               PublicationTrialLink.method, PublicationTrialLink.matched_text)
+        .where(PublicationTrialLink.pmid.in_([r.pmid for r in records]),
+               PublicationTrialLink.method.in_(AUTO_METHODS)))}
+    stale = [link_id for key, (link_id, _) in current.items() if key not in wanted]
     if stale:
         session.execute(delete(PublicationTrialLink).where(PublicationTrialLink.id.in_(stale)))
+    retexted = [{"id": link_id, "matched_text": wanted[key]} for key, (link_id, text) in current.items()
+                if key in wanted and wanted[key] != text]  # e.g. the XML copy replaced the MEDLINE one
+    if retexted:
+        session.execute(update(PublicationTrialLink), retexted)
     missing = [{"pmid": p, "registry_id": rid, "method": m, "matched_text": text, "created_at": now}
                for (p, rid, m), text in wanted.items() if (p, rid, m) not in current]
     if missing:

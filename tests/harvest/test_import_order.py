@@ -25,8 +25,11 @@ from harvest.pubmed_import import import_file
 from harvest.runs import harvest_run
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
-PUBMED = sorted(p for p in (FIXTURES / "pubmed" / "corpus").iterdir() if p.suffix in (".xml", ".nbib"))
-CTGOV = sorted((FIXTURES / "ctgov" / "corpus").glob("*.json"))
+#: The corpus, plus the fixtures with a Bookshelf chapter, structured abstracts and MEDLINE text of the same records.
+PUBMED = sorted(p for p in (FIXTURES / "pubmed" / "corpus").iterdir() if p.suffix in (".xml", ".nbib")) + [
+    FIXTURES / "pubmed" / "efetch_batch.xml", FIXTURES / "pubmed" / "medline_export.nbib"]
+CTGOV = sorted((FIXTURES / "ctgov" / "corpus").glob("*.json")) + [
+    FIXTURES / "ctgov" / "studies_page1.json", FIXTURES / "ctgov" / "studies_page2.json"]
 CORPUS = PUBMED + CTGOV
 TIMESTAMPS = {"first_seen", "last_seen", "retraction_seen", "observed_at", "created_at", "id"}
 
@@ -99,6 +102,8 @@ def test_the_newest_value_of_each_field_wins(reference):
     assert [c["type"] for c in pubs["39100003"]["corrections"]] == ["ErratumIn", "ExpressionOfConcernIn"]
     assert not pubs["39100003"]["retracted"] and state["retraction_seen"] == ["39100001"]
     assert "<math" not in pubs["30108519"]["abstract"] and "( V.O2max )" in pubs["30108519"]["abstract"]
+    assert pubs["39000001"]["raw_xml"].startswith("<PubmedArticle>")  # the XML copy, not the MEDLINE one
+    assert pubs["39000005"]["pub_date"] == "2025-01-10"  # the Bookshelf chapter's own date
     assert ("39100001", "NCT06100001", "registry_field") in {(k["pmid"], k["registry_id"], k["method"])
                                                             for k in state["links"]}
     trial = next(t for t in state["trials"] if t["registry_id"] == "NCT05800004")
