@@ -22,7 +22,7 @@ import xml.etree.ElementTree as ET
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.entities import name2codepoint
-from typing import BinaryIO, Iterable, Iterator, NamedTuple
+from typing import Any, BinaryIO, Iterable, Iterator, NamedTuple
 
 from Bio import Medline
 
