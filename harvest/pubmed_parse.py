@@ -406,6 +406,7 @@ class XmlRecordReader:
         self.deleted: list[str] = []
         self.header = b""
         self.count = 0
+        self.line = 0  # line of the file where the record last yielded starts
 
     def _start(self) -> tuple[bytes, int]:
         buf = self.stream.read(self.block)
@@ -422,36 +423,43 @@ class XmlRecordReader:
     def __iter__(self) -> Iterator[bytes]:
         buf, pos = self._start()
         offset, eof = 0, False  # offset: bytes of the file before buf
+        lines, counted = 0, 0  # newlines of the file before buf[counted]
         while True:
             m = _RECORD_OPEN_RE.match(buf, pos)
             if m:
                 closing = _CLOSING[m.group(1)]
                 end = buf.find(closing, m.end())
+                start = m.start(1) - 1
                 if end >= 0:
-                    self.count += 1
-                    yield buf[m.start(1) - 1:end + len(closing)]
+                    lines, counted = lines + buf.count(b"\n", counted, start), start
+                    self.count, self.line = self.count + 1, lines + 1
+                    yield buf[start:end + len(closing)]
                     pos = end + len(closing)
                     continue
                 if eof:
+                    line = lines + buf.count(b"\n", counted, start) + 1
                     raise PubmedParseError(f"malformed PubMed XML: the file ends inside the record starting at "
-                                           f"byte {offset + m.start(1) - 1}")
+                                           f"line {line}")
             elif eof or len(buf) - pos - (len(buf[pos:pos + 256]) - len(buf[pos:pos + 256].lstrip())) \
                     >= _LONGEST_OPENING:
-                self._ending(buf[pos:] + (b"" if eof else self.stream.read()), offset + pos)
+                self._ending(buf[pos:] + (b"" if eof else self.stream.read()),
+                             lines + buf.count(b"\n", counted, pos) + 1)
                 return
             more = self.stream.read(self.block)
+            lines, counted = lines + buf.count(b"\n", counted, pos), 0
             buf, offset, pos, eof = buf[pos:] + more, offset + pos, 0, not more
 
-    def _ending(self, tail: bytes, at: int) -> None:
+    def _ending(self, tail: bytes, line: int) -> None:
         """What follows the last record: DeleteCitation notices and the closing tag, nothing else."""
         try:
             root = ET.fromstring(b"<PubmedArticleSet>" + tail)
         except ET.ParseError as exc:
-            raise PubmedParseError(f"malformed PubMed XML after byte {at} ({exc}): "
+            raise PubmedParseError(f"malformed PubMed XML after line {line} ({exc}): "
                                    f"{tail.strip()[:60]!r}") from None
         unexpected = [el.tag for el in root if el.tag != "DeleteCitation"]
         if unexpected or (root.text or "").strip():
-            raise PubmedParseError(f"malformed PubMed XML: unexpected content at byte {at}: {tail.strip()[:60]!r}")
+            raise PubmedParseError(f"malformed PubMed XML: unexpected content at line {line}: "
+                                   f"{tail.strip()[:60]!r}")
         self.deleted = [(p.text or "").strip() for p in root.iterfind("DeleteCitation/PMID")]
 
 
@@ -494,14 +502,18 @@ def _element(segment: bytes) -> ET.Element:
         return ET.fromstring(_ENTITIES + segment)
 
 
-def parse_chunk(header: bytes, segments: list[bytes]) -> list[PubmedRecord]:
-    """Records from raw record segments, one record's tree in memory at a time; ``header`` dates the export."""
+def parse_chunk(header: bytes, segments: list[bytes], lines: list[int] | None = None) -> list[PubmedRecord]:
+    """Records from raw record segments, one record's tree in memory at a time; ``header`` dates the export.
+
+    ``lines`` (where each segment starts in its file) lets an error name the file's line.
+    """
     records, exported = [], dtd_date(header)
-    for segment in segments:
+    for i, segment in enumerate(segments):
         try:
             records.append(_record(_element(segment), segment))
         except ET.ParseError as exc:
-            raise PubmedParseError(f"malformed PubMed XML in {_pmid_near(segment)} ({exc})") from None
+            where = f"line {lines[i] + exc.position[0] - 1}, " if lines else ""
+            raise PubmedParseError(f"malformed PubMed XML at {where}{_pmid_near(segment)} ({exc})") from None
         except PubmedParseError as exc:
             raise PubmedParseError(f"{_pmid_near(segment)}: {exc}") from None
         records[-1].dtd_date = exported
@@ -516,12 +528,14 @@ def iter_xml_stream(stream: BinaryIO, chunk: int = 500) -> Iterator[ParsedBatch]
     """
     reader = XmlRecordReader(stream)
     pending: list[bytes] = []
+    lines: list[int] = []
     for segment in reader:
         pending.append(segment)
+        lines.append(reader.line)
         if len(pending) >= chunk:
-            yield ParsedBatch(parse_chunk(reader.header, pending))
-            pending = []
-    yield ParsedBatch(parse_chunk(reader.header, pending) if pending else [], reader.deleted)
+            yield ParsedBatch(parse_chunk(reader.header, pending, lines))
+            pending, lines = [], []
+    yield ParsedBatch(parse_chunk(reader.header, pending, lines) if pending else [], reader.deleted)
 
 
 def iter_xml_batches(data: bytes, chunk: int = 500) -> Iterator[ParsedBatch]:

@@ -183,3 +183,15 @@ def test_a_single_bad_file_does_not_speak_of_files_before_it(env, tmp_path):
     broken.write_text('{"studies": [')
     result = run("import", "ctgov", broken)
     assert result.exit_code == 2 and "files before it" not in result.output
+
+
+def test_a_malformed_record_is_named_by_its_line(env, tmp_path):
+    data = (PUBMED / "retraction_2025.xml").read_bytes()
+    bad = tmp_path / "bad-record.xml"
+    bad.write_bytes(data.replace(b"<ArticleTitle>BCMA CAR T", b"<ArticleTitle><<BCMA CAR T"))
+    line = data[:data.index(b"<ArticleTitle>BCMA CAR T")].count(b"\n") + 1
+    result = run("import", "pubmed", bad)
+    assert result.exit_code == 2 and f"bad-record.xml: malformed PubMed XML at line {line}, PMID 39100003" \
+        in result.output
+    with session_of(env) as s:
+        assert s.get(Publication, "39100001") is None  # the records before it in the file are not written either

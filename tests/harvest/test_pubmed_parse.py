@@ -198,3 +198,16 @@ def test_reference_list_ids_are_not_the_records_own(batch):
     assert (first.doi, first.pmcid) == (batch.records[0].doi, batch.records[0].pmcid)
     assert parsed.records[1:] == batch.records[1:]
     assert b"<ReferenceList>" in first.raw.encode()  # the raw XML keeps everything
+
+
+@pytest.mark.parametrize("block", [64, 1000, 1 << 22])
+def test_streamed_reading_gives_every_record_and_its_line_whatever_the_block_size(batch, block):
+    import io
+
+    from harvest.pubmed_parse import XmlRecordReader
+
+    data = (FIX / "efetch_batch.xml").read_bytes()
+    reader = XmlRecordReader(io.BytesIO(data), block=block)
+    found = [(segment, reader.line) for segment in reader]
+    assert [s.decode() for s, _ in found] == [r.raw for r in batch.records] and reader.deleted == ["38000000"]
+    assert [line for _, line in found] == [data[:data.index(s)].count(b"\n") + 1 for s, _ in found]
