@@ -69,6 +69,10 @@ def _detail(version: str, report_id: str) -> None:
         return
     r = detail["report"]
     st.subheader(escape_md(r["label"]), anchor=False)
+    if detail.get("retracted"):
+        st.error("PubMed marks this publication as retracted: its numbers are left out of every default analysis.")
+    for notice in detail.get("corrections", []):
+        st.caption(f"PubMed notice: {notice.get('type', '')} (PMID {notice.get('pmid') or '—'})")
     st.text(r["title"] or "")  # stored text: shown as it is, never as Markdown
     facts = {"Kind": data.label(ReportKind, r["kind"]), "Patients": r["n_treated"],
              "Data cut-off": r["data_cutoff"] or "—", "Follow-up": r["followup"] or "—", "Product": r["product"] or "—",

@@ -4,7 +4,10 @@
 
 1. Generates N studies in the API v2 shape (the fixture study, varied), parses
    and upserts them into a fresh SQLite store in pages of 1,000 (one
-   transaction each, as a harvest does); target >= 1,000 studies/s.
+   transaction each, as a harvest does); target >= 1,000 studies/s. Beside
+   it, ``json.loads`` alone on the same page bodies (the parser-only
+   baseline), and `evidence import ctgov` on the pages saved as files
+   (parse, upsert, relink).
 2. Upserts them again with status, enrollment and results changed, to time
    change tracking.
 3. Runs a full harvest against a local HTTP server holding the N studies and
@@ -20,6 +23,7 @@ import copy
 import json
 import logging
 import os
+import resource
 import tempfile
 import threading
 import time
@@ -37,7 +41,7 @@ from evidence.db import init_db, make_engine
 from evidence.models import Trial, TrialChange
 from evidence.settings import Settings
 from harvest._http import HttpClient
-from harvest.ctgov import Strategy, harvest
+from harvest.ctgov import Strategy, harvest, import_files
 from harvest.ctgov_parse import parse_page
 from harvest.ctgov_store import upsert_records
 
@@ -108,6 +112,31 @@ def timed(into: Timing) -> Iterator[None]:
     into.cpu += time.process_time() - cpu
 
 
+def time_json_only(pages: list[dict]) -> Timing:
+    """The parser-only baseline: json.loads of the same page bodies, nothing else."""
+    bodies = [json.dumps(page).encode() for page in pages]
+    out = Timing()
+    with timed(out):
+        for body in bodies:
+            json.loads(body)
+    return out
+
+
+def time_import_files(folder: Path, pages: list[dict]) -> Timing:
+    """`evidence import ctgov` on the pages saved as files, into a fresh store (parse, upsert, relink)."""
+    (folder / "files").mkdir()
+    paths = []
+    for i, page in enumerate(pages):
+        path = folder / "files" / f"page{i}.json"
+        path.write_text(json.dumps({k: v for k, v in page.items() if k != "nextPageToken"}))
+        paths.append(path)
+    engine = fresh_engine(folder / "files")
+    out = Timing()
+    with timed(out):
+        import_files(engine, paths)
+    return out
+
+
 def time_upserts(engine, pages: list[dict]) -> tuple[Timing, Timing, int]:
     """Time decoding + parsing the page bodies and upserting them (a transaction a page); count changes."""
     bodies = [json.dumps(page).encode() for page in pages]  # as the HTTP response delivers them
@@ -173,15 +202,20 @@ def main() -> None:
             stored = session.execute(select(func.count()).select_from(Trial)).scalar_one()
             changed_rows = session.execute(select(func.count()).select_from(TrialChange)).scalar_one()
         requests, fetched, harvest_s = harvest_against_local_server(folder, first)
+        json_t, import_t = time_json_only(first), time_import_files(folder, first)
     print(f"machine                      {os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.1f}")
+    print(f"json.loads alone (baseline)  {json_t.rate(n)}")
     print(f"studies                      {n} (~{size / 1024:.1f} KiB JSON each), {stored} stored")
     print(f"first sight: parse           {parse_t.rate(n)}")
     print(f"first sight: upsert          {store_t.rate(n)}")
     print(f"first sight: parse + upsert  {(parse_t + store_t).rate(n)}; target >= 1,000/s")
+    print(f"import of the saved pages    {import_t.rate(n)} (parse, upsert, relink)")
     print(f"again, changed: parse        {parse2_t.rate(n)}")
     print(f"again, changed: upsert       {store2_t.rate(n)}; {changes} TrialChange rows ({changed_rows} stored)")
     print(f"full harvest, local server   {requests} requests for {fetched} studies"
           f" ({requests / max(fetched, 1) * 1000:.2f} per 1,000; target 1), {harvest_s:.2f} s incl. relink")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory                  {peak:.0f} MB (this process, which holds all {n} studies twice)")
 
 if __name__ == "__main__":
     main()

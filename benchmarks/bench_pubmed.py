@@ -1,13 +1,18 @@
-"""PubMed benchmark: parse + upsert throughput, and HTTP requests for a 20,000-record harvest.
+"""PubMed benchmark: import throughput and peak memory beside parser-only baselines; harvest requests.
 
     .venv/bin/python benchmarks/bench_pubmed.py [--records 20000] [--batch-size 200]
 
-1. Builds a PubMed XML file of N records from the fixture templates
-   (tests/fixtures/pubmed/efetch_batch.xml, renumbered), imports it into a
-   fresh SQLite store the way `evidence import pubmed` does, and prints
-   records/s for parsing alone and for parse + upsert (target >= 1,000/s on
-   a 2-core machine).
-2. Serves the same N records from the local E-utilities stand-in
+1. Writes a PubMed XML file of N realistic records (the fixture templates of
+   tests/fixtures/pubmed/efetch_batch.xml, renumbered, each given what real
+   records carry and no stored field uses: a 60-reference ReferenceList,
+   author affiliations, a History), about 20 KB a record as efetch sends them.
+   Then, each in its own process so that peak memory is its own, on that file:
+   ``Bio.Entrez.read`` alone, ``ElementTree.iterparse`` alone, and the import
+   as `evidence import pubmed` runs it (stream, parse, classify, write to a
+   fresh SQLite store), then the same import again (every record unchanged).
+   Targets: the import at least as fast as Bio.Entrez.read alone, peak memory
+   <= 400 MB whatever the file size.
+2. Serves N records from the local E-utilities stand-in
    (tests/fixtures/pubmed/fake_eutils.py, with PubMed's 9,999 cap), runs a
    full harvest against it and prints the requests sent next to the minimum:
    one search per date window (plus the first, undated search that finds the
@@ -19,9 +24,11 @@ No network, no timed assertions: figures are printed for docs/pubmed.md.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import math
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -32,67 +39,107 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from evidence.db import init_db, make_engine  # noqa: E402
-from fixtures.pubmed.fake_eutils import FakeEutils, Server, document, make_record, templates  # noqa: E402
+from fixtures.pubmed.fake_eutils import (  # noqa: E402
+    PUBMED_HEAD, PUBMED_TAIL, FakeEutils, Server, make_record, templates)
 from harvest._http import HttpClient  # noqa: E402
-from harvest.pubmed import EutilsClient, harvest, import_bytes  # noqa: E402
-from harvest.pubmed_parse import ParsedBatch, parse_chunk, split_document  # noqa: E402
-from harvest.pubmed_store import prepare, save_batch  # noqa: E402
-from harvest.runs import start_run  # noqa: E402
+from harvest.pubmed import EutilsClient, harvest  # noqa: E402
 
 FIRST_PMID = 30000001
+REFERENCES = 60
 
 
-def build_file(n: int) -> bytes:
-    """N records in one PubmedArticleSet, the fixture's five templates in turn."""
-    parts = templates()
-    return document([make_record(FIRST_PMID + i, parts[i % len(parts)]) for i in range(n)])
+def _reference(i: int) -> bytes:
+    return (b"<Reference><Citation>Author%d A, Writer B, Other C, et al. A cited study of CAR T cells in "
+            b"autoimmune disease, part %d. J Cited Res. 2021;%d:100-110.</Citation><ArticleIdList>"
+            b"<ArticleId IdType=\"doi\">10.1000/cited.%d</ArticleId><ArticleId IdType=\"pubmed\">%d</ArticleId>"
+            b"</ArticleIdList></Reference>\n" % (i, i, i, i, 20000000 + i))
+
+
+_EXTRA_REFS = b"<ReferenceList>\n" + b"".join(_reference(i) for i in range(REFERENCES)) + b"</ReferenceList>\n"
+_AFFILIATION = (b"<AffiliationInfo><Affiliation>Department of Internal Medicine 3 - Rheumatology and Immunology, "
+                b"Friedrich-Alexander University Erlangen-Nuremberg and Universitatsklinikum Erlangen, "
+                b"Erlangen, Germany.</Affiliation></AffiliationInfo>")
+_HISTORY = (b"<History>" + b"".join(b"<PubMedPubDate PubStatus=\"%s\"><Year>2024</Year><Month>1</Month>"
+                                    b"<Day>2</Day></PubMedPubDate>" % s
+                                    for s in (b"received", b"revised", b"accepted", b"pubmed", b"medline",
+                                              b"entrez")) + b"</History>")
+
+
+def realistic(record: bytes) -> bytes:
+    """A fixture record with what real ones also carry: references, affiliations, history."""
+    record = record.replace(b"</Initials>", b"</Initials>" + _AFFILIATION * 3)
+    if b"<PubmedData>" in record:
+        record = record.replace(b"<PubmedData>", b"<PubmedData>" + _HISTORY, 1)
+        record = record.replace(b"</PubmedData>", _EXTRA_REFS + b"</PubmedData>", 1)
+    return record
+
+
+def write_file(path: Path, n: int) -> int:
+    """N realistic records in one PubmedArticleSet, the fixture's templates in turn; returns its size."""
+    parts = [(pmid, realistic(xml)) for pmid, xml in templates()]
+    with open(path, "wb") as out:
+        out.write(PUBMED_HEAD)
+        for i in range(n):
+            out.write(make_record(FIRST_PMID + i, parts[i % len(parts)]))
+        out.write(PUBMED_TAIL)
+    return path.stat().st_size
+
+
+#: Each measured step runs in its own process: (setup, measured code); it prints its CPU time and peak memory.
+_STEPS = {
+    "entrez": ("from Bio import Entrez",
+               "with open(FILE, 'rb') as f: Entrez.read(f, validate=False)"),
+    "iterparse": ("import xml.etree.ElementTree as ET",
+                  "for _, el in ET.iterparse(FILE):\n"
+                  "    if el.tag in ('PubmedArticle', 'PubmedBookArticle'): el.clear()"),
+    "import": ("from pathlib import Path\nfrom evidence.db import init_db, make_engine\n"
+               "from harvest.pubmed_import import import_file\nfrom harvest.runs import start_run\n"
+               "engine = make_engine('sqlite:///' + DB)\ninit_db(engine)\n"
+               "run_id = start_run(engine, 'import-pubmed', {})",
+               "EXTRA = import_file(engine, Path(FILE), run_id).__dict__"),
+}
+_WRAPPER = """
+import json, resource, sys, time
+sys.path[:0] = {path!r}
+FILE, DB, EXTRA = {file!r}, {db!r}, {{}}
+{setup}
+start, wall = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
+{code}
+end = resource.getrusage(resource.RUSAGE_SELF)
+cpu = (end.ru_utime + end.ru_stime) - (start.ru_utime + start.ru_stime)
+print(json.dumps({{"cpu": cpu, "wall": time.perf_counter() - wall, "peak_mb": end.ru_maxrss / 1024, **EXTRA}}))
+"""
+
+
+def measure(step: str, file: Path, db: Path) -> dict:
+    setup, code = _STEPS[step]
+    code = _WRAPPER.format(path=[str(ROOT), str(ROOT / "tests")], file=str(file), db=str(db), setup=setup, code=code)
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def bench_import(n: int, folder: str) -> None:
+    path = Path(folder) / "pubmed.xml"
+    size = write_file(path, n)
+    print(f"file: {n} records, {size / 1e6:.1f} MB ({size / n / 1e3:.1f} KB a record)")
+    db = Path(folder) / "import.db"
+    rows = [("Bio.Entrez.read alone", measure("entrez", path, db)),
+            ("ElementTree.iterparse alone", measure("iterparse", path, db)),
+            ("import (parse, classify, write)", measure("import", path, db)),
+            ("import again (all unchanged)", measure("import", path, db))]
+    for label, r in rows:
+        print(f"{label:34} {r['cpu']:7.1f} s CPU = {n / r['cpu']:6.0f} records per CPU-second; "
+              f"wall {n / r['wall']:6.0f}/s; peak {r['peak_mb']:6.0f} MB")
+    entrez, imported = rows[0][1], rows[2][1]
+    print(f"import vs Bio.Entrez.read alone: {entrez['cpu'] / imported['cpu']:.2f}x as fast (target >= 1); "
+          f"peak memory {imported['peak_mb']:.0f} MB (target <= 400); new {imported.get('new')}, "
+          f"again unchanged {rows[3][1].get('unchanged')}")
 
 
 def fresh_engine(folder: str, name: str):
     engine = make_engine(f"sqlite:///{folder}/{name}.db")
     init_db(engine)
     return engine
-
-
-def bench_parse_upsert(data: bytes, folder: str) -> None:
-    n = data.count(b"<PMID Version=\"1\">")
-    print(f"file: {n} records, {len(data) / 1e6:.1f} MB")
-    # 1. one process, CPU seconds per stage (stable even when other jobs share the machine)
-    engine = fresh_engine(folder, "single")
-    cpu = {"parse": 0.0, "classify": 0.0, "write": 0.0}
-    clock = time.process_time
-    t0, wall0 = clock(), time.perf_counter()
-    header, segments, _ = split_document(data)
-    cpu["parse"] += clock() - t0
-    for i in range(0, len(segments), 500):
-        t0 = clock()
-        records = parse_chunk(header, segments[i:i + 500])
-        t1 = clock()
-        batch = prepare(ParsedBatch(records))
-        t2 = clock()
-        save_batch(engine, batch, "import")
-        cpu["parse"] += t1 - t0
-        cpu["classify"] += t2 - t1
-        cpu["write"] += clock() - t2
-    wall = time.perf_counter() - wall0
-    total = sum(cpu.values())
-    print("one process, CPU ms per record: " + ", ".join(f"{k} {v / n * 1e3:.2f}" for k, v in cpu.items())
-          + f"; total {total / n * 1e3:.2f} = {n / total:.0f} records per CPU-second "
-            f"(wall {n / wall:.0f} records/s)")
-    # 2. `evidence import pubmed` as shipped: parsing and classification in worker processes
-    engine = fresh_engine(folder, "import")
-    run_id = start_run(engine, "import-pubmed", {"bench": True})
-    workers = os.cpu_count() or 1
-    t0 = time.perf_counter()
-    counts = import_bytes(engine, data, "bench.xml", run_id, workers=workers)
-    elapsed = time.perf_counter() - t0
-    print(f"import, {workers} worker processes: {counts.new} new records in {elapsed:.1f}s = "
-          f"{counts.fetched / elapsed:.0f} records/s (wall)")
-    t0 = time.perf_counter()
-    again = import_bytes(engine, data, "bench.xml", run_id, workers=workers)
-    elapsed = time.perf_counter() - t0
-    print(f"re-import (all unchanged):   {again.unchanged} records in {elapsed:.1f}s = "
-          f"{again.fetched / elapsed:.0f} records/s (wall)")
 
 
 def bench_requests(n: int, batch_size: int, folder: str) -> None:
@@ -136,7 +183,7 @@ def main() -> None:
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"machine: {os.cpu_count()} CPUs, load average {load}, Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory() as folder:
-        bench_parse_upsert(build_file(args.records), folder)
+        bench_import(args.records, folder)
         bench_requests(args.records, args.batch_size, folder)
 
 

@@ -182,7 +182,7 @@ def _effective_subgroup(subgroup: str, report: Any) -> str:
 _REPORT_COLUMNS = (models.Report.report_id, models.Report.label, models.Report.cohort_id, models.Report.supersedes,
                    models.Report.year, models.Report.data_cutoff, models.Report.diseases, models.Report.target,
                    models.Report.car_construct, models.Report.population, models.Report.kind,
-                   models.Report.n_treated, models.Report.disease_counts)
+                   models.Report.n_treated, models.Report.disease_counts, models.Report.pmid)
 _OUTCOME_COLUMNS = (models.Outcome.report_id, models.Outcome.subgroup, models.Outcome.events,
                     models.Outcome.patients, models.Outcome.status, models.Outcome.definition,
                     models.Outcome.source, models.Outcome.source_location)
@@ -237,8 +237,18 @@ def analysis_set(
                           set(populations or ()), set(kinds or ())):
             by_report.setdefault(o.report_id, []).append(o)
     candidates = {rid: _candidates(entries, reports[rid], wanted) for rid, entries in by_report.items()}
+    retracted = _retracted_reports(session, reports)
     return _choose_per_cohort(reports, {rid: c for rid, c in candidates.items() if c}, cohort_aware,
-                              include_mixed)
+                              include_mixed, retracted)
+
+
+RETRACTED = "retracted: PubMed marks this publication as retracted"
+
+
+def _retracted_reports(session: Session, reports: dict[str, Any]) -> set[str]:
+    """Reports whose publication PubMed marks retracted: never in a default analysis."""
+    pmids = set(session.execute(select(models.Publication.pmid).where(models.Publication.retracted)).scalars())
+    return {rid for rid, r in reports.items() if r.pmid and r.pmid in pmids}
 
 
 def _mixed_reason(share: _Share, report: Any, include_mixed: bool) -> str:
@@ -247,10 +257,13 @@ def _mixed_reason(share: _Share, report: Any, include_mixed: bool) -> str:
 
 
 def _choose_per_cohort(reports, candidates: dict[str, list[_Candidate]], cohort_aware: bool,
-                       include_mixed: bool) -> list[AnalysisRow]:
+                       include_mixed: bool, retracted: set[str]) -> list[AnalysisRow]:
     rows: list[AnalysisRow] = []
     eligible: dict[str, list[str]] = {}
     for rid, cands in candidates.items():
+        if rid in retracted:
+            rows += [replace(_row(c, reports[rid]), included=False, reason=RETRACTED) for c in cands]
+            continue
         usable = [c for c in cands if c.share is None or (include_mixed and c.share.majority)]
         if usable:
             eligible.setdefault(reports[rid].cohort_id, []).append(rid)

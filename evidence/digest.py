@@ -1,4 +1,4 @@
-"""The "what's new" digest: new publications, new trials and trial changes since a date.
+"""The "what's new" digest: new publications, new trials, trial changes and retractions since a date.
 
 One function builds it from the store; the CLI renders it as text, Markdown
 or JSON for cron mail, and the app shows the same object, so what the mail
@@ -39,10 +39,11 @@ class Digest:
     new_publications: list[dict] = field(default_factory=list)
     new_trials: list[dict] = field(default_factory=list)
     trial_changes: list[dict] = field(default_factory=list)
+    retractions: list[dict] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not (self.new_publications or self.new_trials or self.trial_changes)
+        return not (self.new_publications or self.new_trials or self.trial_changes or self.retractions)
 
     def publications_by_kind(self) -> dict[str, list[dict]]:
         grouped: dict[str, list[dict]] = {}
@@ -97,6 +98,10 @@ def whats_new(session: Session, since: datetime | None) -> Digest:
         trials = trials.where(models.Trial.first_seen >= since)
         changes = changes.where(models.TrialChange.observed_at >= since)
     titles = dict(session.execute(select(models.Trial.registry_id, models.Trial.brief_title)).all())
+    retracted = select(models.Publication).where(models.Publication.retracted.is_(True))
+    if since is not None:
+        retracted = retracted.where(models.Publication.retraction_seen >= since)
+    in_base = set(session.execute(select(models.Report.pmid).where(models.Report.pmid.is_not(None))).scalars())
     return Digest(
         since=since,
         last_update=last_successful_update(session),
@@ -112,7 +117,19 @@ def whats_new(session: Session, since: datetime | None) -> Digest:
             {"registry_id": c.registry_id, "brief_title": titles.get(c.registry_id, ""), "field": c.field,
              "old": c.old, "new": c.new, "observed_at": _aware(c.observed_at)}
             for c in session.execute(changes).scalars()],
+        retractions=[
+            {"pmid": p.pmid, "title": p.title, "journal": p.journal, "pub_date": p.pub_date,
+             "in_evidence_base": p.pmid in in_base, "notices": _retraction_notices(p.corrections),
+             "seen": _aware(p.retraction_seen)}
+            for p in session.execute(retracted.order_by(models.Publication.retraction_seen,
+                                                        models.Publication.pmid)).scalars()],
     )
+
+
+def _retraction_notices(corrections: list[dict]) -> str:
+    """'PMID 39100002 (Lupus Sci Med. 2025…)' for each RetractionIn notice."""
+    return "; ".join(f"PMID {c.get('pmid') or '?'} ({c.get('source', '')})".replace(" ()", "")
+                     for c in corrections or [] if c.get("type") == "RetractionIn")
 
 
 def describe_change(change: dict) -> str:
@@ -153,6 +170,11 @@ def render_text(digest: Digest, markdown: bool = False) -> str:
     lines += ["", f"{h}Trial changes ({len(digest.trial_changes)})"]
     lines += [f"{bullet}{c['registry_id']} ({c['brief_title']}): {describe_change(c)}"
               f" (seen {c['observed_at']:%Y-%m-%d})" for c in digest.trial_changes]
+    if digest.retractions:
+        lines += ["", f"{h}Retracted publications ({len(digest.retractions)})"]
+        lines += [f"{bullet}PMID {r['pmid']}: {r['title']} ({r['journal']}, {r['pub_date']}) was retracted"
+                  + (": a report in the evidence base" if r["in_evidence_base"] else "")
+                  + (f"; notice {r['notices']}" if r["notices"] else "") for r in digest.retractions]
     if digest.empty:
         lines += ["", "Nothing new."]
     return "\n".join(lines) + "\n"
@@ -164,7 +186,7 @@ def _escaped(digest: Digest) -> Digest:
         return [{k: v.translate(_MD_SPECIAL) if isinstance(v, str) else v for k, v in row.items()} for row in rows]
 
     return Digest(digest.since, digest.last_update, clean(digest.new_publications), clean(digest.new_trials),
-                  clean(digest.trial_changes))
+                  clean(digest.trial_changes), clean(digest.retractions))
 
 
 def render_json(digest: Digest) -> str:

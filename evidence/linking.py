@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import delete, select, tuple_
 from sqlmodel import Session
 
-from evidence.models import Publication, PublicationTrialLink, Trial
+from evidence.models import Publication, PublicationTrialLink, Trial, utcnow
 from evidence.registries import PMID_RE, normalise
 from evidence.vocab import LinkMethod
 
@@ -94,9 +94,12 @@ def _field_links(session: Session, existing_pairs: set[tuple[str, str]]) -> dict
 
 
 def _add(session: Session, keys: Iterable[Key], texts: dict[Key, str]) -> int:
-    links = [PublicationTrialLink(pmid=p, registry_id=r, method=m, matched_text=texts[(p, r, m)])
+    """Insert the links in one executemany (ORM objects cost more than deriving the links)."""
+    now = utcnow()
+    links = [{"pmid": p, "registry_id": r, "method": m, "matched_text": texts[(p, r, m)], "created_at": now}
              for p, r, m in keys]
-    session.add_all(links)
+    if links:
+        session.execute(PublicationTrialLink.__table__.insert(), links)
     return len(links)
 
 
@@ -105,8 +108,9 @@ def relink(session: Session) -> int:
 
     Flushes but does not commit: the caller's transaction decides.
     """
-    stored = {(link.pmid, link.registry_id, link.method): link.id
-              for link in session.execute(select(PublicationTrialLink)).scalars()}
+    stored = {(pmid, registry_id, method): link_id for link_id, pmid, registry_id, method in session.execute(
+        select(PublicationTrialLink.id, PublicationTrialLink.pmid, PublicationTrialLink.registry_id,
+               PublicationTrialLink.method))}
     wanted = _reference_links(session)
     fields = _field_links(session, {(p, r) for p, r, m in stored if m != LinkMethod.REGISTRY_REFERENCE.value})
     wanted.update(fields)

@@ -58,6 +58,12 @@ class Publication(SQLModel, table=True):
     population: str | None = None
     origin: str = "pubmed"  # pubmed | import | curated
     deleted: bool = False  # PubMed DeleteCitation seen: kept, flagged
+    date_revised: str = ""  # PubMed DateRevised: an older copy of the record never replaces a newer one
+    pmid_version: int = 1  # the PMID's Version attribute (versioned citations)
+    dtd_date: str = ""  # date of the DTD of the file the row came from: the later of two exports wins
+    retracted: bool = Field(default=False, index=True)  # PubMed says the report was retracted
+    corrections: list[dict] = Field(default_factory=list, sa_column=_json_list())  # notices: type, pmid, source
+    retraction_seen: datetime | None = None  # when the store first saw the retraction (for the digest)
     raw_xml: str | None = Field(default=None, sa_column=Column(Text))
     first_seen: datetime = Field(default_factory=utcnow)
     last_seen: datetime = Field(default_factory=utcnow)
@@ -103,6 +109,7 @@ class Trial(SQLModel, table=True):
     source: str = ""  # curated rows: where they were read
     notes: str = ""
     raw_json: str | None = Field(default=None, sa_column=Column(Text))
+    unknown_fields: list[str] = Field(default_factory=list, sa_column=_json_list())  # no record seen gave them
     first_seen: datetime = Field(default_factory=utcnow)
     last_seen: datetime = Field(default_factory=utcnow)
 

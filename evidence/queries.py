@@ -158,6 +158,8 @@ def report_detail(session: Session, report_id: str) -> dict | None:
                          ["Registry ID", "Title", "Status", "Phase", "Link"]),
         "unmatched_registry_ids": sorted(set(r.registry_ids) - {t.registry_id for t in trials}),
         "abstract": pub.abstract if pub else "",
+        "retracted": bool(pub and pub.retracted),
+        "corrections": list(pub.corrections) if pub else [],
     }
 
 

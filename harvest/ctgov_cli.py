@@ -81,7 +81,8 @@ def import_ctgov(
     try:
         result = import_files(engine, files)
     except CtgovParseError as exc:
-        raise fail(f"import failed: {exc} (files before it are kept)", EXIT_USAGE) from exc
+        kept = " (files before it are kept)" if len(files) > 1 else " (nothing was imported from it)"
+        raise fail(f"import failed: {exc}{kept}", EXIT_USAGE) from exc
     typer.echo(json.dumps(result.summary(unit="files")))
 
 

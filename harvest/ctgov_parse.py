@@ -10,7 +10,9 @@ file is not what it claims to be, and guessing would store wrong data.
 
 from __future__ import annotations
 
+import gzip
 import json
+import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +21,8 @@ from evidence.linking import StudyReference, study_references
 from evidence.registries import identify, normalise
 from evidence.vocab import Population, Registry
 from harvest.classify import classify_construct, classify_diseases, classify_population, classify_targets
+
+log = logging.getLogger(__name__)
 
 _AGE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s+(year|month|week|day|hour|minute)s?\s*$", re.I)
 _DAYS_PER_UNIT = {"year": 365.25, "month": 30.44, "week": 7.0, "day": 1.0, "hour": 1 / 24, "minute": 1 / 1440}
@@ -64,6 +68,11 @@ class TrialRecord:
     population: str | None = None
     references: list[StudyReference] = field(default_factory=list)
     raw_json: str = ""
+    unknown_fields: list[str] = field(default_factory=list)  # fields a partial record does not give
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.unknown_fields)
 
     def trial_values(self) -> dict[str, Any]:
         """The values of the ``Trial`` columns this record sets (everything but references)."""
@@ -85,16 +94,35 @@ class StudyPage:
     total_count: int | None = None
 
 
+_GZIP_MAGIC = b"\x1f\x8b"
+#: Top-level keys of the classic API (v1), retired by ClinicalTrials.gov in June 2024.
+_V1_KEYS = ("FullStudiesResponse", "StudyFieldsResponse", "FullStudy", "Study")
+
+
 def loads(text: str | bytes, where: str) -> Any:
-    """``json.loads`` with a message that names the source (a URL, a file, a zip member)."""
+    """``json.loads`` with a message that names the source (a URL, a file, a zip member); gzip is unpacked."""
+    if isinstance(text, bytes) and text.startswith(_GZIP_MAGIC):
+        try:
+            text = gzip.decompress(text)
+        except (OSError, EOFError) as exc:
+            raise CtgovParseError(f"{where}: a gzip file that cannot be decompressed ({exc})") from exc
     try:
         return json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise CtgovParseError(f"{where}: invalid JSON ({exc})") from exc
 
 
+def _refuse_v1(payload: Any, where: str) -> None:
+    if isinstance(payload, dict) and any(key in payload for key in _V1_KEYS):
+        key = next(key for key in _V1_KEYS if key in payload)
+        raise CtgovParseError(
+            f"{where}: this is the retired ClinicalTrials.gov API v1 format ({key!r}); download the studies "
+            "again from API v2 (https://clinicaltrials.gov/api/v2/studies) or the website's JSON download")
+
+
 def parse_page(payload: Any, where: str) -> StudyPage:
     """Parse a ``PagedStudies`` object; every study is parsed before anything is returned."""
+    _refuse_v1(payload, where)
     if not isinstance(payload, dict) or not isinstance(payload.get("studies"), list):
         raise CtgovParseError(f"{where}: not an API v2 page (expected an object with a 'studies' list)")
     token = payload.get("nextPageToken")
@@ -106,12 +134,26 @@ def parse_page(payload: Any, where: str) -> StudyPage:
 
 
 def parse_document(payload: Any, where: str) -> list[TrialRecord]:
-    """A saved download: one study, a ``{"studies": [...]}`` page, or a JSON list of studies."""
+    """A saved download: one study, a ``{"studies": [...]}`` page, or a JSON list of studies.
+
+    A saved page that says more pages follow (``nextPageToken``) or holds no
+    study is imported with a warning: the file is not the whole search.
+    """
+    _refuse_v1(payload, where)
     if isinstance(payload, list):
-        return [parse_study(study, f"{where}[{i}]") for i, study in enumerate(payload)]
-    if isinstance(payload, dict) and "studies" in payload:
-        return parse_page(payload, where).records
-    return [parse_study(payload, where)]
+        records = [parse_study(study, f"{where}[{i}]") for i, study in enumerate(payload)]
+    elif isinstance(payload, dict) and "studies" in payload:
+        page = parse_page(payload, where)
+        records = page.records
+        if page.next_page_token:
+            log.warning("%s: this saved page says more pages follow (nextPageToken); the studies of the other "
+                        "pages are not in this file%s", where,
+                        f" ({len(records)} of {page.total_count})" if page.total_count else "")
+    else:
+        return [parse_study(payload, where)]
+    if not records:
+        log.warning("%s holds no study: nothing imported from it", where)
+    return records
 
 
 def _get(node: Any, *path: str) -> Any:
@@ -222,6 +264,54 @@ def _classify(record: TrialRecord, protocol: Any, intervention_text: list[str]) 
     record.population = population_of(record.age_groups) or classify_population(about)
 
 
+#: Where each field comes from (module, key). In a partial study (a ``fields=``-limited download, a capture
+#: that lost modules) a field whose source is absent is unknown, not empty.
+FIELD_SOURCES: dict[str, tuple[str, ...]] = {
+    "brief_title": ("identificationModule", "briefTitle"), "official_title": ("identificationModule", "officialTitle"),
+    "acronym": ("identificationModule", "acronym"), "status": ("statusModule", "overallStatus"),
+    "why_stopped": ("statusModule", "whyStopped"), "start_date": ("statusModule", "startDateStruct"),
+    "primary_completion_date": ("statusModule", "primaryCompletionDateStruct"),
+    "completion_date": ("statusModule", "completionDateStruct"),
+    "first_posted": ("statusModule", "studyFirstPostDateStruct"),
+    "last_update_posted": ("statusModule", "lastUpdatePostDateStruct"), "phases": ("designModule", "phases"),
+    "study_type": ("designModule", "studyType"), "enrollment": ("designModule", "enrollmentInfo"),
+    "enrollment_type": ("designModule", "enrollmentInfo"), "sponsor": ("sponsorCollaboratorsModule", "leadSponsor"),
+    "collaborators": ("sponsorCollaboratorsModule", "collaborators"),
+    "conditions": ("conditionsModule", "conditions"), "keywords": ("conditionsModule", "keywords"),
+    "interventions": ("armsInterventionsModule", "interventions"), "min_age": ("eligibilityModule", "minimumAge"),
+    "max_age": ("eligibilityModule", "maximumAge"), "age_groups": ("eligibilityModule", "stdAges"),
+    "countries": ("contactsLocationsModule", "locations"),
+}
+#: Modules every registered study has; a study missing one, or the registry's derivedSection, is partial.
+REQUIRED_MODULES = ("identificationModule", "statusModule", "sponsorCollaboratorsModule", "conditionsModule",
+                    "designModule", "eligibilityModule")
+#: Fields derived from others (and the classification, which reads the whole record): known only when complete.
+DERIVED_FIELDS = ("paediatric", "has_results", "diseases", "targets", "car_construct", "population")
+
+
+def is_complete(study: dict) -> bool:
+    """Whether a study is a full registry record (so an absent optional field means "none")."""
+    protocol = study.get("protocolSection")
+    status = _get(protocol, "statusModule")
+    return (isinstance(study.get("derivedSection"), dict) and isinstance(protocol, dict)
+            and all(isinstance(protocol.get(m), dict) for m in REQUIRED_MODULES)
+            and bool(_get(status, "overallStatus")) and bool(_get(status, "lastUpdatePostDateStruct"))
+            and "hasResults" in study)
+
+
+def unknown_fields(study: dict) -> list[str]:
+    """The fields a study does not give: none for a full record, the absent ones for a partial one."""
+    if is_complete(study):
+        return []
+    protocol = study.get("protocolSection")
+    unknown = [name for name, path in FIELD_SOURCES.items() if _get(protocol, *path) is None]
+    if "age_groups" in unknown and "min_age" in unknown:
+        unknown.append("paediatric")
+    if "hasResults" not in study:
+        unknown.append("has_results")
+    return unknown + [f for f in DERIVED_FIELDS if f not in ("paediatric", "has_results")]
+
+
 def parse_study(study: Any, where: str = "study") -> TrialRecord:
     """Parse one v2 ``Study`` object into a ``TrialRecord`` (raw JSON kept, compact)."""
     if not isinstance(study, dict):
@@ -256,6 +346,7 @@ def parse_study(study: Any, where: str = "study") -> TrialRecord:
     record.references = study_references(study)
     _classify(record, protocol, intervention_text)
     record.raw_json = json.dumps(study, ensure_ascii=False, separators=(",", ":"))
+    record.unknown_fields = unknown_fields(study)
     return record
 
 

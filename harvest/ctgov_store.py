@@ -19,22 +19,29 @@ classification is not wiped by a registry text the rules cannot read.
 
 A record whose ``last_update_posted`` is older than the stored one (an old
 file imported after a newer harvest) is skipped: it would "change" the trial
-backwards.
+backwards. An undated record never counts as newer than a dated row.
+
+A partial record (a ``fields=``-limited download, a capture without
+``statusModule``) gives only some fields: the others are *unknown*, never
+blanked and never compared. A row first built from a partial record lists
+its unknown fields, which a later record fills in (even an older one, for
+those fields only), so the final row does not depend on the import order.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, select, update
 from sqlmodel import Session
 
 from evidence.models import Trial, TrialChange, utcnow
-from harvest.ctgov_parse import TRIAL_FIELDS, TrialRecord
+from harvest.ctgov_parse import TRIAL_FIELDS, TrialRecord, is_complete
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +63,7 @@ class UpsertCounts:
     unchanged: int = 0
     skipped: int = 0
     changed: int = 0
+    partial: int = 0  # records that did not give every field (fields= downloads, captures without modules)
 
     def add(self, other: UpsertCounts) -> None:
         for name in self.__dataclass_fields__:
@@ -73,11 +81,14 @@ def as_text(value: Any) -> str | None:
     return str(value)
 
 
-def tracked_differences(old: Trial | Row, new: TrialRecord) -> list[tuple[str, str | None, str | None]]:
-    """(field, old, new) for each tracked field that differs, as text."""
+def tracked_differences(old: Trial | Row, new: TrialRecord,
+                        unknown: frozenset[str] = frozenset()) -> list[tuple[str, str | None, str | None]]:
+    """(field, old, new) for each tracked field that differs, as text; ``unknown`` fields are not compared."""
     curated = old.origin == "curated"
     diffs = []
     for name in TRACKED_FIELDS:
+        if name in unknown:
+            continue
         before, after = as_text(getattr(old, name)), as_text(getattr(new, name))
         if curated and (name in CURATED_UNTRACKED or before is None):
             continue
@@ -87,19 +98,28 @@ def tracked_differences(old: Trial | Row, new: TrialRecord) -> list[tuple[str, s
 
 
 def _is_stale(old: Trial | Row, new: TrialRecord) -> bool:
-    return bool(old.last_update_posted and new.last_update_posted
-                and new.last_update_posted < old.last_update_posted)
+    """The record is older than the stored row; an undated record never proves itself newer than a dated one."""
+    if not new.last_update_posted:
+        return bool(old.last_update_posted)
+    return bool(old.last_update_posted) and new.last_update_posted < old.last_update_posted
 
 
-def _changed_values(stored: Row, record: TrialRecord) -> dict[str, Any]:
-    """The columns the record changes; an empty classification keeps the stored one."""
+def _changed_values(stored: Row, record: TrialRecord, unknown: set[str]) -> dict[str, Any]:
+    """The columns the record changes; an empty classification and the record's unknown fields keep the stored."""
     out = {}
     for name, value in record.trial_values().items():
-        if name in CLASSIFICATION_FIELDS and not value:
+        if name in unknown or name == "unknown_fields" or (name in CLASSIFICATION_FIELDS and not value):
             continue
         if getattr(stored, name) != value:
             out[name] = value
     return out
+
+
+def _raw_is_partial(raw: str | None) -> bool:
+    try:
+        return raw is None or not is_complete(json.loads(raw))
+    except (json.JSONDecodeError, AttributeError):
+        return True
 
 
 def _new_row(record: TrialRecord, now: datetime, origin: str) -> dict[str, Any]:
@@ -107,24 +127,50 @@ def _new_row(record: TrialRecord, now: datetime, origin: str) -> dict[str, Any]:
             "product": "", "seen_date": "", "source": "", "notes": ""}
 
 
+def _fill_from_older(stored: Row, record: TrialRecord, counts: UpsertCounts) -> dict[str, Any] | None:
+    """An older record only fills what the stored row does not know (it was built from partial records)."""
+    stored_unknown = set(stored.unknown_fields or [])
+    fill = stored_unknown - set(record.unknown_fields)
+    if not fill:
+        log.info("%s: record of %s is older than the stored %s; skipped", record.registry_id,
+                 record.last_update_posted or "unknown date", stored.last_update_posted)
+        counts.skipped += 1
+        return None
+    counts.updated += 1
+    values = {name: getattr(record, name) for name in sorted(fill)}
+    values.update(registry_id=stored.registry_id,
+                  unknown_fields=sorted(stored_unknown & set(record.unknown_fields)))
+    if not record.partial and _raw_is_partial(stored.raw_json):
+        values["raw_json"] = record.raw_json  # the references of the full record, for linking
+    return values
+
+
 def _update(stored: Row, record: TrialRecord, run_id: int | None, now: datetime, origin: str,
             counts: UpsertCounts) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-    """The UPDATE values for one known trial (None to leave it) and the TrialChange rows it causes."""
+    """The UPDATE values for one known trial (None to leave it) and the TrialChange rows it causes.
+
+    A field the record does not give (a partial record) or the stored row
+    never had is unknown on that side: it is neither changed nor compared.
+    """
     if _is_stale(stored, record):
-        log.info("%s: record of %s is older than the stored %s; skipped", record.registry_id,
-                 record.last_update_posted, stored.last_update_posted)
-        counts.skipped += 1
-        return None, []
-    changes = [{"registry_id": stored.registry_id, "field": name, "old": before, "new": after,
-                "observed_at": now, "harvest_run_id": run_id}
-               for name, before, after in tracked_differences(stored, record)]
+        return _fill_from_older(stored, record, counts), []
+    stored_unknown, record_unknown = set(stored.unknown_fields or []), set(record.unknown_fields)
+    # A row built from undated partial records cannot say which came first: its values are replaced, not "changed".
+    undated = "last_update_posted" in stored_unknown
+    changes = [] if undated else [
+        {"registry_id": stored.registry_id, "field": name, "old": before, "new": after, "observed_at": now,
+         "harvest_run_id": run_id}
+        for name, before, after in tracked_differences(stored, record, frozenset(stored_unknown | record_unknown))]
     counts.changed += len(changes)
     values = {"registry_id": stored.registry_id, "last_seen": now}
     if stored.raw_json == record.raw_json and stored.origin == origin:
         counts.unchanged += 1
     else:
         counts.updated += 1
-        values.update(_changed_values(stored, record), origin=origin)
+        values.update(_changed_values(stored, record, record_unknown), origin=origin,
+                      unknown_fields=sorted(stored_unknown & record_unknown))
+        if record.partial and not _raw_is_partial(stored.raw_json):
+            values.pop("raw_json", None)  # keep the full record (its references feed the links)
     return values, changes
 
 
@@ -161,7 +207,10 @@ def upsert_records(session: Session, records: Iterable[TrialRecord], run_id: int
     thousands of rows would cost more than the rest of the page.
     """
     records = list(records)
-    counts = UpsertCounts(fetched=len(records))
+    counts = UpsertCounts(fetched=len(records), partial=sum(r.partial for r in records))
+    if counts.partial:
+        log.warning("%d of %d studies are partial records (modules or fields missing): their absent fields "
+                    "are kept as stored, not blanked", counts.partial, len(records))
     now = utcnow()
     unique = _last_per_id(records)
     known = _known(session, [r.registry_id for r in unique])
@@ -177,8 +226,9 @@ def upsert_records(session: Session, records: Iterable[TrialRecord], run_id: int
             update_rows.append(values)
     counts.new = len(new_rows)
     session.flush()
-    for statement, rows in ((insert(Trial), new_rows), (update(Trial), update_rows),
-                            (insert(TrialChange), change_rows)):
+    # Core INSERTs: one executemany each (the ORM bulk insert splits rows whose optional columns are None).
+    for statement, rows in ((Trial.__table__.insert(), new_rows), (update(Trial), update_rows),
+                            (TrialChange.__table__.insert(), change_rows)):
         if rows:
             session.execute(statement, rows)
     return counts

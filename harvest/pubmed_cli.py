@@ -85,24 +85,23 @@ def import_pubmed(
                                                 help="PubMed XML (efetch, Save → XML) or MEDLINE/.nbib files.")],
 ) -> None:
     """Load saved PubMed files through the same parser and upsert as the harvester."""
-    from harvest.pubmed import import_bytes
+    from harvest.pubmed_import import import_file
     from harvest.pubmed_parse import PubmedParseError
     from harvest.runs import harvest_run
 
     settings = settings_of(ctx)
     engine = store_with_schema(settings)
+
     totals: dict[str, dict] = {}
     try:
         with harvest_run(engine, "import-pubmed", {"files": [str(f) for f in files]}) as run_id:
             for path in files:
-                try:
-                    counts = import_bytes(engine, path.read_bytes(), str(path), run_id)
-                except PubmedParseError as exc:
-                    raise PubmedParseError(f"{path}: {exc}") from exc
+                counts = import_file(engine, path, run_id)
                 totals[str(path)] = asdict(counts)
                 log.info("imported %s: %s", path, counts)
     except PubmedParseError as exc:
-        raise fail(f"import failed: {exc} (files before it were imported)", EXIT_USAGE) from exc
+        before = f" ({len(totals)} file(s) before it were imported)" if totals else " (nothing was imported)"
+        raise fail(f"import failed: {exc}{before}", EXIT_USAGE) from exc
     typer.echo(json.dumps({"run": run_id, "files": totals}))
 
 

@@ -1,18 +1,15 @@
 """PubMed records from bytes: efetch XML (and PubMed's "Save → XML") or MEDLINE text.
 
 Both formats end as the same ``PubmedRecord`` dataclass, so a harvested
-record and an imported one go through one upsert. The XML is parsed with
-``Bio.Entrez.read`` (which knows NCBI's DTDs and unescapes entities) and the
-MEDLINE text with ``Bio.Medline``. Each record also keeps its own raw text,
-cut from the input, so a better parser can re-read it later without a new
-download.
+record and an imported one go through one upsert. Each record also keeps its
+own raw text, cut from the input, so a better parser can re-read it later
+without a new download.
 
-Why the XML is cut into records before parsing: ``Entrez.read`` builds the
-whole document in memory and gives no per-record source text. Cutting first
-gives the raw XML of each record, lets a 20,000-record saved file be parsed
-in chunks, and still lets ``Entrez.read`` see every byte (the text between
-records must be blank, and the document's end goes through the parser, so a
-truncated file still fails loudly).
+The XML is cut into records as it is read (``XmlRecordReader``) and each
+chunk of records is parsed with ElementTree: memory stays flat whatever the
+file size, and no DTD is needed, so files of every PubMed DTD era (the
+``http://`` DOCTYPEs before 2016 included) parse alike, offline. The MEDLINE
+text is parsed with ``Bio.Medline``.
 """
 
 from __future__ import annotations
@@ -21,33 +18,34 @@ import gc
 import io
 import logging
 import re
+import xml.etree.ElementTree as ET
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Iterable, Iterator
+from html.entities import name2codepoint
+from typing import Any, BinaryIO, Iterable, Iterator, NamedTuple
 
-from Bio import Entrez, Medline
-from Bio.Entrez.Parser import CorruptedXMLError, NotXMLError, ValidationError
+from Bio import Medline
 
 from evidence import registries
 from evidence.vocab import LinkMethod
 
 log = logging.getLogger(__name__)
 
-#: The newest PubMed DTD Biopython 1.88 ships; stands in for a newer one it lacks.
-FALLBACK_DOCTYPE = (b'<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2025//EN" '
-                    b'"https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">')
-_DTD_DIR = Path(Entrez.__file__).parent / "DTDs"
-
-_RECORD_RE = re.compile(rb"<(PubmedArticle|PubmedBookArticle)>.*?</\1>", re.S)
 _SET_OPEN_RE = re.compile(rb"<PubmedArticleSet\s*>")
-_DOCTYPE_RE = re.compile(rb"<!DOCTYPE\s+PubmedArticleSet[^>]*?\"([^\"]+\.dtd)\"\s*>", re.S)
 _ERROR_RE = re.compile(rb"<ERROR>(.*?)</ERROR>", re.S)
 _INLINE_TAG_RE = re.compile(r"</?(?:i|b|u|sup|sub|DispFormula|mml:[A-Za-z]+)(?:\s[^<>]*)?/?>")
 _SPACE_RE = re.compile(r"[ \t\r\f\v]+")
 _YEAR_RE = re.compile(r"\b(1[6-9]\d\d|20\d\d)\b")
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+
+#: CommentsCorrections types kept: notices that change how far a report can be trusted.
+CORRECTION_TYPES = frozenset({"RetractionIn", "RetractionOf", "ErratumIn", "ErratumFor",
+                              "ExpressionOfConcernIn", "ExpressionOfConcernFor"})
+#: MEDLINE text tags of the same notices.
+MEDLINE_CORRECTION_TAGS = {"RIN": "RetractionIn", "ROF": "RetractionOf", "EIN": "ErratumIn", "EFR": "ErratumFor",
+                           "ECI": "ExpressionOfConcernIn", "ECF": "ExpressionOfConcernFor"}
+RETRACTED_TYPE = "retracted publication"
 
 
 class PubmedParseError(ValueError):
@@ -61,6 +59,14 @@ class RegistryMention:
     registry_id: str
     method: str  # vocab.LinkMethod value
     matched_text: str = ""
+
+
+class Correction(NamedTuple):
+    """A retraction, erratum or expression-of-concern notice (PubMed CommentsCorrections)."""
+
+    type: str  # one of CORRECTION_TYPES
+    pmid: str  # the other record ("" when PubMed gives none)
+    source: str  # PubMed's citation of it ("N Engl J Med. 2024;390:870")
 
 
 @dataclass
@@ -82,11 +88,21 @@ class PubmedRecord:
     language: str = ""
     registry_mentions: list[RegistryMention] = field(default_factory=list)
     is_book: bool = False
+    date_revised: str = ""  # DateRevised (MEDLINE LR): which of two copies of a record is newer
+    version: int = 1  # the PMID's Version attribute
+    dtd_date: str = ""  # date of the DTD the file names (pubmed_250101.dtd → 2025-01-01): when it was exported
+    corrections: list[Correction] = field(default_factory=list)
     raw: str = ""
 
     @property
     def pub_year(self) -> int | None:
         return int(self.pub_date[:4]) if self.pub_date[:4].isdigit() else None
+
+    @property
+    def retracted(self) -> bool:
+        """PubMed marks the report itself retracted (publication type or a RetractionIn notice)."""
+        return (any(t.strip().lower() == RETRACTED_TYPE for t in self.publication_types)
+                or any(c.type == "RetractionIn" for c in self.corrections))
 
     @property
     def registry_ids(self) -> list[str]:
@@ -178,116 +194,192 @@ def text_mentions(text: str) -> list[RegistryMention]:
 
 # ---------------------------------------------------------------- XML records
 
-def _author_name(author: dict) -> str:
-    if author.get("CollectiveName"):
-        return flatten(author["CollectiveName"])
-    last = flatten(author.get("LastName", ""))
-    initials = flatten(author.get("Initials", "")) or flatten(author.get("ForeName", ""))
+_MATHML = "{http://www.w3.org/1998/Math/MathML}"
+
+
+def _is_math(element: ET.Element) -> bool:
+    tag = element.tag
+    return isinstance(tag, str) and (tag.startswith(_MATHML) or tag == "math")
+
+
+def _pieces(element: ET.Element) -> Iterator[str]:
+    if _is_math(element):  # a formula reads as its characters: <msub><mi>β</mi><mn>2</mn></msub> → β2
+        yield "".join(t.strip() for t in element.itertext())
+        return
+    if element.text:
+        yield element.text
+    for child in element:
+        yield from _pieces(child)
+        if child.tail:
+            yield child.tail
+
+
+def text_of(element: ET.Element | None) -> str:
+    """Readable text of an element: inline markup dropped, MathML as its characters, one line."""
+    if element is None:
+        return ""
+    if not len(element):
+        return " ".join((element.text or "").split())
+    return " ".join("".join(_pieces(element)).split())
+
+
+def _texts(parent: ET.Element | None, path: str) -> list[str]:
+    return [] if parent is None else [t for e in parent.iterfind(path) if (t := text_of(e))]
+
+
+def _date_of(element: ET.Element | None) -> str:
+    """A partial ISO date from a PubMed date element (Year/Month/Day or MedlineDate)."""
+    if element is None:
+        return ""
+    free = element.findtext("MedlineDate")
+    if free:
+        return medline_date(free)
+    return partial_date(element.findtext("Year") or "", element.findtext("Month") or "",
+                        element.findtext("Day") or "")
+
+
+def _author_name(author: ET.Element) -> str:
+    collective = text_of(author.find("CollectiveName"))
+    if collective:
+        return collective
+    last = text_of(author.find("LastName"))
+    initials = text_of(author.find("Initials")) or text_of(author.find("ForeName"))
     return f"{last} {initials}".strip()
 
 
-def _authors(author_lists: Iterable) -> list[str]:
-    return [name for lst in author_lists for a in lst if (name := _author_name(a))]
+def _authors(parent: ET.Element | None) -> list[str]:
+    """Names of every author of every AuthorList directly under ``parent``."""
+    if parent is None:
+        return []
+    return [name for a in parent.iterfind("AuthorList/Author") if (name := _author_name(a))]
 
 
-def _abstract(abstract: dict | None) -> str:
+def _abstract(abstract: ET.Element | None) -> str:
     """Abstract text; structured abstracts keep their section labels, one section a line."""
-    if not abstract:
+    if abstract is None:
         return ""
     sections = []
-    for part in abstract.get("AbstractText", []):
-        text = flatten(part)
-        label = getattr(part, "attributes", {}).get("Label", "")
+    for part in abstract.iterfind("AbstractText"):
+        text, label = text_of(part), part.get("Label", "").strip()
         if text or label:
             sections.append(f"{label}: {text}" if label else text)
     return "\n".join(s for s in sections if s.strip(": "))
 
 
-def _mesh(headings: Iterable[dict]) -> list[dict]:
+def _mesh(citation: ET.Element) -> list[dict]:
     out = []
-    for h in headings:
-        d = h["DescriptorName"]
-        out.append({"descriptor": str(d), "ui": d.attributes.get("UI", ""),
-                    "major": d.attributes.get("MajorTopicYN") == "Y",
-                    "qualifiers": [{"name": str(q), "ui": q.attributes.get("UI", ""),
-                                    "major": q.attributes.get("MajorTopicYN") == "Y"}
-                                   for q in h.get("QualifierName", [])]})
+    for heading in citation.iterfind("MeshHeadingList/MeshHeading"):
+        d = heading.find("DescriptorName")
+        if d is None:
+            continue
+        out.append({"descriptor": text_of(d), "ui": d.get("UI", ""), "major": d.get("MajorTopicYN") == "Y",
+                    "qualifiers": [{"name": text_of(q), "ui": q.get("UI", ""), "major": q.get("MajorTopicYN") == "Y"}
+                                   for q in heading.iterfind("QualifierName")]})
     return out
 
 
-def _keywords(keyword_lists: Iterable) -> list[str]:
-    return list(dict.fromkeys(flatten(k) for lst in keyword_lists for k in lst if flatten(k)))
-
-
-def _ids(article_ids: Iterable) -> dict[str, str]:
+def _ids(parent: ET.Element | None) -> dict[str, str]:
     out: dict[str, str] = {}
-    for aid in article_ids:
-        out.setdefault(aid.attributes.get("IdType", "pubmed"), str(aid).strip())
+    for aid in [] if parent is None else parent.iterfind("ArticleIdList/ArticleId"):
+        out.setdefault(aid.get("IdType", "pubmed"), (aid.text or "").strip())
     return out
 
 
-def _doi(ids: dict[str, str], elocations: Iterable = ()) -> str | None:
-    doi = ids.get("doi") or next((str(e) for e in elocations if e.attributes.get("EIdType") == "doi"
-                                  and e.attributes.get("ValidYN", "Y") == "Y"), "")
+def _doi(ids: dict[str, str], parent: ET.Element | None) -> str | None:
+    doi = ids.get("doi") or next((text_of(e) for e in ([] if parent is None else parent.iterfind("ELocationID"))
+                                  if e.get("EIdType") == "doi" and e.get("ValidYN", "Y") == "Y"), "")
     return registries.normalise_doi(doi) if doi else None
 
 
-def _pub_date(pub: dict, article_dates: Iterable = ()) -> str:
+def _pub_date(pub: ET.Element | None, article_dates: Iterable[ET.Element] = ()) -> str:
     """Issue date (Year/Month/Day or MedlineDate); the electronic date when it is more precise."""
-    date = medline_date(pub["MedlineDate"]) if "MedlineDate" in pub else \
-        partial_date(pub.get("Year", ""), pub.get("Month", ""), pub.get("Day", ""))
+    date = _date_of(pub)
     for ad in article_dates:
-        electronic = partial_date(ad.get("Year", ""), ad.get("Month", ""), ad.get("Day", ""))
+        electronic = _date_of(ad)
         if not date or (len(date) == 4 and electronic[:4] == date):
             return electronic
     return date
 
 
-def _mentions(databanks: Iterable[dict], abstract: str) -> list[RegistryMention]:
-    pairs = [(str(db.get("DataBankName", "")), str(acc))
-             for db in databanks for acc in db.get("AccessionNumberList", [])]
-    return databank_mentions(pairs) + text_mentions(abstract)
+def _corrections(citation: ET.Element) -> list[Correction]:
+    """Retraction, erratum and expression-of-concern notices of a record (CommentsCorrections)."""
+    return [Correction(ref_type, (c.findtext("PMID") or "").strip(), text_of(c.find("RefSource")))
+            for c in citation.iterfind("CommentsCorrectionsList/CommentsCorrections")
+            if (ref_type := c.get("RefType", "")) in CORRECTION_TYPES]
 
 
-def article_record(entry: dict, raw: str) -> PubmedRecord:
-    """A ``PubmedArticle`` (journal article) as parsed by Entrez.read → PubmedRecord."""
-    mc, pdata = entry["MedlineCitation"], entry.get("PubmedData", {})
-    art = mc["Article"]
-    journal = art.get("Journal", {})
-    ids = _ids(pdata.get("ArticleIdList", []))
-    abstract = _abstract(art.get("Abstract"))
-    title = flatten(art.get("ArticleTitle", "")) or flatten(art.get("VernacularTitle", ""))
+def _version(pmid: ET.Element) -> int:
+    version = pmid.get("Version", "1")
+    return int(version) if version.isdigit() else 1
+
+
+def _pmid(parent: ET.Element) -> ET.Element:
+    pmid = parent.find("PMID")
+    if pmid is None or not registries.PMID_RE.match((pmid.text or "").strip()):
+        raise PubmedParseError("a PubMed record without a valid PMID")
+    return pmid
+
+
+def article_record(entry: ET.Element, raw: str) -> PubmedRecord:
+    """A ``PubmedArticle`` (journal article) → PubmedRecord."""
+    mc = entry.find("MedlineCitation")
+    if mc is None or mc.find("Article") is None:
+        raise PubmedParseError("a PubmedArticle without MedlineCitation/Article")
+    art, pmid = mc.find("Article"), _pmid(mc)
+    ids = _ids(entry.find("PubmedData"))
+    abstract = _abstract(art.find("Abstract"))
+    databanks = [(text_of(db.find("DataBankName")), text_of(acc)) for db in art.iterfind("DataBankList/DataBank")
+                 for acc in db.iterfind("AccessionNumberList/AccessionNumber")]
     return PubmedRecord(
-        pmid=str(mc["PMID"]).strip(), title=title, abstract=abstract,
-        authors=_authors([art.get("AuthorList", [])]),
-        journal=flatten(journal.get("Title", "")), journal_iso=flatten(journal.get("ISOAbbreviation", "")),
-        pub_date=_pub_date(journal.get("JournalIssue", {}).get("PubDate", {}), art.get("ArticleDate", [])),
-        doi=_doi(ids, art.get("ELocationID", [])), pmcid=ids.get("pmc"),
-        publication_types=[str(p) for p in art.get("PublicationTypeList", [])],
-        mesh_terms=_mesh(mc.get("MeshHeadingList", [])), keywords=_keywords(mc.get("KeywordList", [])),
-        language=",".join(str(lang) for lang in art.get("Language", [])),
-        registry_mentions=_mentions(art.get("DataBankList", []), abstract), raw=raw)
+        pmid=pmid.text.strip(), title=text_of(art.find("ArticleTitle")) or text_of(art.find("VernacularTitle")),
+        abstract=abstract, authors=_authors(art),
+        journal=text_of(art.find("Journal/Title")), journal_iso=text_of(art.find("Journal/ISOAbbreviation")),
+        pub_date=_pub_date(art.find("Journal/JournalIssue/PubDate"), art.iterfind("ArticleDate")),
+        doi=_doi(ids, art), pmcid=ids.get("pmc") or None,
+        publication_types=_texts(art, "PublicationTypeList/PublicationType"),
+        mesh_terms=_mesh(mc), keywords=list(dict.fromkeys(_texts(mc, "KeywordList/Keyword"))),
+        language=",".join(_texts(art, "Language")),
+        registry_mentions=databank_mentions(databanks) + text_mentions(abstract),
+        date_revised=_date_of(mc.find("DateRevised")), version=_version(pmid),
+        corrections=_corrections(mc), raw=raw)
 
 
-def book_record(entry: dict, raw: str) -> PubmedRecord:
-    """A ``PubmedBookArticle`` (Bookshelf chapter or report): no MedlineCitation, no journal."""
-    doc = entry["BookDocument"]
-    book = doc.get("Book", {})
-    ids = {**_ids(entry.get("PubmedBookData", {}).get("ArticleIdList", [])), **_ids(doc.get("ArticleIdList", []))}
-    abstract = _abstract(doc.get("Abstract"))
-    title = flatten(doc.get("ArticleTitle", "")) or flatten(book.get("BookTitle", ""))
-    date = _pub_date(book.get("PubDate", {})) or _pub_date(doc.get("ContributionDate", {}))
+def book_record(entry: ET.Element, raw: str) -> PubmedRecord:
+    """A ``PubmedBookArticle`` (Bookshelf chapter or report): no MedlineCitation, no journal.
+
+    A chapter is dated by its own ContributionDate: the book's PubDate is often
+    the year the book (GeneReviews: 1993) first appeared.
+    """
+    doc = entry.find("BookDocument")
+    if doc is None:
+        raise PubmedParseError("a PubmedBookArticle without BookDocument")
+    book, pmid = doc.find("Book"), _pmid(doc)
+    ids = {**_ids(entry.find("PubmedBookData")), **_ids(doc)}
+    abstract = _abstract(doc.find("Abstract"))
+    chapter = doc.find("ArticleTitle") is not None
+    date = (_date_of(doc.find("ContributionDate")) if chapter else "") or _pub_date(
+        None if book is None else book.find("PubDate")) or _date_of(doc.find("ContributionDate"))
     return PubmedRecord(
-        pmid=str(doc["PMID"]).strip(), title=title, abstract=abstract,
-        authors=_authors(doc.get("AuthorList", [])) or _authors(book.get("AuthorList", [])),
-        journal=flatten(book.get("BookTitle", "")), pub_date=date, doi=_doi(ids, book.get("ELocationID", [])),
-        pmcid=ids.get("pmc"), publication_types=[str(p) for p in doc.get("PublicationType", [])],
-        keywords=_keywords(doc.get("KeywordList", [])),
-        language=",".join(str(lang) for lang in doc.get("Language", [])),
-        registry_mentions=text_mentions(abstract), is_book=True, raw=raw)
+        pmid=pmid.text.strip(), title=text_of(doc.find("ArticleTitle")) or text_of(doc.find("Book/BookTitle")),
+        abstract=abstract, authors=_authors(doc) or _authors(book),
+        journal=text_of(doc.find("Book/BookTitle")), pub_date=date, doi=_doi(ids, book),
+        pmcid=ids.get("pmc") or None, publication_types=_texts(doc, "PublicationType"),
+        keywords=list(dict.fromkeys(_texts(doc, "KeywordList/Keyword"))), language=",".join(_texts(doc, "Language")),
+        registry_mentions=text_mentions(abstract), is_book=True, date_revised=_date_of(doc.find("DateRevised")),
+        version=_version(pmid), corrections=_corrections(doc), raw=raw)
 
 
 # ---------------------------------------------------------------- XML documents
+
+#: Every HTML named entity, declared for the parser: PubMed's DTDs declare some, and no DTD is loaded.
+_ENTITIES = ("<!DOCTYPE PubmedArticleSet [" + "".join(
+    f'<!ENTITY {name} "&#{code};">' for name, code in name2codepoint.items()
+    if name not in ("amp", "lt", "gt", "quot", "apos")) + "]>").encode()
+_DTD_NAME_RE = re.compile(rb"<!DOCTYPE\s+PubmedArticleSet[^>]*?pubmed_(\d{6})\.dtd", re.S)
+_RECORD_OPEN_RE = re.compile(rb"\s*<(PubmedArticle|PubmedBookArticle)>")
+_CLOSING = {b"PubmedArticle": b"</PubmedArticle>", b"PubmedBookArticle": b"</PubmedBookArticle>"}
+_LONGEST_OPENING = len(b"<PubmedBookArticle>")
+
 
 def raise_for_error_document(data: bytes) -> None:
     """NCBI answers some failures with HTTP 200 and an <ERROR> element: make that an exception."""
@@ -297,113 +389,157 @@ def raise_for_error_document(data: bytes) -> None:
         raise PubmedParseError(f"NCBI returned an error: {m.group(1).decode('utf-8', 'replace').strip()}")
 
 
-def _known_doctype(header: bytes) -> bytes:
-    """Keep the DOCTYPE if Biopython has its DTD; otherwise (none, or a newer one) use the 2025 DTD.
+class XmlRecordReader:
+    """The raw records of a PubmedArticleSet stream, read a block at a time.
 
-    Without this an offline parse of a file made after NCBI's next DTD bump, or
-    saved without a DOCTYPE, fails although its elements are all known.
+    Iterating yields each record's bytes as they are in the file (kept as the
+    stored raw XML); ``deleted`` holds the DeleteCitation PMIDs once the
+    iteration is over. Only the current block and one record are in memory,
+    so a file of any size is read in flat memory. No DTD is read: every
+    PubMed DTD era (http:// or https://, 2002 to today) parses the same, offline.
+    The text between records must be blank and the document must end
+    properly, so a truncated or garbled file fails loudly.
     """
-    m = _DOCTYPE_RE.search(header)
-    if m and (_DTD_DIR / Path(m.group(1).decode()).name).is_file():
-        return header
-    log.warning("PubMed XML %s; parsing it with the bundled pubmed_250101.dtd",
-                f"names a DTD Biopython lacks ({m.group(1).decode()})" if m else "has no DOCTYPE")
-    if m:
-        return header[:m.start()] + FALLBACK_DOCTYPE + header[m.end():]
-    opening = _SET_OPEN_RE.search(header)
-    cut = opening.start() if opening else len(header)
-    return header[:cut] + FALLBACK_DOCTYPE + b"\n" + header[cut:]
 
+    def __init__(self, stream: BinaryIO, block: int = 1 << 22):
+        self.stream, self.block = stream, block
+        self.deleted: list[str] = []
+        self.header = b""
+        self.count = 0
+        self.line = 0  # line of the file where the record last yielded starts
 
-def _entrez_read(document: bytes) -> dict:
-    try:
-        return Entrez.read(io.BytesIO(document), validate=False)
-    except (CorruptedXMLError, NotXMLError, ValidationError) as exc:
-        raise PubmedParseError(f"malformed PubMed XML: {exc}") from exc
-    except RuntimeError as exc:  # <ERROR> elements, unreachable DTDs
-        raise PubmedParseError(f"PubMed XML could not be read: {exc}") from exc
-    except ValueError as exc:  # no DTD, insecure DTD URL
-        raise PubmedParseError(f"PubMed XML could not be read: {exc}") from exc
+    def _start(self) -> tuple[bytes, int]:
+        buf = self.stream.read(self.block)
+        raise_for_error_document(buf)
+        while (opening := _SET_OPEN_RE.search(buf)) is None:
+            more = self.stream.read(self.block) if len(buf) < self.block * 4 else b""
+            if not more:
+                raise PubmedParseError("not PubMed XML: no <PubmedArticleSet> element"
+                                       + (f" (starts {buf[:80]!r})" if buf.strip() else " (empty response)"))
+            buf += more
+        self.header = buf[:opening.end()]
+        return buf, opening.end()
+
+    def __iter__(self) -> Iterator[bytes]:
+        buf, pos = self._start()
+        offset, eof = 0, False  # offset: bytes of the file before buf
+        lines, counted = 0, 0  # newlines of the file before buf[counted]
+        while True:
+            m = _RECORD_OPEN_RE.match(buf, pos)
+            if m:
+                closing = _CLOSING[m.group(1)]
+                end = buf.find(closing, m.end())
+                start = m.start(1) - 1
+                if end >= 0:
+                    lines, counted = lines + buf.count(b"\n", counted, start), start
+                    self.count, self.line = self.count + 1, lines + 1
+                    yield buf[start:end + len(closing)]
+                    pos = end + len(closing)
+                    continue
+                if eof:
+                    line = lines + buf.count(b"\n", counted, start) + 1
+                    raise PubmedParseError(f"malformed PubMed XML: the file ends inside the record starting at "
+                                           f"line {line}")
+            elif eof or len(buf) - pos - (len(buf[pos:pos + 256]) - len(buf[pos:pos + 256].lstrip())) \
+                    >= _LONGEST_OPENING:
+                self._ending(buf[pos:] + (b"" if eof else self.stream.read()),
+                             lines + buf.count(b"\n", counted, pos) + 1)
+                return
+            more = self.stream.read(self.block)
+            lines, counted = lines + buf.count(b"\n", counted, pos), 0
+            buf, offset, pos, eof = buf[pos:] + more, offset + pos, 0, not more
+
+    def _ending(self, tail: bytes, line: int) -> None:
+        """What follows the last record: DeleteCitation notices and the closing tag, nothing else."""
+        try:
+            root = ET.fromstring(b"<PubmedArticleSet>" + tail)
+        except ET.ParseError as exc:
+            raise PubmedParseError(f"malformed PubMed XML after line {line} ({exc}): "
+                                   f"{tail.strip()[:60]!r}") from None
+        unexpected = [el.tag for el in root if el.tag != "DeleteCitation"]
+        if unexpected or (root.text or "").strip():
+            raise PubmedParseError(f"malformed PubMed XML: unexpected content at line {line}: "
+                                   f"{tail.strip()[:60]!r}")
+        self.deleted = [(p.text or "").strip() for p in root.iterfind("DeleteCitation/PMID")]
 
 
 def split_document(data: bytes) -> tuple[bytes, list[bytes], list[str]]:
-    """Header (prolog, DOCTYPE, <PubmedArticleSet>), raw records, and the PMIDs of DeleteCitation.
-
-    The text between records must be blank, and the document's end is parsed
-    here, so a truncated or garbled file fails before any record is used.
-    """
-    raise_for_error_document(data)
-    opening = _SET_OPEN_RE.search(data)
-    if opening is None:
-        raise PubmedParseError("not PubMed XML: no <PubmedArticleSet> element"
-                               + (f" (starts {data[:80]!r})" if data.strip() else " (empty response)"))
-    segments, position = [], opening.end()
-    for m in _RECORD_RE.finditer(data, opening.end()):
-        if data[position:m.start()].strip():
-            raise PubmedParseError(f"malformed PubMed XML: unexpected content at byte {position}: "
-                                   f"{data[position:position + 60]!r}")
-        segments.append(m.group(0))
-        position = m.end()
-    header = _known_doctype(data[:opening.end()])
-    ending = _entrez_read(header + data[position:])
-    if ending.get("PubmedArticle") or ending.get("PubmedBookArticle"):
-        raise PubmedParseError("malformed PubMed XML: a record after the last one found")
-    return header, segments, [str(p).strip() for p in ending.get("DeleteCitation", [])]
+    """Header, raw records, and the PMIDs of DeleteCitation of a whole document in memory."""
+    reader = XmlRecordReader(io.BytesIO(data))
+    segments = list(reader)
+    return reader.header, segments, reader.deleted
 
 
-#: Elements no stored field comes from. None nests inside itself, so a lazy match removes exactly one.
-_UNUSED_RE = re.compile(rb"<(History|CommentsCorrectionsList|InvestigatorList|GrantList|ChemicalList|"
-                        rb"SupplMeshList|AffiliationInfo|CoiStatement|DateCompleted|DateRevised|"
-                        rb"MedlineJournalInfo|Pagination|ObjectList|GeneralNote|OtherAbstract|"
-                        rb"CopyrightInformation)\b[^>]*>.*?</\1>|<(?:History|ObjectList)/>", re.S)
-#: ReferenceList may nest, but every ReferenceList comes last in its record: cut from the first to the last.
-_REFERENCES_RE = re.compile(rb"<ReferenceList>.*</ReferenceList>", re.S)
-
-
-def slim(segment: bytes) -> bytes:
-    """A record without the elements no stored field comes from (references, history, grants…).
-
-    Bio.Entrez builds an object per element, and a real record's reference
-    list and affiliations can be most of its elements; the stored raw XML
-    keeps everything.
-    """
-    return _REFERENCES_RE.sub(b"", _UNUSED_RE.sub(b"", segment))
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector during allocation-heavy, cycle-free work.
-
-    Bio.Entrez allocates an object per element; the collector's passes over
-    them (none of them cyclic garbage) took more than half the parse time.
-    Memory is still freed by reference counting; the collector resumes after.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
+def _record(element: ET.Element, segment: bytes) -> PubmedRecord:
     try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+        raw = segment.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PubmedParseError(f"a record is not UTF-8 ({exc})") from None
+    return (article_record if element.tag == "PubmedArticle" else book_record)(element, raw)
 
 
-def parse_chunk(header: bytes, segments: list[bytes]) -> list[PubmedRecord]:
-    """Records from raw record segments of one document (one ``Entrez.read`` call)."""
-    with gc_paused():
-        parsed = _entrez_read(header + b"\n".join(slim(s) for s in segments) + b"</PubmedArticleSet>")
-        articles, books = iter(parsed.get("PubmedArticle", [])), iter(parsed.get("PubmedBookArticle", []))
-        records = []
-        for segment in segments:
-            raw = segment.decode("utf-8")
-            if segment.startswith(b"<PubmedArticle>"):
-                records.append(article_record(next(articles), raw))
-            else:
-                records.append(book_record(next(books), raw))
+def _pmid_near(segment: bytes) -> str:
+    m = re.search(rb"<PMID[^>]*>\s*(\d+)", segment)
+    return f"PMID {m.group(1).decode()}" if m else "a record without a PMID"
+
+
+def dtd_date(header: bytes) -> str:
+    """The date of the DTD a document's DOCTYPE names ('…/pubmed_250101.dtd' → '2025-01-01'), or ''."""
+    m = _DTD_NAME_RE.search(header[:4096])
+    if not m:
+        return ""
+    yy, mm, dd = m.group(1)[:2], m.group(1)[2:4], m.group(1)[4:6]
+    return f"{'19' if yy > b'50' else '20'}{yy.decode()}-{mm.decode()}-{dd.decode()}"
+
+
+def _element(segment: bytes) -> ET.Element:
+    """One record's tree; HTML named entities (which PubMed's DTDs declare) are declared when needed."""
+    try:
+        return ET.fromstring(segment)
+    except ET.ParseError as exc:
+        if "undefined entity" not in str(exc):
+            raise
+        return ET.fromstring(_ENTITIES + segment)
+
+
+def parse_chunk(header: bytes, segments: list[bytes], lines: list[int] | None = None) -> list[PubmedRecord]:
+    """Records from raw record segments, one record's tree in memory at a time; ``header`` dates the export.
+
+    ``lines`` (where each segment starts in its file) lets an error name the file's line.
+    """
+    records, exported = [], dtd_date(header)
+    for i, segment in enumerate(segments):
+        try:
+            records.append(_record(_element(segment), segment))
+        except ET.ParseError as exc:
+            where = f"line {lines[i] + exc.position[0] - 1}, " if lines else ""
+            raise PubmedParseError(f"malformed PubMed XML at {where}{_pmid_near(segment)} ({exc})") from None
+        except PubmedParseError as exc:
+            raise PubmedParseError(f"{_pmid_near(segment)}: {exc}") from None
+        records[-1].dtd_date = exported
     return records
 
 
+def iter_xml_stream(stream: BinaryIO, chunk: int = 500) -> Iterator[ParsedBatch]:
+    """Parse a PubmedArticleSet stream ``chunk`` records at a time, in document order, in flat memory.
+
+    The DeleteCitation notices come with the last batch (an empty one when the
+    document holds no record).
+    """
+    reader = XmlRecordReader(stream)
+    pending: list[bytes] = []
+    lines: list[int] = []
+    for segment in reader:
+        pending.append(segment)
+        lines.append(reader.line)
+        if len(pending) >= chunk:
+            yield ParsedBatch(parse_chunk(reader.header, pending, lines))
+            pending, lines = [], []
+    yield ParsedBatch(parse_chunk(reader.header, pending, lines) if pending else [], reader.deleted)
+
+
 def iter_xml_batches(data: bytes, chunk: int = 500) -> Iterator[ParsedBatch]:
-    """Parse a PubmedArticleSet document ``chunk`` records at a time, in document order."""
+    """Parse a PubmedArticleSet document in memory ``chunk`` records at a time; deletions with the last."""
     header, segments, deleted = split_document(data)
     for start in range(0, len(segments), chunk):
         last = start + chunk >= len(segments)
@@ -419,6 +555,23 @@ def parse_xml(data: bytes) -> ParsedBatch:
         out.records.extend(batch.records)
         out.deleted.extend(batch.deleted)
     return out
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector during allocation-heavy, cycle-free work.
+
+    Parsing allocates an object per element; the collector's passes over them
+    (none of them cyclic garbage) cost much of the parse time. Memory is still
+    freed by reference counting; the collector resumes after.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 # ---------------------------------------------------------------- MEDLINE text
@@ -459,7 +612,29 @@ def medline_record(block: str) -> PubmedRecord:
         publication_types=list(rec.get("PT", [])), mesh_terms=[_medline_mesh(t) for t in rec.get("MH", [])],
         keywords=list(dict.fromkeys(rec.get("OT", []))), language=",".join(rec.get("LA", [])),
         registry_mentions=databank_mentions(databanks) + text_mentions(abstract),
-        is_book="BTI" in rec and "TI" not in rec, raw=block.strip() + "\n")
+        is_book="BTI" in rec and "TI" not in rec, date_revised=_medline_day(rec.get("LR", "")),
+        corrections=_medline_corrections(rec), raw=block.strip() + "\n")
+
+
+def _medline_day(value: str) -> str:
+    """'20250114' (LR, DEP) → '2025-01-14'."""
+    value = value.strip()
+    return partial_date(value[:4], value[4:6], value[6:8]) if value[:8].isdigit() else ""
+
+
+_NOTICE_PMID_RE = re.compile(r"PMID:\s*(\d+)")
+
+
+def _medline_corrections(rec: dict) -> list[Correction]:
+    """RIN/EIN/ECI… lines: 'N Engl J Med. 2024 Mar 7;390(10):960. doi: …. PMID: 38000000'."""
+    out = []
+    for tag, ref_type in MEDLINE_CORRECTION_TAGS.items():
+        values = rec.get(tag, [])
+        for value in [values] if isinstance(values, str) else values:
+            m = _NOTICE_PMID_RE.search(value)
+            out.append(Correction(ref_type, m.group(1) if m else "", flatten(_NOTICE_PMID_RE.sub("", value))
+                                  .rstrip(" .")))
+    return out
 
 
 def _medline_author(full: str) -> str:
@@ -467,6 +642,28 @@ def _medline_author(full: str) -> str:
     last, _, fore = full.partition(",")
     initials = "".join(p[0] for p in re.split(r"[\s-]+", fore.strip()) if p)
     return f"{last.strip()} {initials}".strip()
+
+
+def iter_medline_lines(lines: Iterable[str]) -> Iterator[PubmedRecord]:
+    """Records of a MEDLINE text stream, one record's lines in memory at a time."""
+    block: list[str] = []
+    seen = False
+    for line in lines:
+        if line.startswith("PMID- "):
+            if block and seen:
+                yield _checked_medline("".join(block))
+            block, seen = [], True
+        block.append(line)
+    if not seen:
+        raise PubmedParseError("not a MEDLINE file: no 'PMID- ' line")
+    yield _checked_medline("".join(block))
+
+
+def _checked_medline(block: str) -> PubmedRecord:
+    record = medline_record(block)
+    if not registries.PMID_RE.match(record.pmid):
+        raise PubmedParseError(f"MEDLINE record without a valid PMID near {block[:40]!r}")
+    return record
 
 
 def iter_medline_records(text: str) -> Iterator[PubmedRecord]:
@@ -481,8 +678,14 @@ def iter_medline_records(text: str) -> Iterator[PubmedRecord]:
         yield record
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+
+
 def sniff_format(data: bytes) -> str:
     """'xml' or 'medline' from the first bytes; raise PubmedParseError otherwise."""
+    if data.startswith(GZIP_MAGIC):
+        raise PubmedParseError("gzip-compressed data: decompress it first (gunzip), or give the .gz file to "
+                               "`evidence import pubmed`, which reads it directly")
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:200]
     if head.startswith(b"<"):
         return "xml"

@@ -5,6 +5,14 @@ notices, the run's counters and its resume cursor in one transaction. A run
 that dies mid-way therefore leaves whole batches and a cursor that matches
 them, never half a batch. Upserts are idempotent: fetching a record again
 changes nothing unless PubMed changed it.
+
+Of two copies of a record the better one is kept, whatever the order they
+come in: XML over MEDLINE text (MeSH UIs, labels, exact dates), then the
+higher PMID version, then the later DateRevised, then the later export (the
+DTD its file names: PubmedData such as PMC IDs changes without a new
+DateRevised). A copy that loses changes
+nothing (row, links, flags) and is counted as ``kept_newer``; so does a saved
+copy of a record PubMed has since deleted.
 """
 
 from __future__ import annotations
@@ -25,9 +33,13 @@ log = logging.getLogger(__name__)
 
 #: Link methods this harvester owns; manual and registry-side links are never touched.
 AUTO_METHODS = (LinkMethod.REGISTRY_FIELD.value, LinkMethod.ABSTRACT_TEXT.value)
+#: Rows written from saved files. A saved copy of a record PubMed has since deleted cannot undo the deletion
+#: (a harvest that gets the record back from PubMed can).
+IMPORT_ORIGIN = "import"
 _CONTENT = ("title", "abstract", "journal", "journal_iso", "pub_date", "pub_year", "doi", "pmcid", "authors",
             "publication_types", "mesh_terms", "keywords", "language", "registry_ids", "kind", "diseases",
-            "targets", "car_construct", "population", "deleted", "raw_xml")
+            "targets", "car_construct", "population", "deleted", "raw_xml", "date_revised", "pmid_version",
+            "dtd_date", "retracted", "corrections")
 
 
 @dataclass
@@ -37,6 +49,8 @@ class BatchCounts:
     updated: int = 0
     unchanged: int = 0
     deleted: int = 0
+    kept_newer: int = 0  # an older (or MEDLINE) copy of a stored record: the stored one is kept
+    repeated: int = 0  # further copies of a PMID already in the same batch
 
     def add(self, other: BatchCounts) -> None:
         for name in self.__dataclass_fields__:
@@ -70,6 +84,9 @@ def record_values(rec: PubmedRecord) -> dict:
         "kind": classify_kind(rec.publication_types, rec.title, rec.abstract, mesh).value,
         "diseases": list(c.diseases), "targets": list(c.targets), "car_construct": c.construct,
         "population": c.population, "deleted": False, "raw_xml": rec.raw,
+        "date_revised": rec.date_revised, "pmid_version": rec.version, "dtd_date": rec.dtd_date,
+        "retracted": rec.retracted,
+        "corrections": [c._asdict() for c in rec.corrections],
     }
 
 
@@ -80,52 +97,89 @@ def prepare(batch: ParsedBatch) -> PreparedBatch:
                              batch.deleted)
 
 
+def _rank(values: dict) -> tuple[bool, int, str, str]:
+    """Which copy of a record is better: XML over MEDLINE, the PMID version, DateRevised, the later export."""
+    return (bool(values["raw_xml"]) and values["raw_xml"].startswith("<"), values["pmid_version"] or 1,
+            values["date_revised"] or "", values["dtd_date"] or "")
+
+
+def _best_per_pmid(records: list[Prepared]) -> dict[str, Prepared]:
+    """One copy per PMID: the best-ranked, the later one of equals (as a later batch would do)."""
+    best: dict[str, Prepared] = {}
+    for rec in records:
+        held = best.get(rec.pmid)
+        if held is None or _rank(rec.values) >= _rank(held.values):
+            best[rec.pmid] = rec
+    return best
+
+
 def _upsert_records(session: Session, records: list[Prepared], origin: str, now: datetime) -> BatchCounts:
     """Insert new rows, update changed ones, touch last_seen of the rest: a few bulk statements."""
     counts = BatchCounts(fetched=len(records))
-    latest = {r.pmid: r for r in records}  # a PMID twice in one batch: the later copy wins
+    latest = _best_per_pmid(records)
+    counts.repeated = len(records) - len(latest)
+    if counts.repeated:
+        log.warning("%d repeated PMID(s) in one batch; the best copy of each is used", counts.repeated)
     columns = [getattr(Publication, c) for c in _CONTENT]
     existing = {row[0]: dict(zip(_CONTENT, row[1:], strict=True)) for row in session.execute(
         select(Publication.pmid, *columns).where(Publication.pmid.in_(list(latest))))}
-    new, changed, unchanged = [], [], []
+    new, changed, unchanged, kept = [], [], [], []
     for pmid, rec in latest.items():
         old = existing.get(pmid)
         if old is None:
-            new.append({"pmid": pmid, "origin": origin, "first_seen": now, "last_seen": now, **rec.values})
-        elif _poorer(rec.values["raw_xml"], old["raw_xml"]):
-            unchanged.append(pmid)
+            seen = now if rec.values["retracted"] else None
+            new.append({"pmid": pmid, "origin": origin, "first_seen": now, "last_seen": now,
+                        "retraction_seen": seen, **rec.values})
+        elif _rank(rec.values) < _rank(old) or (old["deleted"] and origin == IMPORT_ORIGIN
+                                                 and _rank(rec.values) == _rank(old)):
+            log.info("PMID %s: the stored copy (revised %s) is newer or richer than this one (revised %s); kept",
+                     pmid, old["date_revised"] or "?", rec.values["date_revised"] or "?")
+            kept.append(pmid)
         elif any(old[k] != rec.values[k] for k in _CONTENT):
             log.debug("PMID %s changed: %s", pmid, ", ".join(k for k in _CONTENT if old[k] != rec.values[k]))
-            changed.append({"pmid": pmid, "origin": origin, "last_seen": now, **rec.values})
+            row = {"pmid": pmid, "origin": origin, "last_seen": now, **rec.values}
+            if rec.values["retracted"] != bool(old["retracted"]):
+                row["retraction_seen"] = now if rec.values["retracted"] else None
+            changed.append(row)
         else:
             unchanged.append(pmid)
     if new:
-        session.execute(insert(Publication), new)
+        session.execute(Publication.__table__.insert(), new)  # Core: one executemany, not a row each
     if changed:
-        session.execute(update(Publication), changed)
-    if unchanged:
-        session.execute(update(Publication).where(Publication.pmid.in_(unchanged)).values(last_seen=now)
+        for keys, rows in _same_keys(changed).items():
+            session.execute(update(Publication), rows)
+    if unchanged or kept:
+        session.execute(update(Publication).where(Publication.pmid.in_(unchanged + kept)).values(last_seen=now)
                         .execution_options(synchronize_session=False))
-    counts.new, counts.updated, counts.unchanged = len(new), len(changed), len(unchanged)
-    _sync_links(session, list(latest.values()), now)
+    counts.new, counts.updated, counts.unchanged, counts.kept_newer = len(new), len(changed), len(unchanged), len(kept)
+    refused = set(kept)
+    _sync_links(session, [rec for pmid, rec in latest.items() if pmid not in refused], now)
     return counts
 
 
-def _poorer(incoming: str | None, stored: str | None) -> bool:
-    """MEDLINE text is not allowed to replace a stored XML record (XML has MeSH UIs, labels, exact dates)."""
-    return bool(incoming and stored) and not incoming.startswith("<") and stored.startswith("<")
+def _same_keys(rows: list[dict]) -> dict[tuple[str, ...], list[dict]]:
+    """Rows grouped by their set of columns (a bulk UPDATE needs the same columns in every row)."""
+    groups: dict[tuple[str, ...], list[dict]] = {}
+    for row in rows:
+        groups.setdefault(tuple(sorted(row)), []).append(row)
+    return groups
 
 
 def _sync_links(session: Session, records: list[Prepared], now: datetime) -> None:
     """Make the automatic links of these PMIDs exactly the IDs their records name now."""
     wanted = {(r.pmid, m.registry_id, m.method): m.matched_text for r in records for m in r.mentions}
-    current = {(link.pmid, link.registry_id, link.method): link.id for link in session.execute(
+    current = {(link.pmid, link.registry_id, link.method): (link.id, link.matched_text) for link in session.execute(
         select(PublicationTrialLink.id, PublicationTrialLink.pmid, PublicationTrialLink.registry_id,
-               PublicationTrialLink.method).where(PublicationTrialLink.pmid.in_([r.pmid for r in records]),
-                                                  PublicationTrialLink.method.in_(AUTO_METHODS)))}
-    stale = [link_id for key, link_id in current.items() if key not in wanted]
+               PublicationTrialLink.method, PublicationTrialLink.matched_text)
+        .where(PublicationTrialLink.pmid.in_([r.pmid for r in records]),
+               PublicationTrialLink.method.in_(AUTO_METHODS)))}
+    stale = [link_id for key, (link_id, _) in current.items() if key not in wanted]
     if stale:
         session.execute(delete(PublicationTrialLink).where(PublicationTrialLink.id.in_(stale)))
+    retexted = [{"id": link_id, "matched_text": wanted[key]} for key, (link_id, text) in current.items()
+                if key in wanted and wanted[key] != text]  # e.g. the XML copy replaced the MEDLINE one
+    if retexted:
+        session.execute(update(PublicationTrialLink), retexted)
     missing = [{"pmid": p, "registry_id": rid, "method": m, "matched_text": text, "created_at": now}
                for (p, rid, m), text in wanted.items() if (p, rid, m) not in current]
     if missing:
@@ -147,22 +201,28 @@ def _mark_deleted(session: Session, pmids: list[str], now: datetime) -> int:
     return marked
 
 
+def write_batch(session: Session, batch: PreparedBatch, origin: str, run_id: int | None = None,
+                cursor: str | None = None) -> BatchCounts:
+    """Upsert a prepared batch in the caller's transaction and add its counts and cursor to the run row."""
+    now = utcnow()
+    counts = _upsert_records(session, batch.records, origin, now)
+    session.flush()
+    counts.deleted = _mark_deleted(session, batch.deleted, now)
+    if run_id is not None:
+        run = session.get(HarvestRun, run_id)
+        run.fetched += counts.fetched
+        run.new += counts.new
+        run.updated += counts.updated
+        run.deleted += counts.deleted
+        if cursor is not None:
+            run.cursor = cursor
+    return counts
+
+
 def save_batch(engine: Engine, batch: ParsedBatch | PreparedBatch, origin: str, run_id: int | None = None,
                cursor: str | None = None) -> BatchCounts:
     """Upsert a batch and, in the same transaction, add its counts and cursor to the run row."""
     if isinstance(batch, ParsedBatch):
         batch = prepare(batch)
-    now = utcnow()
     with gc_paused(), Session(engine) as session, session.begin():
-        counts = _upsert_records(session, batch.records, origin, now)
-        session.flush()
-        counts.deleted = _mark_deleted(session, batch.deleted, now)
-        if run_id is not None:
-            run = session.get(HarvestRun, run_id)
-            run.fetched += counts.fetched
-            run.new += counts.new
-            run.updated += counts.updated
-            run.deleted += counts.deleted
-            if cursor is not None:
-                run.cursor = cursor
-    return counts
+        return write_batch(session, batch, origin, run_id, cursor)

@@ -113,3 +113,19 @@ def test_an_sle_series_is_not_a_nephritis_series_unless_its_patients_are(engine)
         rows = analysis_set(session, "icans_any", diseases=["lupus_nephritis"])
     assert _included(rows) == []
     assert rows[0].reason == "number for all the report's SLE patients: 3 of 7 have lupus nephritis"
+
+
+def test_a_retracted_report_is_left_out_with_the_reason(engine):
+    from evidence import models
+
+    with Session(engine) as session:
+        pub = session.get(models.Publication, "22222222") or models.Publication(pmid="22222222")
+        pub.retracted = True
+        session.add(pub)
+        session.commit()
+        rows = analysis_set(session, "crs_any")
+    alpha = [r for r in rows if r.report_id == "alpha-2024"]
+    assert alpha and not any(r.included for r in alpha)
+    assert alpha[0].reason.startswith("retracted")
+    # the cohort's earlier report stands in for it
+    assert ("alpha-2022", "sle", 3, 5) in _included(rows)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from evidence import models
@@ -79,3 +79,20 @@ def test_cli_formats_and_last_run_default(engine, settings, monkeypatch):
     assert bad.exit_code == 2
     both = runner.invoke(app, ["whats-new", "--since", "2026-10-01", "--last-run"])
     assert both.exit_code == 2
+
+
+def test_a_retraction_is_news_and_names_the_report_in_the_base(engine):
+    """PubMed's retraction of a report shows in the digest, from when the store first saw it."""
+    notice = {"type": "RetractionIn", "pmid": "40000009", "source": "J. 2026;1:2."}
+    with Session(engine) as session:
+        report_pmid = session.exec(select(models.Report.pmid).where(models.Report.pmid.is_not(None))).first()
+        row = session.get(models.Publication, report_pmid)
+        row.retracted, row.corrections, row.retraction_seen = True, [notice], T0 + timedelta(days=1)
+        session.add(models.Publication(pmid="40000008", title="Old retraction", retracted=True,
+                                       retraction_seen=T0 - timedelta(days=9), first_seen=T0 - timedelta(days=30)))
+        session.commit()
+        d = whats_new(session, T0)
+    assert [r["pmid"] for r in d.retractions] == [report_pmid] and not d.empty
+    text = render_text(d)
+    assert f"PMID {report_pmid}:" in text and "was retracted: a report in the evidence base" in text
+    assert "notice PMID 40000009 (J. 2026;1:2.)" in text and "40000008" not in text

@@ -62,3 +62,19 @@ def test_a_valid_doi_with_brackets_links_to_doi_org(page, app_db):
     buttons = {b.proto.label: b.proto.url for b in at.get("link_button")}
     assert buttons["DOI"] == "https://doi.org/10.1016/S0140-6736(23)00001-1"
     assert buttons["Source"] == "https://example.org/a_b"
+
+
+def test_report_page_says_when_its_publication_is_retracted(engine, page):
+    from sqlmodel import Session
+
+    from evidence import models
+
+    with Session(engine) as s:
+        pub = s.get(models.Publication, "22222222") or models.Publication(pmid="22222222")
+        pub.retracted = True
+        pub.corrections = [{"type": "RetractionIn", "pmid": "29999999", "source": "Retraction notice"}]
+        s.add(pub)
+        s.commit()
+    at = page("studies", {"report": "alpha-2024"})
+    assert any("retracted" in e.value for e in at.error)
+    assert any("RetractionIn (PMID 29999999)" in c.value for c in at.caption)

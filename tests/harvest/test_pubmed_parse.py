@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -70,7 +71,7 @@ def test_inline_markup_in_title_is_flattened(by_pmid):
     ("39000002", "2023-11"),  # MedlineDate "2023 Nov-Dec"
     ("39000003", "2024"),  # Year + Season
     ("39000004", "2025-01-15"),  # Year only: the electronic ArticleDate is more precise
-    ("39000005", "2025-01"),  # book: Book/PubDate
+    ("39000005", "2025-01-10"),  # book chapter: its ContributionDate, not the book's PubDate
 ])
 def test_publication_dates(by_pmid, pmid, expected):
     assert by_pmid[pmid].pub_date == expected
@@ -134,13 +135,18 @@ def test_error_element_raises_with_ncbis_words():
         parse_xml((FIX / "efetch_error_400.xml").read_bytes())
 
 
-def test_missing_or_unknown_doctype_falls_back_to_the_bundled_dtd(caplog):
+def test_any_doctype_or_none_parses_offline(batch):
+    """No DTD is read: a newer DTD, the http:// DOCTYPE of files saved before 2016, or none at all."""
     data = (FIX / "efetch_batch.xml").read_bytes()
-    newer = data.replace(b"pubmed_250101.dtd", b"pubmed_990101.dtd")
-    none = data.replace(data[data.index(b"<!DOCTYPE"):data.index(b"<PubmedArticleSet>")], b"")
-    for variant in (newer, none):
-        assert len(parse_xml(variant).records) == 5
-    assert "bundled pubmed_250101.dtd" in caplog.text
+    doctype = data[data.index(b"<!DOCTYPE"):data.index(b"<PubmedArticleSet>")]
+    old = (b'<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2008//EN" '
+           b'"http://www.ncbi.nlm.nih.gov/entrez/query/DTD/pubmed_080101.dtd">\n')
+    variants = {"1999-01-01": data.replace(b"pubmed_250101.dtd", b"pubmed_990101.dtd"), "": data.replace(doctype, b""),
+                "2008-01-01": data.replace(doctype, old)}
+    for exported, variant in variants.items():
+        records = parse_xml(variant).records
+        assert [r.dtd_date for r in records] == [exported] * 5
+        assert [replace(r, dtd_date="2025-01-01") for r in records] == batch.records
 
 
 def test_medline_records_match_the_xml(by_pmid):
@@ -181,18 +187,27 @@ def test_partial_dates_and_flatten():
     assert flatten(None) == ""
 
 
-def test_slimming_before_parsing_changes_no_field(monkeypatch, batch):
-    """Elements cut before Entrez.read (history, references, affiliations…) feed no stored field."""
-    import harvest.pubmed_parse as pp
+def test_reference_list_ids_are_not_the_records_own(batch):
+    """Cited references carry their own ArticleIdList: only PubmedData's own list names the record."""
+    data = (FIX / "efetch_batch.xml").read_bytes()
+    refs = (b"<ReferenceList><Reference><Citation>A.</Citation><ArticleIdList><ArticleId IdType=\"doi\">10.1/x"
+            b"</ArticleId><ArticleId IdType=\"pmc\">PMC9</ArticleId></ArticleIdList></Reference></ReferenceList>")
+    data = data.replace(b"</ArticleIdList>\n    </PubmedData>", b"</ArticleIdList>\n" + refs + b"</PubmedData>", 1)
+    parsed = parse_xml(data)
+    first = parsed.records[0]
+    assert (first.doi, first.pmcid) == (batch.records[0].doi, batch.records[0].pmcid)
+    assert parsed.records[1:] == batch.records[1:]
+    assert b"<ReferenceList>" in first.raw.encode()  # the raw XML keeps everything
+
+
+@pytest.mark.parametrize("block", [64, 1000, 1 << 22])
+def test_streamed_reading_gives_every_record_and_its_line_whatever_the_block_size(batch, block):
+    import io
+
+    from harvest.pubmed_parse import XmlRecordReader
 
     data = (FIX / "efetch_batch.xml").read_bytes()
-    refs = (b"<ReferenceList><Reference><Citation>A.</Citation><ArticleIdList><ArticleId IdType=\"pubmed\">1"
-            b"</ArticleId></ArticleIdList></Reference><ReferenceList><Reference><Citation>B.</Citation>"
-            b"</Reference></ReferenceList></ReferenceList>")
-    data = data.replace(b"</ArticleIdList>\n    </PubmedData>", b"</ArticleIdList>\n" + refs + b"</PubmedData>", 1)
-    assert b"<History>" not in pp.slim(data) and b"<ReferenceList>" not in pp.slim(data)
-    slimmed = parse_xml(data)
-    monkeypatch.setattr(pp, "slim", lambda segment: segment)
-    full = parse_xml(data)
-    assert slimmed == full and slimmed.records[1:] == batch.records[1:]
-    assert b"<ReferenceList>" in full.records[0].raw.encode()  # the raw XML keeps everything
+    reader = XmlRecordReader(io.BytesIO(data), block=block)
+    found = [(segment, reader.line) for segment in reader]
+    assert [s.decode() for s, _ in found] == [r.raw for r in batch.records] and reader.deleted == ["38000000"]
+    assert [line for _, line in found] == [data[:data.index(s)].count(b"\n") + 1 for s, _ in found]

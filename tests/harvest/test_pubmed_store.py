@@ -90,7 +90,9 @@ def test_delete_citation_marks_the_row_and_a_return_unmarks_it(engine):
     assert _pubs(engine)["39000002"].deleted is True and "38000000" not in _pubs(engine)
     again = save_batch(engine, ParsedBatch([], ["39000002"]), "pubmed")
     assert again.deleted == 0  # already marked: not counted twice
-    back = save_batch(engine, _batch(), "pubmed")
+    saved = save_batch(engine, _batch(), "import")  # a saved copy from before the deletion
+    assert saved.kept_newer == 1 and _pubs(engine)["39000002"].deleted is True
+    back = save_batch(engine, _batch(), "pubmed")  # PubMed itself serves the record again
     assert back.updated == 1 and _pubs(engine)["39000002"].deleted is False
 
 
@@ -148,8 +150,10 @@ def test_medline_copy_does_not_replace_a_stored_xml_record(engine):
 
     save_batch(engine, _batch(), "pubmed")
     medline = list(iter_medline_records((FIX / "medline_export.nbib").read_text(encoding="utf-8")))
+    links = _links(engine)
     counts = save_batch(engine, ParsedBatch(medline), "import")
-    assert (counts.new, counts.updated, counts.unchanged) == (0, 0, 2)
+    assert (counts.new, counts.updated, counts.unchanged, counts.kept_newer) == (0, 0, 0, 2)
+    assert _links(engine) == links  # a refused copy changes nothing, its links included
     row = _pubs(engine)["39000001"]
     assert row.raw_xml.startswith("<PubmedArticle>") and row.origin == "pubmed"
     assert row.mesh_terms[3]["ui"] == "D008180"
