@@ -16,15 +16,23 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from evidence.db import make_engine
+from evidence.db import StoreError
 from evidence.settings import load_settings
+from evidence.store import open_store
 from evidence.vocab import Construct, Disease, Population, ReportKind, Target
 
 
 @st.cache_resource
 def get_engine() -> Engine:
-    """One engine per process; sessions are opened per query, never cached."""
-    return make_engine(load_settings().database_url)
+    """One engine per process; sessions are opened per query, never cached.
+
+    A missing database is said, never created; a read-only one is read.
+    """
+    try:
+        return open_store(load_settings(), create=False, readonly=None)
+    except StoreError as exc:
+        st.error(str(exc))
+        st.stop()
 
 
 PHASES = {"EARLY_PHASE1": "Early phase 1", "PHASE1": "Phase 1", "PHASE2": "Phase 2", "PHASE3": "Phase 3",

@@ -22,12 +22,12 @@ import typer
 from sqlmodel import Session
 
 from evidence import digest, logs
-from evidence.cli_support import EXIT_USAGE, settings_of
+from evidence.cli_support import EXIT_USAGE, settings_of, store_with_schema
 from evidence.curated import CuratedDataError, export_curated
-from evidence.db import head_version, schema_version
+from evidence.db import StoreError, head_version, schema_version
 from evidence.digest import last_update_start
 from evidence.settings import load_settings
-from evidence.store import initialise, last_harvests, open_store, table_counts
+from evidence.store import initialise, last_harvests, table_counts
 
 log = logging.getLogger("evidence")
 app = typer.Typer(help=__doc__.split("\n")[0], no_args_is_help=True, add_completion=False)
@@ -59,11 +59,10 @@ def init(
     settings = settings_of(ctx)
     try:
         result = initialise(settings, reload=reload)
-    except CuratedDataError as exc:
+    except (CuratedDataError, StoreError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(EXIT_USAGE) from exc
-    log.info("database %s at schema %s", settings.redacted()["db"] or settings.database_url,
-             result["revision"])
+    log.info("database %s at schema %s", settings.database_label, result["revision"])
     typer.echo(f"schema {result['revision']}; curated data "
                + ("loaded: " + json.dumps(result["loaded"]) if result["loaded"] else "already up to date"))
 
@@ -75,14 +74,11 @@ def info(
 ) -> None:
     """Counts per table, last harvest per source and schema version."""
     settings = settings_of(ctx)
-    engine = open_store(settings)
+    engine = store_with_schema(settings, readonly=True)
     version = schema_version(engine)
-    if version is None:
-        typer.echo("error: the database has no schema yet; run `evidence init`", err=True)
-        raise typer.Exit(EXIT_USAGE)
     runs = [{"source": r.source, "status": r.status, "started_at": r.started_at.isoformat(),
              "finished_at": r.finished_at.isoformat() if r.finished_at else None} for r in last_harvests(engine)]
-    payload = {"database": settings.database_url, "schema_version": version, "schema_head": head_version(),
+    payload = {"database": settings.database_label, "schema_version": version, "schema_head": head_version(),
                "counts": table_counts(engine), "last_harvests": runs}
     if as_json:
         typer.echo(json.dumps(payload, indent=2))
@@ -104,10 +100,7 @@ def export_data(
     include_harvested: Annotated[bool, typer.Option(help="Also write harvested trials and publications.")] = False,
 ) -> None:
     """Write the database back to the curated CSV files (the layout of data/)."""
-    engine = open_store(settings_of(ctx))
-    if schema_version(engine) is None:
-        typer.echo("error: the database has no schema yet; run `evidence init`", err=True)
-        raise typer.Exit(EXIT_USAGE)
+    engine = store_with_schema(settings_of(ctx), readonly=True)
     counts = export_curated(engine, directory, include_harvested=include_harvested)
     typer.echo(json.dumps(counts))
 
@@ -138,10 +131,7 @@ def whats_new_command(
     if since and last_run:
         typer.echo("error: give --since or --last-run, not both", err=True)
         raise typer.Exit(EXIT_USAGE)
-    engine = open_store(settings_of(ctx))
-    if schema_version(engine) is None:
-        typer.echo("error: the database has no schema yet; run `evidence init`", err=True)
-        raise typer.Exit(EXIT_USAGE)
+    engine = store_with_schema(settings_of(ctx), readonly=True)
     with Session(engine) as session:
         start = _parse_date(since) if since else last_update_start(session)
         result = digest.whats_new(session, start)

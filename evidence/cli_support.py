@@ -10,7 +10,7 @@ from __future__ import annotations
 import typer
 from sqlalchemy import Engine
 
-from evidence.db import schema_version
+from evidence.db import StoreError, schema_version
 from evidence.settings import Settings, load_settings
 from evidence.store import open_store
 
@@ -30,9 +30,12 @@ def fail(message: str, code: int) -> typer.Exit:
     return typer.Exit(code)
 
 
-def store_with_schema(settings: Settings) -> Engine:
-    """The store's engine; exit 2 with advice when `evidence init` has not run yet."""
-    engine = open_store(settings)
+def store_with_schema(settings: Settings, readonly: bool = False) -> Engine:
+    """The store's engine; exit 2 with advice when it is missing, read-only or `evidence init` has not run yet."""
+    try:
+        engine = open_store(settings, create=False, readonly=readonly)
+    except StoreError as exc:
+        raise fail(str(exc), EXIT_USAGE) from exc
     if schema_version(engine) is None:
         raise fail("the database has no schema yet; run `evidence init`", EXIT_USAGE)
     return engine

@@ -12,6 +12,8 @@ from typer.testing import CliRunner
 
 from evidence.cli import app
 
+pytestmark = pytest.mark.both_backends  # store tests: run on SQLite and PostgreSQL
+
 
 @pytest.fixture
 def env(settings, monkeypatch):
