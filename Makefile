@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test db browser lint clean
+.PHONY: run test db browser postgres lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,8 +37,16 @@ browser:
 	      || echo "make: could not install chromium; the browser test will be skipped"; \
 	  else echo "make: chromium not installed and cannot install it; the browser test will be skipped"; fi; }
 
+## make postgres: PostgreSQL server binaries for the store tests on PostgreSQL (Debian package)
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) \
+	      || echo "make: could not install postgresql; the PostgreSQL tests will be skipped"; \
+	  else echo "make: postgresql not installed and cannot install it; the PostgreSQL tests will be skipped"; fi; }
+
 ## make test: the whole test suite
-test: $(VENV)/.installed-test browser
+test: $(VENV)/.installed-test browser postgres
 	$(BIN)/python -m pytest
 
 clean:

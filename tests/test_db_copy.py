@@ -35,7 +35,8 @@ def _add_history(engine) -> None:
                                        observed_at=run.started_at + timedelta(microseconds=123457)))
         session.add(models.PublicationTrialLink(pmid="11111111", registry_id="NCT01234567", method="databank"))
         session.add(models.Publication(pmid="90000001", title="Lupus – Müller", abstract="β\n2-agonist ☃",
-                                       authors=["Müller J", "Ó Briain S"], mesh_terms=[{"term": "Lupus", "major": True}]))
+                                       authors=["Müller J", "Ó Briain S"],
+                                       mesh_terms=[{"term": "Lupus", "major": True}]))
         session.commit()
 
 
