@@ -56,7 +56,8 @@ def test_deploy_example_settings_file_is_valid():
      "postgresql+psycopg://ev:***@db.example.org:5432/evidence?sslmode=require"),
     ("postgresql://ev@/evidence?host=/run/postgresql&password=s3cret",
      "postgresql://ev@/evidence?host=/run/postgresql&password=***"),
-    ("https://user:pw@mirror.example.org/eutils/?api_key=abc", "https://user:***@mirror.example.org/eutils/?api_key=***"),
+    ("https://user:pw@mirror.example.org/eutils/?api_key=abc",
+     "https://user:***@mirror.example.org/eutils/?api_key=***"),
     ("sqlite:////home/a@b/evidence.db", "sqlite:////home/a@b/evidence.db"),
     ("/var/lib/cart-evidence/evidence.db", "/var/lib/cart-evidence/evidence.db"),
 ])
