@@ -43,14 +43,17 @@ def initialise(settings: Settings, reload: bool = False) -> dict:
     Idempotent: a second call on an up-to-date database changes nothing.
     """
     engine = open_store(settings, create=True)
-    revision = init_db(engine)
-    data_dir = Path(settings.data_dir)
-    current = data_hash(data_dir)
-    loaded = None
-    if reload or stored_data_hash(engine) != current:
-        loaded = load_curated(engine, data_dir)
-    else:
-        log.info("curated data unchanged (%s…), not reloaded", current[:12])
+    try:
+        revision = init_db(engine)
+        data_dir = Path(settings.data_dir)
+        current = data_hash(data_dir)
+        loaded = None
+        if reload or stored_data_hash(engine) != current:
+            loaded = load_curated(engine, data_dir)
+        else:
+            log.info("curated data unchanged (%s…), not reloaded", current[:12])
+    finally:
+        engine.dispose()
     return {"revision": revision, "loaded": loaded}
 
 

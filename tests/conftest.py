@@ -50,6 +50,16 @@ def postgres_server():
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server) -> str:
+    """A PostgreSQL database initialised from the fixture data once, copied for each test's ``engine``."""
+    from evidence.store import initialise
+
+    url = postgres_server.new_database()
+    initialise(Settings(db=url, data_dir=str(CURATED_FIXTURE)))
+    return url
+
+
 @pytest.fixture
 def backend(request) -> str:
     """The store's back end: "sqlite" unless the module is marked ``both_backends``."""
@@ -63,7 +73,7 @@ def database_url(request, backend: str, tmp_path: Path):
         yield f"sqlite:///{tmp_path / 'evidence.db'}"
         return
     server = request.getfixturevalue("postgres_server")
-    url = server.new_database()
+    url = server.new_database(create="engine" not in request.fixturenames)  # `engine` copies a template
     yield url
     server.drop_database(url)
 
@@ -83,10 +93,14 @@ def settings(backend: str, database_url: str, tmp_path: Path, curated_dir: Path)
 
 
 @pytest.fixture
-def engine(settings: Settings):
+def engine(request, backend: str, settings: Settings):
+    """The store initialised from the fixture data (on PostgreSQL, a copy of a database initialised once)."""
     from evidence.store import initialise, open_store
 
-    initialise(settings)
+    if backend == "postgresql":
+        request.getfixturevalue("postgres_server").clone_into(settings.db, request.getfixturevalue("postgres_template"))
+    else:
+        initialise(settings)
     engine = open_store(settings)
     yield engine
     engine.dispose()

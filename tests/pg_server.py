@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 import psycopg
+from sqlalchemy.engine import make_url
 
 BINDIRS = "/usr/lib/postgresql/*/bin"
 
@@ -75,12 +76,17 @@ class PostgresServer:
         with psycopg.connect(host=str(self.root), user="postgres", dbname="postgres", autocommit=True) as conn:
             conn.execute(sql)
 
-    def new_database(self, template: str | None = None) -> str:
-        """A new, empty database (or a copy of ``template``); returns its SQLAlchemy URL."""
+    def new_database(self, create: bool = True) -> str:
+        """A new, empty database (only its name with ``create=False``); returns its SQLAlchemy URL."""
         name = f"test_{os.getpid()}_{next(self._names)}"
-        self._admin(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+        if create:
+            self._admin(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
     def drop_database(self, url: str) -> None:
-        name = url.split("/")[-1].split("?")[0]
-        self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self._admin(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+
+    def clone_into(self, url: str, template_url: str) -> None:
+        """Replace the database of ``url`` by a copy of the one at ``template_url`` (no one may be connected)."""
+        self.drop_database(url)
+        self._admin(f'CREATE DATABASE "{make_url(url).database}" TEMPLATE "{make_url(template_url).database}"')
