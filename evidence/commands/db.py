@@ -3,7 +3,8 @@
 Exit codes follow evidence.cli: 0 success; 1 the copy was made but a table's
 rows or checksum differ, or pg_dump/pg_restore failed; 2 usage or
 configuration error (missing database, non-empty target without --force,
-a file that is not a backup). URLs are printed with their password masked.
+a file that is not a backup, no pg_dump, an unwritable folder). URLs are
+printed with their password masked.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from evidence.backup import BackupError, BackupFailed, backup, restore
 from evidence.cli_groups import get_or_create_group
@@ -42,6 +43,8 @@ def copy(
         raise fail(f"{mask_url(url)}: {exc}", EXIT_USAGE) from exc
     except OperationalError as exc:
         raise fail(f"cannot reach {mask_url(url)}: {exc.orig}", EXIT_USAGE) from exc
+    except DBAPIError as exc:  # the target refused a row: its transaction was rolled back
+        raise fail(f"the copy into {mask_url(url)} failed and was undone: {exc.orig}", EXIT_FAILED) from exc
     for check in checks:
         typer.echo(f"{check.table:<22}{check.source_rows:>8} rows  {check.source_checksum[:16]}  "
                    + ("ok" if check.ok else f"MISMATCH: target {check.target_rows} rows "
@@ -60,8 +63,10 @@ def backup_command(
     engine = store_with_schema(settings_of(ctx), readonly=True)
     try:
         kind = backup(engine, file)
-    except (BackupError, OSError) as exc:
+    except BackupFailed as exc:
         raise fail(f"backup failed: {exc}", EXIT_FAILED) from exc
+    except (BackupError, OSError) as exc:  # no pg_dump, a folder that cannot be written
+        raise fail(f"backup not made: {exc}", EXIT_USAGE) from exc
     typer.echo(json.dumps({"backup": str(file), "format": kind, "bytes": file.stat().st_size}))
 
 
