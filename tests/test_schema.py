@@ -13,6 +13,8 @@ from sqlmodel import Session
 from evidence import models
 from evidence.db import alembic_config, head_version, init_db, make_engine, schema_version
 from evidence.search import search_reports
+from evidence.settings import Settings
+from evidence.store import initialise
 
 pytestmark = pytest.mark.both_backends  # store tests: run on SQLite and PostgreSQL
 
@@ -22,12 +24,6 @@ def empty_engine(database_url):
     engine = make_engine(database_url)
     yield engine
     engine.dispose()
-
-
-@pytest.fixture
-def sqlite_only(backend):
-    if backend != "sqlite":
-        pytest.skip("SQLite connection settings")
 
 
 def test_init_creates_every_table_on_an_empty_database(empty_engine):
@@ -56,11 +52,13 @@ def test_downgrade_to_base_and_upgrade_again(empty_engine):
     assert init_db(empty_engine) == head_version()
 
 
-def test_pragmas_are_set_on_every_connection(sqlite_only, empty_engine):
-    with empty_engine.connect() as conn:
+def test_pragmas_are_set_on_every_sqlite_connection(tmp_path):
+    sqlite_engine = make_engine(f"sqlite:///{tmp_path / 'pragmas.db'}")
+    with sqlite_engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 10000
+    sqlite_engine.dispose()
 
 
 def _seed(session):
@@ -113,7 +111,7 @@ def test_full_text_index_follows_writes(engine):
     assert search_reports(engine, "renamed") == ["beta-2023"]
 
 
-def test_integrity_check_passes_after_init(sqlite_only, engine, settings):
-    path = settings.database_url.removeprefix("sqlite:///")
-    with sqlite3.connect(path) as conn:
+def test_integrity_check_passes_after_init(tmp_path, curated_dir):
+    initialise(Settings(db=str(tmp_path / "checked.db"), data_dir=str(curated_dir)))
+    with sqlite3.connect(tmp_path / "checked.db") as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
