@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterable, Iterator
 
-from sqlalchemy import Connection, Engine, Table, delete, func, select, text
+from sqlalchemy import URL, Connection, Engine, Table, delete, func, select, text
 from sqlmodel import SQLModel
 
 import evidence.models  # noqa: F401  (registers every table on SQLModel.metadata)
@@ -145,7 +145,7 @@ def same_database(a: Engine, b: Engine) -> bool:
     return _where(a.url) == _where(b.url)
 
 
-def _where(url) -> tuple:
+def _where(url: URL) -> tuple:
     return url.get_backend_name(), url.host, url.port, url.database, url.query.get("host")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from evidence import models
 from evidence.cli import app
 from evidence.db import make_engine
 from evidence.search import search_reports
+from evidence.settings import Settings
 from evidence.transfer import checksums
 
 pytestmark = pytest.mark.both_backends
@@ -59,8 +61,6 @@ def test_copy_to_the_other_back_end_and_back_gives_identical_checksums(engine, s
     assert refused.exit_code == 2 and "already holds data" in refused.output and "--force" in refused.output
 
     back = tmp_path / "back.db"
-    from evidence.settings import Settings
-
     result = _cli(Settings(db=other, data_dir=settings.data_dir), "db", "copy", "--to", str(back))
     assert result.exit_code == 0, result.output
     round_trip = checksums(make_engine(f"sqlite:///{back}"))
@@ -108,9 +108,6 @@ def test_restore_refuses_files_that_are_not_backups_of_this_kind(engine, setting
     assert result.exit_code == 2 and "not a backup" in result.output
     if backend == "postgresql":
         sqlite_file = tmp_path / "evidence-copy.db"
-        make_engine(f"sqlite:///{sqlite_file}").dispose()
-        import sqlite3
-
         sqlite3.connect(sqlite_file).execute("CREATE TABLE t (a)").connection.commit()
         wrong = _cli(settings, "restore", str(sqlite_file), "--force")
         assert wrong.exit_code == 2 and "db copy" in wrong.output
