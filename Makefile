@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run dev test db browser lint clean
+.PHONY: run dev test db browser postgres lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,8 +41,16 @@ browser:
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 
+## make postgres: PostgreSQL server binaries for the store tests on PostgreSQL (Debian package)
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) \
+	      || echo "make: could not install postgresql; the PostgreSQL tests will be skipped"; \
+	  else echo "make: postgresql not installed and cannot install it; the PostgreSQL tests will be skipped"; fi; }
+
 ## make test: the linter, then the whole test suite
-test: $(VENV)/.installed-test browser lint
+test: $(VENV)/.installed-test browser postgres lint
 	$(BIN)/python -m pytest
 
 clean:

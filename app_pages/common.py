@@ -19,15 +19,23 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from evidence.db import head_version, make_engine, schema_version
+from evidence.db import StoreError, head_version, schema_version
 from evidence.settings import load_settings
-from evidence.vocab import Construct, Disease, Population, ReportKind, Target
+from evidence.store import open_store
+from evidence.vocab import TRIAL_FILTER_STATUSES, Construct, Disease, Population, ReportKind, Target, TrialPhase
 
 
 @st.cache_resource
 def get_engine() -> Engine:
-    """One engine per process; sessions are opened per query, never cached."""
-    return make_engine(load_settings().database_url)
+    """One engine per process; sessions are opened per query, never cached.
+
+    A missing database is said, never created; a read-only one is read.
+    """
+    try:
+        return open_store(load_settings(), create=False, readonly=None)
+    except StoreError as exc:
+        st.error(str(exc))
+        st.stop()
 
 
 @st.cache_resource(show_spinner="First start: building the database from the curated data…")
@@ -57,6 +65,9 @@ def database_problem() -> str | None:
     url = make_url(settings.database_url)
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") \
             and not Path(url.database).expanduser().exists():
+        if settings.db is not None:  # a path someone set: a typo must not become a new database
+            return (f"There is no database at {escape_md(url.database)}. Check `EVIDENCE_DB` (or the settings "
+                    "file), or run `evidence init` to build it there from the curated data.")
         try:
             _build_missing_database(settings.database_url)
         except (ValueError, OSError, SQLAlchemyError) as exc:  # a bad curated row, an unwritable folder
@@ -76,13 +87,8 @@ def database_problem() -> str | None:
     return None
 
 
-PHASES = {"EARLY_PHASE1": "Early phase 1", "PHASE1": "Phase 1", "PHASE2": "Phase 2", "PHASE3": "Phase 3",
-          "NA": "Not applicable"}
-STATUS_TEXT = {"RECRUITING": "Recruiting", "NOT_YET_RECRUITING": "Not yet recruiting",
-               "ENROLLING_BY_INVITATION": "Enrolling by invitation", "ACTIVE_NOT_RECRUITING": "Active, not recruiting",
-               "COMPLETED": "Completed", "SUSPENDED": "Suspended", "TERMINATED": "Terminated", "WITHDRAWN": "Withdrawn",
-               "UNKNOWN": "Unknown"}
-STATUSES = STATUS_TEXT
+PHASES = {p.value: p.label for p in TrialPhase}
+STATUSES = {s.value: s.label for s in TRIAL_FILTER_STATUSES}
 
 FILTERS: dict[str, tuple[str, dict[str, str]]] = {
     "disease": ("Disease", {d.value: d.label for d in Disease}),
@@ -111,11 +117,6 @@ def filter_widgets(names: Iterable[str], container=None) -> None:
 def any_overlap(values: list | None, wanted: list[str]) -> bool:
     """True when no filter is set or the row's list shares a value with it."""
     return not wanted or bool(set(values or ()) & set(wanted))
-
-
-def expand_diseases(wanted: list[str]) -> list[str]:
-    """Asking for SLE also finds lupus-nephritis rows (a subset of SLE)."""
-    return sorted(set(wanted) | ({"lupus_nephritis"} if "sle" in wanted else set()))
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")

@@ -12,15 +12,13 @@ query, live in the library.
 
 from __future__ import annotations
 
-import re
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import text
 from sqlmodel import Session
 
 from app_pages.common import get_engine
-from evidence import analysis_export, queries
+from evidence import analysis_export, queries, search
 from evidence.exports import Files
 from evidence.headline import headline_table
 from evidence.outcome_analysis import OutcomeAnalysis, Selection, analyse_outcome
@@ -44,34 +42,10 @@ def reports_frame(version: str) -> pd.DataFrame:
         return queries.reports_table(s)
 
 
-def fts_query(user_text: str) -> str | None:
-    """A safe FTS5 MATCH expression: every word, as a quoted prefix, all required.
-
-    Quoting each token means punctuation or FTS operators typed by a user
-    (``NOT``, ``*``, quotes) are searched as text instead of raising.
-    """
-    tokens = re.findall(r"\w+", user_text or "")
-    return " ".join(f'"{t}"*' for t in tokens) if tokens else None
-
-
 @st.cache_data(**CACHE)
 def search_reports(version: str, user_text: str) -> list[str]:
     """Report IDs whose label/title/journal/notes, or whose PubMed title/abstract, match the text."""
-    match = fts_query(user_text)
-    if match is None:
-        return []
-    engine = get_engine()
-    with engine.connect() as conn:
-        if engine.dialect.name == "sqlite":
-            direct = conn.execute(text("SELECT r.report_id FROM report_fts JOIN report r ON r.rowid = "
-                                       "report_fts.rowid WHERE report_fts MATCH :m"), {"m": match}).scalars()
-            via_pub = conn.execute(text("SELECT r.report_id FROM publication_fts JOIN publication p ON "
-                                        "p.rowid = publication_fts.rowid JOIN report r ON r.pmid = p.pmid "
-                                        "WHERE publication_fts MATCH :m"), {"m": match}).scalars()
-            return sorted(set(direct) | set(via_pub))
-        like = f"%{user_text}%"
-        return sorted(conn.execute(text("SELECT report_id FROM report WHERE label LIKE :l OR title LIKE :l "
-                                        "OR notes LIKE :l"), {"l": like}).scalars())
+    return search.search_reports(get_engine(), user_text)
 
 
 @st.cache_data(**CACHE)

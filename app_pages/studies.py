@@ -12,9 +12,9 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import data, state
-from app_pages.common import any_overlap, escape_md, expand_diseases, filter_options, filter_widgets
+from app_pages.common import any_overlap, escape_md, filter_options, filter_widgets
 from evidence.links import doi_url, pubmed_url, web_url
-from evidence.vocab import ReportKind
+from evidence.vocab import ReportKind, expand_diseases
 
 FILTER_NAMES = ("disease", "target", "construct", "population", "phase", "kind")
 PARAMS = (*FILTER_NAMES, "q", "year_from", "year_to", "report")

@@ -88,11 +88,15 @@ def open_engine(settings: Settings) -> Engine:
     return open_store(settings)
 
 
-def store_with_schema(settings: Settings) -> Engine:
-    """The store's engine; exit 2 with advice when `evidence init` has not run yet."""
-    from evidence.db import schema_version
+def store_with_schema(settings: Settings, readonly: bool = False) -> Engine:
+    """The store's engine; exit 2 with advice when it is missing, read-only or `evidence init` has not run yet."""
+    from evidence.db import StoreError, schema_version
+    from evidence.store import open_store
 
-    engine = open_engine(settings)
+    try:
+        engine = open_store(settings, create=False, readonly=readonly)
+    except StoreError as exc:
+        raise fail(str(exc), EXIT_USAGE) from exc
     if schema_version(engine) is None:
         raise fail("the database has no schema yet; run `evidence init`", EXIT_USAGE)
     return engine

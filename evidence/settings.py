@@ -3,8 +3,9 @@
 Settings come from (lowest to highest precedence) the defaults below, an
 optional TOML file (``EVIDENCE_CONFIG`` or ``./evidence.toml``, table
 ``[evidence]``) and environment variables. Nothing else in the code base reads
-``os.environ``. Secrets are masked by ``Settings.redacted()`` so logs never
-carry them.
+``os.environ``. Secrets are masked by ``Settings.redacted()`` and
+``mask_url()`` so neither logs nor output ever carry them (a PostgreSQL URL
+holds its password).
 """
 
 from __future__ import annotations
@@ -14,8 +15,31 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Mapping
+from urllib.parse import urlsplit, urlunsplit
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+_SECRET_PARAMS = frozenset({"password", "passwd", "pwd", "api_key", "apikey", "key", "token", "secret"})
+
+
+def mask_url(value: str) -> str:
+    """The URL with its password and secret query parameters replaced by ``***``, safe to print or log.
+
+    Anything that is not a URL (a file path) comes back unchanged.
+    """
+    if "://" not in value:
+        return value
+    parts = urlsplit(value)
+    netloc = parts.netloc
+    userinfo, at, host = netloc.rpartition("@")
+    if at and ":" in userinfo:
+        netloc = f"{userinfo.split(':', 1)[0]}:***@{host}"
+    query = "&".join(f"{k}=***" if sep and k.lower() in _SECRET_PARAMS else f"{k}{sep}{v}"
+                     for k, sep, v in (p.partition("=") for p in parts.query.split("&"))) if parts.query else ""
+    if (netloc, query) == (parts.netloc, parts.query):
+        return value  # urlunsplit would drop the empty authority of sqlite:////abs/path
+    return urlunsplit(parts._replace(netloc=netloc, query=query))
 
 
 def _default_db() -> str:
@@ -83,12 +107,17 @@ class Settings:
         return target if "://" in target else f"sqlite:///{Path(target).expanduser()}"
 
     def redacted(self) -> dict[str, Any]:
-        """Settings as a dict with secrets masked, safe to log."""
+        """Settings as a dict with secrets (and passwords inside URLs) masked, safe to log."""
         out = {}
         for spec in SETTINGS:
             value = getattr(self, spec.name)
-            out[spec.name] = "***" if spec.secret and value else value
+            out[spec.name] = "***" if spec.secret and value else mask_url(value) if isinstance(value, str) else value
         return out
+
+    @property
+    def database_label(self) -> str:
+        """The database URL with its password masked: what messages and logs show."""
+        return mask_url(self.database_url)
 
 
 def _coerce(name: str, raw: Any) -> Any:

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from evidence import models
 from evidence.curated import data_hash, load_curated, stored_data_hash
-from evidence.db import init_db, make_engine
+from evidence.db import StoreError, init_db, make_engine, sqlite_path, sqlite_writable
 from evidence.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -19,9 +19,22 @@ TABLES = (models.Publication, models.Trial, models.TrialChange, models.Publicati
           models.Cohort, models.Report, models.Outcome, models.HarvestRun)
 
 
-def open_store(settings: Settings) -> Engine:
-    """An engine on the configured database (schema not touched)."""
-    return make_engine(settings.database_url)
+def open_store(settings: Settings, *, create: bool = True, readonly: bool | None = False) -> Engine:
+    """An engine on the configured database (schema not touched).
+
+    ``create=False`` makes a SQLite file that does not exist a StoreError
+    (commands and the app: a mistyped path must not become an empty database).
+    ``readonly=True`` never writes (info, whats-new, exports); ``False`` must be
+    able to write (StoreError for a read-only SQLite file, before any work
+    starts); ``None`` writes only when it may (the app).
+    """
+    path = sqlite_path(settings.database_url)
+    if path is not None and path.exists() and not sqlite_writable(path):
+        if readonly is False:
+            raise StoreError(f"database {settings.database_label} is read-only for this user "
+                             "(no write permission on the file or its folder): nothing was changed")
+        readonly = True
+    return make_engine(settings.database_url, create=create, readonly=bool(readonly))
 
 
 def initialise(settings: Settings, reload: bool = False) -> dict:
@@ -29,15 +42,18 @@ def initialise(settings: Settings, reload: bool = False) -> dict:
 
     Idempotent: a second call on an up-to-date database changes nothing.
     """
-    engine = open_store(settings)
-    revision = init_db(engine)
-    data_dir = Path(settings.data_dir)
-    current = data_hash(data_dir)
-    loaded = None
-    if reload or stored_data_hash(engine) != current:
-        loaded = load_curated(engine, data_dir)
-    else:
-        log.info("curated data unchanged (%s…), not reloaded", current[:12])
+    engine = open_store(settings, create=True)
+    try:
+        revision = init_db(engine)
+        data_dir = Path(settings.data_dir)
+        current = data_hash(data_dir)
+        loaded = None
+        if reload or stored_data_hash(engine) != current:
+            loaded = load_curated(engine, data_dir)
+        else:
+            log.info("curated data unchanged (%s…), not reloaded", current[:12])
+    finally:
+        engine.dispose()
     return {"revision": revision, "loaded": loaded}
 
 

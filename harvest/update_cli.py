@@ -47,7 +47,7 @@ def update(
     = False,
 ) -> None:
     """Harvest PubMed and ClinicalTrials.gov incrementally, then re-link trials and publications."""
-    from evidence.lock import LockHeld, single_writer
+    from evidence.lock import LockHeld, LockUnavailable, update_lock
     from harvest.sources import SOURCES
     from harvest.update import Window, plan_update, run_update
 
@@ -56,17 +56,19 @@ def update(
         raise fail("give --full or --since, not both", EXIT_USAGE)
     window = Window(parse_date(since, "--since"), full)
     chosen = [SOURCES[s.value] for s in (source or list(SourceName))]
-    engine = store_with_schema(settings)
+    engine = store_with_schema(settings, readonly=dry_run)
     if dry_run:
         for line in plan_update(engine, settings, chosen, window):
             typer.echo(line)
         return
     log.info("update starting with settings %s", settings.redacted())
     try:
-        with single_writer(lock_path(settings)):
+        with update_lock(engine, lock_path(settings)):
             report = run_update(engine, settings, chosen, window)
     except LockHeld as exc:
         raise fail(f"{exc}; nothing was changed", EXIT_LOCKED) from exc
+    except LockUnavailable as exc:
+        raise fail(f"{exc}; nothing was changed", EXIT_USAGE) from exc
     typer.echo(json.dumps({"sources": [vars(r) for r in report.results], "links": report.links,
                            "unreachable": report.unreachable}))
     if report.unreachable and len(report.unreachable) == len(chosen):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import Session
 
 from evidence.analysis_set import analysis_set
+
+pytestmark = pytest.mark.both_backends  # store tests: run on SQLite and PostgreSQL
 
 
 def _included(rows):

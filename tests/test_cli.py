@@ -19,6 +19,8 @@ from evidence.commands import COMMAND_MODULES
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
+pytestmark = pytest.mark.both_backends  # store tests: run on SQLite and PostgreSQL
+
 
 @pytest.fixture
 def env(settings, monkeypatch):

@@ -12,6 +12,8 @@ from evidence import models
 from evidence.curated import CuratedDataError, export_curated, load_curated
 from evidence.store import initialise, open_store, table_counts
 
+pytestmark = pytest.mark.both_backends  # store tests: run on SQLite and PostgreSQL
+
 
 def _edit(path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")

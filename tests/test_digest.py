@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from evidence import models
 from evidence.cli import app
 from evidence.digest import render_text, whats_new
+
+pytestmark = pytest.mark.both_backends  # store tests: run on SQLite and PostgreSQL
 
 T0 = datetime(2026, 11, 1, tzinfo=timezone.utc)
 

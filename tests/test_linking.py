@@ -12,6 +12,8 @@ from sqlmodel import Session
 from evidence.linking import relink, study_references
 from evidence.models import Publication, PublicationTrialLink, Trial
 
+pytestmark = pytest.mark.both_backends  # store tests: run on SQLite and PostgreSQL
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ctgov"
 
 

@@ -56,3 +56,20 @@ def test_lock_is_reusable_after_release(tmp_path):
     with single_writer(path):
         pass
     assert time.monotonic() - start < 5
+
+
+@pytest.mark.both_backends
+def test_update_lock_is_held_once_per_database(engine, settings, tmp_path):
+    """Two writers with different lock files (two hosts): on PostgreSQL the database itself refuses the second."""
+    from evidence.lock import update_lock
+    from evidence.store import open_store
+
+    other_host = open_store(settings)
+    with update_lock(engine, tmp_path / "host-a.lock"):
+        second = tmp_path / ("host-b.lock" if engine.dialect.name == "postgresql" else "host-a.lock")
+        with pytest.raises(LockHeld, match=f"pid {os.getpid()}"):
+            with update_lock(other_host, second):
+                pass
+    with update_lock(other_host, tmp_path / "host-b.lock"):  # released when the block ends
+        pass
+    other_host.dispose()

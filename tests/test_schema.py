@@ -12,11 +12,16 @@ from sqlmodel import Session
 
 from evidence import models
 from evidence.db import alembic_config, head_version, init_db, make_engine, schema_version
+from evidence.search import search_reports
+from evidence.settings import Settings
+from evidence.store import initialise
+
+pytestmark = pytest.mark.both_backends  # store tests: run on SQLite and PostgreSQL
 
 
 @pytest.fixture
-def empty_engine(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+def empty_engine(database_url):
+    engine = make_engine(database_url)
     yield engine
     engine.dispose()
 
@@ -26,7 +31,12 @@ def test_init_creates_every_table_on_an_empty_database(empty_engine):
     assert init_db(empty_engine) == head_version()
     tables = set(inspect(empty_engine).get_table_names())
     assert {"publication", "trial", "trialchange", "publicationtriallink", "cohort", "report",
-            "outcome", "harvestrun", "publication_fts", "report_fts"} <= tables
+            "outcome", "harvestrun"} <= tables
+    if empty_engine.dialect.name == "sqlite":
+        assert {"publication_fts", "report_fts"} <= tables
+    else:
+        assert "search_vector" in {c["name"] for c in inspect(empty_engine).get_columns("report")}
+        assert "ix_publication_search_vector" in {i["name"] for i in inspect(empty_engine).get_indexes("publication")}
 
 
 def test_init_is_idempotent(empty_engine):
@@ -42,11 +52,13 @@ def test_downgrade_to_base_and_upgrade_again(empty_engine):
     assert init_db(empty_engine) == head_version()
 
 
-def test_pragmas_are_set_on_every_connection(empty_engine):
-    with empty_engine.connect() as conn:
+def test_pragmas_are_set_on_every_sqlite_connection(tmp_path):
+    sqlite_engine = make_engine(f"sqlite:///{tmp_path / 'pragmas.db'}")
+    with sqlite_engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 10000
+    sqlite_engine.dispose()
 
 
 def _seed(session):
@@ -91,22 +103,17 @@ def test_schema_rejects_duplicate_outcome_and_dangling_report(empty_engine):
 
 
 def test_full_text_index_follows_writes(engine):
-    with engine.connect() as conn:
-        hits = conn.execute(text(
-            "SELECT r.report_id FROM report_fts JOIN report r ON r.rowid = report_fts.rowid "
-            "WHERE report_fts MATCH 'nmosd' ORDER BY r.report_id")).scalars().all()
-    assert hits == ["beta-2023"]
+    assert search_reports(engine, "nmosd") == ["beta-2023"]
     with Session(engine) as session:
         session.get(models.Report, "beta-2023").title = "Renamed"
         session.commit()
-    with engine.connect() as conn:
-        n = conn.execute(text("SELECT count(*) FROM report_fts WHERE report_fts MATCH 'nmosd'")).scalar()
-    assert n == 0
+    assert search_reports(engine, "nmosd") == []
+    assert search_reports(engine, "renamed") == ["beta-2023"]
 
 
-def test_integrity_check_passes_after_init(engine, settings):
-    path = settings.database_url.removeprefix("sqlite:///")
-    with sqlite3.connect(path) as conn:
+def test_integrity_check_passes_after_init(tmp_path, curated_dir):
+    initialise(Settings(db=str(tmp_path / "checked.db"), data_dir=str(curated_dir)))
+    with sqlite3.connect(tmp_path / "checked.db") as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from evidence.settings import SETTINGS, REPO_ROOT, load_settings
+from evidence.settings import SETTINGS, REPO_ROOT, Settings, load_settings, mask_url
 
 
 def test_environment_beats_file_beats_default(tmp_path):
@@ -49,3 +49,19 @@ def test_repr_never_shows_the_api_key(tmp_path):
 def test_deploy_example_settings_file_is_valid():
     settings = load_settings({}, config_file=REPO_ROOT / "deploy" / "evidence.toml.example")
     assert settings.database_url == "sqlite:////var/lib/cart-evidence/evidence.db"
+
+
+@pytest.mark.parametrize("url,shown", [
+    ("postgresql+psycopg://ev:s3cr%40t@db.example.org:5432/evidence?sslmode=require",
+     "postgresql+psycopg://ev:***@db.example.org:5432/evidence?sslmode=require"),
+    ("postgresql://ev@/evidence?host=/run/postgresql&password=s3cret",
+     "postgresql://ev@/evidence?host=/run/postgresql&password=***"),
+    ("https://user:pw@mirror.example.org/eutils/?api_key=abc",
+     "https://user:***@mirror.example.org/eutils/?api_key=***"),
+    ("sqlite:////home/a@b/evidence.db", "sqlite:////home/a@b/evidence.db"),
+    ("/var/lib/cart-evidence/evidence.db", "/var/lib/cart-evidence/evidence.db"),
+])
+def test_passwords_in_urls_are_masked(url, shown):
+    assert mask_url(url) == shown
+    settings = Settings(db=url)
+    assert "s3cr" not in str(settings.redacted()) and "s3cr" not in settings.database_label

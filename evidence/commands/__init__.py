@@ -35,6 +35,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "harvest.ctgov_cli",              # harvest ctgov, import ctgov
     "harvest.update_cli",             # update
     "evidence.commands.whats_new",    # whats-new
+    "evidence.commands.db",           # db copy, backup, restore
 )
 
 #: Entry-point group through which other distributions add commands.

@@ -62,7 +62,7 @@ def export(
     from evidence.analysis_export import export_files, file_bytes
     from evidence.queries import data_label
 
-    with Session(store_with_schema(settings_of(ctx))) as session:
+    with Session(store_with_schema(settings_of(ctx), readonly=True)) as session:
         files = export_files(session, sel, studies, data_label(session))
     key = KEYS[fmt]
     if key not in files.files:

@@ -136,7 +136,7 @@ def _pool_store(ctx: typer.Context, outcome: str, filters: dict[str, tuple[str, 
     from evidence.outcome_analysis import analyse_outcome, to_json
 
     sel = build_selection(outcome, filters, cohort_aware, include_mixed, method, by)
-    with Session(store_with_schema(settings_of(ctx))) as session:
+    with Session(store_with_schema(settings_of(ctx), readonly=True)) as session:
         a = analyse_outcome(session, sel)
     if json_out:
         payload = to_json(a)

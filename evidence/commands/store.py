@@ -24,15 +24,15 @@ def init(
 ) -> None:
     """Create or upgrade the database and load the curated data (idempotent)."""
     from evidence.curated import CuratedDataError
+    from evidence.db import StoreError
     from evidence.store import initialise
 
     settings = settings_of(ctx)
     try:
         result = initialise(settings, reload=reload)
-    except CuratedDataError as exc:
+    except (CuratedDataError, StoreError) as exc:
         raise fail(str(exc), EXIT_USAGE) from exc
-    log.info("database %s at schema %s", settings.redacted()["db"] or settings.database_url,
-             result["revision"])
+    log.info("database %s at schema %s", settings.database_label, result["revision"])
     typer.echo(f"schema {result['revision']}; curated data "
                + ("loaded: " + json.dumps(result["loaded"]) if result["loaded"] else "already up to date"))
 
@@ -46,11 +46,11 @@ def info(
     from evidence.store import last_harvests, table_counts
 
     settings = settings_of(ctx)
-    engine = store_with_schema(settings)
+    engine = store_with_schema(settings, readonly=True)
     runs = [{"source": r.source, "status": r.status, "started_at": r.started_at.isoformat(),
              "finished_at": r.finished_at.isoformat() if r.finished_at else None} for r in last_harvests(engine)]
     version = schema_version(engine)
-    payload = {"database": settings.database_url, "schema_version": version, "schema_head": head_version(),
+    payload = {"database": settings.database_label, "schema_version": version, "schema_head": head_version(),
                "counts": table_counts(engine), "last_harvests": runs}
     if as_json:
         typer.echo(json.dumps(payload, indent=2))
@@ -73,7 +73,7 @@ def export_data(
     """Write the database back to the curated CSV files (the layout of data/)."""
     from evidence.curated import export_curated
 
-    engine = store_with_schema(settings_of(ctx))
+    engine = store_with_schema(settings_of(ctx), readonly=True)
     counts = export_curated(engine, directory, include_harvested=include_harvested)
     typer.echo(json.dumps(counts))
 

@@ -39,7 +39,7 @@ def whats_new(
 
     from evidence import digest
 
-    engine = store_with_schema(settings_of(ctx))
+    engine = store_with_schema(settings_of(ctx), readonly=True)
     if fmt is DigestFormat.atom and start is None and not last_run:
         from datetime import datetime, timedelta, timezone
 

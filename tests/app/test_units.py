@@ -14,7 +14,7 @@ import rispy
 from analysis import pool_proportions
 from app_pages import charts, state
 from app_pages.common import escape_md
-from app_pages.data import fts_query, registry_url
+from app_pages.data import registry_url
 from evidence import bibliography, exports
 from evidence.links import source_url
 from evidence.methods import method_label, method_slug
@@ -171,11 +171,6 @@ def test_forest_rows_with_subgroups_are_numbered_top_to_bottom():
     rows = charts.forest_rows(overall, {"sle": a, "mg": b}, {"sle": "SLE", "mg": "MG"})
     assert list(rows["row"]) == list(range(len(rows)))
     assert list(rows["kind"]) == ["header", "study", "study", "subpooled", "header", "study", "pooled", "pi"]
-
-
-def test_fts_query_quotes_every_token():
-    assert fts_query('lupus NOT "x" *') == '"lupus"* "NOT"* "x"*'
-    assert fts_query("  ") is None
 
 
 def test_escape_md_neutralises_links_html_and_shortcodes():

@@ -6,6 +6,7 @@ import copy
 import json
 from pathlib import Path
 
+import pytest
 import responses
 from sqlalchemy import select
 from sqlmodel import Session
@@ -15,6 +16,8 @@ from harvest._http import HttpClient
 from harvest.ctgov import Strategy, harvest
 from harvest.ctgov_parse import parse_study
 from harvest.ctgov_store import as_text, upsert_records
+
+pytestmark = pytest.mark.both_backends  # store tests: run on SQLite and PostgreSQL
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ctgov"
 URL = "https://clinicaltrials.gov/api/v2/studies"

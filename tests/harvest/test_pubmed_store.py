@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -12,6 +13,8 @@ from evidence.models import HarvestRun, Publication, PublicationTrialLink
 from harvest.pubmed_parse import ParsedBatch, parse_xml
 from harvest.pubmed_store import save_batch
 from harvest.runs import start_run
+
+pytestmark = pytest.mark.both_backends  # store tests: run on SQLite and PostgreSQL
 
 FIX = Path(__file__).parents[1] / "fixtures" / "pubmed"
 

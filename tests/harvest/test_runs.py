@@ -10,6 +10,8 @@ from sqlmodel import Session
 from evidence.models import HarvestRun
 from harvest.runs import harvest_run, incremental_since, last_success
 
+pytestmark = pytest.mark.both_backends  # store tests: run on SQLite and PostgreSQL
+
 
 def test_successful_and_failed_runs(engine):
     with harvest_run(engine, "pubmed", {"since": None}) as run_id:
