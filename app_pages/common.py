@@ -66,8 +66,8 @@ def database_problem() -> str | None:
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") \
             and not Path(url.database).expanduser().exists():
         if settings.db is not None:  # a path someone set: a typo must not become a new database
-            return (f"There is no database at {escape_md(url.database)}. Check `EVIDENCE_DB` (or the settings "
-                    "file), or run `evidence init` to build it there from the curated data.")
+            return (f"The database {escape_md(url.database)} does not exist. Check `EVIDENCE_DB` (or the "
+                    "settings file), or run `evidence init` to build it there from the curated data.")
         try:
             _build_missing_database(settings.database_url)
         except (ValueError, OSError, SQLAlchemyError) as exc:  # a bad curated row, an unwritable folder

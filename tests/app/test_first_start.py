@@ -12,14 +12,20 @@ from evidence.settings import REPO_ROOT
 
 @pytest.fixture
 def fresh_env(tmp_path, curated_dir, monkeypatch):
-    """The app pointed at a database path where nothing exists yet; the fixture curated data as data/."""
-    monkeypatch.setenv("EVIDENCE_DB", str(tmp_path / "new" / "evidence.db"))
+    """A first start: no EVIDENCE_DB, nothing at the default location yet; the fixture curated data as data/.
+
+    (A database path someone set that does not exist is a typo to report, not a database to build:
+    tests/app/test_app_postgres.py.)
+    """
+    monkeypatch.delenv("EVIDENCE_DB", raising=False)
+    monkeypatch.setenv("EVIDENCE_CONFIG", str(tmp_path / "absent.toml"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "new"))
     monkeypatch.setenv("EVIDENCE_DATA_DIR", str(curated_dir))
     from app_pages.common import _build_missing_database, get_engine
 
     get_engine.clear()
     _build_missing_database.clear()
-    yield tmp_path / "new" / "evidence.db"
+    yield tmp_path / "new" / "cart-evidence" / "evidence.db"
     get_engine.clear()
 
 
