@@ -124,6 +124,15 @@ def _check_report(session: Session, values: dict[str, Any]) -> None:
         raise ExtractionError(errors)
 
 
+def _insert(session: Session, row: Any, entity: str, *, reviewer: str, why: str, change: str | None) -> Any:
+    """Write a checked new row and its creation to the audit trail."""
+    session.add(row)
+    session.flush()
+    audit.record_change(session, reviewer=reviewer, entity=entity, entity_id=audit.ENTITIES[entity].key_of(row),
+                        before=None, after=audit.snapshot(row), why=why, change=change)
+    return row
+
+
 def create_cohort(session: Session, values: Mapping[str, Any], *, reviewer: str, why: str = "",
                   change: str | None = None) -> Cohort:
     """A new cohort (a group of patients that later reports may add to)."""
@@ -133,12 +142,7 @@ def create_cohort(session: Session, values: Mapping[str, Any], *, reviewer: str,
         errors["cohort_id"] = f"cohort {values['cohort_id']!r} exists already"
     if errors:
         raise ExtractionError(errors)
-    cohort = Cohort(**values)
-    session.add(cohort)
-    session.flush()
-    audit.record_change(session, reviewer=reviewer, entity="cohort", entity_id=cohort.cohort_id, before=None,
-                        after=audit.snapshot(cohort), why=why, change=change)
-    return cohort
+    return _insert(session, Cohort(**values), "cohort", reviewer=reviewer, why=why, change=change)
 
 
 def create_report(session: Session, pmid: str, values: Mapping[str, Any], *, reviewer: str, why: str = "",
@@ -150,12 +154,7 @@ def create_report(session: Session, pmid: str, values: Mapping[str, Any], *, rev
     if session.get(Report, fields.get("report_id") or "") is not None:
         raise ExtractionError({"report_id": f"report {fields['report_id']!r} exists already"})
     _check_report(session, fields)
-    report = Report(**fields)
-    session.add(report)
-    session.flush()
-    audit.record_change(session, reviewer=reviewer, entity="report", entity_id=report.report_id, before=None,
-                        after=audit.snapshot(report), why=why, change=change)
-    return report
+    return _insert(session, Report(**fields), "report", reviewer=reviewer, why=why, change=change)
 
 
 def attach_record(session: Session, report_id: str, pmid: str, *, reviewer: str, why: str = "") -> Report:
@@ -256,12 +255,7 @@ def add_outcome(session: Session, values: Mapping[str, Any], *, reviewer: str, w
     row_values = {"subgroup": SUBGROUP_ALL, "variant": "", "is_default": True, "definition": "", "timepoint": "",
                   "note": "", **values, "status": NumberStatus.UNVERIFIED.value}
     _check_outcome(session, row_values)
-    row = Outcome(**row_values)
-    session.add(row)
-    session.flush()
-    audit.record_change(session, reviewer=reviewer, entity="outcome", entity_id=outcome_key(row), before=None,
-                        after=audit.snapshot(row), why=why, change=change)
-    return row
+    return _insert(session, Outcome(**row_values), "outcome", reviewer=reviewer, why=why, change=change)
 
 
 def _find_outcome(session: Session, key: str) -> Outcome:
