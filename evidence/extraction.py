@@ -306,6 +306,52 @@ def verify_outcome(session: Session, key: str, *, reviewer: str, why: str = "") 
     return row
 
 
+@dataclass(frozen=True)
+class Disagreement:
+    """Two or more values of one number (report, outcome, subgroup), side by side for adjudication."""
+
+    report_id: str
+    outcome: str
+    subgroup: str
+    values: tuple[dict[str, Any], ...]  # variant, events, patients, is_default, status, source_location, note, by
+
+
+def disagreements(session: Session) -> list[Disagreement]:
+    """Numbers entered more than once whose counts differ (a second extraction, a secondary source)."""
+    groups: dict[tuple[str, str, str], list[Outcome]] = {}
+    for row in session.execute(select(Outcome).order_by(Outcome.id)).scalars():
+        groups.setdefault((row.report_id, row.outcome, row.subgroup), []).append(row)
+    out = []
+    for (report_id, outcome, subgroup), rows in sorted(groups.items()):
+        if len({(r.events, r.patients) for r in rows}) > 1:
+            values = tuple({"variant": r.variant, "events": r.events, "patients": r.patients,
+                            "is_default": r.is_default, "status": r.status, "source_location": r.source_location,
+                            "note": r.note, "by": entered_by(session, outcome_key(r))} for r in rows)
+            out.append(Disagreement(report_id, outcome, subgroup, values))
+    return out
+
+
+def choose_default(session: Session, report_id: str, outcome: str, subgroup: str, variant: str, *,
+                   reviewer: str, why: str) -> Outcome:
+    """Adjudicate: make one value the default of its number (the others stay, not default), one action."""
+    if not why.strip():
+        raise ExtractionError({"why": "say why this value is the one to pool"})
+    rows = session.execute(select(Outcome).where(Outcome.report_id == report_id, Outcome.outcome == outcome,
+                                                 Outcome.subgroup == subgroup)).scalars().all()
+    chosen = [r for r in rows if r.variant == variant]
+    if not chosen:
+        raise ExtractionError({"variant": f"no value {variant!r} of {report_id} {outcome} {subgroup}"})
+    change = audit.new_change()
+    for row in rows:
+        if row.is_default != (row is chosen[0]):
+            before = audit.snapshot(row)
+            row.is_default = row is chosen[0]
+            session.flush()
+            audit.record_change(session, reviewer=reviewer, entity="outcome", entity_id=outcome_key(row),
+                                before=before, after=audit.snapshot(row), why=why, change=change)
+    return chosen[0]
+
+
 # --- round trip -------------------------------------------------------------------------------------
 
 
@@ -338,7 +384,7 @@ def unexported_changes(engine: Engine, data_dir: Path) -> dict[str, list[str]]:
 
 
 __all__ = [
-    "CohortSuggestion", "ExtractionError", "add_outcome", "attach_record", "correct_outcome", "create_cohort",
+    "CohortSuggestion", "Disagreement", "ExtractionError", "add_outcome", "choose_default", "disagreements", "attach_record", "correct_outcome", "create_cohort",
     "create_report", "entered_by", "field_errors", "outcome_key", "report_draft", "suggest_cohorts",
     "unexported_changes", "verify_outcome",
 ]

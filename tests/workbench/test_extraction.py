@@ -154,3 +154,19 @@ def test_unexported_work_is_named_before_a_reload_could_replace_it(session, engi
         "cohorts.csv": ["delta"], "reports.csv": ["delta-2026"], "outcomes.csv": ["delta-2026|crs_any|all|"]}
     export_curated(engine, curated_dir)
     assert extraction.unexported_changes(engine, curated_dir) == {}
+
+
+def test_two_extractions_that_disagree_are_shown_side_by_side_and_adjudicated(session):
+    _report(session)
+    extraction.add_outcome(session, NUMBER, reviewer="ann")
+    extraction.add_outcome(session, {**NUMBER, "variant": "bob", "events": 11, "is_default": False,
+                                     "source_location": "Table 2"}, reviewer="bob")
+    [d] = [d for d in extraction.disagreements(session) if d.report_id == "delta-2026"]
+    assert [(v["variant"], v["events"], v["by"]) for v in d.values] == [("", 13, "ann"), ("bob", 11, "bob")]
+    extraction.choose_default(session, "delta-2026", "crs_any", "all", "bob", reviewer="cai",
+                              why="Table 2 counts every grade")
+    defaults = {r.variant: r.is_default for r in session.execute(
+        select(Outcome).where(Outcome.report_id == "delta-2026")).scalars()}
+    assert defaults == {"": False, "bob": True}
+    assert {e.reviewer for e in audit.history(session, "outcome")
+            if e.field == "is_default" and e.action == "update"} == {"cai"}
