@@ -26,7 +26,6 @@ import argparse
 import csv
 import re
 import sys
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 

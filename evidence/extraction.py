@@ -384,7 +384,7 @@ def unexported_changes(engine: Engine, data_dir: Path) -> dict[str, list[str]]:
 
 
 __all__ = [
-    "CohortSuggestion", "Disagreement", "ExtractionError", "add_outcome", "choose_default", "disagreements", "attach_record", "correct_outcome", "create_cohort",
-    "create_report", "entered_by", "field_errors", "outcome_key", "report_draft", "suggest_cohorts",
-    "unexported_changes", "verify_outcome",
+    "CohortSuggestion", "Disagreement", "ExtractionError", "add_outcome", "attach_record", "choose_default",
+    "correct_outcome", "create_cohort", "create_report", "disagreements", "entered_by", "field_errors",
+    "outcome_key", "report_draft", "suggest_cohorts", "unexported_changes", "verify_outcome",
 ]

@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from xml.sax.saxutils import escape
@@ -30,6 +30,7 @@ from sqlmodel import Session
 from evidence.duplicates import later_copies
 from evidence.models import AuditEntry, Cohort, ExclusionReason, HarvestRun, Publication, Report, \
     ScreeningDecision, Trial
+from evidence.screening import settled_decisions
 from evidence.vocab import ScreeningDecision as Decision, ScreeningStage
 
 NOT_RETRIEVED = "not_retrieved"  # a full-text exclusion reason a team may add: counted as "not retrieved"
@@ -75,16 +76,6 @@ def _after(value: datetime | None, since: datetime | None) -> bool:
     return since is None or (value is not None and _aware(value) >= since)
 
 
-def _settled(decisions: list[ScreeningDecision]) -> ScreeningDecision | None:
-    """The decision that stands for a record (resolving, else unanimous), None while in conflict."""
-    resolving = sorted((d for d in decisions if d.resolves_conflict), key=lambda d: _aware(d.decided_at))
-    if resolving:
-        return resolving[-1]
-    if len({d.decision for d in decisions}) == 1:
-        return sorted(decisions, key=lambda d: (d.reason or "", d.reviewer))[0]
-    return None
-
-
 def _reasons(decided: list[ScreeningDecision], labels: dict[str, tuple[int, str]]) -> list[tuple[str, int]]:
     counts = Counter(d.reason or "" for d in decided)
     order = sorted(counts, key=lambda code: labels.get(code, (999, code)))
@@ -114,12 +105,8 @@ def prisma_flow(session: Session, since: datetime | None = None) -> PrismaFlow:
     candidates = {p.pmid for p in pubs if p.pmid not in copies and not p.deleted}
 
     labels = {r.code: (r.position, r.label) for r in session.execute(select(ExclusionReason)).scalars()}
-    by_stage: dict[str, dict[str, list[ScreeningDecision]]] = defaultdict(lambda: defaultdict(list))
-    for d in session.execute(select(ScreeningDecision)).scalars():
-        if d.pmid in candidates:
-            by_stage[d.stage][d.pmid].append(d)
-    ta = {pmid: _settled(ds) for pmid, ds in by_stage[ScreeningStage.TITLE_ABSTRACT.value].items()}
-    ta = {pmid: d for pmid, d in ta.items() if d is not None}
+    ta = {pmid: d for pmid, d in settled_decisions(session, ScreeningStage.TITLE_ABSTRACT.value).items()
+          if d is not None and pmid in candidates}
     flow.records_screened = len(ta)
     flow.records_awaiting = len(candidates) - len(ta)
     excluded = [d for d in ta.values() if d.decision == Decision.EXCLUDE]
@@ -128,8 +115,8 @@ def prisma_flow(session: Session, since: datetime | None = None) -> PrismaFlow:
 
     sought = {pmid for pmid, d in ta.items() if d.decision in (Decision.INCLUDE, Decision.MAYBE)}
     flow.dbr_sought_reports = len(sought)
-    ft = {pmid: _settled(ds) for pmid, ds in by_stage[ScreeningStage.FULL_TEXT.value].items() if pmid in sought}
-    ft = {pmid: d for pmid, d in ft.items() if d is not None and d.decision != Decision.MAYBE}
+    ft = {pmid: d for pmid, d in settled_decisions(session, ScreeningStage.FULL_TEXT.value).items()
+          if pmid in sought and d is not None and d.decision != Decision.MAYBE}
     not_retrieved = [d for d in ft.values() if d.decision == Decision.EXCLUDE and d.reason == NOT_RETRIEVED]
     flow.dbr_notretrieved_reports = len(not_retrieved)
     flow.dbr_assessed = len(ft) - len(not_retrieved)
@@ -336,16 +323,21 @@ def render_svg(flow: PrismaFlow) -> str:
         _box(prev_x, 10, 220, 40, ["Previous studies"], "#d9d9d9"),
         _box(mid_x, 10, 640, 40, [f"Identification of new studies via databases and registers{since}"], "#ffe599"),
         _band(y_id, 150, "Identification"),
-        _box(prev_x, y_id, 220, 80, ["Studies included in previous", f"version of review (n = {flow.previous_studies})",
-                                     f"Reports of studies included in", f"previous version (n = {flow.previous_reports})"]),
+        _box(prev_x, y_id, 220, 80, ["Studies included in previous",
+                                     f"version of review (n = {flow.previous_studies})",
+                                     "Reports of studies included in",
+                                     f"previous version (n = {flow.previous_reports})"]),
         _box(mid_x, y_id, 300, 120, ["Records identified from:"]
              + [f"  Databases (n = {flow.database_results})"]
              + [f"    {label} (n = {n})" for label, n in flow.database_specific]
              + [f"  Registers (n = {flow.register_results})"]
              + [f"    {label} (n = {n})" for label, n in flow.register_specific]),
-        _box(side_x, y_id, 300, 120, ["Records removed before screening:", f"  Duplicate records (n = {flow.duplicates})",
-                                      "  Records marked as ineligible by", f"  automation tools (n = {flow.excluded_automatic})",
-                                      f"  Records removed for other", f"  reasons (n = {flow.excluded_other})"]),
+        _box(side_x, y_id, 300, 120, ["Records removed before screening:",
+                                      f"  Duplicate records (n = {flow.duplicates})",
+                                      "  Records marked as ineligible by",
+                                      f"  automation tools (n = {flow.excluded_automatic})",
+                                      "  Records removed for other",
+                                      f"  reasons (n = {flow.excluded_other})"]),
         _arrow(mid_x + 300, y_id + 60, side_x, y_id + 60),
         _band(y_scr, y_inc - y_scr - 20, "Screening"),
         _arrow(mid_x + 150, y_id + 120, mid_x + 150, y_scr),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from itertools import combinations
 from typing import Iterable, Sequence
 
@@ -240,20 +241,35 @@ def _answer(d: ScreeningDecision) -> str:
     return f"{d.decision}:{d.reason}" if d.reason else d.decision
 
 
-def final_decisions(session: Session, stage: str = TA) -> dict[str, str]:
-    """Each decided record's outcome: a resolving decision, else the reviewers' common one, else "conflict"."""
+def settled(decisions: Sequence[ScreeningDecision]) -> ScreeningDecision | None:
+    """The decision that stands for one record: the last resolving one, else the reviewers' common one.
+
+    None while the reviewers disagree. Of unanimous exclusions with different
+    reasons, the first reason in code order stands (PRISMA counts one reason).
+    """
+    resolving = sorted((d for d in decisions if d.resolves_conflict), key=lambda d: (_aware(d.decided_at), d.id))
+    if resolving:
+        return resolving[-1]
+    if decisions and len({d.decision for d in decisions}) == 1:
+        return min(decisions, key=lambda d: (d.reason or "", d.reviewer))
+    return None
+
+
+def _aware(value: datetime) -> datetime:
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+
+
+def settled_decisions(session: Session, stage: str = TA) -> dict[str, ScreeningDecision | None]:
+    """Each decided record → its standing decision (None while in conflict)."""
     by_record: dict[str, list[ScreeningDecision]] = defaultdict(list)
     for d in _decisions(session, stage):
         by_record[d.pmid].append(d)
-    out = {}
-    for pmid, decisions in by_record.items():
-        resolving = sorted((d for d in decisions if d.resolves_conflict), key=lambda d: d.decided_at)
-        if resolving:
-            out[pmid] = resolving[-1].decision
-        else:
-            answers = {d.decision for d in decisions}
-            out[pmid] = answers.pop() if len(answers) == 1 else CONFLICT
-    return out
+    return {pmid: settled(ds) for pmid, ds in by_record.items()}
+
+
+def final_decisions(session: Session, stage: str = TA) -> dict[str, str]:
+    """Each decided record's outcome: include, maybe, exclude, or "conflict"."""
+    return {pmid: d.decision if d else CONFLICT for pmid, d in settled_decisions(session, stage).items()}
 
 
 def conflicts(session: Session, stage: str = TA) -> list[Conflict]:
@@ -302,5 +318,5 @@ def agreement(session: Session, stage: str = TA) -> list[PairAgreement]:
 __all__ = [
     "CONFLICT", "Conflict", "PairAgreement", "QueueItem", "ScreeningError", "TrialLink", "agreement",
     "bulk_decide", "cohens_kappa", "conflicts", "decide", "exclusion_reasons", "final_decisions", "harvested",
-    "save_exclusion_reason", "screening_queue", "visible_decisions",
+    "save_exclusion_reason", "screening_queue", "settled", "settled_decisions", "visible_decisions",
 ]
