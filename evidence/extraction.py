@@ -174,6 +174,42 @@ def attach_record(session: Session, report_id: str, pmid: str, *, reviewer: str,
     return report
 
 
+# What a reviewer may change per entity: a trial's registry facts belong to the harvest (it would overwrite
+# them); only the curator-only columns are the reviewer's (harvest/ctgov_store.py keeps them).
+EDITABLE = {"cohort": None, "report": None, "trial": ("product", "seen_date", "source", "notes")}
+KEYS = {"cohort": ("cohort_id",), "report": ("report_id", "cohort_id"), "trial": ("registry_id",)}
+
+
+def edit(session: Session, entity: str, key: str, changes: Mapping[str, Any], *, reviewer: str,
+         why: str) -> Any:
+    """Change a cohort's or report's fields, or a trial's curated fields, with the loader's checks; audited."""
+    if entity not in EDITABLE:
+        raise ExtractionError({"entity": f"{entity!r} is not edited here (numbers: correct_outcome)"})
+    if not why.strip():
+        raise ExtractionError({"why": "say why this changes"})
+    allowed = EDITABLE[entity]
+    refused = [f for f in changes if f in KEYS[entity] or (allowed is not None and f not in allowed)]
+    if refused:
+        raise ExtractionError({f: "not editable here" for f in refused})
+    row = audit.ENTITIES[entity].find(session, key)
+    if row is None:
+        raise ExtractionError({entity: f"no {entity} {key!r}"})
+    values = {**row.model_dump(), **changes}
+    if entity == "report":
+        _check_report(session, values)
+    elif entity == "cohort":
+        errors = field_errors(COHORTS, values)
+        if errors:
+            raise ExtractionError(errors)
+    before = audit.snapshot(row)
+    for name, value in changes.items():
+        setattr(row, name, value)
+    session.flush()
+    audit.record_change(session, reviewer=reviewer, entity=entity, entity_id=key, before=before,
+                        after=audit.snapshot(row), why=why)
+    return row
+
+
 @dataclass(frozen=True)
 class CohortSuggestion:
     cohort_id: str
@@ -385,6 +421,6 @@ def unexported_changes(engine: Engine, data_dir: Path) -> dict[str, list[str]]:
 
 __all__ = [
     "CohortSuggestion", "Disagreement", "ExtractionError", "add_outcome", "attach_record", "choose_default",
-    "correct_outcome", "create_cohort", "create_report", "disagreements", "entered_by", "field_errors",
+    "correct_outcome", "create_cohort", "create_report", "disagreements", "edit", "entered_by", "field_errors",
     "outcome_key", "report_draft", "suggest_cohorts", "unexported_changes", "verify_outcome",
 ]

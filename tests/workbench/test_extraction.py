@@ -170,3 +170,20 @@ def test_two_extractions_that_disagree_are_shown_side_by_side_and_adjudicated(se
     assert defaults == {"": False, "bob": True}
     assert {e.reviewer for e in audit.history(session, "outcome")
             if e.field == "is_default" and e.action == "update"} == {"cai"}
+
+
+def test_edits_to_reports_and_trial_curated_fields_are_checked_and_audited(session):
+    with pytest.raises(ExtractionError) as err:
+        extraction.edit(session, "report", "alpha-2022", {"kind": "blog"}, reviewer="ann", why="typo")
+    assert "kind" in err.value.errors
+    extraction.edit(session, "report", "alpha-2022", {"n_treated": 6}, reviewer="ann", why="erratum")
+    [entry] = [e for e in audit.history(session, "report", "alpha-2022") if e.field == "n_treated"]
+    assert (entry.old, entry.new, entry.why) == ("5", "6", "erratum")
+    with pytest.raises(ExtractionError) as err:  # the harvest owns the registry facts
+        extraction.edit(session, "trial", "NCT01234567", {"status": "COMPLETED"}, reviewer="ann", why="x")
+    assert "status" in err.value.errors
+    trial = extraction.edit(session, "trial", "NCT01234567", {"product": "BETA-B2"}, reviewer="ann",
+                            why="renamed by the sponsor")
+    assert trial.product == "BETA-B2"
+    audit.undo(session, audit.history(session, "trial")[-1].change, reviewer="ann")
+    assert trial.product == "BETA-B"
