@@ -187,3 +187,18 @@ def test_edits_to_reports_and_trial_curated_fields_are_checked_and_audited(sessi
     assert trial.product == "BETA-B2"
     audit.undo(session, audit.history(session, "trial")[-1].change, reviewer="ann")
     assert trial.product == "BETA-B"
+
+
+def test_init_refuses_to_reload_over_unexported_workbench_work(session, engine, settings, curated_dir):
+    from evidence.curated import CuratedDataError
+    from evidence.store import initialise
+
+    _report(session)
+    session.commit()
+    cohorts = curated_dir / "cohorts.csv"
+    cohorts.write_text(cohorts.read_text().replace("synthetic fixture\n", "synthetic fixture, updated\n", 1))
+    with pytest.raises(CuratedDataError, match="export-data"):
+        initialise(settings)  # data/ changed (a pull): the reload would drop the new cohort and report
+    assert session.get(Report, "delta-2026") is not None
+    export_curated(engine, curated_dir)
+    assert initialise(settings)["loaded"]["reports"] == 5
