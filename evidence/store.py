@@ -17,7 +17,8 @@ from evidence.settings import Settings
 log = logging.getLogger(__name__)
 
 TABLES = (models.Publication, models.Trial, models.TrialChange, models.PublicationTrialLink,
-          models.Cohort, models.Report, models.Outcome, models.HarvestRun)
+          models.Cohort, models.Report, models.Outcome, models.HarvestRun,
+          models.ScreeningDecision, models.ExclusionReason, models.AuditEntry)
 
 
 def open_store(settings: Settings) -> Engine:
