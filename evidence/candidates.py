@@ -87,7 +87,7 @@ _COHORT = (
     re.compile(rf"{PEOPLE}\s*\(\s*n\s*=\s*(?P<n>\d{{1,4}})\s*\)", re.I),
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\d])")
-_ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|vs|et al|approx|Fig|no|pts?|n)\.)$", re.I)
+_ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|vs|et al|approx|Fig|No)\.)$")
 
 
 @dataclass(frozen=True)
