@@ -11,7 +11,7 @@ from sqlmodel import Session
 from evidence import models
 from evidence.curated import CuratedDataError, RowError, data_hash, load_curated, stored_data_hash
 from evidence.db import init_db, make_engine
-from evidence.extraction import unexported_work
+from evidence.roundtrip import unexported_work
 from evidence.settings import Settings
 
 log = logging.getLogger(__name__)

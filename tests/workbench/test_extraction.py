@@ -13,6 +13,7 @@ from evidence.curated import export_curated, load_curated
 from evidence.db import init_db, make_engine
 from evidence.extraction import ExtractionError
 from evidence.models import Outcome, Publication, Report
+from evidence.roundtrip import unexported_changes
 from tests.workbench.harvested import add_harvest
 
 NUMBER = {"report_id": "delta-2026", "outcome": "crs_any", "events": 13, "patients": 15,
@@ -146,14 +147,14 @@ def test_workbench_rows_round_trip_through_the_curated_files(session, engine, tm
 
 def test_unexported_work_is_named_before_a_reload_could_replace_it(session, engine, curated_dir):
     session.commit()
-    assert extraction.unexported_changes(engine, curated_dir) == {}
+    assert unexported_changes(engine, curated_dir) == {}
     _report(session)
     extraction.add_outcome(session, NUMBER, reviewer="ann")
     session.commit()
-    assert extraction.unexported_changes(engine, curated_dir) == {
+    assert unexported_changes(engine, curated_dir) == {
         "cohorts.csv": ["delta"], "reports.csv": ["delta-2026"], "outcomes.csv": ["delta-2026|crs_any|all|"]}
     export_curated(engine, curated_dir)
-    assert extraction.unexported_changes(engine, curated_dir) == {}
+    assert unexported_changes(engine, curated_dir) == {}
 
 
 def test_two_extractions_that_disagree_are_shown_side_by_side_and_adjudicated(session):
