@@ -46,21 +46,24 @@ OUTCOME_TERMS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re
     (r"\bTIS\b|total improvement score", Outcome.TIS_RESPONSE),
     (r"\bEUSTAR\b", Outcome.EUSTAR_IMPROVEMENT),
     (r"relapse[- ]free|without relapse|no relapse", Outcome.RELAPSE_FREE),
-    (r"\bMG-?ADL\b", Outcome.MG_ADL_IMPROVEMENT),
+    (r"\bMG-?ADL\b|MG[- ]Activities of Daily Living", Outcome.MG_ADL_IMPROVEMENT),
     (r"\bMGC\b|MG composite", Outcome.MGC_IMPROVEMENT),
     (r"(?:discontinu|stopp?|withdr[ae]w|tapered off)\w*\s+(?:\w+\s+){0,3}?immunosuppress"
      r"|immunosuppress\w*\s+(?:\w+\s+){0,3}?(?:discontinued|stopped|withdrawn)", Outcome.IMMUNOSUPPRESSION_STOPPED),
     (r"complete remission|\bremission", Outcome.COMPLETE_REMISSION_OTHER),
     (r"cytokine[- ]release syndrome|\bCRS\b", Outcome.CRS_ANY),
     (r"\bICANS\b|neurotoxicit|neurologic(?:al)? toxicit", Outcome.ICANS_ANY),
-    (r"infections?\b", Outcome.INFECTION_ANY),
+    (r"infections?\b|pneumonia|sepsis|bacter[ae]?mia", Outcome.INFECTION_ANY),
     (r"\bdied\b|\bdeaths?\b|\bfatal", Outcome.DEATH),
     (r"clinical(?:ly)? (?:\w+ )?(?:response|improvement)", Outcome.CLINICAL_RESPONSE_OTHER),
 ))
 # Catch-all codes give way to a named outcome close by ("clinically meaningful improvement in MG-ADL").
 GENERIC_OUTCOMES = frozenset({Outcome.CLINICAL_RESPONSE_OTHER.value, Outcome.COMPLETE_REMISSION_OTHER.value})
-SEVERE = re.compile(r"grade\s*(?:≥|>=|>\s*2|3|III\b|4)|(?:≥|>=)\s*grade\s*3|above grade 2|severe|serious"
-                    r"|high[- ]grade", re.I)
+# Grade ≥3 qualifiers: before the term ("severe infections", "no grade >2 CRS"), or after it, where only a
+# grade or a hospital stay counts ("CRS of grade 3", "pneumonia requiring hospitalisation").
+_SEVERE_GRADE = r"grade\s*(?:≥|>=|>\s*2|3|III\b|4)|(?:≥|>=)\s*grade\s*3|above grade 2|hospitali[sz]"
+SEVERE_BEFORE = re.compile(rf"{_SEVERE_GRADE}|severe|serious|high[- ]grade", re.I)
+SEVERE_AFTER = re.compile(_SEVERE_GRADE, re.I)
 _SEVERE_CODE = {Outcome.CRS_ANY.value: Outcome.CRS_GRADE3.value, Outcome.ICANS_ANY.value: Outcome.ICANS_GRADE3.value,
                 Outcome.INFECTION_ANY.value: Outcome.SERIOUS_INFECTION.value}
 
@@ -86,7 +89,7 @@ _COHORT = (
     re.compile(rf"\b(?P<n>{NUM})\s+(?:[\w-]+\s+){{0,4}}?{PEOPLE}\s+(?:\([^)]*\)\s+)?received", re.I),
     re.compile(rf"{PEOPLE}\s*\(\s*n\s*=\s*(?P<n>\d{{1,4}})\s*\)", re.I),
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\d])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\.\.\.)\s+(?=[A-Z(\d])")  # an ellipsis is not an end
 _ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|vs|et al|approx|Fig|No)\.)$")
 
 
@@ -150,8 +153,10 @@ def guess_outcome(sentence: str, start: int, end: int) -> str | None:
 def _severity(sentence: str, start: int, end: int, code: str) -> str:
     if code not in _SEVERE_CODE:
         return code
-    window = sentence[max(0, start - 25):min(len(sentence), end + 20)]
-    return _SEVERE_CODE[code] if SEVERE.search(window) else code
+    before = re.split(r"[,;]", sentence[max(0, start - 25):start])[-1]
+    after = re.split(r"[,;]", sentence[end:end + 30])[0]
+    severe = SEVERE_BEFORE.search(before) or SEVERE_AFTER.search(after)
+    return _SEVERE_CODE[code] if severe else code
 
 
 def _percent_count(percent: str, denominator: int) -> int | None:
@@ -272,17 +277,19 @@ class _Reader:
                 continue
             end = _CLAUSE_END.search(self.s, m.end())
             clause_end = min(end.start() if end else len(self.s), m.end() + 90)
+            terms = sorted((t.start(), t.end(), code) for pattern, code in OUTCOME_TERMS
+                           for t in pattern.finditer(self.s, m.end(), clause_end))
+            # "No grade ≥3 CRS, ICANS or death": the grade covers the whole list (the weaker claim).
+            graded = bool(terms) and bool(SEVERE_BEFORE.search(self.s[m.end():terms[0][0]]))
             seen: set[str] = set()
-            for pattern, code in OUTCOME_TERMS:
-                for t in pattern.finditer(self.s, m.end(), clause_end):
-                    code_here = _severity(self.s, t.start(), t.end(), code)
-                    if code_here in seen or code == Outcome.RELAPSE_FREE.value:
-                        continue
-                    seen.add(code_here)
-                    self.found.append(Candidate(
-                        0, self.cohort, code_here, self.s, self.s[m.start():t.end()], m.start(), "zero",
-                        "no event stated" + (f"; {self.cohort_note()}" if self.cohort else
-                                             "; denominator not stated")))
+            for start, end, code in terms:
+                code_here = _SEVERE_CODE.get(code, code) if graded else _severity(self.s, start, end, code)
+                if code_here in seen or code == Outcome.RELAPSE_FREE.value:
+                    continue
+                seen.add(code_here)
+                self.found.append(Candidate(
+                    0, self.cohort, code_here, self.s, self.s[m.start():end], m.start(), "zero",
+                    "no event stated" + (f"; {self.cohort_note()}" if self.cohort else "; denominator not stated")))
             if seen:
                 self.taken.append((m.start(), clause_end))
 

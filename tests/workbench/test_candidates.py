@@ -85,3 +85,19 @@ def test_sentences_keep_abbreviations():
 
 def test_nothing_proposed_from_a_sentence_without_counts():
     assert find_candidates("CAR T cells are a promising therapy for autoimmune disease.") == []
+
+
+def test_a_hospitalised_pneumonia_is_a_serious_infection():
+    assert _pairs("1 patient experienced pneumonia-related hospitalization.", 15) == \
+        [(1, 15, "serious_infection", "bare")]
+
+
+def test_severity_does_not_cross_a_clause():
+    text = "Seven patients developed infections, but no grade 4 infections occurred."
+    assert _pairs(text, 12)[0] == (7, 12, "infection_any", "bare")
+    assert _pairs("Deep remission without cytokine release syndrome or other serious adverse events.", 3) == \
+        [(0, 3, "crs_any", "zero")]
+
+
+def test_an_ellipsis_does_not_end_a_sentence():
+    assert _pairs("5 out of 7 patients achieved ... DORIS complete remission.") == [(5, 7, "remission_doris", "of")]
