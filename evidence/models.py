@@ -250,3 +250,49 @@ class Outcome(SQLModel, table=True):
         CheckConstraint("events <= patients", name="ck_outcome_events_le_patients"),
         Index("ix_outcome_lookup", "outcome", "subgroup"),
     )
+
+
+class ExclusionReason(SQLModel, table=True):
+    """A reason a reviewer may give to exclude a record; the team edits the list (seeded with the defaults)."""
+
+    code: str = Field(primary_key=True)
+    label: str
+    needs_text: bool = False  # "other": the decision must say why in words
+    active: bool = True  # retired reasons stay, so old decisions keep their meaning
+    position: int = 0
+
+
+class ScreeningDecision(SQLModel, table=True):
+    """One reviewer's current decision on one record at one stage (earlier ones live in the audit trail)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    pmid: str = Field(index=True)
+    reviewer: str = Field(index=True)
+    stage: str = "title_abstract"  # vocab.ScreeningStage
+    decision: str  # vocab.ScreeningDecision
+    reason: str | None = Field(default=None, foreign_key="exclusionreason.code")
+    reason_text: str = ""
+    resolves_conflict: bool = False  # a third reviewer's (or the pair's agreed) decision settles a conflict
+    decided_at: datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("pmid", "reviewer", "stage", name="uq_screening_decision"),
+        CheckConstraint("decision IN ('include', 'maybe', 'exclude')", name="ck_screening_decision"),
+        CheckConstraint("(decision = 'exclude') = (reason IS NOT NULL)", name="ck_screening_reason"),
+    )
+
+
+class AuditEntry(SQLModel, table=True):
+    """One changed field: who, when, what, old value, new value, why. Append-only (database triggers)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    reviewer: str
+    action: str  # create | update | delete
+    entity: str = Field(index=True)  # screening | exclusion_reason | cohort | report | outcome | trial
+    entity_id: str = Field(index=True)
+    field: str
+    old: str | None = Field(default=None, sa_column=Column(Text))  # JSON text; None = absent
+    new: str | None = Field(default=None, sa_column=Column(Text))
+    why: str = ""
+    change: str = Field(index=True)  # one id per workbench action, so an action can be undone as a whole

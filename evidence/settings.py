@@ -80,6 +80,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("http_timeout", "EVIDENCE_HTTP_TIMEOUT", 30.0, "Seconds before an HTTP request times out."),
     Setting("http_max_tries", "EVIDENCE_HTTP_MAX_TRIES", 5, "Tries per HTTP request before giving up."),
     Setting("lock_file", "EVIDENCE_LOCK_FILE", "", "Lock file for `evidence update` (default: beside the database)."),
+    Setting("workbench", "EVIDENCE_WORKBENCH", False,
+            "Switch on the reviewer's workbench (screening, extraction); off, the store is read-only to users."),
+    Setting("reviewer", "EVIDENCE_REVIEWER", "", "Name recorded for workbench actions on a single-user install."),
 )
 
 
@@ -99,6 +102,8 @@ class Settings:
     http_timeout: float = 30.0
     http_max_tries: int = 5
     lock_file: str = ""
+    workbench: bool = False
+    reviewer: str = ""
 
     @property
     def database_url(self) -> str:
@@ -126,6 +131,12 @@ def _coerce(name: str, raw: Any) -> Any:
         return float(raw)
     if kind == "int":
         return int(raw)
+    if kind == "bool":
+        if isinstance(raw, bool):
+            return raw
+        if str(raw).strip().lower() not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+            raise ValueError(f"{name}: {raw!r} is not true or false")
+        return str(raw).strip().lower() in ("1", "true", "yes", "on")
     return raw if raw is None else str(raw)
 
 

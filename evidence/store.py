@@ -9,14 +9,16 @@ from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
 from evidence import models
-from evidence.curated import data_hash, load_curated, stored_data_hash
+from evidence.curated import CuratedDataError, RowError, data_hash, load_curated, stored_data_hash
 from evidence.db import StoreError, init_db, make_engine, sqlite_path, sqlite_writable
+from evidence.roundtrip import unexported_work
 from evidence.settings import Settings
 
 log = logging.getLogger(__name__)
 
 TABLES = (models.Publication, models.Trial, models.TrialChange, models.PublicationTrialLink,
-          models.Cohort, models.Report, models.Outcome, models.HarvestRun)
+          models.Cohort, models.Report, models.Outcome, models.HarvestRun,
+          models.ScreeningDecision, models.ExclusionReason, models.AuditEntry)
 
 
 def open_store(settings: Settings, *, create: bool = True, readonly: bool | None = False) -> Engine:
@@ -49,12 +51,23 @@ def initialise(settings: Settings, reload: bool = False) -> dict:
         current = data_hash(data_dir)
         loaded = None
         if reload or stored_data_hash(engine) != current:
+            _keep_workbench_work(engine, data_dir)
             loaded = load_curated(engine, data_dir)
         else:
             log.info("curated data unchanged (%s…), not reloaded", current[:12])
     finally:
         engine.dispose()
     return {"revision": revision, "loaded": loaded}
+
+
+def _keep_workbench_work(engine: Engine, data_dir: Path) -> None:
+    """Refuse a reload that would replace the workbench's unexported work (nothing is written)."""
+    at_risk = unexported_work(engine, data_dir)
+    if at_risk:
+        raise CuratedDataError([RowError(name, 1, f"the workbench changed {', '.join(keys[:5])}"
+                                         f"{' …' if len(keys) > 5 else ''} and {data_dir} does not hold it; "
+                                         f"run `evidence export-data {data_dir}` first")
+                                for name, keys in at_risk.items()])
 
 
 def table_counts(engine: Engine) -> dict[str, int]:

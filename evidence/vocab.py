@@ -309,3 +309,32 @@ class SubgroupBy(LabelledEnum):
     CONSTRUCT = "construct", "Construct"
     POPULATION = "population", "Population"
     KIND = "kind", "Report kind"
+
+
+class ScreeningDecision(LabelledEnum):
+    """A reviewer's decision on a harvested record (Rayyan's include / maybe / exclude)."""
+
+    INCLUDE = "include", "Include"
+    MAYBE = "maybe", "Maybe"
+    EXCLUDE = "exclude", "Exclude"
+
+
+class ScreeningStage(LabelledEnum):
+    TITLE_ABSTRACT = "title_abstract", "Title and abstract"
+    FULL_TEXT = "full_text", "Full text"
+
+
+class DefaultExclusionReason(LabelledEnum):
+    """The exclusion reasons a new database starts with; the team edits its own list in the store."""
+
+    NOT_CAR = "not_car", "Not CAR or relative"
+    MALIGNANCY = "malignancy", "Malignancy indication"
+    REVIEW = "review", "Review or commentary"
+    PRECLINICAL = "preclinical", "Preclinical"
+    NO_PATIENT_RESULTS = "no_patient_results", "No patient-level results"
+    DUPLICATE = "duplicate", "Duplicate of a report in the base"
+    OTHER = "other", "Other (with text)"
+
+
+# The reason whose decisions must say in words why (free text required).
+EXCLUSION_REASON_OTHER = DefaultExclusionReason.OTHER.value

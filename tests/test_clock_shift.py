@@ -22,7 +22,7 @@ TESTS = Path(__file__).parent
 DATE_SENSITIVE = [
     "test_update.py", "test_digest.py", "test_lock.py", "harvest/test_runs.py",
     "harvest/test_pubmed_harvest.py", "harvest/test_ctgov_harvest.py", "harvest/test_ctgov_changes.py",
-    "app/test_pages.py",
+    "app/test_pages.py", "workbench/test_prisma.py",
 ]
 
 

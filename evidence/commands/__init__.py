@@ -36,6 +36,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "harvest.update_cli",             # update
     "evidence.commands.whats_new",    # whats-new
     "evidence.commands.db",           # db copy, backup, restore
+    "evidence.commands.prisma",       # prisma
+    "evidence.commands.workbench",    # workbench ...
 )
 
 #: Entry-point group through which other distributions add commands.

@@ -14,15 +14,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
-from evidence.backup import BackupError, BackupFailed, backup, restore
 from evidence.cli_groups import get_or_create_group
 from evidence.cli_support import EXIT_FAILED, EXIT_USAGE, fail, settings_of, store_with_schema
-from evidence.db import StoreError, make_engine, schema_version
 from evidence.settings import mask_url
-from evidence.store import open_store
-from evidence.transfer import TransferError, copy_store, is_empty
 
 DB_HELP = "Move the whole database to another one."
 
@@ -34,6 +29,11 @@ def copy(
     force: Annotated[bool, typer.Option("--force", help="Replace the target's rows if it holds any.")] = False,
 ) -> None:
     """Copy every table into another database (SQLite ⇄ PostgreSQL) and check rows and checksums per table."""
+    from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+
+    from evidence.db import StoreError, make_engine
+    from evidence.transfer import TransferError, copy_store
+
     source = store_with_schema(settings_of(ctx), readonly=True)
     url = to if "://" in to else f"sqlite:///{Path(to).expanduser()}"
     try:
@@ -60,6 +60,8 @@ def backup_command(
     file: Annotated[Path, typer.Argument(help="Backup file to write (replaced if it exists).", dir_okay=False)],
 ) -> None:
     """Write a consistent snapshot of the database (safe while the app serves and updates run)."""
+    from evidence.backup import BackupError, BackupFailed, backup
+
     engine = store_with_schema(settings_of(ctx), readonly=True)
     try:
         kind = backup(engine, file)
@@ -77,6 +79,11 @@ def restore_command(
     force: Annotated[bool, typer.Option("--force", help="Replace a database that holds data.")] = False,
 ) -> None:
     """Replace the database with a backup, then upgrade it to the current schema."""
+    from evidence.backup import BackupError, BackupFailed, restore
+    from evidence.db import StoreError, schema_version
+    from evidence.store import open_store
+    from evidence.transfer import is_empty
+
     settings = settings_of(ctx)
     try:
         engine = open_store(settings, create=True)
