@@ -79,10 +79,25 @@ def checksums(engine: Engine) -> dict[str, tuple[int, str]]:
         return {t.name: table_checksum(conn, t) for t in store_tables()}
 
 
+def _only_seed(conn, table: Table) -> bool:
+    """A table that a migration fills with defaults holds nothing of anyone's while it holds just those."""
+    if table.name != "exclusionreason":
+        return False
+    from evidence.vocab import DefaultExclusionReason
+
+    rows = set(conn.execute(select(table.c.code, table.c.label)).all())
+    return rows <= {(r.value, r.label) for r in DefaultExclusionReason}
+
+
 def is_empty(engine: Engine) -> bool:
-    """Whether no table of the schema holds a row (the target of a copy, before it)."""
+    """Whether no table of the schema holds a row of data (the target of a copy, before it).
+
+    Defaults that a fresh schema seeds (the workbench's exclusion reasons)
+    are not data: a freshly initialised target is still empty.
+    """
     with engine.connect() as conn:
-        return all(conn.execute(select(func.count()).select_from(t)).scalar_one() == 0 for t in store_tables())
+        return all(conn.execute(select(func.count()).select_from(t)).scalar_one() == 0 or _only_seed(conn, t)
+                   for t in store_tables())
 
 
 def _parents_first(table: Table, rows: list[dict]) -> list[dict]:

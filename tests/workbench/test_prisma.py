@@ -120,4 +120,4 @@ def test_command_writes_each_format(flow_engine, settings, monkeypatch, tmp_path
     later = runner.invoke(app, ["prisma", "--since", since, "--format", "csv"])
     assert "database_results,node7" in later.stdout
     bad = runner.invoke(app, ["prisma", "--since", "yesterday"])
-    assert bad.exit_code == 2 and "not a date" in bad.output
+    assert bad.exit_code == 2 and "must be a date" in bad.output
