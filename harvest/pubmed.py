@@ -38,12 +38,10 @@ from typing import Callable, Iterator
 from urllib.parse import urlencode
 
 from Bio import Entrez
-from sqlalchemy import Engine, select
-from sqlmodel import Session
+from sqlalchemy import Engine
 
 from evidence.models import HarvestRun
 from evidence.settings import Settings
-from evidence.vocab import HarvestStatus
 from harvest._http import HttpClient, html_page
 from harvest.pubmed_parse import (
     ParsedBatch,
@@ -57,7 +55,7 @@ from harvest.pubmed_parse import (
     split_document,
 )
 from harvest.pubmed_store import BatchCounts, PreparedBatch, prepare, save_batch
-from harvest.runs import harvest_run
+from harvest.runs import harvest_run, successful_runs
 
 log = logging.getLogger(__name__)
 
@@ -321,12 +319,7 @@ def _reached_its_start(run: HarvestRun) -> bool:
 
 def _successes_of_query(engine: Engine, sha: str) -> list[HarvestRun]:
     """Successful runs of this same search, newest first."""
-    with Session(engine) as session:
-        runs = session.execute(select(HarvestRun).where(
-            HarvestRun.source == SOURCE, HarvestRun.status == HarvestStatus.SUCCEEDED.value)
-            .order_by(HarvestRun.started_at.desc(), HarvestRun.id.desc())).scalars().all()
-        session.expunge_all()
-    return [run for run in runs if (run.params or {}).get("query_sha") == sha]
+    return [run for run in successful_runs(engine, SOURCE) if (run.params or {}).get("query_sha") == sha]
 
 
 def query_found_records(engine: Engine, sha: str) -> bool:

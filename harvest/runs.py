@@ -51,6 +51,17 @@ def harvest_run(engine: Engine, source: str, params: dict) -> Iterator[int]:
     finish_run(engine, run_id, HarvestStatus.SUCCEEDED)
 
 
+def successful_runs(engine: Engine, source: str) -> list[HarvestRun]:
+    """Every successful run of ``source``, newest first (detached from the session)."""
+    with Session(engine) as session:
+        runs = session.execute(
+            select(HarvestRun).where(HarvestRun.source == source,
+                                     HarvestRun.status == HarvestStatus.SUCCEEDED.value)
+            .order_by(HarvestRun.started_at.desc(), HarvestRun.id.desc())).scalars().all()
+        session.expunge_all()
+        return list(runs)
+
+
 def last_success(engine: Engine, source: str) -> HarvestRun | None:
     """The latest successful run of ``source``; incremental harvests start from it."""
     with Session(engine) as session:
