@@ -54,11 +54,14 @@ def main(
 def init(
     ctx: typer.Context,
     reload: Annotated[bool, typer.Option(help="Reload the curated data even if unchanged.")] = False,
+    allow_empty: Annotated[Optional[list[str]], typer.Option(
+        "--allow-empty", help="A curated file (e.g. outcomes.csv) that may hold only its header, "
+        "emptying its table on purpose (repeatable).")] = None,
 ) -> None:
     """Create or upgrade the database and load the curated data (idempotent)."""
     settings = settings_of(ctx)
     try:
-        result = initialise(settings, reload=reload)
+        result = initialise(settings, reload=reload, allow_empty=allow_empty or ())
     except CuratedDataError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(EXIT_USAGE) from exc

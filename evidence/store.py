@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select
@@ -24,10 +25,11 @@ def open_store(settings: Settings) -> Engine:
     return make_engine(settings.database_url)
 
 
-def initialise(settings: Settings, reload: bool = False) -> dict:
+def initialise(settings: Settings, reload: bool = False, allow_empty: Collection[str] = ()) -> dict:
     """Create or upgrade the schema, then load the curated data if it changed.
 
     Idempotent: a second call on an up-to-date database changes nothing.
+    ``allow_empty`` names curated files that may hold only their header.
     """
     engine = open_store(settings)
     revision = init_db(engine)
@@ -35,7 +37,7 @@ def initialise(settings: Settings, reload: bool = False) -> dict:
     current = data_hash(data_dir)
     loaded = None
     if reload or stored_data_hash(engine) != current:
-        loaded = load_curated(engine, data_dir)
+        loaded = load_curated(engine, data_dir, allow_empty)
     else:
         log.info("curated data unchanged (%s…), not reloaded", current[:12])
     return {"revision": revision, "loaded": loaded}
