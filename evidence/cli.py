@@ -28,6 +28,7 @@ from evidence.db import head_version, schema_version
 from evidence.digest import last_update_start
 from evidence.settings import load_settings
 from evidence.store import initialise, last_harvests, open_store, table_counts
+from evidence.write_failure import write_failure
 
 log = logging.getLogger("evidence")
 app = typer.Typer(help=__doc__.split("\n")[0], no_args_is_help=True, add_completion=False)
@@ -65,6 +66,12 @@ def init(
     except CuratedDataError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(EXIT_USAGE) from exc
+    except Exception as exc:  # a store refusing writes (read-only: 2, disk full: 1) is a message, not a traceback
+        refused = write_failure(exc)
+        if refused is None:
+            raise
+        typer.echo(f"error: {refused}", err=True)
+        raise typer.Exit(refused.exit_code) from exc
     log.info("database %s at schema %s", settings.redacted()["db"] or settings.database_url,
              result["revision"])
     typer.echo(f"schema {result['revision']}; curated data "

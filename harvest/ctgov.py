@@ -45,6 +45,7 @@ from evidence.linking import relink
 from evidence.models import HarvestRun
 from evidence.settings import Settings
 from evidence.vocab import HarvestStatus
+from evidence.write_failure import describe
 from harvest._http import HarvestHTTPError, HttpClient
 from harvest.ctgov_parse import (
     CtgovParseError,
@@ -352,8 +353,8 @@ def _relinked_on_failure(engine: Engine) -> Iterator[None]:
     except BaseException:
         try:
             _relink(engine)
-        except Exception:  # the harvest's own error matters more than a linking error here
-            log.exception("linking after the failed harvest failed too")
+        except Exception as exc:  # noqa: BLE001 — the harvest's own error matters more than a linking error here
+            log.error("linking after the failed harvest failed too: %s", describe(exc))
         raise
 
 
