@@ -66,8 +66,11 @@ DEFAULT_REQUESTS_PER_MINUTE = 48.0  # third parties report ~50/min per IP; robot
 JSON_RETRIES = 2  # a body cut off mid-transfer is worth asking for again
 
 
-class CtgovHarvestError(RuntimeError):
-    """The registry's answers do not add up (fewer studies than announced, or none for a query that had some)."""
+class CtgovHarvestError(HarvestHTTPError):
+    """The registry's answers do not add up (fewer studies than announced, or none for a query that had some).
+
+    A request that failed for good, as far as the command line is concerned (exit 1).
+    """
 
 
 @dataclass(frozen=True)
