@@ -18,7 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from test_update import EVIDENCE, _env, _harvested, _init, _query, _run, registries  # noqa: F401 (fixture)
+import test_update
+from test_update import EVIDENCE, _env, _harvested, _init, _query, _run
+
+registries = test_update.registries  # the fake registries, as a fixture of this module too
 
 pytestmark = pytest.mark.slow
 
