@@ -161,6 +161,7 @@ def test_one_source_down_does_not_undo_the_other(registries, tmp_path):
 def test_second_update_while_one_runs_exits_75_and_changes_nothing(registries, tmp_path):
     registries["pubmed"].gate_at = 2
     env = _env(tmp_path, registries["eutils_url"], registries["ctgov_url"])
+    env["EVIDENCE_HTTP_TIMEOUT"] = "90"  # the first update waits at the gate however slow the second starts
     _init(env)
     first = subprocess.Popen([*EVIDENCE, "update"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True)
