@@ -10,24 +10,15 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timezone
-from enum import IntEnum
 from typing import TYPE_CHECKING
 
 import typer
 
+from evidence.exit_codes import ExitCode
 from evidence.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
-
-
-class ExitCode(IntEnum):
-    """The exit statuses of every `evidence` command (cron and systemd read them)."""
-
-    OK = 0
-    FAILED = 1  #: a run failed (network, registry, server); what was stored before is kept
-    USAGE = 2  #: bad option, configuration or input; nothing was written
-    LOCKED = 75  #: EX_TEMPFAIL: another update holds the lock; try again later
 
 
 EXIT_OK = ExitCode.OK

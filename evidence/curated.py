@@ -5,7 +5,12 @@ keys, events <= patients, one default value per number, no supersedes cycle)
 and only then writes, in one transaction: a bad row names its file and line
 and nothing is written. Curated cohorts, reports and outcomes are replaced
 wholesale; curated trials and publications never overwrite rows a harvester
-brought in, because live registry data is newer than a curator's snapshot.
+brought in, because live registry data is newer than a curator's snapshot,
+and a curated one removed from its file is removed from the store.
+
+Every file must be there: a missing file is an error, never "no rows". A
+file with a header and no rows would empty its table, so it is refused
+unless the caller names it in ``allow_empty`` (``evidence init --allow-empty``).
 """
 
 from __future__ import annotations
@@ -14,7 +19,9 @@ import csv
 import hashlib
 import io
 import logging
+import math
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,7 +44,7 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+        return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
 
 
 class CuratedDataError(ValueError):
@@ -81,9 +88,12 @@ def _convert(col: Column, raw: str) -> Any:
         return int(raw)
     if col.kind == "float":
         try:
-            return float(raw)
+            value = float(raw)
         except ValueError:
             raise ValueError(f"{col.name}: {raw!r} is not a number") from None
+        if not math.isfinite(value):
+            raise ValueError(f"{col.name}: {raw!r} is not a finite number")
+        return value
     if col.kind == "bool":
         if raw not in ("true", "false"):
             raise ValueError(f"{col.name}: {raw!r} must be true or false")
@@ -135,26 +145,74 @@ def _parse_row(spec: FileSpec, line: int, raw: dict[str, str], errors: list[RowE
     return values if ok else None
 
 
-def _read_file(spec: FileSpec, path: Path, errors: list[RowError]) -> ParsedFile:
+def _read_text(spec: FileSpec, path: Path, errors: list[RowError]) -> str | None:
+    """The file's text; None (with the problem recorded) if it is missing, unreadable or not UTF-8."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        errors.append(RowError(spec.filename, 0, f"missing from {path.parent}; every curated file is required "
+                                                 "(a file with only its header empties the table)"))
+        return None
+    except OSError as exc:
+        errors.append(RowError(spec.filename, 0, f"cannot be read: {exc.strerror or exc}"))
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        errors.append(RowError(spec.filename, line, f"not UTF-8 text: byte 0x{data[exc.start]:02x} at column "
+                                                    f"{column} (save the file as UTF-8)"))
+        return None
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        return (f"a cell longer than {csv.field_size_limit():,} characters starts here "
+                "(is a closing quote missing?)")
+    return f"not readable as CSV: {exc}"
+
+
+def _read_file(spec: FileSpec, path: Path, errors: list[RowError], allow_empty: bool = False) -> ParsedFile:
     parsed = ParsedFile(spec)
-    if not path.exists():
+    text = _read_text(spec, path, errors)
+    if text is None:
         return parsed
-    with path.open(newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        expected = [c.name for c in spec.columns]
-        if reader.fieldnames != expected:
-            errors.append(RowError(spec.filename, 1, f"header must be {','.join(expected)}"))
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    expected = [c.name for c in spec.columns]
+    try:
+        header = reader.fieldnames
+    except csv.Error as exc:
+        errors.append(RowError(spec.filename, 1, _csv_problem(exc)))
+        return parsed
+    if header != expected:
+        errors.append(RowError(spec.filename, 1, f"header must be {','.join(expected)}"))
+        return parsed
+    rows = iter(reader)
+    seen_rows = 0
+    while True:
+        start = reader.line_num + 1
+        try:
+            raw = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            errors.append(RowError(spec.filename, start, _csv_problem(exc)))
             return parsed
-        for raw in reader:
-            line = reader.line_num
-            if None in raw:
-                errors.append(RowError(spec.filename, line, "more cells than columns"))
-                continue
-            values = _parse_row(spec, line, raw, errors)
-            if values is not None:
-                parsed.rows.append((line, values))
-            else:
-                parsed.rejected_ids.add((raw.get(spec.key[0]) or "").strip())
+        seen_rows += 1
+        line = reader.line_num
+        if None in raw:
+            errors.append(RowError(spec.filename, line, "more cells than columns"))
+            continue
+        values = _parse_row(spec, line, raw, errors)
+        if values is not None:
+            parsed.rows.append((line, values))
+        else:
+            parsed.rejected_ids.add((raw.get(spec.key[0]) or "").strip())
+    if not seen_rows and not allow_empty:
+        errors.append(RowError(spec.filename, 0, "has a header but no rows, which would delete every curated "
+                                                 f"row of its table; to empty it on purpose, allow it "
+                                                 f"(evidence init --allow-empty {spec.filename})"))
     return parsed
 
 
@@ -238,6 +296,8 @@ def _check_counts(files: dict[str, ParsedFile], errors: list[RowError]) -> None:
         problem = _disease_counts_problem(row)
         if problem:
             errors.append(RowError("reports.csv", line, problem))
+        if row.get("followup_months") is not None and row["followup_months"] < 0:
+            errors.append(RowError("reports.csv", line, "followup_months must be >= 0"))
     for line, row in files["trials.csv"].rows:
         if row.get("enrollment") is not None and row["enrollment"] < 0:
             errors.append(RowError("trials.csv", line, "enrollment must be >= 0"))
@@ -267,15 +327,35 @@ def _disease_counts_problem(row: dict) -> str | None:
     return None
 
 
-def read_curated(data_dir: Path) -> dict[str, ParsedFile]:
-    """Parse and validate every curated file; raise CuratedDataError listing all problems."""
+def _check_trial_registries(parsed: ParsedFile, errors: list[RowError]) -> None:
+    """A trial's ID must belong to the registry its row names."""
+    from evidence.registries import identify
+
+    for line, row in parsed.rows:
+        registry = identify(row["registry_id"])
+        if registry is not None and registry.value != row["registry_name"]:
+            errors.append(RowError("trials.csv", line, f"{row['registry_id']} is a {registry.value} ID, "
+                                                       f"but registry says {row['registry_name']!r}"))
+
+
+def read_curated(data_dir: Path, allow_empty: Collection[str] = ()) -> dict[str, ParsedFile]:
+    """Parse and validate every curated file; raise CuratedDataError listing all problems.
+
+    ``allow_empty`` names the files that may hold only their header (emptying their table).
+    """
     errors: list[RowError] = []
-    files = {spec.filename: _read_file(spec, data_dir / spec.filename, errors) for spec in FILES}
+    unknown = sorted(set(allow_empty) - {spec.filename for spec in FILES})
+    if unknown:
+        errors.append(RowError(unknown[0], 0, "is not a curated file; expected one of "
+                                              + ", ".join(spec.filename for spec in FILES)))
+    files = {spec.filename: _read_file(spec, data_dir / spec.filename, errors, spec.filename in allow_empty)
+             for spec in FILES}
     for parsed in files.values():
         _check_keys(parsed, errors)
     _check_references(files, errors)
     _check_outcomes(files["outcomes.csv"], errors)
     _check_counts(files, errors)
+    _check_trial_registries(files["trials.csv"], errors)
     if errors:
         raise CuratedDataError(errors)
     return files
@@ -296,9 +376,26 @@ def _upsert_curated(session: Session, model: type, key: str, rows: list[dict], o
     return written
 
 
-def load_curated(engine: Engine, data_dir: Path) -> dict[str, int]:
-    """Validate the curated files, then replace the curated tables in one transaction."""
-    files = read_curated(data_dir)
+def _remove_dropped(session: Session, model: type, key: str, rows: list[dict]) -> int:
+    """Delete curated rows whose key is no longer in the file (harvested rows are not the curator's)."""
+    kept = {row[key] for row in rows}
+    column = getattr(model, key)
+    gone = [k for k in session.execute(select(column).where(model.origin == "curated")).scalars() if k not in kept]
+    if gone and model is models.Trial:
+        session.exec(delete(models.TrialChange).where(models.TrialChange.registry_id.in_(gone)))
+    if gone:
+        session.exec(delete(model).where(column.in_(gone)))
+        log.info("%d curated %s rows no longer in the data removed: %s", len(gone), model.__tablename__,
+                 ", ".join(sorted(gone)[:20]))
+    return len(gone)
+
+
+def load_curated(engine: Engine, data_dir: Path, allow_empty: Collection[str] = ()) -> dict[str, int]:
+    """Validate the curated files, then replace the curated tables in one transaction.
+
+    ``allow_empty`` names files that may hold only their header, emptying their table on purpose.
+    """
+    files = read_curated(data_dir, allow_empty)
     rows = {name: [values for _, values in parsed.rows] for name, parsed in files.items()}
     with Session(engine) as session, session.begin():
         session.exec(delete(models.Outcome))
@@ -312,9 +409,13 @@ def load_curated(engine: Engine, data_dir: Path) -> dict[str, int]:
         trials = _upsert_curated(session, models.Trial, "registry_id", rows["trials.csv"], {"origin": "curated"})
         pubs = _upsert_curated(session, models.Publication, "pmid", rows["publications.csv"],
                                {"origin": "curated"})
+        removed = {"trials_removed": _remove_dropped(session, models.Trial, "registry_id", rows["trials.csv"]),
+                   "publications_removed": _remove_dropped(session, models.Publication, "pmid",
+                                                           rows["publications.csv"])}
         session.merge(models.Meta(key=DATA_HASH_KEY, value=data_hash(data_dir)))
     counts = {"cohorts": len(rows["cohorts.csv"]), "reports": len(rows["reports.csv"]),
-              "outcomes": len(rows["outcomes.csv"]), "trials": trials, "publications": pubs}
+              "outcomes": len(rows["outcomes.csv"]), "trials": trials, "publications": pubs,
+              **{k: n for k, n in removed.items() if n}}
     log.info("loaded curated data from %s: %s", data_dir, counts)
     return counts
 

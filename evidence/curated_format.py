@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Callable
 
 from evidence import models
@@ -63,10 +64,21 @@ def _codes(enum) -> Callable[[Any], str | None]:
 def _pattern(regex: re.Pattern[str], what: str) -> Callable[[Any], str | None]:
     def check(value: Any) -> str | None:
         values = value if isinstance(value, list) else [value]
-        bad = [v for v in values if not regex.match(str(v))]
+        bad = [v for v in values if not regex.fullmatch(str(v))]
         return f"malformed {what} {bad[0]!r}" if bad else None
 
     return check
+
+
+def _partial_date(value: Any) -> str | None:
+    """YYYY, YYYY-MM or YYYY-MM-DD, and a day that exists (no 2024-02-30)."""
+    problem = _pattern(PARTIAL_DATE_RE, "partial date (YYYY, YYYY-MM or YYYY-MM-DD)")(value)
+    if problem is None and len(value) == 10:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            return f"no such day {value!r}"
+    return problem
 
 
 def _subset(allowed: set[str], what: str) -> Callable[[Any], str | None]:
@@ -81,7 +93,7 @@ def _subset(allowed: set[str], what: str) -> Callable[[Any], str | None]:
 def _registry_ids(value: Any) -> str | None:
     from evidence.registries import identify, normalise
 
-    for rid in value:
+    for rid in value if isinstance(value, list) else [value]:
         if identify(rid) is None:
             return f"malformed registry ID {rid!r}"
         if normalise(rid) != rid:
@@ -102,8 +114,11 @@ def _non_negative(value: Any) -> str | None:
 
 
 _PMID = _pattern(re.compile(r"^[1-9]\d{0,8}$"), "PMID")
-_DOI = _pattern(re.compile(r"^10\.\d{4,9}/\S+$"), "DOI")
-_DATE = _pattern(PARTIAL_DATE_RE, "partial date (YYYY, YYYY-MM or YYYY-MM-DD)")
+# A DOI's suffix may hold almost any printable character, but no space and none of the
+# characters that would make it Markdown or a quoted string ([ ] ` " { } | \).
+_DOI = _pattern(re.compile(r"10\.\d{4,9}/[^\s\[\]`\"{}|\\]+"), "DOI")
+_PMCID = _pattern(re.compile(r"PMC[1-9]\d{0,9}"), "PMCID (PMC and digits)")
+_DATE = _partial_date
 _SLUG = _pattern(SLUG_RE, "identifier (lower-case letters, digits and '-')")
 
 
@@ -178,7 +193,7 @@ OUTCOMES = FileSpec("outcomes.csv", models.Outcome, ("report_id", "outcome", "su
 ))
 
 TRIALS = FileSpec("trials.csv", models.Trial, ("registry_id",), (
-    Column("registry_id", required=True),
+    Column("registry_id", required=True, check=_registry_ids),
     Column("registry", attr="registry_name", required=True, check=_codes(Registry)),
     Column("brief_title"),
     Column("acronym"),
@@ -204,7 +219,7 @@ TRIALS = FileSpec("trials.csv", models.Trial, ("registry_id",), (
 PUBLICATIONS = FileSpec("publications.csv", models.Publication, ("pmid",), (
     Column("pmid", required=True, check=_PMID),
     Column("doi", check=_DOI),
-    Column("pmcid"),
+    Column("pmcid", check=_PMCID),
     Column("title"),
     Column("journal"),
     Column("pub_date", check=_DATE),

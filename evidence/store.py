@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select
@@ -39,10 +40,11 @@ def open_store(settings: Settings, *, create: bool = True, readonly: bool | None
     return make_engine(settings.database_url, create=create, readonly=bool(readonly))
 
 
-def initialise(settings: Settings, reload: bool = False) -> dict:
+def initialise(settings: Settings, reload: bool = False, allow_empty: Collection[str] = ()) -> dict:
     """Create or upgrade the schema, then load the curated data if it changed.
 
     Idempotent: a second call on an up-to-date database changes nothing.
+    ``allow_empty`` names curated files that may hold only their header.
     """
     engine = open_store(settings, create=True)
     try:
@@ -52,7 +54,7 @@ def initialise(settings: Settings, reload: bool = False) -> dict:
         loaded = None
         if reload or stored_data_hash(engine) != current:
             _keep_workbench_work(engine, data_dir)
-            loaded = load_curated(engine, data_dir)
+            loaded = load_curated(engine, data_dir, allow_empty)
         else:
             log.info("curated data unchanged (%s…), not reloaded", current[:12])
     finally:

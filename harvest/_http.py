@@ -5,6 +5,9 @@ ClinicalTrials.gov 429/503 under load). The limiter lives here, in the client,
 not in callers, as in Bio.Entrez. Retries cover 429, 5xx, timeouts and
 dropped connections, honour ``Retry-After`` and stop after a bounded number
 of tries; anything else (400, 404) fails at once with the server's message.
+A registry in trouble sometimes answers 200 with an error page (an HTML
+maintenance page, NCBI's ``<ERROR>`` element): a caller's ``check`` names such
+bodies, and they are retried exactly like a 5xx.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Optional
 
 import requests
 
@@ -27,6 +30,10 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # and NCBI's 429 body, which echoes the key as "api-key".
 _SECRET_RE = re.compile(r"""(\b(?:api[-_]?key|access_token|token)["']?\s*[=:]\s*["']?)[^&\s'"]+""", re.I)
 USER_AGENT = "cart-evidence/0.1 (+https://github.com/cart-evidence)"
+_HTML_START = re.compile(rb"^\s*(<!doctype\s+html|<html[\s>])", re.I)
+
+#: Says what is wrong with a 200 answer that is really a fault, or None when the body is usable.
+BodyCheck = Callable[[requests.Response], Optional[str]]
 
 
 class HarvestHTTPError(RuntimeError):
@@ -91,14 +98,20 @@ class HttpClient:
         self.limiter = RateLimiter(self.rate)
         self.requests_sent = 0
 
-    def get(self, url: str, params: Mapping[str, Any] | None = None) -> requests.Response:
-        return self.request("GET", url, params=params)
+    def get(self, url: str, params: Mapping[str, Any] | None = None,
+            check: BodyCheck | None = None) -> requests.Response:
+        return self.request("GET", url, params=params, check=check)
 
-    def post(self, url: str, data: Mapping[str, Any]) -> requests.Response:
-        return self.request("POST", url, data=data)
+    def post(self, url: str, data: Mapping[str, Any], check: BodyCheck | None = None) -> requests.Response:
+        return self.request("POST", url, data=data, check=check)
 
-    def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
-        """Send, retrying what is worth retrying; return a 2xx response or raise."""
+    def request(self, method: str, url: str, check: BodyCheck | None = None, **kwargs: Any) -> requests.Response:
+        """Send, retrying what is worth retrying; return a usable 2xx response or raise.
+
+        ``check`` (default: an HTML page is not an answer) looks at a 2xx body;
+        a fault it names is retried like a 5xx.
+        """
+        check = check or html_page
         last_error = ""
         for attempt in range(1, self.max_tries + 1):
             self.limiter.wait()
@@ -117,12 +130,17 @@ class HttpClient:
                 last_error = redact(f"connection broken mid-answer: {exc}")
                 wait = self._backoff(attempt, None)
             else:
-                if response.ok:
+                fault = check(response) if response.ok else None
+                if response.ok and fault is None:
                     return response
-                last_error = f"HTTP {response.status_code}: {_excerpt(response)}"
-                if response.status_code not in RETRY_STATUSES:
-                    raise HarvestHTTPError(f"{url} answered {last_error}", response.status_code)
-                wait = self._backoff(attempt, retry_after_seconds(response.headers.get("Retry-After")))
+                if fault is not None:
+                    last_error = f"HTTP {response.status_code} but {fault}"
+                    wait = self._backoff(attempt, None)
+                else:
+                    last_error = f"HTTP {response.status_code}: {_excerpt(response)}"
+                    if response.status_code not in RETRY_STATUSES:
+                        raise HarvestHTTPError(f"{url} answered {last_error}", response.status_code)
+                    wait = self._backoff(attempt, retry_after_seconds(response.headers.get("Retry-After")))
             if attempt < self.max_tries:
                 log.warning("%s %s: %s; retry %d/%d in %.1fs", method, url, last_error, attempt,
                             self.max_tries - 1, wait)
@@ -134,6 +152,14 @@ class HttpClient:
             return min(retry_after, self.max_backoff)
         base = min(self.backoff * 2 ** (attempt - 1), self.max_backoff)
         return base * (0.5 + random.random() / 2)
+
+
+def html_page(response: requests.Response) -> str | None:
+    """A 2xx answer that is a web page (a proxy's or a maintenance page), not the API's data."""
+    kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if kind == "text/html" or _HTML_START.match(response.content[:512]):
+        return f"an HTML page instead of data: {_excerpt(response, 120)}"
+    return None
 
 
 def redact(text: str) -> str:

@@ -14,6 +14,15 @@ date"); if the failed run's parameters match, the next run first tries to
 continue from the failed run's next page token ("resume from the last good
 page"), and falls back to the first page if the server no longer accepts it
 (tokens are tied to a query and expire).
+
+An empty answer is not taken on trust. The first page asks for
+``totalCount``; when the pages end with fewer studies than it announced, the
+last page is asked for again a bounded number of times, then the run fails.
+A run that finds nothing for a query that found studies before counts the
+query as a whole (no date filter): if that is empty too, the registry is
+answering empty and the run fails. A run that stored nothing is no starting
+point while no run ever stored anything, so an empty first answer is
+followed by a full harvest, not an incremental one.
 """
 
 from __future__ import annotations
@@ -27,7 +36,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import Engine, select
 from sqlmodel import Session
@@ -36,6 +45,7 @@ from evidence.linking import relink
 from evidence.models import HarvestRun
 from evidence.settings import Settings
 from evidence.vocab import HarvestStatus
+from evidence.write_failure import describe
 from harvest._http import HarvestHTTPError, HttpClient
 from harvest.ctgov_parse import (
     CtgovParseError,
@@ -46,7 +56,7 @@ from harvest.ctgov_parse import (
     parse_page,
 )
 from harvest.ctgov_store import IMPORT_ORIGIN, ORIGIN, UpsertCounts, upsert_records
-from harvest.runs import harvest_run, last_success
+from harvest.runs import harvest_run, successful_runs
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +64,13 @@ SOURCE = "ctgov"
 IMPORT_SOURCE = "import-ctgov"
 DEFAULT_REQUESTS_PER_MINUTE = 48.0  # third parties report ~50/min per IP; robots.txt asks 1 s apart
 JSON_RETRIES = 2  # a body cut off mid-transfer is worth asking for again
+
+
+class CtgovHarvestError(HarvestHTTPError):
+    """The registry's answers do not add up (fewer studies than announced, or none for a query that had some).
+
+    A request that failed for good, as far as the command line is concerned (exit 1).
+    """
 
 
 @dataclass(frozen=True)
@@ -115,8 +132,11 @@ def studies_url(settings: Settings) -> str:
 
 
 def fetch_page(client: HttpClient, url: str, params: dict[str, str], token: str | None) -> StudyPage:
-    """One page, parsed; invalid JSON is asked for again a couple of times before failing."""
-    query = dict(params, pageToken=token) if token else params
+    """One page, parsed; invalid JSON is asked for again a couple of times before failing.
+
+    The first page asks for ``totalCount`` (the API sends it on the first page only).
+    """
+    query = dict(params, pageToken=token) if token else dict(params, countTotal="true")
     where = f"{url} page {token or 'first'}"
     for attempt in range(JSON_RETRIES + 1):
         response = client.get(url, params=query)
@@ -129,14 +149,26 @@ def fetch_page(client: HttpClient, url: str, params: dict[str, str], token: str 
     raise AssertionError("unreachable")
 
 
-def iter_pages(client: HttpClient, url: str, params: dict[str, str],
-               token: str | None = None) -> Iterator[tuple[StudyPage, str | None]]:
-    """Yield (page, the token that fetched it) until a page has no ``nextPageToken``."""
+def iter_pages(client: HttpClient, url: str, params: dict[str, str], token: str | None = None,
+               missing: Callable[[], int] = lambda: 0) -> Iterator[tuple[StudyPage, str | None]]:
+    """Yield (page, the token that fetched it) until a page has no ``nextPageToken``.
+
+    While ``missing()`` says announced studies have not come, a last page is
+    asked for again (bounded): a registry in trouble can end the paging early.
+    """
+    asked_again = 0
     while True:
         page = fetch_page(client, url, params, token)
         yield page, token
         if not page.next_page_token:
-            return
+            if missing() <= 0 or asked_again >= client.max_tries - 1:
+                return
+            asked_again += 1
+            wait = min(2.0 ** (asked_again - 1), 30.0)
+            log.warning("%d announced studies have not come; asking for the last page again in %.0fs",
+                        missing(), wait)
+            client.sleep(wait)
+            continue
         if page.next_page_token == token:
             raise CtgovParseError(f"{url}: the server returned the page token it was given; stopping")
         token = page.next_page_token
@@ -171,34 +203,66 @@ def _write_page(engine: Engine, run_id: int, records: list[TrialRecord], cursor:
     return counts
 
 
-def _resume_token(engine: Engine, params: dict[str, str]) -> str | None:
-    """The next page token of the latest run, if it failed mid-way with the same query."""
+def _resume_point(engine: Engine, params: dict[str, str]) -> tuple[str | None, dict]:
+    """The next page token and cursor of the latest run, if it failed mid-way with the same query."""
     with Session(engine) as session:
         run = session.execute(select(HarvestRun).where(HarvestRun.source == SOURCE)
                               .order_by(HarvestRun.id.desc()).limit(1)).scalar_one_or_none()
     if run is None or run.status not in (HarvestStatus.FAILED.value, HarvestStatus.ABANDONED.value) \
             or not run.cursor:
-        return None
+        return None, {}
     try:
         cursor = json.loads(run.cursor)
     except json.JSONDecodeError:
-        return None
-    if run.params.get("query") != params or not isinstance(cursor, dict):
-        return None
-    return cursor.get("next_page_token") or None
+        return None, {}
+    if run.params.get("query") != params or not isinstance(cursor, dict) or not cursor.get("next_page_token"):
+        return None, {}
+    return cursor["next_page_token"], cursor
+
+
+def _undated(params: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in params.items() if k != "filter.advanced"}
+
+
+def query_found_studies(engine: Engine, params: dict[str, str]) -> bool:
+    """Whether a successful run of this query (any date window) ever stored studies."""
+    return any(run.fetched and _undated((run.params or {}).get("query") or {}) == _undated(params)
+               for run in successful_runs(engine, SOURCE))
 
 
 def incremental_start(engine: Engine, strategy: Strategy) -> date | None:
-    """Day of the last successful run's start minus the overlap; None if none succeeded."""
-    run = last_success(engine, SOURCE)
-    return None if run is None else (run.started_at - timedelta(days=strategy.overlap_days)).date()
+    """Day of the last successful run's start minus the overlap.
+
+    None (a full harvest) if no run succeeded, or none ever stored a study:
+    an empty first answer may have been the registry's fault.
+    """
+    runs = successful_runs(engine, SOURCE)
+    if not any(run.fetched for run in runs):
+        return None
+    return (runs[0].started_at - timedelta(days=strategy.overlap_days)).date()
 
 
-def _pages_from(client: HttpClient, url: str, params: dict[str, str],
-                token: str | None) -> Iterator[tuple[StudyPage, str | None]]:
+@dataclass
+class _Tally:
+    """Studies announced by the first page and studies received, across a resumed run too."""
+
+    announced: int | None = None
+    earlier: int = 0  # received by the failed run this one resumes
+    seen: set[str] = field(default_factory=set)
+
+    @property
+    def received(self) -> int:
+        return self.earlier + len(self.seen)
+
+    def missing(self) -> int:
+        return 0 if self.announced is None else self.announced - self.received
+
+
+def _pages_from(client: HttpClient, url: str, params: dict[str, str], token: str | None,
+                tally: _Tally) -> Iterator[tuple[StudyPage, str | None]]:
     """Pages from a resume token; from the first page if the server rejects the token at once."""
     if token is None:
-        yield from iter_pages(client, url, params)
+        yield from iter_pages(client, url, params, missing=tally.missing)
         return
     try:
         first = fetch_page(client, url, params, token)
@@ -206,12 +270,45 @@ def _pages_from(client: HttpClient, url: str, params: dict[str, str],
         if exc.status not in (400, 404):
             raise
         log.warning("the saved page token was not accepted (%s); starting from the first page", exc)
-        yield from iter_pages(client, url, params)
+        tally.announced, tally.earlier = None, 0
+        yield from iter_pages(client, url, params, missing=tally.missing)
         return
     log.info("resuming the failed run from its next page")
     yield first, token
     if first.next_page_token:
-        yield from iter_pages(client, url, params, first.next_page_token)
+        yield from iter_pages(client, url, params, first.next_page_token, missing=tally.missing)
+
+
+def _check_complete(client: HttpClient, url: str, params: dict[str, str], tally: _Tally,
+                    found_before: bool) -> None:
+    """Raise if the pages did not bring what was announced, or nothing came for a query that had studies."""
+    if tally.missing() > 0:
+        raise CtgovHarvestError(f"ClinicalTrials.gov announced {tally.announced} studies but sent "
+                                f"{tally.received}, also when asked again; the next run asks for the same window")
+    if tally.received or not found_before:
+        return
+    counted = _query_total(client, url, _undated(params))
+    if "filter.advanced" in params and counted:
+        log.info("no study updated in the window; the query finds %d studies in all", counted)
+        return
+    raise CtgovHarvestError(
+        "ClinicalTrials.gov sent no studies for a query that found studies in earlier runs"
+        + (f" (though it counts {counted})" if counted else ", also when asked again")
+        + "; taken as a registry fault, not an empty result")
+
+
+def _query_total(client: HttpClient, url: str, params: dict[str, str]) -> int:
+    """How many studies the query finds (``countTotal``, one study per page); asked again while 0."""
+    for attempt in range(1, client.max_tries + 1):
+        page = fetch_page(client, url, dict(params, pageSize="1"), None)
+        total = page.total_count or len(page.records)
+        if total or attempt == client.max_tries:
+            return total
+        wait = min(2.0 ** (attempt - 1), 30.0)
+        log.warning("ClinicalTrials.gov counts no study for a query that found studies before; "
+                    "asking again in %.0fs", wait)
+        client.sleep(wait)
+    return 0
 
 
 def harvest(engine: Engine, settings: Settings, strategy: Strategy, since: date | None = None,
@@ -221,20 +318,27 @@ def harvest(engine: Engine, settings: Settings, strategy: Strategy, since: date 
     window = None if full else (since or incremental_start(engine, strategy))
     params = search_params(strategy, window)
     url = studies_url(settings)
-    token = None if (full or since) else _resume_token(engine, params)
+    token, resumed = (None, {}) if (full or since) else _resume_point(engine, params)
     run_params = {"query": params, "since": window.isoformat() if window else None, "full": full,
                   "strategy": strategy.source, "strategy_version": strategy.version, "url": url,
                   "resumed_from_token": token}
     total, pages = UpsertCounts(), 0
+    tally = _Tally(resumed.get("announced"), int(resumed.get("received") or 0))
+    found_before = query_found_studies(engine, params)
     sent_before = client.requests_sent
     log.info("ctgov harvest: %s", "full" if window is None else f"updated since {window}")
     with harvest_run(engine, SOURCE, run_params) as run_id, _relinked_on_failure(engine):
-        for page, used in _pages_from(client, url, params, token):
+        for page, used in _pages_from(client, url, params, token, tally):
+            if used is None:
+                tally.announced = page.total_count
+            tally.seen.update(record.registry_id for record in page.records)
             cursor = json.dumps({"since": run_params["since"], "page_token": used,
-                                 "next_page_token": page.next_page_token, "pages": pages + 1})
+                                 "next_page_token": page.next_page_token, "pages": pages + 1,
+                                 "announced": tally.announced, "received": tally.received})
             _write_page(engine, run_id, page.records, cursor, total)
             pages += 1
             log.info("page %d: %d studies (total %d)", pages, len(page.records), total.fetched)
+        _check_complete(client, url, params, tally, found_before)
         links = _relink(engine)
     return HarvestResult(run_id, total, pages, client.requests_sent - sent_before, links, run_params)
 
@@ -252,8 +356,8 @@ def _relinked_on_failure(engine: Engine) -> Iterator[None]:
     except BaseException:
         try:
             _relink(engine)
-        except Exception:  # the harvest's own error matters more than a linking error here
-            log.exception("linking after the failed harvest failed too")
+        except Exception as exc:  # noqa: BLE001 — the harvest's own error matters more than a linking error here
+            log.error("linking after the failed harvest failed too: %s", describe(exc))
         raise
 
 

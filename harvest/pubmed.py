@@ -12,6 +12,12 @@ with more hits is split into smaller windows until each fits. Each efetch
 batch is committed with the run's counters and a cursor; a failed run leaves
 everything before it in place, and the next run re-fetches from the last
 successful run (upserts make that idempotent).
+
+An empty answer is not taken on trust. A batch with fewer records than the
+search announced is fetched again, then fails the run; a search that
+suddenly finds nothing for a query that found records before is asked
+again, then fails the run. A run that stored nothing never becomes the
+starting point of the next one, so a registry's bad night is fetched again.
 """
 
 from __future__ import annotations
@@ -32,13 +38,11 @@ from typing import Callable, Iterator
 from urllib.parse import urlencode
 
 from Bio import Entrez
-from sqlalchemy import Engine, select
-from sqlmodel import Session
+from sqlalchemy import Engine
 
 from evidence.models import HarvestRun
 from evidence.settings import Settings
-from evidence.vocab import HarvestStatus
-from harvest._http import HttpClient
+from harvest._http import HttpClient, html_page
 from harvest.pubmed_parse import (
     ParsedBatch,
     PubmedParseError,
@@ -51,7 +55,7 @@ from harvest.pubmed_parse import (
     split_document,
 )
 from harvest.pubmed_store import BatchCounts, PreparedBatch, prepare, save_batch
-from harvest.runs import harvest_run
+from harvest.runs import harvest_run, successful_runs
 
 log = logging.getLogger(__name__)
 
@@ -161,14 +165,35 @@ class EutilsClient:
         return out
 
     def esearch(self, term: str, window: Window | None = None, datetype: str = "edat",
-                webenv: str | None = None) -> SearchResult:
-        """One esearch with ``usehistory=y``; the hits stay on the History server."""
-        params = self._params(term=term, usehistory="y", retmax=0, WebEnv=webenv)
+                webenv: str | None = None, expect_hits: bool = False) -> SearchResult:
+        """One esearch with ``usehistory=y``; the hits stay on the History server.
+
+        With ``expect_hits`` (the query found records before) a count of 0 is
+        asked again a bounded number of times, then raised as a registry fault.
+        """
+        for attempt in range(1, self.max_tries + 1):
+            result = self._esearch(self._params(term=term, usehistory="y", retmax=0, WebEnv=webenv), window,
+                                   datetype)
+            if result.count or not expect_hits:
+                return result
+            if attempt < self.max_tries:
+                wait = min(2.0 ** (attempt - 1), 30.0)
+                log.warning("esearch found no records for a search that found records before; "
+                            "asking again in %.0fs", wait)
+                self.sleep(wait)
+        raise PubmedHarvestError(f"esearch found no records {self.max_tries} times for a search that found records "
+                                 "in earlier runs; taken as a registry fault, not an empty result")
+
+    def count(self, term: str) -> int:
+        """How many records the whole query finds today (``rettype=count``, no History server)."""
+        return self._esearch(self._params(term=term, rettype="count"), None, "edat").count
+
+    def _esearch(self, params: dict, window: Window | None, datetype: str) -> SearchResult:
         if window is not None:
             params.update(datetype=datetype, mindate=_ymd(window.start), maxdate=_ymd(window.end))
         url = self.base_url + "esearch.fcgi"
-        response = self.http.post(url, data=params) if len(urlencode(params)) > _POST_OVER \
-            else self.http.get(url, params=params)
+        response = self.http.post(url, data=params, check=_eutils_fault) if len(urlencode(params)) > _POST_OVER \
+            else self.http.get(url, params=params, check=_eutils_fault)
         parsed = _read_esearch(response.content)
         if "Count" not in parsed:
             raise PubmedHarvestError(f"esearch answer without a Count: {response.content[:200]!r}")
@@ -180,33 +205,39 @@ class EutilsClient:
     def efetch(self, search: SearchResult, retstart: int, retmax: int) -> bytes:
         params = self._params(query_key=search.query_key, WebEnv=search.webenv, retstart=retstart,
                               retmax=retmax, retmode="xml")
-        return self.http.get(self.base_url + "efetch.fcgi", params=params).content
+        return self.http.get(self.base_url + "efetch.fcgi", params=params, check=_eutils_fault).content
 
     def fetch_batch(self, search: SearchResult, retstart: int, retmax: int) -> ParsedBatch:
-        """efetch and parse one batch; a truncated or garbled body is fetched again (bounded)."""
+        """efetch and parse one batch of ``retmax`` records, all of them or fail.
+
+        A truncated or garbled body, or fewer records than asked for (an empty
+        ``PubmedArticleSet`` included), is fetched again a bounded number of
+        times; then the run fails rather than store part of the window.
+        """
         for attempt in range(1, self.max_tries + 1):
             content = self.efetch(search, retstart, retmax)
             try:
-                raise_for_error_document(content)
+                batch = parse_xml(content)
             except PubmedParseError as exc:
-                raise PubmedHarvestError(f"efetch retstart={retstart}: {exc}") from exc
-            try:
-                return parse_xml(content)
-            except PubmedParseError as exc:
-                if attempt == self.max_tries:
-                    raise PubmedHarvestError(f"efetch retstart={retstart} failed after {attempt} tries: {exc}") \
-                        from exc
-                wait = min(2.0 ** (attempt - 1), 30.0)
-                log.warning("efetch retstart=%d: %s; fetching again in %.0fs", retstart, exc, wait)
-                self.sleep(wait)
+                problem = str(exc)
+            else:
+                if len(batch.records) >= retmax:
+                    return batch
+                problem = f"{len(batch.records)} of the {retmax} records asked for came back"
+            if attempt == self.max_tries:
+                raise PubmedHarvestError(f"efetch retstart={retstart} failed after {attempt} tries: {problem}")
+            wait = min(2.0 ** (attempt - 1), 30.0)
+            log.warning("efetch retstart=%d: %s; fetching again in %.0fs", retstart, problem, wait)
+            self.sleep(wait)
         raise AssertionError("unreachable")
 
     # -------------------------------------------------------------- windows
 
-    def search_window(self, term: str, window: Window | None, datetypes: tuple[str, ...]) -> SearchResult:
+    def search_window(self, term: str, window: Window | None, datetypes: tuple[str, ...],
+                      expect_hits: bool = False) -> SearchResult:
         """Hits of ``term`` in a window, for one datetype or the union of several (on the History server)."""
         if window is None:
-            return self.esearch(term)
+            return self.esearch(term, expect_hits=expect_hits)
         results = [self.esearch(term, window, datetypes[0])]
         for datetype in datetypes[1:]:
             results.append(self.esearch(term, window, datetype, webenv=results[0].webenv))
@@ -219,9 +250,12 @@ class EutilsClient:
         return combined
 
     def windows(self, term: str, window: Window | None, datetypes: tuple[str, ...],
-                known: SearchResult | None = None) -> Iterator[SearchResult]:
-        """Searches covering ``window``, each with at most 9,999 hits (split by date as needed)."""
-        result = known or self.search_window(term, window, datetypes)
+                known: SearchResult | None = None, expect_hits: bool = False) -> Iterator[SearchResult]:
+        """Searches covering ``window``, each with at most 9,999 hits (split by date as needed).
+
+        ``expect_hits`` applies to an undated search: one of a date window may rightly find nothing.
+        """
+        result = known or self.search_window(term, window, datetypes, expect_hits)
         if result.count <= MAX_RESULTS:
             yield result
             return
@@ -241,6 +275,15 @@ class EutilsClient:
         parts = math.ceil(count / (MAX_RESULTS * _SPLIT_FILL))
         for sub in window.split(parts):
             yield from self.windows(term, sub, datetypes)
+
+
+def _eutils_fault(response) -> str | None:
+    """An HTTP 200 answer that is a fault to retry: an HTML page or NCBI's ``<ERROR>`` element."""
+    try:
+        raise_for_error_document(response.content)
+    except PubmedParseError as exc:
+        return str(exc)
+    return html_page(response)
 
 
 def _read_esearch(content: bytes) -> dict:
@@ -265,6 +308,7 @@ class HarvestSummary:
     counts: BatchCounts = field(default_factory=BatchCounts)
     windows: int = 0
     requests: int = 0
+    found: int = 0  # records the searches announced
 
 
 def _reached_its_start(run: HarvestRun) -> bool:
@@ -273,21 +317,28 @@ def _reached_its_start(run: HarvestRun) -> bool:
     return until is None or date.fromisoformat(until) >= run.started_at.date()
 
 
+def _successes_of_query(engine: Engine, sha: str) -> list[HarvestRun]:
+    """Successful runs of this same search, newest first."""
+    return [run for run in successful_runs(engine, SOURCE) if (run.params or {}).get("query_sha") == sha]
+
+
+def query_found_records(engine: Engine, sha: str) -> bool:
+    """Whether a successful run of this search ever stored records (so an empty answer now is suspect)."""
+    return any(run.fetched for run in _successes_of_query(engine, sha))
+
+
 def last_success_of_query(engine: Engine, sha: str) -> HarvestRun | None:
     """The newest successful run of this same search that covered everything up to its start.
 
     Runs of other searches do not count, nor backfills whose --until lies
-    before the day they ran: continuing from those would skip the gap.
+    before the day they ran: continuing from those would skip the gap. While
+    no run of the search has stored anything there is no starting point at
+    all: an empty first answer may have been the registry's fault.
     """
-    with Session(engine) as session:
-        runs = session.execute(select(HarvestRun).where(
-            HarvestRun.source == SOURCE, HarvestRun.status == HarvestStatus.SUCCEEDED.value)
-            .order_by(HarvestRun.started_at.desc(), HarvestRun.id.desc())).scalars()
-        for run in runs:
-            if (run.params or {}).get("query_sha") == sha and _reached_its_start(run):
-                session.expunge(run)
-                return run
-    return None
+    runs = _successes_of_query(engine, sha)
+    if not any(run.fetched for run in runs):
+        return None
+    return next((run for run in runs if _reached_its_start(run)), None)
 
 
 def plan_dates(engine: Engine, term: str, since: date | None, full: bool) -> tuple[str, date | None]:
@@ -320,15 +371,32 @@ def harvest(engine: Engine, client: EutilsClient, term: str, *, since: date | No
               "datetypes": list(datetypes), "batch_size": batch_size, "query_sha": query_sha(term),
               "query_source": query_source, "eutils_url": client.base_url}
     sent_before = client.requests_sent
+    found_before = query_found_records(engine, params["query_sha"])
     with harvest_run(engine, SOURCE, params) as run_id:
         summary = HarvestSummary(run_id, mode, params["since"], params["until"])
-        for search in client.windows(term, window, datetypes):
+        for search in client.windows(term, window, datetypes, expect_hits=found_before):
             summary.windows += 1
+            summary.found += search.count
             _fetch_window(engine, client, search, run_id, batch_size, summary)
+        if window is not None and summary.found == 0 and found_before:
+            _confirm_query_finds_records(client, term)
         summary.requests = client.requests_sent - sent_before
     log.info("PubMed harvest %s done: %d windows, %d requests, %s", mode, summary.windows, summary.requests,
              summary.counts)
     return summary
+
+
+def _confirm_query_finds_records(client: EutilsClient, term: str) -> None:
+    """After date windows that found nothing: the query as a whole must still find records.
+
+    A quiet few days are normal; a query that found records before and now
+    finds none at all is the registry answering empty, and fails the run.
+    """
+    total = client.count(term)
+    if total:
+        log.info("nothing new in the window; the search finds %d records in all", total)
+        return
+    client.esearch(term, expect_hits=True)  # asks again (bounded), then raises
 
 
 def _fetch_window(engine: Engine, client: EutilsClient, search: SearchResult, run_id: int, batch_size: int,
@@ -336,22 +404,15 @@ def _fetch_window(engine: Engine, client: EutilsClient, search: SearchResult, ru
     reachable = min(search.count, MAX_RESULTS)
     where = search.window.as_list() if search.window else None
     log.info("window %s: %d records", where or "all dates", search.count)
-    got = 0
     for retstart in range(0, reachable, batch_size):
         retmax = min(batch_size, reachable - retstart)
         batch = client.fetch_batch(search, retstart, retmax)
-        if not batch.records:
-            log.warning("efetch retstart=%d returned no records (expected %d)", retstart, retmax)
         cursor = json.dumps({"window": where, "next_retstart": retstart + retmax, "count": search.count,
                              "windows_done": summary.windows - 1})
         counts = save_batch(engine, batch, SOURCE, run_id, cursor)
         summary.counts.add(counts)
-        got += len(batch.records)
         log.info("batch retstart=%d: %d records (%d new, %d updated, %d deleted)", retstart,
                  len(batch.records), counts.new, counts.updated, counts.deleted)
-    if got < reachable:
-        log.warning("window %s: %d of %d records came back (the rest deleted or not yet available)",
-                    where or "all dates", got, reachable)
 
 
 # ---------------------------------------------------------------- import

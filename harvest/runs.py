@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from evidence.models import HarvestRun, utcnow
 from evidence.vocab import HarvestStatus
+from evidence.write_failure import describe
 
 log = logging.getLogger(__name__)
 
@@ -41,14 +42,34 @@ def finish_run(engine: Engine, run_id: int, status: HarvestStatus, error: str | 
 
 @contextmanager
 def harvest_run(engine: Engine, source: str, params: dict) -> Iterator[int]:
-    """Open a run; mark it succeeded, or failed with the error text, when the block ends."""
+    """Open a run; mark it succeeded, or failed with the error text, when the block ends.
+
+    If the store cannot even record the failure (a full disk), that is logged
+    and the run's own error propagates; the next update marks the row abandoned.
+    """
     run_id = start_run(engine, source, params)
     try:
         yield run_id
     except BaseException as exc:
-        finish_run(engine, run_id, HarvestStatus.FAILED, f"{exc.__class__.__name__}: {exc}")
+        try:
+            finish_run(engine, run_id, HarvestStatus.FAILED, describe(exc) if isinstance(exc, Exception)
+                       else f"{exc.__class__.__name__}: {exc}")
+        except Exception as bookkeeping:  # noqa: BLE001 — the run's own error is the one to raise
+            log.error("run %d could not be marked failed (%s); the next update marks it abandoned", run_id,
+                      describe(bookkeeping))
         raise
     finish_run(engine, run_id, HarvestStatus.SUCCEEDED)
+
+
+def successful_runs(engine: Engine, source: str) -> list[HarvestRun]:
+    """Every successful run of ``source``, newest first (detached from the session)."""
+    with Session(engine) as session:
+        runs = session.execute(
+            select(HarvestRun).where(HarvestRun.source == source,
+                                     HarvestRun.status == HarvestStatus.SUCCEEDED.value)
+            .order_by(HarvestRun.started_at.desc(), HarvestRun.id.desc())).scalars().all()
+        session.expunge_all()
+        return list(runs)
 
 
 def last_success(engine: Engine, source: str) -> HarvestRun | None:

@@ -6,7 +6,10 @@ dead processes as abandoned, check the registries can be reached at all
 its own HarvestRun so one failing does not undo the other, then re-derive
 trial–publication links over everything stored. Each harvester commits its
 batches in their own transactions, so a kill at any point leaves a
-consistent database that the next run completes.
+consistent database that the next run completes. A store that refuses to be
+written (read-only: exit 2; a full disk: exit 1) ends the update with a
+message and its summary, never a traceback; the runs it could not close are
+marked abandoned by the next update.
 """
 
 from __future__ import annotations
@@ -23,17 +26,18 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from evidence.digest import UPDATE_SOURCE
+from evidence.exit_codes import ExitCode
 from evidence.models import HarvestRun, utcnow
 from evidence.settings import Settings
 from evidence.vocab import HarvestStatus
+from evidence.write_failure import WriteFailure, describe, write_failure
 from harvest.runs import finish_run, start_run
 
 log = logging.getLogger(__name__)
 
-EXIT_OK = 0
-EXIT_SOURCE_FAILED = 1
-EXIT_USAGE = 2
-EXIT_LOCKED = 75  # EX_TEMPFAIL: try again later
+# The one table of exit codes (evidence.cli_support.ExitCode), by the names this module's callers use.
+EXIT_OK, EXIT_SOURCE_FAILED, EXIT_USAGE, EXIT_LOCKED = (ExitCode.OK, ExitCode.FAILED, ExitCode.USAGE,
+                                                        ExitCode.LOCKED)
 
 
 @dataclass(frozen=True)
@@ -67,10 +71,23 @@ class UpdateReport:
     results: list[SourceResult] = field(default_factory=list)
     links: int | None = None
     unreachable: list[str] = field(default_factory=list)
+    store_failure: WriteFailure | None = None  # the store refused a write (read-only, disk full)
 
     @property
     def exit_code(self) -> int:
+        if self.store_failure is not None:
+            return self.store_failure.exit_code
         return EXIT_OK if self.results and all(r.ok for r in self.results) else EXIT_SOURCE_FAILED
+
+    def refused(self, exc: Exception) -> bool:
+        """Record ``exc`` if it is the store refusing a write (the first one counts); say whether it was."""
+        failure = write_failure(exc)
+        if failure is None:
+            return False
+        if self.store_failure is None:
+            self.store_failure = failure
+            log.error("%s", failure)
+        return True
 
 
 def _alive(pid: int | None) -> bool:
@@ -133,38 +150,55 @@ def plan_update(engine: Engine, settings: Settings, sources: list[Source], windo
 def run_update(engine: Engine, settings: Settings, sources: list[Source], window: Window) -> UpdateReport:
     """Harvest every source (lock already held); one failure never stops the others."""
     report = UpdateReport()
-    mark_abandoned(engine)
-    report.unreachable = [s.name for s in sources if not reachable(s.base_url(settings), settings.http_timeout)]
-    if sources and len(report.unreachable) == len(sources):
-        names = ", ".join(f"{s.name} ({s.base_url(settings)})" for s in sources)
-        report.results = [SourceResult(s.name, False, error="cannot be reached") for s in sources]
-        log.error("the registries cannot be reached: %s; check the network. Nothing was changed.", names)
+    try:
+        mark_abandoned(engine)
+        report.unreachable = [s.name for s in sources
+                              if not reachable(s.base_url(settings), settings.http_timeout)]
+        if sources and len(report.unreachable) == len(sources):
+            names = ", ".join(f"{s.name} ({s.base_url(settings)})" for s in sources)
+            report.results = [SourceResult(s.name, False, error="cannot be reached") for s in sources]
+            log.error("the registries cannot be reached: %s; check the network. Nothing was changed.", names)
+            return report
+        update_id = start_run(engine, UPDATE_SOURCE, {"sources": [s.name for s in sources],
+                                                      "since": str(window.since) if window.since else None,
+                                                      "full": window.full})
+    except Exception as exc:
+        if not report.refused(exc):
+            raise
         return report
-    update_id = start_run(engine, UPDATE_SOURCE, {"sources": [s.name for s in sources],
-                                                  "since": str(window.since) if window.since else None,
-                                                  "full": window.full})
     for source in sources:
-        report.results.append(_run_one(engine, settings, source, window, source.name in report.unreachable))
-    report.links = _relink(engine)
+        unreachable = source.name in report.unreachable
+        report.results.append(_run_one(engine, settings, source, window, unreachable, report))
+    try:
+        report.links = _relink(engine)
+    except Exception as exc:
+        if not report.refused(exc):
+            raise
     failed = [r.source for r in report.results if not r.ok]
-    finish_run(engine, update_id, HarvestStatus.FAILED if failed else HarvestStatus.SUCCEEDED,
-               f"failed: {', '.join(failed)}" if failed else None)
+    try:
+        finish_run(engine, update_id, HarvestStatus.FAILED if failed else HarvestStatus.SUCCEEDED,
+                   f"failed: {', '.join(failed)}" if failed else None)
+    except Exception as exc:
+        if not report.refused(exc):
+            raise
     ok = sum(r.ok for r in report.results)
     log.info("update finished: %d of %d sources succeeded%s", ok, len(report.results),
              f"; {report.links} links derived" if report.links is not None else "")
     return report
 
 
-def _run_one(engine: Engine, settings: Settings, source: Source, window: Window, unreachable: bool) -> SourceResult:
-    if unreachable:
-        run_id = start_run(engine, source.name, {"since": str(window.since), "full": window.full})
-        message = f"{source.base_url(settings)} cannot be reached"
-        finish_run(engine, run_id, HarvestStatus.FAILED, message)
-        log.error("%s: %s", source.name, message)
-        return SourceResult(source.name, False, run_id, message)
+def _run_one(engine: Engine, settings: Settings, source: Source, window: Window, unreachable: bool,
+             report: UpdateReport) -> SourceResult:
     try:
+        if unreachable:
+            run_id = start_run(engine, source.name, {"since": str(window.since), "full": window.full})
+            message = f"{source.base_url(settings)} cannot be reached"
+            finish_run(engine, run_id, HarvestStatus.FAILED, message)
+            log.error("%s: %s", source.name, message)
+            return SourceResult(source.name, False, run_id, message)
         run_id = source.run(engine, settings, window)
     except Exception as exc:  # noqa: BLE001 — one source failing must not stop the next
-        log.error("%s failed: %s", source.name, exc)
-        return SourceResult(source.name, False, None, f"{exc.__class__.__name__}: {exc}")
+        report.refused(exc)
+        log.error("%s failed: %s", source.name, describe(exc))
+        return SourceResult(source.name, False, None, describe(exc))
     return SourceResult(source.name, True, run_id)

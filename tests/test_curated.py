@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import filecmp
+import os
+import sqlite3
+import subprocess
+import sys
 
 import pytest
 from sqlalchemy import select
@@ -94,6 +98,19 @@ BAD_ROWS = [
     ("trials.csv", "EARLY_PHASE1,RECRUITING", "EARLY_PHASE1,RECRUTING", "trials.csv:2", "unknown status"),
     ("cohorts.csv", "beta-bcma,Beta", "Beta BCMA,Beta", "cohorts.csv:3", "malformed identifier"),
     ("cohorts.csv", "gamma-case,Gamma case", "beta-bcma,Gamma case", "cohorts.csv:4", "duplicate key"),
+    # issue 16, item 10: impossible days, non-numbers, malformed or Markdown identifiers
+    ("reports.csv", ",2022-03,median", ",2024-02-30,median", "reports.csv:2", "no such day '2024-02-30'"),
+    ("reports.csv", "median 8 months,8,abstract", "median 8 months,nan,abstract", "reports.csv:2",
+     "not a finite number"),
+    ("reports.csv", "median 8 months,8,abstract", "median 8 months,-8,abstract", "reports.csv:2",
+     "followup_months must be >= 0"),
+    ("trials.csv", "NCT01234567,ctgov,BCMA", "NCT123,ctgov,BCMA", "trials.csv:2", "malformed registry ID 'NCT123'"),
+    ("trials.csv", "NCT01234567,ctgov,BCMA", "[NCT01234567](https://example.org),ctgov,BCMA", "trials.csv:2",
+     "malformed registry ID"),
+    ("trials.csv", "NCT01234567,ctgov,BCMA", "DRKS00012345,ctgov,BCMA", "trials.csv:2", "is a drks ID"),
+    ("publications.csv", ",PMC1234567,", ",[PMC1234567](https://example.org),", "publications.csv:3",
+     "malformed PMCID"),
+    ("reports.csv", "10.1000/alpha.2022", "10.1000/[alpha](https://example.org)", "reports.csv:2", "malformed DOI"),
 ]
 
 
@@ -172,3 +189,78 @@ def test_curated_rows_never_overwrite_harvested_trials(settings, curated_dir):
         assert session.get(models.Trial, "NCT01234567").status == "COMPLETED"
         assert session.get(models.Trial, "NCT07654321").status == "NOT_YET_RECRUITING"
         assert len(session.execute(select(models.Trial)).scalars().all()) == 2
+
+
+# ---------------------------------------------------------------- issue 16, items 9, 10 and 12
+
+def test_a_curated_row_removed_from_the_data_is_removed_from_the_store(settings, curated_dir, tmp_path):
+    engine = open_store(settings)
+    initialise(settings)
+    with Session(engine) as session:  # a harvested trial is not the curator's to remove
+        session.add(models.Trial(registry_id="NCT09999999", registry_name="ctgov", origin="ctgov"))
+        session.commit()
+    for name, dropped in (("trials.csv", "NCT07654321,"), ("publications.csv", "11111111,")):
+        path = curated_dir / name
+        path.write_text("".join(line for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
+                                if not line.startswith(dropped)), encoding="utf-8")
+    loaded = initialise(settings)["loaded"]
+    assert (loaded["trials_removed"], loaded["publications_removed"]) == (1, 1)
+    with Session(engine) as session:
+        assert session.get(models.Trial, "NCT07654321") is None
+        assert session.get(models.Publication, "11111111") is None
+        assert session.get(models.Trial, "NCT09999999") is not None
+    out = tmp_path / "exported"
+    export_curated(engine, out)
+    for name in ("trials.csv", "publications.csv"):
+        assert (out / name).read_bytes() == (curated_dir / name).read_bytes(), name
+
+
+def _evidence(settings, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EVIDENCE_")}
+    env.update(EVIDENCE_DB=settings.db, EVIDENCE_DATA_DIR=settings.data_dir,
+               EVIDENCE_CONFIG=settings.db + ".absent.toml")
+    return subprocess.run([sys.executable, "-m", "evidence", *args], env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+def _outcomes(settings) -> int:
+    with sqlite3.connect(settings.db) as conn:
+        return conn.execute("SELECT count(*) FROM outcome").fetchone()[0]
+
+
+def test_a_missing_curated_file_is_an_error_and_nothing_is_written(settings, curated_dir):
+    assert _evidence(settings, "init").returncode == 0
+    (curated_dir / "outcomes.csv").unlink()
+    result = _evidence(settings, "init")
+    assert result.returncode == 2, result.stderr
+    assert "outcomes.csv: missing from" in result.stderr and "Traceback" not in result.stderr
+    assert _outcomes(settings) == 9
+
+
+def test_a_header_only_file_empties_its_table_only_when_allowed(settings, curated_dir):
+    assert _evidence(settings, "init").returncode == 0
+    path = curated_dir / "outcomes.csv"
+    path.write_text(path.read_text(encoding="utf-8").splitlines(keepends=True)[0], encoding="utf-8")
+    refused = _evidence(settings, "init")
+    assert refused.returncode == 2 and "--allow-empty outcomes.csv" in refused.stderr
+    assert _outcomes(settings) == 9
+    assert _evidence(settings, "init", "--allow-empty", "reports.csv").returncode == 2  # not that one
+    allowed = _evidence(settings, "init", "--allow-empty", "outcomes.csv")
+    assert allowed.returncode == 0, allowed.stderr
+    assert _outcomes(settings) == 0
+
+
+@pytest.mark.parametrize("damage,where,message", [
+    (lambda text: text.replace("synthetic fixture", "synth\udce9tic fixture", 1), "cohorts.csv:2",
+     "not UTF-8 text: byte 0xe9 at column"),
+    (lambda text: text.replace("synthetic fixture", '"' + "x" * 140_000, 1), "cohorts.csv:2",
+     "a cell longer than 131,072 characters starts here"),
+], ids=["latin-1 byte", "huge field"])
+def test_unreadable_bytes_are_named_by_file_and_line(settings, curated_dir, damage, where, message):
+    path = curated_dir / "cohorts.csv"
+    path.write_bytes(damage(path.read_text(encoding="utf-8")).encode("utf-8", "surrogateescape"))
+    with pytest.raises(CuratedDataError) as err:
+        initialise(settings)
+    assert where in str(err.value) and message in str(err.value), str(err.value)
+    result = _evidence(settings, "init")
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr

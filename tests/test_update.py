@@ -22,10 +22,12 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.ctgov.fake_ctgov import EMPTY_PAGE, FakeCtgov
+from fixtures.ctgov.fake_ctgov import HTML_200 as CTGOV_HTML
 from fixtures.ctgov.fake_ctgov import Fault as CtgovFault
-from fixtures.ctgov.fake_ctgov import FakeCtgov
 from fixtures.ctgov.fake_ctgov import Server as CtgovServer
-from fixtures.pubmed.fake_eutils import FakeEutils
+from fixtures.pubmed.fake_eutils import EMPTY_FETCH, EMPTY_SEARCH, ERROR_200, HTML_200, FakeEutils
+from fixtures.pubmed.fake_eutils import Fault as EutilsFault
 from fixtures.pubmed.fake_eutils import Server as EutilsServer
 
 pytestmark = pytest.mark.slow
@@ -117,10 +119,14 @@ def test_full_then_incremental_run(registries, tmp_path):
     before = (len(pubmed.requests), len(ctgov.requests))
     second = _run(env, "update")
     assert second.returncode == 0, second.stderr
-    new_esearch = [p for e, p in pubmed.requests[before[0]:] if e == "esearch"]
+    new_esearch = [p for e, p in pubmed.requests[before[0]:] if e == "esearch" and p.get("rettype") != "count"]
     assert new_esearch and all("mindate" in p for p in new_esearch if not p["term"].startswith("#"))
     assert {p.get("datetype") for p in new_esearch} >= {"edat", "mdat"}
-    assert all("LastUpdatePostDate" in p["filter.advanced"] for p in ctgov.requests[before[1]:])
+    counted = [p for e, p in pubmed.requests[before[0]:] if p.get("rettype") == "count"]
+    assert len(counted) == 1  # a quiet window: the query as a whole still finds records
+    windowed = [p for p in ctgov.requests[before[1]:] if p.get("pageSize") != "1"]
+    assert windowed and all("LastUpdatePostDate" in p["filter.advanced"] for p in windowed)
+    assert [p for p in ctgov.requests[before[1]:] if p.get("pageSize") == "1"]  # the query still has studies
     assert _snapshot(env)["trials"] == _snapshot(env)["trials"]  # stable
     assert _query(env, "SELECT count(*) FROM trialchange") == [(0,)]
 
@@ -155,6 +161,7 @@ def test_one_source_down_does_not_undo_the_other(registries, tmp_path):
 def test_second_update_while_one_runs_exits_75_and_changes_nothing(registries, tmp_path):
     registries["pubmed"].gate_at = 2
     env = _env(tmp_path, registries["eutils_url"], registries["ctgov_url"])
+    env["EVIDENCE_HTTP_TIMEOUT"] = "90"  # the first update waits at the gate however slow the second starts
     _init(env)
     first = subprocess.Popen([*EVIDENCE, "update"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True)
@@ -242,3 +249,82 @@ def test_usage_errors_exit_2(tmp_path):
     assert _run(env, "update", "--full", "--since", "2026-01-01").returncode == 2
     assert _run(env, "update", "--since", "last tuesday").returncode == 2
     assert _run(env, "update", "--source", "scopus").returncode == 2
+
+
+# ---------------------------------------------------------------- empty answers (issue 16, item 8)
+
+def _harvested(env: dict) -> tuple[int, int]:
+    return (_query(env, "SELECT count(*) FROM publication WHERE origin = 'pubmed'")[0][0],
+            _query(env, "SELECT count(*) FROM trial WHERE origin = 'ctgov'")[0][0])
+
+
+def _source_runs(env: dict) -> list[tuple]:
+    return _query(env, "SELECT source, status FROM harvestrun WHERE source != 'update' ORDER BY id")
+
+
+def test_a_first_update_answered_empty_is_followed_by_a_full_one(registries, tmp_path):
+    registries["pubmed"].faults.append(EutilsFault("esearch", 200, EMPTY_SEARCH, times=99))
+    registries["ctgov"].faults.append(CtgovFault(200, EMPTY_PAGE, times=-1))
+    env = _env(tmp_path, registries["eutils_url"], registries["ctgov_url"])
+    _init(env)
+    assert _run(env, "update").returncode == 0  # nothing known yet: "no records" may be true
+    assert _harvested(env) == (0, 0)
+    registries["pubmed"].faults.clear()
+    registries["ctgov"].faults.clear()
+    clean = _run(env, "update")
+    assert clean.returncode == 0, clean.stderr
+    assert _harvested(env) == (450, 45)  # everything: the empty run was no starting point
+
+
+def test_registries_answering_empty_fail_the_update_and_keep_the_watermark(registries, tmp_path):
+    env = _env(tmp_path, registries["eutils_url"], registries["ctgov_url"])
+    _init(env)
+    assert _run(env, "update").returncode == 0
+    with sqlite3.connect(env["EVIDENCE_DB"]) as conn:  # that update ran ten days ago
+        conn.execute("UPDATE harvestrun SET started_at = datetime(started_at, '-10 days')")
+    pubmed, ctgov = registries["pubmed"], registries["ctgov"]
+    pubmed.add(41_999_990, TODAY - timedelta(days=5))
+    ctgov.add_many(1, first=6_300_000, updated=TODAY - timedelta(days=5))
+    pubmed.faults.append(EutilsFault("esearch", 200, EMPTY_SEARCH, times=99))
+    ctgov.faults.append(CtgovFault(200, EMPTY_PAGE, times=-1))
+    empty = _run(env, "update")
+    assert empty.returncode == 1
+    assert _source_runs(env)[-2:] == [("pubmed", "failed"), ("ctgov", "failed")]
+    assert "found records in earlier runs" in empty.stderr and "no studies for a query" in empty.stderr
+    pubmed.faults.clear()
+    ctgov.faults.clear()
+    clean = _run(env, "update")
+    assert clean.returncode == 0, clean.stderr
+    assert _harvested(env) == (451, 46)  # the five-day-old records the failed run did not store
+
+
+def test_an_empty_batch_that_stays_empty_fails_the_update_and_the_rerun_completes(registries, tmp_path):
+    registries["pubmed"].faults.append(EutilsFault("efetch", 200, EMPTY_FETCH, skip=1, times=99))
+    registries["ctgov"].faults.append(CtgovFault(200, EMPTY_PAGE, skip=2, times=-1))  # paging ends early
+    env = _env(tmp_path, registries["eutils_url"], registries["ctgov_url"])
+    _init(env)
+    result = _run(env, "update")
+    assert result.returncode == 1
+    assert _source_runs(env) == [("pubmed", "failed"), ("ctgov", "failed")]
+    assert "0 of the 200 records asked for came back" in result.stderr
+    assert "announced 45 studies but sent 20" in result.stderr
+    assert _harvested(env) == (200, 20)  # what came is kept
+    registries["pubmed"].faults.clear()
+    registries["ctgov"].faults.clear()
+    assert _run(env, "update").returncode == 0
+    assert _harvested(env) == (450, 45)
+
+
+def test_empty_answers_and_error_pages_served_with_200_are_retried(registries, tmp_path):
+    registries["pubmed"].faults += [EutilsFault("efetch", 200, EMPTY_FETCH, skip=1),
+                                    EutilsFault("efetch", 200, HTML_200, {"Content-Type": "text/html"}),
+                                    EutilsFault("esearch", 200, ERROR_200)]
+    registries["ctgov"].faults += [CtgovFault(200, EMPTY_PAGE, skip=2),
+                                   CtgovFault(200, CTGOV_HTML, content_type="text/html")]
+    env = _env(tmp_path, registries["eutils_url"], registries["ctgov_url"])
+    _init(env)
+    result = _run(env, "update")
+    assert result.returncode == 0, result.stderr
+    assert all(f.times == 0 for f in registries["pubmed"].faults + registries["ctgov"].faults)
+    assert _harvested(env) == (450, 45)
+

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -21,17 +21,26 @@ log = logging.getLogger("evidence")
 def init(
     ctx: typer.Context,
     reload: Annotated[bool, typer.Option(help="Reload the curated data even if unchanged.")] = False,
+    allow_empty: Annotated[Optional[list[str]], typer.Option(
+        "--allow-empty", help="A curated file (e.g. outcomes.csv) that may hold only its header, "
+        "emptying its table on purpose (repeatable).")] = None,
 ) -> None:
     """Create or upgrade the database and load the curated data (idempotent)."""
     from evidence.curated import CuratedDataError
     from evidence.db import StoreError
     from evidence.store import initialise
+    from evidence.write_failure import write_failure
 
     settings = settings_of(ctx)
     try:
-        result = initialise(settings, reload=reload)
+        result = initialise(settings, reload=reload, allow_empty=allow_empty or ())
     except (CuratedDataError, StoreError) as exc:
         raise fail(str(exc), EXIT_USAGE) from exc
+    except Exception as exc:  # a store refusing writes (read-only: 2, disk full: 1) is a message, not a traceback
+        refused = write_failure(exc)
+        if refused is None:
+            raise
+        raise fail(str(refused), refused.exit_code) from exc
     log.info("database %s at schema %s", settings.database_label, result["revision"])
     typer.echo(f"schema {result['revision']}; curated data "
                + ("loaded: " + json.dumps(result["loaded"]) if result["loaded"] else "already up to date"))

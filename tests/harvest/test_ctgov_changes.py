@@ -32,6 +32,7 @@ def page1() -> dict:
     """The first fixture page as a last page (no token), for one-request harvests."""
     page = json.loads((FIXTURES / "studies_page1.json").read_text())
     del page["nextPageToken"]
+    page["totalCount"] = len(page["studies"])  # a last page announces only what it holds
     return page
 
 

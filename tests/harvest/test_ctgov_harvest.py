@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from evidence.models import HarvestRun, PublicationTrialLink, Trial, utcnow
 from harvest._http import HarvestHTTPError, HttpClient
-from harvest.ctgov import Strategy, harvest, load_strategy, search_params
+from harvest.ctgov import CtgovHarvestError, Strategy, harvest, load_strategy, search_params
 from harvest.ctgov_parse import CtgovParseError
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ctgov"
@@ -68,13 +68,14 @@ def test_full_harvest_follows_tokens_through_an_empty_page(engine, settings):
     assert len(calls) == 3 and result.pages == 3 and result.requests == 3
     first = {"format": "json", "pageSize": "1000", "query.intr": STRATEGY.query_intr,
              "query.cond": STRATEGY.query_cond}
-    assert calls[0] == first  # no pageToken and no date filter on the first page of a full run
+    assert calls[0] == dict(first, countTotal="true")  # no pageToken and no date filter in a full run
     assert calls[1] == dict(first, pageToken=TOKEN1) and calls[2] == dict(first, pageToken=TOKEN2)
     assert trial_ids(engine) == {"NCT06100001", "NCT07654321", "NCT05900003", "NCT05800004"}
     run = the_run(engine, result.run_id)
     assert run.status == "succeeded" and run.source == "ctgov"
     assert (run.fetched, run.new, run.updated) == (4, 3, 1)  # NCT07654321 replaced a curated row
-    assert json.loads(run.cursor)["next_page_token"] is None
+    cursor = json.loads(run.cursor)
+    assert cursor["next_page_token"] is None and (cursor["announced"], cursor["received"]) == (4, 4)
     assert run.params["full"] is True and run.params["strategy_version"] == "test"
 
 
@@ -95,8 +96,10 @@ def test_first_incremental_run_without_history_is_full_then_windows_follow(engin
     add_three_pages()
     harvest(engine, settings, STRATEGY, client=client())
     assert "filter.advanced" not in query(responses.calls[0])
-    responses.get(URL, body='{"studies": []}')
+    responses.get(URL, body='{"totalCount": 0, "studies": []}')
+    responses.get(URL, body=body("studies_page1.json"))  # the query as a whole still finds studies
     harvest(engine, settings, STRATEGY, client=client())
+    assert query(responses.calls[4])["pageSize"] == "1" and "filter.advanced" not in query(responses.calls[4])
     expected = (utcnow() - timedelta(days=2)).date().isoformat()
     assert query(responses.calls[3])["filter.advanced"] == f"AREA[LastUpdatePostDate]RANGE[{expected},MAX]"
 
@@ -187,7 +190,7 @@ def test_invalid_json_is_asked_for_again(engine, settings):
 @responses.activate
 def test_persistently_invalid_json_fails_and_keeps_earlier_pages(engine, settings):
     responses.get(URL, body=body("studies_page1.json"))
-    responses.get(URL, body="<html>maintenance</html>")
+    responses.get(URL, body='{"studies": [')
     with pytest.raises(CtgovParseError, match="invalid JSON"):
         harvest(engine, settings, STRATEGY, client=client())
     assert len(responses.calls) == 1 + 3  # first page, then the bad one three times
@@ -242,7 +245,7 @@ def test_expired_resume_token_falls_back_to_the_first_page(engine, settings):
 
 @responses.activate
 def test_a_failed_run_does_not_move_the_incremental_watermark(engine, settings):
-    responses.get(URL, body='{"studies": []}')
+    responses.get(URL, body=body("studies_page2.json"))
     harvest(engine, settings, STRATEGY, since=date(2025, 1, 1), client=client())
     with Session(engine) as session:  # pretend the success was long ago
         run = session.execute(select(HarvestRun)).scalar_one()
@@ -251,14 +254,14 @@ def test_a_failed_run_does_not_move_the_incremental_watermark(engine, settings):
     responses.replace(responses.GET, URL, status=500, body="down")
     with pytest.raises(HarvestHTTPError):
         harvest(engine, settings, STRATEGY, client=client(max_tries=1))
-    responses.replace(responses.GET, URL, body='{"studies": []}')
+    responses.replace(responses.GET, URL, body=body("studies_page2.json"))
     harvest(engine, settings, STRATEGY, client=client())
     expected = (utcnow() - timedelta(days=32)).date().isoformat()
     assert query(responses.calls[-1])["filter.advanced"] == f"AREA[LastUpdatePostDate]RANGE[{expected},MAX]"
     with Session(engine) as session:
         statuses = list(session.execute(select(HarvestRun.status).order_by(HarvestRun.id)).scalars())
         assert statuses == ["succeeded", "failed", "succeeded"]
-        assert session.execute(select(func.count()).select_from(Trial)).scalar_one() == 2  # curated only
+        assert session.execute(select(func.count()).select_from(Trial)).scalar_one() == 4  # 2 curated, 2 harvested
 
 
 @responses.activate
@@ -287,3 +290,60 @@ def test_a_since_run_after_a_failure_starts_from_the_first_page(engine, settings
     responses.replace(responses.GET, URL, body=body("studies_page2.json"))
     harvest(engine, settings, STRATEGY, since=date(2025, 1, 1), client=client())
     assert "pageToken" not in query(responses.calls[0])  # --since names a new window: no resume
+
+
+# ---- empty answers (issue 16, item 8) -------------------------------------------------------
+
+
+@responses.activate
+def test_an_html_page_served_with_200_is_retried_like_a_5xx(engine, settings):
+    responses.get(URL, body="<!DOCTYPE html><html><body>maintenance</body></html>", content_type="text/html")
+    responses.get(URL, body=body("studies_page2.json"))
+    result = harvest(engine, settings, STRATEGY, client=client())
+    assert result.requests == 2 and the_run(engine, result.run_id).status == "succeeded"
+
+
+@responses.activate
+def test_pages_ending_before_the_announced_count_ask_for_the_last_page_again(engine, settings):
+    responses.get(URL, body=body("studies_page1.json"))  # totalCount 4, two studies and a token
+    responses.get(URL, body='{"studies": []}')  # the paging ends early
+    responses.get(URL, body=body("studies_page2.json"))  # asked again: the real last page
+    result = harvest(engine, settings, STRATEGY, full=True, client=client())
+    assert query(responses.calls[2])["pageToken"] == TOKEN1 and len(trial_ids(engine)) == 4
+    assert the_run(engine, result.run_id).status == "succeeded"
+
+
+@responses.activate
+def test_fewer_studies_than_announced_fail_the_run(engine, settings):
+    responses.get(URL, body=body("studies_page1.json"))
+    responses.get(URL, body='{"studies": []}')
+    with pytest.raises(CtgovHarvestError, match="announced 4 studies but sent 2"):
+        harvest(engine, settings, STRATEGY, full=True, client=client(max_tries=3))
+    assert len(responses.calls) == 1 + 3  # the last page asked for three times in all
+    assert last_run(engine).status == "failed"
+
+
+@responses.activate
+def test_a_first_run_answered_empty_is_no_starting_point(engine, settings):
+    responses.get(URL, body='{"studies": []}')
+    harvest(engine, settings, STRATEGY, client=client())
+    assert last_run(engine).status == "succeeded"
+    add_three_pages()
+    harvest(engine, settings, STRATEGY, client=client())
+    assert "filter.advanced" not in query(responses.calls[1])  # everything again, not "since the empty run"
+    assert len(trial_ids(engine)) == 4
+
+
+@responses.activate
+def test_a_query_that_suddenly_finds_nothing_fails_the_run(engine, settings):
+    add_three_pages()
+    harvest(engine, settings, STRATEGY, client=client())
+    responses.calls.reset()
+    responses.replace(responses.GET, URL, body='{"studies": []}')
+    with pytest.raises(CtgovHarvestError, match="no studies for a query that found studies"):
+        harvest(engine, settings, STRATEGY, client=client(max_tries=2))
+    counted = [query(c) for c in responses.calls][1:]
+    assert len(counted) == 2 and all(q["pageSize"] == "1" and "filter.advanced" not in q for q in counted)
+    assert last_run(engine).status == "failed"
+    with pytest.raises(CtgovHarvestError, match="no studies"):  # a full run answered empty, too
+        harvest(engine, settings, STRATEGY, full=True, client=client(max_tries=2))

@@ -107,3 +107,22 @@ def test_connection_broken_mid_answer_is_retried_then_reported():
     responses.replace(responses.GET, URL, body=requests.exceptions.ChunkedEncodingError("IncompleteRead"))
     with pytest.raises(HarvestHTTPError, match="after 2 tries.*connection broken mid-answer"):
         _client(max_tries=2)[0].get(URL)
+
+
+@responses.activate
+def test_an_html_page_served_with_200_is_retried_like_a_5xx():
+    responses.get(URL, status=200, body="<!DOCTYPE html><html><body>Down for maintenance</body></html>",
+                  content_type="text/html")
+    responses.get(URL, status=200, body='{"studies": []}', content_type="application/json")
+    client, sleeps = _client(backoff=1.0)
+    assert client.get(URL).json() == {"studies": []}
+    assert client.requests_sent == 2 and len(sleeps) == 1
+
+
+@responses.activate
+def test_a_body_the_caller_names_a_fault_is_retried_then_reported():
+    responses.get(URL, status=200, body="<eFetchResult><ERROR>Unable to obtain query #1</ERROR></eFetchResult>")
+    client, sleeps = _client(max_tries=3)
+    with pytest.raises(HarvestHTTPError, match="after 3 tries.*HTTP 200 but NCBI said: Unable"):
+        client.get(URL, check=lambda r: "NCBI said: Unable" if b"<ERROR>" in r.content else None)
+    assert client.requests_sent == 3 and len(sleeps) == 2

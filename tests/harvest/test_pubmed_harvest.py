@@ -10,7 +10,16 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from evidence.models import HarvestRun, Publication
-from fixtures.pubmed.fake_eutils import HERE, FakeEutils, Fault, Server
+from fixtures.pubmed.fake_eutils import (
+    EMPTY_FETCH,
+    EMPTY_SEARCH,
+    ERROR_200,
+    HERE,
+    HTML_200,
+    FakeEutils,
+    Fault,
+    Server,
+)
 from harvest import pubmed
 from harvest._http import HarvestHTTPError, HttpClient, RegistryUnreachable
 from harvest.pubmed import EutilsClient, PubmedHarvestError, Window, harvest
@@ -209,11 +218,17 @@ def test_http_400_with_error_body_fails_at_once_and_keeps_committed_batches(engi
     assert err.status == 400 and "ID list is empty" in run.error and fake.count("efetch") == 2
 
 
-def test_error_element_with_200_fails_with_ncbis_words(engine, client, fake):
-    body = b'<?xml version="1.0" encoding="UTF-8" ?>\n<eFetchResult><ERROR>Unable to obtain query #1' \
-           b"</ERROR></eFetchResult>\n"
-    _, run = _failing_run(engine, client, fake, Fault("efetch", 200, body), PubmedHarvestError)
-    assert "Unable to obtain query #1" in run.error
+@pytest.mark.parametrize("endpoint", ["esearch", "efetch"])
+@pytest.mark.parametrize("body", [ERROR_200, HTML_200], ids=["error-element", "html-page"])
+def test_an_error_served_with_200_is_retried_like_a_5xx(engine, client, fake, sleeps, endpoint, body):
+    fake.faults.append(Fault(endpoint, 200, body, {"Content-Type": "text/html"} if body == HTML_200 else {}))
+    summary = harvest(engine, client, TERM, full=True, batch_size=50)
+    assert summary.counts.new == 12 and fake.count(endpoint) == 2 and len(sleeps) == 1
+
+
+def test_a_persistent_error_served_with_200_fails_with_ncbis_words(engine, client, fake):
+    _, run = _failing_run(engine, client, fake, Fault("efetch", 200, ERROR_200, times=99), HarvestHTTPError)
+    assert "after 3 tries" in run.error and "Unable to obtain query #1" in run.error
 
 
 def test_persistent_truncation_fails_after_bounded_tries(engine, client, fake):
@@ -228,8 +243,8 @@ def test_unreachable_server_fails_the_run(engine, client, fake):
 
 
 def test_esearch_error_element_fails_before_anything_is_written(engine, client, fake):
-    fake.faults.append(Fault("esearch", 200, (HERE / "esearch_error.xml").read_bytes()))
-    with pytest.raises(PubmedHarvestError, match="unbalanced parentheses"):
+    fake.faults.append(Fault("esearch", 200, (HERE / "esearch_error.xml").read_bytes(), times=99))
+    with pytest.raises(HarvestHTTPError, match="unbalanced parentheses"):
         harvest(engine, client, TERM, full=True)
     assert _runs(engine)[-1].status == "failed" and _count(engine) == 0
 
@@ -259,3 +274,54 @@ def test_settings_give_rate_and_identity():
     keyed = EutilsClient.from_settings(Settings(ncbi_api_key="abc"))
     assert keyed.http.limiter.interval == pytest.approx(1 / 10)
     assert keyed._params(term="x")["api_key"] == "abc" and "api_key" not in c._params(term="x")
+
+
+# ---------------------------------------------------------------- empty answers (issue 16, item 8)
+
+def test_an_empty_batch_is_fetched_again(engine, client, fake, sleeps):
+    fake.faults.append(Fault("efetch", 200, EMPTY_FETCH, skip=1))
+    summary = harvest(engine, client, TERM, full=True, batch_size=5)
+    assert summary.counts.new == 12 and fake.count("efetch") == 4 and sleeps == [1.0]
+    assert _runs(engine)[-1].status == "succeeded"
+
+
+def test_a_batch_that_stays_short_fails_the_run_and_the_next_run_fetches_it(engine, client, fake):
+    _, run = _failing_run(engine, client, fake, Fault("efetch", 200, EMPTY_FETCH, times=99), PubmedHarvestError)
+    assert "after 3 tries: 0 of the 5 records asked for came back" in run.error
+    fake.faults.clear()
+    summary = harvest(engine, client, TERM, batch_size=5)
+    assert summary.mode == "full" and _count(engine) == 12  # the failed run is no starting point
+
+
+def test_a_first_run_answered_empty_is_no_starting_point(engine, client, fake):
+    fake.faults.append(Fault("esearch", 200, EMPTY_SEARCH))
+    assert harvest(engine, client, TERM).counts.fetched == 0
+    assert _runs(engine)[-1].status == "succeeded"
+    summary = harvest(engine, client, TERM)  # everything, not "since the empty run"
+    assert summary.mode == "full" and summary.counts.new == 12
+
+
+def test_a_search_that_suddenly_finds_nothing_is_asked_again_then_fails(engine, client, fake, sleeps):
+    harvest(engine, client, TERM, full=True)
+    fake.faults.append(Fault("esearch", 200, EMPTY_SEARCH))  # once: the second answer is right
+    assert harvest(engine, client, TERM, full=True).counts.fetched == 12 and sleeps == [1.0]
+    fake.faults.append(Fault("esearch", 200, EMPTY_SEARCH, times=99))
+    with pytest.raises(PubmedHarvestError, match="found no records 3 times for a search that found records"):
+        harvest(engine, client, TERM, full=True)
+    assert _runs(engine)[-1].status == "failed"
+
+
+def test_an_incremental_window_may_be_empty_but_the_query_may_not(engine, client, fake):
+    harvest(engine, client, TERM, full=True)
+    quiet = harvest(engine, client, TERM)  # nothing entered in the last days: a normal night
+    assert quiet.mode == "incremental" and quiet.counts.fetched == 0
+    counted = [p for e, p in fake.requests if e == "esearch" and p.get("rettype") == "count"]
+    assert len(counted) == 1 and "mindate" not in counted[0]  # the whole query still finds records
+    watermark = _runs(engine)[-1].started_at
+    fake.faults.append(Fault("esearch", 200, EMPTY_SEARCH, times=99))
+    with pytest.raises(PubmedHarvestError, match="found records in earlier runs"):
+        harvest(engine, client, TERM)
+    fake.faults.clear()
+    fake.add(39500001, edat=TODAY)
+    assert harvest(engine, client, TERM).counts.new == 1
+    assert pubmed.last_success_of_query(engine, pubmed.query_sha(TERM)).started_at > watermark

@@ -10,7 +10,7 @@ import pytest
 import responses
 from Bio import Entrez
 
-from harvest._http import HttpClient
+from harvest._http import HarvestHTTPError, HttpClient
 from harvest.pubmed import EutilsClient, PubmedHarvestError, harvest
 
 FIX = Path(__file__).parents[1] / "fixtures" / "pubmed"
@@ -57,10 +57,10 @@ def test_replayed_over_cap_answer_is_split(engine):
 @responses.activate
 def test_replayed_esearch_error_and_html(engine):
     responses.get(BASE + "esearch.fcgi", body=(FIX / "esearch_error.xml").read_bytes())
-    with pytest.raises(PubmedHarvestError, match="unbalanced parentheses"):
+    with pytest.raises(HarvestHTTPError, match="unbalanced parentheses"):  # retried like a 5xx, then reported
         harvest(engine, _client(), "car-t (", full=True)
     responses.replace(responses.GET, BASE + "esearch.fcgi", body=b"<html>Service unavailable</html>")
-    with pytest.raises(PubmedHarvestError, match="unreadable answer"):
+    with pytest.raises(HarvestHTTPError, match="an HTML page instead of data"):
         harvest(engine, _client(), "car-t", full=True)
 
 

@@ -33,3 +33,18 @@ def test_incremental_window_overlaps_the_last_success(engine):
         pass
     since = incremental_since(engine, "ctgov", overlap=timedelta(days=2))
     assert since == last_success(engine, "ctgov").started_at - timedelta(days=2)
+
+
+def test_a_run_the_store_cannot_close_raises_its_own_error(engine, monkeypatch, caplog):
+    import errno
+
+    from harvest import runs
+
+    def disk_full(*_args, **_kwargs):  # the write boundary on a full disk
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(runs, "finish_run", disk_full)
+    with pytest.raises(RuntimeError, match="HTTP 500 from esearch"):
+        with harvest_run(engine, "pubmed", {}):
+            raise RuntimeError("HTTP 500 from esearch")
+    assert "could not be marked failed (the disk holding the database is full" in caplog.text
