@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import filecmp
 import os
-import sqlite3
 import subprocess
 import sys
 
@@ -224,8 +223,15 @@ def _evidence(settings, *args: str) -> subprocess.CompletedProcess:
 
 
 def _outcomes(settings) -> int:
-    with sqlite3.connect(settings.db) as conn:
-        return conn.execute("SELECT count(*) FROM outcome").fetchone()[0]
+    """Outcome rows in the store, whichever back end the test runs on."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(settings.database_url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM outcome")).scalar_one()
+    finally:
+        engine.dispose()
 
 
 def test_a_missing_curated_file_is_an_error_and_nothing_is_written(settings, curated_dir):
