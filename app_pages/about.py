@@ -17,10 +17,15 @@ from evidence.settings import load_settings
 
 METHODS = """
 **Analysis set.** The same patients are reported repeatedly (a first case series, an update, a final
-paper). For each outcome, each cohort contributes one report: the latest (by data cut-off, then
-year, then position in the supersedes chain) that reports that outcome for the population asked
-about. Other reports of the cohort are listed as excluded with the reason. Numbers carry their source
-and a status (verified in the primary source, secondary source only, conflicting, not verified).
+paper). For each outcome, each cohort contributes one report: the latest that reports that outcome for
+the population asked about. "Latest" follows an explicit supersedes chain first, then the data cut-off
+(else the publication year) compared at the precision both dates have (a year-only report is not older
+than a cut-off day of that year). A number counts for a disease when every patient it counts has it; a
+whole-cohort number of a mixed-disease cohort is listed with its split ("4 of 8 patients have SLE") and
+pooled only when the reader includes mixed cohorts in which the disease is the majority. Retracted
+reports are left out. Other reports of the cohort are listed as excluded with the reason. Numbers carry
+their source and a status (verified in the primary source, secondary source only, conflicting, not
+verified).
 
 **Pooling.** Single proportions (remission, CRS, ICANS, infection rates) are pooled with a
 binomial-normal generalised linear mixed model (random-intercept logistic regression, maximum
@@ -37,13 +42,21 @@ available. The Freeman–Tukey back-transformation can mislead (Schwarzer et al.
 for comparison only.
 
 **References.**
-- Stijnen T, Hamza TH, Özdemir P. Random effects meta-analysis of event outcome in the framework of the generalized linear mixed model. Stat Med 2010;29:3046–67.
-- Schwarzer G, Chemaitelly H, Abu-Raddad LJ, Rücker G. Seriously misleading results using inverse of Freeman–Tukey double arcsine transformation in meta-analysis of single proportions. Res Synth Methods 2019;10:476–83.
+- Stijnen T, Hamza TH, Özdemir P. Random effects meta-analysis of event outcome in the framework of the
+  generalized linear mixed model. Stat Med 2010;29:3046–67.
+- Schwarzer G, Chemaitelly H, Abu-Raddad LJ, Rücker G. Seriously misleading results using inverse of
+  Freeman–Tukey double arcsine transformation in meta-analysis of single proportions. Res Synth Methods
+  2019;10:476–83.
 - Viechtbauer W. Conducting meta-analyses in R with the metafor package. J Stat Softw 2010;36(3).
-- Hartung J, Knapp G. A refined method for the meta-analysis of controlled clinical trials with binary outcome. Stat Med 2001;20:3875–89.
-- IntHout J, Ioannidis JPA, Borm GF. The Hartung–Knapp–Sidik–Jonkman method for random effects meta-analysis is straightforward and considerably outperforms the standard DerSimonian–Laird method. BMC Med Res Methodol 2014;14:25.
-- Higgins JPT, Thompson SG, Spiegelhalter DJ. A re-evaluation of random-effects meta-analysis. J R Stat Soc A 2009;172:137–59.
-- Clopper CJ, Pearson ES. The use of confidence or fiducial limits illustrated in the case of the binomial. Biometrika 1934;26:404–13.
+- Hartung J, Knapp G. A refined method for the meta-analysis of controlled clinical trials with binary
+  outcome. Stat Med 2001;20:3875–89.
+- IntHout J, Ioannidis JPA, Borm GF. The Hartung–Knapp–Sidik–Jonkman method for random effects meta-analysis
+  is straightforward and considerably outperforms the standard DerSimonian–Laird method. BMC Med Res Methodol
+  2014;14:25.
+- Higgins JPT, Thompson SG, Spiegelhalter DJ. A re-evaluation of random-effects meta-analysis. J R Stat Soc A
+  2009;172:137–59.
+- Clopper CJ, Pearson ES. The use of confidence or fiducial limits illustrated in the case of the binomial.
+  Biometrika 1934;26:404–13.
 """
 
 CITE = ("CAR-T in autoimmune disease: a living evidence tracker (cart-evidence, version {version}). "

@@ -13,6 +13,7 @@ import altair as alt
 import pandas as pd
 
 from evidence.forest import GREY, OKABE_ITO, forest_chart, forest_rows  # noqa: F401 (re-exported for the pages)
+from evidence.vocab import TRIAL_FILTER_STATUSES
 
 
 def evidence_map_chart(cells: pd.DataFrame, measure: str = "Reports") -> alt.Chart:
@@ -42,8 +43,7 @@ def partial_date(value: str | None) -> pd.Timestamp | None:
         return None
 
 
-STATUS_LABELS = ["Recruiting", "Not yet recruiting", "Active, not recruiting", "Enrolling by invitation",
-                 "Completed", "Terminated", "Withdrawn", "Suspended", "Unknown"]
+STATUS_LABELS = [s.label for s in TRIAL_FILTER_STATUSES]  # legend order
 
 
 TIMELINE_LIMIT = 120
@@ -63,11 +63,13 @@ def timeline_chart(trials: pd.DataFrame, limit: int = TIMELINE_LIMIT) -> alt.Cha
     if not rows:
         return None
     frame = pd.DataFrame(rows).sort_values("start").tail(limit)
-    statuses = [s for s in STATUS_LABELS if s in set(frame["Status"])] + sorted(set(frame["Status"]) - set(STATUS_LABELS))
+    shown = set(frame["Status"])
+    statuses = [s for s in STATUS_LABELS if s in shown] + sorted(shown - set(STATUS_LABELS))
     colour = alt.Color("Status:N", scale=alt.Scale(domain=statuses, range=(OKABE_ITO * 2)[:len(statuses)]),
                        legend=alt.Legend(orient="top", title=None))
     tip = ["Registry ID:N", "Title:N", "Status:N", "Phase:N", "Sponsor:N", "Enrollment:Q",
-           alt.Tooltip("start:T", title="Start", format="%b %Y"), alt.Tooltip("end:T", title="Completion", format="%b %Y")]
+           alt.Tooltip("start:T", title="Start", format="%b %Y"),
+           alt.Tooltip("end:T", title="Completion", format="%b %Y")]
     y = alt.Y("Registry ID:N", sort=list(frame["Registry ID"]), title=None, axis=alt.Axis(labelOverlap=False))
     bars = alt.Chart(frame).mark_bar(height=10, cornerRadius=2).encode(
         # one tick per year: monthly ticks formatted "%Y" printed every year several times

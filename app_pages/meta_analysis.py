@@ -21,7 +21,8 @@ VIEWS = {"sensitivity": "Method sensitivity", "loo": "Leave-one-out", "cumulativ
          "set": "Analysis set"}
 PCT = st.column_config.NumberColumn(format="percent")
 LOO_FORMAT = {**{c: PCT for c in ("Estimate", "CI low", "CI high", "PI low", "PI high")},
-              "τ²": st.column_config.NumberColumn(format="%.3g"), "I² (%)": st.column_config.NumberColumn(format="%.1f")}
+              "τ²": st.column_config.NumberColumn(format="%.3g"),
+              "I² (%)": st.column_config.NumberColumn(format="%.1f")}
 
 
 def _summary(a: selection.Analysis) -> None:

@@ -94,7 +94,8 @@ def _whats_new(version: str) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown(f"**New publications** ({len(news['new_publications'])})")
-        pubs = pd.DataFrame(news["new_publications"]).reindex(columns=["pmid", "title", "journal", "kind", "first_seen"])
+        pubs = pd.DataFrame(news["new_publications"]).reindex(
+            columns=["pmid", "title", "journal", "kind", "first_seen"])
         pubs["PubMed"] = "https://pubmed.ncbi.nlm.nih.gov/" + pubs["pmid"].astype(str) + "/"
         st.dataframe(pubs.head(50), hide_index=True, width="stretch",
                      column_config={"PubMed": st.column_config.LinkColumn(display_text="Open")})

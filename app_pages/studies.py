@@ -75,7 +75,8 @@ def _detail(version: str, report_id: str) -> None:
         st.caption(f"PubMed notice: {notice.get('type', '')} (PMID {notice.get('pmid') or '—'})")
     st.text(r["title"] or "")  # stored text: shown as it is, never as Markdown
     facts = {"Kind": data.label(ReportKind, r["kind"]), "Patients": r["n_treated"],
-             "Data cut-off": r["data_cutoff"] or "—", "Follow-up": r["followup"] or "—", "Product": r["product"] or "—",
+             "Data cut-off": r["data_cutoff"] or "—", "Follow-up": r["followup"] or "—",
+             "Product": r["product"] or "—",
              "Dose": r["dose"] or "—", "Lymphodepletion": r["lymphodepletion"] or "—", "PMID": r["pmid"] or "—",
              "DOI": r["doi"] or "—", "Web address": r["url"] or "—"}
     st.dataframe(pd.DataFrame([facts]).astype(str), hide_index=True, width="stretch")
@@ -168,7 +169,8 @@ def main() -> None:
     if state.value("report") and state.value("report") not in ids:
         ids.append(state.value("report"))
     labels = dict(zip(reports.get("report_id", []), reports.get("Report", [])))
-    st.selectbox("Report detail", ids, key="report", format_func=lambda i: labels.get(i, i) or "— choose a report —")
+    st.selectbox("Report detail", ids, key="report",
+                 format_func=lambda i: labels.get(i, i) or "— choose a report —")
     state.publish(PARAMS)
     if state.value("report"):
         _detail(version, state.value("report"))

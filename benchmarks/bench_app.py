@@ -74,7 +74,8 @@ def build(db: Path, n_pubs: int, n_trials: int, n_reports: int, seed: int = 8) -
             "countries": [rng.choice(["China", "Germany", "United States", "France", "Italy"])],
             "diseases": [rng.choice(diseases)], "targets": [rng.choice(targets)],
             "car_construct": rng.choice([c.value for c in Construct]), "population": "adult", "origin": "ctgov",
-            "first_seen": now - timedelta(days=rng.randint(0, 400)), "last_seen": now} for i, tid in enumerate(trial_ids)])
+            "first_seen": now - timedelta(days=rng.randint(0, 400)), "last_seen": now}
+            for i, tid in enumerate(trial_ids)])
         conn.execute(insert(models.Cohort), [{"cohort_id": f"c{i}", "name": f"Cohort {i}", "registry_ids": []}
                                              for i in range(n_reports * 2 // 5)])
         reports, outcomes = [], []

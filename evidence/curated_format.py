@@ -22,17 +22,14 @@ from evidence.vocab import (
     Registry,
     ReportKind,
     Target,
+    TrialPhase,
+    TrialStatus,
 )
 
 PARTIAL_DATE_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-PHASES = {"EARLY_PHASE1", "PHASE1", "PHASE2", "PHASE3", "PHASE4", "NA"}
-STATUSES = {
-    "RECRUITING", "ACTIVE_NOT_RECRUITING", "COMPLETED", "NOT_YET_RECRUITING",
-    "ENROLLING_BY_INVITATION", "TERMINATED", "WITHDRAWN", "SUSPENDED", "UNKNOWN",
-    "AVAILABLE", "NO_LONGER_AVAILABLE", "TEMPORARILY_NOT_AVAILABLE", "APPROVED_FOR_MARKETING",
-    "WITHHELD",
-}
+PHASES = {p.value for p in TrialPhase}
+STATUSES = {s.value for s in TrialStatus}
 
 
 @dataclass(frozen=True)
