@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run dev test db browser postgres lint clean
+.PHONY: run dev test db browser postgres r lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,8 +49,16 @@ postgres:
 	      || echo "make: could not install postgresql; the PostgreSQL tests will be skipped"; \
 	  else echo "make: postgresql not installed and cannot install it; the PostgreSQL tests will be skipped"; fi; }
 
+## make r: R with metafor, to regenerate the pooling reference values in the tests (Debian package)
+r:
+	@command -v Rscript >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq r-cran-metafor >/dev/null) \
+	      || echo "make: could not install r-cran-metafor; the metafor regeneration tests will be skipped"; \
+	  else echo "make: Rscript not installed and cannot install it; the metafor regeneration tests will be skipped"; fi; }
+
 ## make test: the linter, then the whole test suite
-test: $(VENV)/.installed-test browser postgres lint
+test: $(VENV)/.installed-test browser postgres r lint
 	$(BIN)/python -m pytest
 
 clean:
