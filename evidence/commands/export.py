@@ -14,7 +14,20 @@ from typing import Annotated
 import typer
 
 from evidence.cli_support import EXIT_USAGE, fail, settings_of, store_with_schema
-from evidence.commands.pool import _codes, build_selection
+from evidence.commands.selection_options import (
+    AllReports,
+    Ci,
+    Constructs,
+    Diseases,
+    IncludeMixed,
+    Kinds,
+    Model,
+    Populations,
+    Targets,
+    Tau2,
+    Transform,
+    build_selection,
+)
 from evidence.vocab import CiMethod, PoolModel, PoolTransform, Tau2Method
 
 FORMATS = ("csv", "studies-csv", "pooled-csv", "xlsx", "json", "selection-json", "ris", "bibtex", "png", "svg")
@@ -26,19 +39,17 @@ def export(
     fmt: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(FORMATS)} (csv is the analysis "
                                      "set; json the pooled result with method and notes).")],
     out: Annotated[Path, typer.Option(help="File to write ('-' for standard output).")],
-    disease: Annotated[list[str] | None, typer.Option(help="Disease code(s) (repeat or comma-separate).")] = None,
-    target: Annotated[list[str] | None, typer.Option(help="CAR target code(s).")] = None,
-    construct: Annotated[list[str] | None, typer.Option(help="Construct code(s).")] = None,
-    population: Annotated[list[str] | None, typer.Option(help="Population code(s).")] = None,
-    kind: Annotated[list[str] | None, typer.Option(help="Report kind code(s).")] = None,
-    all_reports: Annotated[bool, typer.Option("--all-reports", help="Pool every report, not one per cohort "
-                                              "(counts re-reported patients twice).")] = False,
-    include_mixed: Annotated[bool, typer.Option("--include-mixed", help="Include mixed cohorts in which the "
-                                                "disease is the majority.")] = False,
-    model: Annotated[PoolModel, typer.Option(help="GLMM (default), random or common effect.")] = PoolModel.GLMM,
-    transform: Annotated[PoolTransform, typer.Option(help="Scale for re/fe.")] = PoolTransform.LOGIT,
-    tau2: Annotated[Tau2Method, typer.Option("--tau2", help="tau^2 estimator for re.")] = Tau2Method.REML,
-    ci: Annotated[CiMethod, typer.Option(help="z, Hartung-Knapp (metafor knha) or HK ad hoc.")] = CiMethod.Z,
+    disease: Diseases = None,
+    target: Targets = None,
+    construct: Constructs = None,
+    population: Populations = None,
+    kind: Kinds = None,
+    all_reports: AllReports = False,
+    include_mixed: IncludeMixed = False,
+    model: Model = PoolModel.GLMM,
+    transform: Transform = PoolTransform.LOGIT,
+    tau2: Tau2 = Tau2Method.REML,
+    ci: Ci = CiMethod.Z,
     by: Annotated[str | None, typer.Option(help="Subgroups: subgroup, target, construct, population or kind.")
                   ] = None,
     studies: Annotated[str, typer.Option(help="Study table scope: 'analysis' (the pooled reports) or 'filters' "
@@ -49,10 +60,8 @@ def export(
         raise fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}", EXIT_USAGE)
     if studies not in ("analysis", "filters"):
         raise fail(f"--studies must be 'analysis' or 'filters', not {studies!r}", EXIT_USAGE)
-    filters = {"diseases": _codes(disease), "targets": _codes(target), "constructs": _codes(construct),
-               "populations": _codes(population), "kinds": _codes(kind)}
     try:
-        sel = build_selection(outcome, filters, not all_reports, include_mixed,
+        sel = build_selection(outcome, disease, target, construct, population, kind, all_reports, include_mixed,
                               (model.value, transform.value, tau2.value, ci.value, 0.95), by)
     except ValueError as exc:
         raise fail(str(exc), EXIT_USAGE) from None

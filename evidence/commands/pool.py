@@ -24,7 +24,21 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from evidence.cli_support import EXIT_FAILED, EXIT_USAGE, settings_of
-from evidence.vocab import CiMethod, PoolModel, PoolTransform, SubgroupBy, Tau2Method
+from evidence.commands.selection_options import (
+    AllReports,
+    Ci,
+    Constructs,
+    Diseases,
+    IncludeMixed,
+    Kinds,
+    Model,
+    Populations,
+    Targets,
+    Tau2,
+    Transform,
+    build_selection,
+)
+from evidence.vocab import CiMethod, PoolModel, PoolTransform, Tau2Method
 
 if TYPE_CHECKING:
     from analysis import PoolResult, SubgroupResult
@@ -47,9 +61,6 @@ def register(app: typer.Typer) -> None:
                              "outcome from the evidence store (--outcome).")(pool)
 
 
-def _codes(values: list[str] | None) -> tuple[str, ...]:
-    """Repeated or comma-separated option values: --disease sle --disease ssc or --disease sle,ssc."""
-    return tuple(v.strip() for value in values or () for v in value.split(",") if v.strip())
 
 
 def pool(
@@ -58,20 +69,17 @@ def pool(
                                                      "Omit with --outcome.")] = None,
     outcome: Annotated[str | None, typer.Option(help="Pool this outcome code from the evidence store, exactly "
                                                       "as the Meta-analysis page does.")] = None,
-    disease: Annotated[list[str] | None, typer.Option(help="With --outcome: disease code(s) (repeat or "
-                                                           "comma-separate).")] = None,
-    target: Annotated[list[str] | None, typer.Option(help="With --outcome: CAR target code(s).")] = None,
-    construct: Annotated[list[str] | None, typer.Option(help="With --outcome: construct code(s).")] = None,
-    population: Annotated[list[str] | None, typer.Option(help="With --outcome: population code(s).")] = None,
-    kind: Annotated[list[str] | None, typer.Option(help="With --outcome: report kind code(s).")] = None,
-    all_reports: Annotated[bool, typer.Option("--all-reports", help="With --outcome: pool every report, not one "
-                                              "per cohort (counts re-reported patients twice).")] = False,
-    include_mixed: Annotated[bool, typer.Option("--include-mixed", help="With --outcome and --disease: include "
-                                                "mixed cohorts in which the disease is the majority.")] = False,
-    model: Annotated[PoolModel, typer.Option(help="GLMM (default), random or common effect.")] = PoolModel.GLMM,
-    transform: Annotated[PoolTransform, typer.Option(help="Scale for re/fe.")] = PoolTransform.LOGIT,
-    tau2: Annotated[Tau2Method, typer.Option("--tau2", help="tau^2 estimator for re.")] = Tau2Method.REML,
-    ci: Annotated[CiMethod, typer.Option(help="z, Hartung-Knapp (metafor knha) or HK ad hoc.")] = CiMethod.Z,
+    disease: Diseases = None,
+    target: Targets = None,
+    construct: Constructs = None,
+    population: Populations = None,
+    kind: Kinds = None,
+    all_reports: AllReports = False,
+    include_mixed: IncludeMixed = False,
+    model: Model = PoolModel.GLMM,
+    transform: Transform = PoolTransform.LOGIT,
+    tau2: Tau2 = Tau2Method.REML,
+    ci: Ci = CiMethod.Z,
     level: Annotated[float, typer.Option(help="Confidence level.")] = 0.95,
     by: Annotated[str | None, typer.Option(help="Subgroups: a CSV column, or with --outcome one of "
                                                 "subgroup, target, construct, population, kind.")] = None,
@@ -84,10 +92,9 @@ def pool(
         if (file is None) == (outcome is None):
             raise InputError("give either a CSV file or --outcome CODE (not both)")
         if file is None:
-            filters = {"diseases": _codes(disease), "targets": _codes(target), "constructs": _codes(construct),
-                       "populations": _codes(population), "kinds": _codes(kind)}
-            _pool_store(ctx, outcome, filters, not all_reports, include_mixed,
-                        (model.value, transform.value, tau2.value, ci.value, level), by, json_out)
+            sel = build_selection(outcome, disease, target, construct, population, kind, all_reports,
+                                  include_mixed, (model.value, transform.value, tau2.value, ci.value, level), by)
+            _pool_store(ctx, sel, json_out)
             return
         rows = read_counts(file, by)
         result = _pool(rows, by, model=model.value, transform=transform.value,
@@ -104,38 +111,17 @@ def pool(
         typer.echo(format_result(result))
 
 
-def _check_codes(outcome: str, filters: dict[str, tuple[str, ...]], by: str | None) -> None:
-    from evidence.vocab import Construct, Disease, Outcome, Population, ReportKind, Target
-
-    vocabularies = {"diseases": Disease, "targets": Target, "constructs": Construct, "populations": Population,
-                    "kinds": ReportKind}
-    Outcome.parse(outcome)
-    for name, codes in filters.items():
-        for code in codes:
-            vocabularies[name].parse(code)
-    if by is not None:
-        SubgroupBy.parse(by)
 
 
-def build_selection(outcome: str, filters: dict[str, tuple[str, ...]], cohort_aware: bool, include_mixed: bool,
-                    method: tuple, by: str | None) -> Any:
-    """The library's ``Selection`` from command-line values; an unknown code is a ValueError (exit 2)."""
-    from evidence.outcome_analysis import Method, Selection
-
-    _check_codes(outcome, filters, by)
-    return Selection(outcome, **filters, cohort_aware=cohort_aware, include_mixed=include_mixed,
-                     method=Method(*method), by=by or SubgroupBy.NONE.value)
 
 
-def _pool_store(ctx: typer.Context, outcome: str, filters: dict[str, tuple[str, ...]], cohort_aware: bool,
-                include_mixed: bool, method: tuple, by: str | None, json_out: bool) -> None:
+def _pool_store(ctx: typer.Context, sel: Any, json_out: bool) -> None:
     """Pool an outcome from the store: the library's analysis, the same numbers as the app."""
     from sqlmodel import Session
 
     from evidence.cli_support import store_with_schema
     from evidence.outcome_analysis import analyse_outcome, to_json
 
-    sel = build_selection(outcome, filters, cohort_aware, include_mixed, method, by)
     with Session(store_with_schema(settings_of(ctx), readonly=True)) as session:
         a = analyse_outcome(session, sel)
     if json_out:
