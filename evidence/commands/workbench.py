@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 import sys
 from enum import StrEnum
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from evidence.cli_support import EXIT_USAGE, fail, settings_of, store_with_schema
@@ -53,6 +55,20 @@ def require_workbench_or_exit(ctx: typer.Context) -> None:
         require_workbench(settings_of(ctx))
     except WorkbenchError as exc:
         raise fail(str(exc), EXIT_USAGE) from exc
+
+
+@contextmanager
+def _writing(ctx: typer.Context, refused: type[Exception] | tuple[type[Exception], ...]) -> Iterator[Any]:
+    """A session whose work is committed as one, or rolled back and told (exit 2) when the library refuses it."""
+    from sqlmodel import Session
+
+    with Session(store_with_schema(settings_of(ctx))) as session:
+        try:
+            yield session
+        except refused as exc:
+            session.rollback()
+            raise fail(str(exc), EXIT_USAGE) from exc
+        session.commit()
 
 
 @group.command("queue")
@@ -98,27 +114,19 @@ def decide(
     why: Annotated[str, typer.Option(help="Why, for the audit trail.")] = "",
 ) -> None:
     """Record your decision on one or more records."""
-    from sqlmodel import Session
-
-    from evidence import audit
-    from evidence import screening
+    from evidence import audit, screening
 
     reviewer = _reviewer(ctx)
-    with Session(store_with_schema(settings_of(ctx))) as session:
-        try:
-            if resolves:
-                change = audit.new_change()
-                for pmid in pmids:
-                    screening.decide(session, pmid, decision.value, reviewer=reviewer, reason=reason,
-                                     reason_text=text, stage=stage.value, why=why, resolves_conflict=True,
-                                     change=change)
-            else:
-                change = screening.bulk_decide(session, pmids, decision.value, reviewer=reviewer, reason=reason,
-                                               reason_text=text, stage=stage.value, why=why)
-        except screening.ScreeningError as exc:
-            session.rollback()
-            raise fail(str(exc), EXIT_USAGE) from exc
-        session.commit()
+    with _writing(ctx, screening.ScreeningError) as session:
+        if resolves:
+            change = audit.new_change()
+            for pmid in pmids:
+                screening.decide(session, pmid, decision.value, reviewer=reviewer, reason=reason,
+                                 reason_text=text, stage=stage.value, why=why, resolves_conflict=True,
+                                 change=change)
+        else:
+            change = screening.bulk_decide(session, pmids, decision.value, reviewer=reviewer, reason=reason,
+                                           reason_text=text, stage=stage.value, why=why)
     typer.echo(f"{len(set(pmids))} decision(s) recorded; undo with `evidence workbench undo {change}`")
 
 
@@ -155,18 +163,11 @@ def conflicts(ctx: typer.Context,
 def undo(ctx: typer.Context, change: Annotated[str, typer.Argument(help="The action id the trail shows.")],
          why: Annotated[str, typer.Option(help="Why, for the audit trail.")] = "") -> None:
     """Put back what one workbench action did (itself recorded)."""
-    from sqlmodel import Session
-
     from evidence import audit
 
     reviewer = _reviewer(ctx)
-    with Session(store_with_schema(settings_of(ctx))) as session:
-        try:
-            undo_id = audit.undo(session, change, reviewer=reviewer, why=why)
-        except audit.UndoError as exc:
-            session.rollback()
-            raise fail(str(exc), EXIT_USAGE) from exc
-        session.commit()
+    with _writing(ctx, audit.UndoError) as session:
+        undo_id = audit.undo(session, change, reviewer=reviewer, why=why)
     typer.echo(f"undone; the undo is action {undo_id}")
 
 
