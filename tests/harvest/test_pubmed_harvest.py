@@ -28,6 +28,16 @@ TERM = "car-t AND lupus"
 TODAY = date.today()
 
 
+@pytest.fixture(autouse=True)
+def _noon_of_today():
+    """Run each test at noon of TODAY, the clock ticking: the harvester's date.today() is the tests' TODAY
+    even when the run crosses midnight (incremental windows are whole days)."""
+    import time_machine
+
+    with time_machine.travel(datetime(TODAY.year, TODAY.month, TODAY.day, 12, tzinfo=timezone.utc), tick=True):
+        yield
+
+
 @pytest.fixture
 def fake():
     f = FakeEutils()
