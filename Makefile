@@ -5,8 +5,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
+# languages with a catalog besides English (evidence/i18n.py LANGUAGES)
+LOCALES := it
 
-.PHONY: run dev test db browser postgres r lint clean
+.PHONY: run dev test db browser postgres r lint clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +62,15 @@ r:
 ## make test: the linter, then the whole test suite
 test: $(VENV)/.installed-test browser postgres r lint
 	$(BIN)/python -m pytest
+
+## make translations: collect every interface text (babel.cfg) and merge new ones into each catalog;
+## then write the Italian of each new or "#, fuzzy" entry in evidence/locale/it/LC_MESSAGES/messages.po
+## (the app reads the .po itself: nothing to compile). tests/test_translations.py fails while one is missing.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --project cart-evidence \
+		-o $(VENV)/messages.pot .
+	for lang in $(LOCALES); do $(BIN)/pybabel update -i $(VENV)/messages.pot -d evidence/locale \
+		-D messages -l $$lang --init-missing --ignore-obsolete || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -17,29 +17,31 @@ import streamlit as st
 
 from app_pages import data, state, warm
 from app_pages.common import database_problem
+from app_pages.i18n import _, choose_language
 
 # A local file: a material-icon favicon is fetched from an outside host, which an offline app must not need.
 FAVICON = Path(__file__).parent / "app_pages" / "static" / "favicon.png"
 
-st.set_page_config(page_title="CAR-T in autoimmune disease: living evidence", page_icon=str(FAVICON),
+st.set_page_config(page_title=_("CAR-T in autoimmune disease: living evidence"), page_icon=str(FAVICON),
                    layout="wide")
 
 PAGES = [
-    st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview",
+    st.Page("app_pages/overview.py", title=_("Overview"), icon=":material/dashboard:", url_path="overview",
             default=True),
-    st.Page("app_pages/studies.py", title="Studies", icon=":material/article:", url_path="studies"),
-    st.Page("app_pages/trials.py", title="Trials", icon=":material/clinical_notes:", url_path="trials"),
-    st.Page("app_pages/meta_analysis.py", title="Meta-analysis", icon=":material/query_stats:",
+    st.Page("app_pages/studies.py", title=_("Studies"), icon=":material/article:", url_path="studies"),
+    st.Page("app_pages/trials.py", title=_("Trials"), icon=":material/clinical_notes:", url_path="trials"),
+    st.Page("app_pages/meta_analysis.py", title=_("Meta-analysis"), icon=":material/query_stats:",
             url_path="meta-analysis"),
-    st.Page("app_pages/export.py", title="Export", icon=":material/download:", url_path="export"),
-    st.Page("app_pages/about.py", title="About & methods", icon=":material/info:", url_path="about"),
+    st.Page("app_pages/export.py", title=_("Export"), icon=":material/download:", url_path="export"),
+    st.Page("app_pages/about.py", title=_("About & methods"), icon=":material/info:", url_path="about"),
 ]
 
-COHORT_OFF = ("Cohort-aware selection is off: every report is pooled, so patients reported more than once are "
-              "counted more than once. Switch \"One report per cohort\" back on in the sidebar of Meta-analysis "
-              "or Export before quoting a number.")
+COHORT_OFF = _("Cohort-aware selection is off: every report is pooled, so patients reported more than once are "
+               "counted more than once. Switch \"One report per cohort\" back on in the sidebar of Meta-analysis "
+               "or Export before quoting a number.")
 
 page = st.navigation(PAGES, position="top")
+choose_language()
 problem = database_problem()
 if problem:
     st.error(problem, icon=":material/database:")

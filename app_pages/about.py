@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from app_pages import data
+from app_pages.i18n import _
 from evidence.settings import load_settings
 
-METHODS = """
-**Analysis set.** The same patients are reported repeatedly (a first case series, an update, a final
+METHODS = _("""**Analysis set.** The same patients are reported repeatedly (a first case series, an update, a final
 paper). For each outcome, each cohort contributes one report: the latest that reports that outcome for
 the population asked about. "Latest" follows an explicit supersedes chain first, then the data cut-off
 (else the publication year) compared at the precision both dates have (a year-only report is not older
@@ -25,23 +26,23 @@ whole-cohort number of a mixed-disease cohort is listed with its split ("4 of 8 
 pooled only when the reader includes mixed cohorts in which the disease is the majority. Retracted
 reports are left out. Other reports of the cohort are listed as excluded with the reason. Numbers carry
 their source and a status (verified in the primary source, secondary source only, conflicting, not
-verified).
+verified).""")
 
-**Pooling.** Single proportions (remission, CRS, ICANS, infection rates) are pooled with a
+POOLING = _("""**Pooling.** Single proportions (remission, CRS, ICANS, infection rates) are pooled with a
 binomial-normal generalised linear mixed model (random-intercept logistic regression, maximum
 likelihood, adaptive Gauss–Hermite quadrature) by default, which handles 0/n and n/n studies without
 continuity corrections (Stijnen et al. 2010; Schwarzer et al. 2019). Alternatives: inverse-variance
 random-effects models on the logit, Freeman–Tukey double-arcsine, arcsine or raw scale, with τ² by
 REML, DerSimonian–Laird, Paule–Mandel or ML, and Wald or Hartung–Knapp(–Sidik–Jonkman) confidence
 intervals (IntHout et al. 2014). Study CIs are exact (Clopper–Pearson). Heterogeneity: τ², I², H², Q;
-95% prediction intervals (Higgins et al. 2009). Results are validated against R metafor.
+95% prediction intervals (Higgins et al. 2009). Results are validated against R metafor.""")
 
-**Sensitivity.** GLMM, logit-REML, logit-REML with Hartung–Knapp and Freeman–Tukey-REML are shown side
-by side and flagged when they disagree; leave-one-out and cumulative (by data cut-off) pooling are
+SENSITIVITY = _("""**Sensitivity.** GLMM, logit-REML, logit-REML with Hartung–Knapp and Freeman–Tukey-REML are shown
+side by side and flagged when they disagree; leave-one-out and cumulative (by data cut-off) pooling are
 available. The Freeman–Tukey back-transformation can mislead (Schwarzer et al. 2019) and is offered
-for comparison only.
+for comparison only.""")
 
-**References.**
+REFERENCES = """
 - Stijnen T, Hamza TH, Özdemir P. Random effects meta-analysis of event outcome in the framework of the
   generalized linear mixed model. Stat Med 2010;29:3046–67.
 - Schwarzer G, Chemaitelly H, Abu-Raddad LJ, Rücker G. Seriously misleading results using inverse of
@@ -59,7 +60,7 @@ for comparison only.
   Biometrika 1934;26:404–13.
 """
 
-CITE = ("CAR-T in autoimmune disease: a living evidence tracker (cart-evidence, version {version}). "
+CITE = _("CAR-T in autoimmune disease: a living evidence tracker (cart-evidence, version {version}). "
         "Data version {data}. Accessed {date}. Please also cite the primary reports.")
 
 
@@ -69,36 +70,42 @@ def _strategy(path: str, title: str) -> None:
     if file.is_file():
         st.code(file.read_text(encoding="utf-8")[:5000], language=None)
     else:
-        st.caption("Strategy file not found in this installation.")
+        st.caption(_("Strategy file not found in this installation."))
 
 
 def main() -> None:
     version = data.data_version()
     status = data.update_status(version)
     settings = load_settings()
-    st.title("About & methods")
-    st.markdown("This tracker gathers every published report and registered trial of CAR-T (and related "
+    st.title(_("About & methods"))
+    st.markdown(_("This tracker gathers every published report and registered trial of CAR-T (and related "
                 "engineered cell) therapy in autoimmune disease, keeps up with PubMed and ClinicalTrials.gov "
                 "automatically, and pools the numbers with methods suited to small single-arm studies. It is "
-                "read-only: nothing you do here changes the data.")
-    st.subheader("Data sources", anchor=False)
+                "read-only: nothing you do here changes the data."))
+    st.subheader(_("Data sources"), anchor=False)
     c = status["counts"]
-    st.markdown(f"- **Curated evidence base** (`data/*.csv` in the repository): {c['report']} reports of "
-                f"{c['cohort']} cohorts and {c['outcome']} sourced numbers, each with its source and location.\n"
-                f"- **PubMed** (NCBI E-utilities): {c['publication']} records.\n"
-                f"- **Trial registries** (ClinicalTrials.gov API v2 and curated entries from other registries): "
-                f"{c['trial']} trials.")
+    st.markdown(_("- **Curated evidence base** (`data/*.csv` in the repository): {reports} reports of "
+                  "{cohorts} cohorts and {numbers} sourced numbers, each with its source and location.\n"
+                  "- **PubMed** (NCBI E-utilities): {publications} records.\n"
+                  "- **Trial registries** (ClinicalTrials.gov API v2 and curated entries from other registries): "
+                  "{trials} trials.").format(reports=c["report"], cohorts=c["cohort"], numbers=c["outcome"],
+                                              publications=c["publication"], trials=c["trial"]))
     last = status["last_update"]
-    st.markdown(f"**Last update:** {last.strftime('%d %b %Y %H:%M UTC') if last else 'no harvest has run yet'}"
-                f" · curated data hash `{(status['data_hash'] or 'none')[:12]}`")
+    st.markdown(_("**Last update:** {when} · curated data hash `{hash}`").format(
+        when=last.strftime("%d %b %Y %H:%M UTC") if last else _("no harvest has run yet"),
+        hash=(status["data_hash"] or "none")[:12]))
     if status["runs"]:
-        st.dataframe(status["runs"], hide_index=True, width="stretch")
-    st.subheader("Search strategies", anchor=False)
+        runs = {"source": _("Source"), "status": _("Status"), "finished": _("Finished"), "new": _("New"),
+                "changed": _("Changed"), "error": _("Error")}
+        st.dataframe(pd.DataFrame(status["runs"]).rename(columns=runs), hide_index=True, width="stretch")
+    st.subheader(_("Search strategies"), anchor=False)
     _strategy(settings.pubmed_query_file, "PubMed")
     _strategy(settings.ctgov_strategy_file, "ClinicalTrials.gov")
-    st.subheader("Methods", anchor=False)
-    st.markdown(METHODS)
-    st.subheader("How to cite", anchor=False)
+    st.subheader(_("Methods"), anchor=False)
+    for paragraph in (METHODS, POOLING, SENSITIVITY):
+        st.markdown(paragraph)
+    st.markdown(_("**References.**") + REFERENCES)
+    st.subheader(_("How to cite"), anchor=False)
     from datetime import date
     from importlib.metadata import PackageNotFoundError, version as pkg_version
     try:

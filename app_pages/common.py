@@ -19,6 +19,8 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from app_pages import i18n
+from app_pages.i18n import N_, _
 from evidence.db import StoreError, head_version, schema_version
 from evidence.settings import load_settings
 from evidence.store import open_store
@@ -66,24 +68,26 @@ def database_problem() -> str | None:
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") \
             and not Path(url.database).expanduser().exists():
         if settings.db is not None:  # a path someone set: a typo must not become a new database
-            return (f"The database {escape_md(url.database)} does not exist. Check `EVIDENCE_DB` (or the "
-                    "settings file), or run `evidence init` to build it there from the curated data.")
+            return _("The database {path} does not exist. Check `EVIDENCE_DB` (or the "
+                     "settings file), or run `evidence init` to build it there from the curated data.").format(
+                path=escape_md(url.database))
         try:
             _build_missing_database(settings.database_url)
         except (ValueError, OSError, SQLAlchemyError) as exc:  # a bad curated row, an unwritable folder
             _build_missing_database.clear()
-            return f"The database could not be built from the curated data: {exc}"
+            return _("The database could not be built from the curated data: {error}").format(error=exc)
     where = escape_md(url.database if url.get_backend_name() == "sqlite" else url.render_as_string(hide_password=True))
     try:
         revision = schema_version(get_engine())
     except SQLAlchemyError as exc:
-        return f"The database {where} cannot be opened ({type(exc).__name__}). Check `EVIDENCE_DB`."
+        return _("The database {where} cannot be opened ({error}). Check `EVIDENCE_DB`.").format(
+            where=where, error=type(exc).__name__)
     if revision is None:
-        return (f"The database {where} has not been built yet. Run `evidence init` (or `make db`) "
-                "to create it from the curated data, then reload this page.")
+        return _("The database {where} has not been built yet. Run `evidence init` (or `make db`) "
+                 "to create it from the curated data, then reload this page.").format(where=where)
     if revision != _head_version():
-        return (f"The database {where} has an older schema ({revision}). Run `evidence init` to upgrade it, "
-                "then reload this page.")
+        return _("The database {where} has an older schema ({revision}). Run `evidence init` to upgrade it, "
+                 "then reload this page.").format(where=where, revision=revision)
     return None
 
 
@@ -91,13 +95,13 @@ PHASES = {p.value: p.label for p in TrialPhase}
 STATUSES = {s.value: s.label for s in TRIAL_FILTER_STATUSES}
 
 FILTERS: dict[str, tuple[str, dict[str, str]]] = {
-    "disease": ("Disease", {d.value: d.label for d in Disease}),
-    "target": ("CAR target", {t.value: t.label for t in Target}),
-    "construct": ("Construct", {c.value: c.label for c in Construct}),
-    "population": ("Population", {p.value: p.label for p in Population}),
-    "phase": ("Phase", PHASES),
-    "kind": ("Report kind", {k.value: k.label for k in ReportKind}),
-    "status": ("Recruitment status", STATUSES),
+    "disease": (N_("Disease"), {d.value: d.label for d in Disease}),
+    "target": (N_("CAR target"), {t.value: t.label for t in Target}),
+    "construct": (N_("Construct"), {c.value: c.label for c in Construct}),
+    "population": (N_("Population"), {p.value: p.label for p in Population}),
+    "phase": (N_("Phase"), PHASES),
+    "kind": (N_("Report kind"), {k.value: k.label for k in ReportKind}),
+    "status": (N_("Recruitment status"), STATUSES),
 }
 
 
@@ -107,11 +111,12 @@ def filter_options(names: Iterable[str]) -> dict[str, list[str]]:
 
 
 def filter_widgets(names: Iterable[str], container=None) -> None:
-    """Multiselects for the named filters, bound to their query-parameter keys."""
+    """Multiselects for the named filters, bound to their query-parameter keys (labels in the session's language)."""
     where = container or st.sidebar
     for name in names:
         title, options = FILTERS[name]
-        where.multiselect(title, list(options), key=name, format_func=options.get, placeholder="Any")
+        where.multiselect(_(title), list(options), key=name, format_func=lambda c, o=options: _(o[c]),
+                          placeholder=_("Any"))
 
 
 def any_overlap(values: list | None, wanted: list[str]) -> bool:
@@ -140,12 +145,10 @@ def escape_md(text: str | None) -> str:
 
 
 def pct(x: float | None, digits: int = 0) -> str:
-    """A proportion as a percentage ('—' when missing)."""
-    if x is None or pd.isna(x):
-        return "—"
-    return f"{100 * x:.{digits}f}%"
+    """A proportion as a percentage in the session's language ('—' when missing)."""
+    return i18n.percent(None if x is None or pd.isna(x) else x, digits)
 
 
 def estimate_text(estimate: float, lo: float, hi: float) -> str:
     """'62% (45–77%)': how every pooled number is written in the app."""
-    return f"{pct(estimate)} ({pct(lo)}–{pct(hi)})"
+    return i18n.estimate(estimate, lo, hi)

@@ -83,10 +83,10 @@ def _data_label(version: str) -> str:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def export_files(version: str, sel: Selection, scope: str = "analysis") -> Files:
-    """Every download of a selection (``evidence.analysis_export.export_files``)."""
+def export_files(version: str, sel: Selection, scope: str = "analysis", lang: str = "en") -> Files:
+    """Every download of a selection (``evidence.analysis_export.export_files``), labelled in ``lang``."""
     with Session(get_engine()) as s:
-        return analysis_export.export_files(s, sel, scope, _data_label(version))
+        return analysis_export.export_files(s, sel, scope, _data_label(version), lang)
 
 
 @st.cache_data(**CACHE)

@@ -14,32 +14,34 @@ from functools import partial
 import streamlit as st
 
 from app_pages import data, selection, state
+from app_pages.i18n import _, label, language
 from evidence import exports
 from evidence.methods import method_label
 from evidence.vocab import Outcome
 
 RENDERERS = {"forest_png": exports.spec_png, "forest_svg": exports.spec_svg}
-TABLE_SCOPES = {"analysis": "Reports in the analysis", "filters": "All reports matching the filters"}
+TABLE_SCOPES = {"analysis": _("Reports in the analysis"), "filters": _("All reports matching the filters")}
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def build_files(version: str, sel: selection.Selection, scope: str = "analysis") -> exports.Files:
-    """Every download for a selection (``evidence.analysis_export``), cached per data version."""
-    return data.export_files(version, sel, scope)
+def build_files(version: str, sel: selection.Selection, scope: str = "analysis", lang: str = "en") -> exports.Files:
+    """Every download for a selection (``evidence.analysis_export``), cached per data version and language."""
+    return data.export_files(version, sel, scope, lang)
 
 
 BUTTONS = (
-    ("Tables", (("studies_csv", "Study characteristics (CSV)"), ("outcomes_csv", "Analysis set (CSV)"),
-                ("xlsx", "All tables + selection (XLSX)"), ("selection_json", "Selection (JSON)"))),
-    ("Pooled result", (("pooled_csv", "Pooled result (CSV)"),
-                       ("pooled_json", "Pooled result with method and notes (JSON)"))),
-    ("Forest plot", (("forest_png", "Forest plot (PNG)"), ("forest_svg", "Forest plot (SVG)"))),
-    ("References of the included reports", (("ris", "References (RIS)"), ("bibtex", "References (BibTeX)"))),
+    (_("Tables"), (("studies_csv", _("Study characteristics (CSV)")), ("outcomes_csv", _("Analysis set (CSV)")),
+                   ("xlsx", _("All tables + selection (XLSX)")), ("selection_json", _("Selection (JSON)")))),
+    (_("Pooled result"), (("pooled_csv", _("Pooled result (CSV)")),
+                          ("pooled_json", _("Pooled result with method and notes (JSON)")))),
+    (_("Forest plot"), (("forest_png", _("Forest plot (PNG)")), ("forest_svg", _("Forest plot (SVG)")))),
+    (_("References of the included reports"), (("ris", _("References (RIS)")),
+                                               ("bibtex", _("References (BibTeX)")))),
 )
-ABOUT_FILES = ("CSV and RIS files are plain, so any spreadsheet, script or reference manager reads them; the "
-               "outcome, filters and method that produced them are in their file name and in the selection JSON "
-               "of the same name. The XLSX opens on a Selection sheet; the JSON, BibTeX and figures carry the "
-               "selection inside.")
+ABOUT_FILES = _("CSV and RIS files are plain, so any spreadsheet, script or reference manager reads them; the "
+                "outcome, filters and method that produced them are in their file name and in the selection JSON "
+                "of the same name. The XLSX opens on a Selection sheet; the JSON, BibTeX and figures carry the "
+                "selection inside.")
 
 
 def _section(title: str, buttons: tuple, files: exports.Files) -> None:
@@ -56,7 +58,7 @@ def _section(title: str, buttons: tuple, files: exports.Files) -> None:
             col.download_button(lbl, payload, file_name=f.name, mime=f.mime, key=f"dl_{key}", on_click="ignore",
                                 icon=":material/download:", width="stretch")
     for reason in reasons:
-        st.caption(f"Not offered: {reason}")
+        st.caption(_("Not offered: {reason}").format(reason=reason))
 
 
 def main() -> None:
@@ -64,21 +66,22 @@ def main() -> None:
     selection.widgets(version)
     state.bind(("table",), {"table": list(TABLE_SCOPES)})
     sel = selection.current()
-    st.title("Export")
-    st.caption(f"Outcome: {data.label(Outcome, sel.outcome)}. Everything follows the Meta-analysis selection "
-               "(same sidebar, shared between the two pages).")
-    st.segmented_control("Study table", list(TABLE_SCOPES), key="table", format_func=TABLE_SCOPES.get)
+    st.title(_("Export"))
+    st.caption(_("Outcome: {outcome}. Everything follows the Meta-analysis selection "
+                 "(same sidebar, shared between the two pages).").format(outcome=label(Outcome, sel.outcome)))
+    st.segmented_control(_("Study table"), list(TABLE_SCOPES), key="table", format_func=TABLE_SCOPES.get)
     scope = state.value("table") or "analysis"
-    with st.spinner("Building files…"):
-        files = build_files(version, sel, scope)
+    with st.spinner(_("Building files…")):
+        files = build_files(version, sel, scope, language())
     a = selection.compute(version, sel)
-    label = method_label(a.result) if a.result is not None else "nothing pooled"
+    method = method_label(a.result) if a.result is not None else _("nothing pooled")
     n_refs = a.included["report_id"].nunique() if not a.included.empty else 0
-    st.markdown(f"Analysis set: **{len(a.included)}** pooled, {len(a.rows) - len(a.included)} not pooled · "
-                f"**{n_refs}** references · method: {label}")
+    st.markdown(_("Analysis set: **{pooled}** pooled, {left_out} not pooled · **{references}** references · "
+                  "method: {method}").format(pooled=len(a.included), left_out=len(a.rows) - len(a.included),
+                                             references=n_refs, method=method))
     if a.result is None:
-        st.info("No study reports this outcome for these filters, so there is no pooled result, forest plot or "
-                "reference list to export. Choose another outcome or remove a filter.")
+        st.info(_("No study reports this outcome for these filters, so there is no pooled result, forest plot or "
+                  "reference list to export. Choose another outcome or remove a filter."))
     st.caption(ABOUT_FILES)
     for title, buttons in BUTTONS:
         _section(title, buttons, files)

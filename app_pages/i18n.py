@@ -1,24 +1,132 @@
 """The app's language: chosen in the sidebar, kept in the URL (``?lang=it``), used by ``_``.
 
 Pages write ``_("Overview")``; the language is read at call time from the
-session, so one module-level import serves every rerun and every user.
+session, so one module-level import serves every rerun and every user. A text
+defined at module level of a module imported once (``app_pages.common``) is
+marked ``N_("…")`` there and passed through ``_`` where it is shown. Numbers
+go through ``number``/``percent``/``estimate`` (decimal comma in Italian).
 """
 
 from __future__ import annotations
 
+from typing import Iterable
+
+import pandas as pd
 import streamlit as st
 
-from evidence.i18n import DEFAULT_LANGUAGE, normalise, translator
+from app_pages import state
+from evidence import i18n
+from evidence.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, normalise, translator  # noqa: F401 (N_ for pages)
+from evidence.vocab import LabelledEnum
 
 LANG_KEY = "lang"
 
 
 def language() -> str:
-    """The language of this session: the session's choice, else the URL's, else English."""
-    chosen = st.session_state.get(LANG_KEY) or st.query_params.get(LANG_KEY)
+    """The language of this session: the sidebar's choice, else the URL's, else English."""
+    try:
+        chosen = state.value(LANG_KEY)
+    except Exception:  # outside a script run (a module-level text): the default
+        return DEFAULT_LANGUAGE
     return normalise(chosen) if chosen else DEFAULT_LANGUAGE
 
 
 def _(text: str) -> str:
     """``text`` in the session's language."""
     return translator(language())(text)
+
+
+def choose_language() -> None:
+    """The language picker (sidebar, every page), bound to ``?lang=``; the URL keeps a non-default choice."""
+    state.bind((LANG_KEY,), {LANG_KEY: list(LANGUAGES)})
+    st.sidebar.radio(_("Language"), list(LANGUAGES), key=LANG_KEY, format_func=LANGUAGES.get, horizontal=True)
+    lang = language()
+    if lang != DEFAULT_LANGUAGE and st.query_params.get(LANG_KEY) != lang:
+        st.query_params[LANG_KEY] = lang  # added to the page's own parameters, never replacing them
+    elif lang == DEFAULT_LANGUAGE and LANG_KEY in st.query_params:
+        del st.query_params[LANG_KEY]
+    state.keep((LANG_KEY,))
+
+
+def label(vocab: type[LabelledEnum], code: str | None) -> str:
+    """The label of a vocabulary code in the session's language."""
+    return i18n.label(vocab, code, language())
+
+
+def labels(vocab: type[LabelledEnum], codes: Iterable[str] | None) -> str:
+    """Labels of several codes, comma-separated ('—' when none)."""
+    return ", ".join(label(vocab, c) for c in codes or ()) or "—"
+
+
+def number(value: float | None, digits: int = 2) -> str:
+    """A number in the session's language (decimal comma in Italian)."""
+    return i18n.format_number(value, language(), digits)
+
+
+def significant(value: float | None, digits: int = 3) -> str:
+    """A number to ``digits`` significant digits in the session's language."""
+    return i18n.format_significant(value, language(), digits)
+
+
+def percent(value: float | None, digits: int = 0) -> str:
+    """A proportion as a percentage in the session's language ('—' when missing)."""
+    return i18n.format_percent(value, language(), digits)
+
+
+def estimate(value: float | None, low: float | None, high: float | None, digits: int = 0) -> str:
+    """'62% (45%–77%)' in the session's language."""
+    return i18n.format_estimate(value, low, high, language(), digits)
+
+
+def columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its column headers in the session's language (the values are left as they are)."""
+    tr = translator(language())
+    return frame.rename(columns=lambda c: tr(c) if isinstance(c, str) else c)
+
+
+FORMATS = {"percent": lambda v: percent(v, 1), "percent0": lambda v: percent(v, 0),
+           "sig3": lambda v: significant(v, 3), "1": lambda v: number(v, 1), "2": lambda v: number(v, 2),
+           "int": lambda v: number(v, 0)}
+PRINTF = {"percent": "percent", "percent0": "percent", "sig3": "%.3g", "1": "%.1f", "2": "%.2f", "int": "%d"}
+
+
+def number_columns(frame: pd.DataFrame, formats: dict[str, str]) -> tuple[pd.DataFrame, dict]:
+    """A table's numeric columns as the session's language writes them, and the matching ``column_config``.
+
+    English keeps numbers (sortable; Streamlit formats them with ``%``-style
+    formats); Italian shows them as text with a decimal comma, since the
+    table widget formats numbers with a point whatever the language.
+    ``formats`` maps a column to ``percent``, ``percent0``, ``sig3``, ``1``, ``2`` or ``int``.
+    """
+    present = {c: f for c, f in formats.items() if c in frame.columns}
+    if language() == DEFAULT_LANGUAGE:
+        return frame, {c: st.column_config.NumberColumn(format=PRINTF[f]) for c, f in present.items()}
+    out = frame.copy()
+    for c, f in present.items():
+        out[c] = [FORMATS[f](None if pd.isna(v) else float(v)) for v in frame[c]]
+    return out, {c: st.column_config.TextColumn() for c in present}
+
+
+def relabel(frame: pd.DataFrame, spec: dict[str, tuple[type[LabelledEnum], str]]) -> pd.DataFrame:
+    """Label columns rebuilt in the session's language from their code columns.
+
+    ``spec`` maps a shown column to (vocabulary, code column); a code column
+    holding lists gives comma-separated labels. English frames are returned
+    as they are (the library already wrote English labels).
+    """
+    if language() == DEFAULT_LANGUAGE or frame.empty:
+        return frame
+    out = frame.copy()
+    for shown, (vocab, codes) in spec.items():
+        if codes in out.columns:
+            out[shown] = [labels(vocab, c) if isinstance(c, (list, tuple)) else label(vocab, c) for c in out[codes]]
+    return out
+
+
+def translated(frame: pd.DataFrame, names: Iterable[str]) -> pd.DataFrame:
+    """Columns whose values are interface texts (vocabulary labels) looked up in the catalog."""
+    if language() == DEFAULT_LANGUAGE or frame.empty:
+        return frame
+    tr = translator(language())
+    return frame.assign(**{n: frame[n].map(lambda v: tr(v) if isinstance(v, str) else v)
+                           for n in names if n in frame.columns})

@@ -59,7 +59,9 @@ PARAMS: dict[str, Param] = {p.name: p for p in (
     Param("mixed", "bool", False),
     Param("view", "str", "sensitivity"),
     Param("table", "str", "analysis"),
+    Param("lang", "str", "en"),  # the interface language (app_pages.i18n), on every page
 )}
+EVERY_PAGE = ("lang",)  # chosen in the frame, kept in every page's URL
 
 
 def parse(param: Param, raw: str | None, options: Sequence[str] | None = None) -> Any:
@@ -142,12 +144,17 @@ def bind(names: Iterable[str], options: Mapping[str, Sequence[str]] | None = Non
 
 
 def publish(names: Iterable[str]) -> None:
-    """Keep the named parameters' values for the other pages and write them to the URL (if changed)."""
-    current = {n: value(n) for n in names}
+    """Keep the named parameters' values for the other pages and write them, and the language, to the URL."""
+    current = {n: value(n) for n in (*names, *EVERY_PAGE)}
     _kept().update(current)
     wanted = url_state(current)
     if dict(st.query_params) != wanted:
         st.query_params.from_dict(wanted)
+
+
+def keep(names: Iterable[str]) -> None:
+    """Keep the named parameters' values for the other pages, leaving the URL to the page."""
+    _kept().update({n: value(n) for n in names})
 
 
 def value(name: str) -> Any:

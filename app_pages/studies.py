@@ -12,14 +12,18 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import data, state
+from app_pages.i18n import N_, _, columns, relabel, translated
 from app_pages.common import any_overlap, escape_md, filter_options, filter_widgets
 from evidence.links import doi_url, pubmed_url, web_url
-from evidence.vocab import ReportKind, expand_diseases
+from evidence.vocab import Construct, Disease, Population, ReportKind, Target, TrialPhase, expand_diseases
 
 FILTER_NAMES = ("disease", "target", "construct", "population", "phase", "kind")
 PARAMS = (*FILTER_NAMES, "q", "year_from", "year_to", "report")
-TABLE_COLUMNS = ["Report", "Year", "Kind", "Diseases", "Target", "Construct", "Population", "Phase", "Patients",
-                 "Follow-up", "PubMed", "DOI", "Registry"]
+TABLE_COLUMNS = [N_("Report"), N_("Year"), N_("Kind"), N_("Diseases"), N_("Target"), N_("Construct"),
+                 N_("Population"), N_("Phase"), N_("Patients"), N_("Follow-up"), "PubMed", "DOI", N_("Registry")]
+LABELS = {"Kind": (ReportKind, "kind"), "Diseases": (Disease, "diseases"), "Target": (Target, "target"),
+          "Construct": (Construct, "construct"), "Population": (Population, "population"),
+          "Phase": (TrialPhase, "phases")}
 
 
 def filter_reports(reports: pd.DataFrame, filters: dict, matched: list[str] | None) -> pd.DataFrame:
@@ -51,126 +55,132 @@ def _select_row(ids: list[str]) -> None:
 def _table(shown: pd.DataFrame) -> None:
     ids = list(shown["report_id"])
     st.dataframe(
-        shown[TABLE_COLUMNS], hide_index=True, width="stretch", key="studies_table", on_select=lambda: _select_row(ids),
-        selection_mode="single-row",
+        columns(relabel(shown, LABELS)[TABLE_COLUMNS]), hide_index=True, width="stretch", key="studies_table",
+        on_select=lambda: _select_row(ids), selection_mode="single-row",
         column_config={
-            "Year": st.column_config.NumberColumn(format="%d"),
-            "Patients": st.column_config.NumberColumn(help="Patients treated in this report"),
+            _("Year"): st.column_config.NumberColumn(format="%d"),
+            _("Patients"): st.column_config.NumberColumn(help=_("Patients treated in this report")),
             "PubMed": st.column_config.LinkColumn(display_text="PubMed"),
             "DOI": st.column_config.LinkColumn(display_text="DOI"),
-            "Registry": st.column_config.LinkColumn(display_text="Registry"),
+            _("Registry"): st.column_config.LinkColumn(display_text=_("Registry")),
         })
 
 
 def _detail(version: str, report_id: str) -> None:
     detail = data.report_detail(version, report_id)
     if detail is None:
-        st.warning("That report is not in the database (the link may be older than the data).")
+        st.warning(_("That report is not in the database (the link may be older than the data)."))
         return
     r = detail["report"]
     st.subheader(escape_md(r["label"]), anchor=False)
     if detail.get("retracted"):
-        st.error("PubMed marks this publication as retracted: its numbers are left out of every default analysis.")
+        st.error(_("PubMed marks this publication as retracted: its numbers are left out of every default analysis."))
     for notice in detail.get("corrections", []):
-        st.caption(f"PubMed notice: {notice.get('type', '')} (PMID {notice.get('pmid') or '—'})")
+        st.caption(_("PubMed notice: {type} (PMID {pmid})").format(type=notice.get("type", ""),
+                                                                   pmid=notice.get("pmid") or "—"))
     st.text(r["title"] or "")  # stored text: shown as it is, never as Markdown
-    facts = {"Kind": data.label(ReportKind, r["kind"]), "Patients": r["n_treated"],
-             "Data cut-off": r["data_cutoff"] or "—", "Follow-up": r["followup"] or "—",
-             "Product": r["product"] or "—",
-             "Dose": r["dose"] or "—", "Lymphodepletion": r["lymphodepletion"] or "—", "PMID": r["pmid"] or "—",
-             "DOI": r["doi"] or "—", "Web address": r["url"] or "—"}
+    facts = {_("Kind"): _(data.label(ReportKind, r["kind"])), _("Patients"): r["n_treated"],
+             _("Data cut-off"): r["data_cutoff"] or "—", _("Follow-up"): r["followup"] or "—",
+             _("Product"): r["product"] or "—",
+             _("Dose"): r["dose"] or "—", _("Lymphodepletion"): r["lymphodepletion"] or "—", "PMID": r["pmid"] or "—",
+             "DOI": r["doi"] or "—", _("Web address"): r["url"] or "—"}
     st.dataframe(pd.DataFrame([facts]).astype(str), hide_index=True, width="stretch")
     _links(r)
     _outcomes(detail["outcomes"])
     if r["no_numbers_reason"]:
-        st.caption("Why no numbers")
+        st.caption(_("Why no numbers"))
         st.text(r["no_numbers_reason"])  # stored text: shown as it is
     _cohort(detail)
     _trials(detail)
     if r["notes"]:
-        st.caption("Curator's note")
+        st.caption(_("Curator's note"))
         st.text(r["notes"])
     if detail["abstract"]:
-        with st.expander("PubMed abstract"):
+        with st.expander(_("PubMed abstract")):
             st.text(detail["abstract"])
 
 
 def _links(r: dict) -> None:
     """Buttons to the report's sources, each built only from an identifier that passed validation."""
     links = [(label, url) for label, url in (("PubMed", pubmed_url(r["pmid"])), ("DOI", doi_url(r["doi"])),
-                                             ("Source", web_url(r["url"]))) if url]
+                                             (_("Source"), web_url(r["url"]))) if url]
     for col, (label, url) in zip(st.columns(6), links):
         col.link_button(label, url, icon=":material/open_in_new:", width="stretch")
 
 
 def _outcomes(outcomes: pd.DataFrame) -> None:
-    st.markdown("**Outcomes** — each number with its source and verification status")
+    st.markdown(_("**Outcomes** — each number with its source and verification status"))
     if outcomes.empty:
-        st.info("No outcome has been extracted from this report yet.")
+        st.info(_("No outcome has been extracted from this report yet."))
         return
-    st.dataframe(outcomes, hide_index=True, width="stretch", column_config={
-        "Rate": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1),
-        "Default": st.column_config.CheckboxColumn(help="The value used for pooling when sources differ")})
+    shown = columns(translated(outcomes, ("Outcome", "Subgroup")))
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={
+        _("Rate"): st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1),
+        _("Default"): st.column_config.CheckboxColumn(help=_("The value used for pooling when sources differ"))})
 
 
 def _cohort(detail: dict) -> None:
     cohort = detail["cohort"]
-    st.markdown("**Cohort**")
+    st.markdown(_("**Cohort**"))
     if cohort:
-        st.text(f"{cohort['name']} ({cohort['cohort_id']}) — {cohort['centre'] or 'centre not stated'}"
-                + (" · grouping inferred" if cohort["grouping_inferred"] else ""))
+        centre = cohort["centre"] or _("centre not stated")
+        st.text(f"{cohort['name']} ({cohort['cohort_id']}) — {centre}"
+                + (" · " + _("grouping inferred") if cohort["grouping_inferred"] else ""))
         if cohort["grouping_evidence"]:
-            st.caption("Why these reports are one cohort: " + escape_md(cohort["grouping_evidence"]))
-    for title, items in (("Supersedes", detail["supersedes"]), ("Superseded by", detail["superseded_by"]),
-                         ("Other reports of this cohort", detail["same_cohort"])):
+            st.caption(_("Why these reports are one cohort: {evidence}").format(
+                evidence=escape_md(cohort["grouping_evidence"])))
+    for title, items in ((_("Supersedes"), detail["supersedes"]), (_("Superseded by"), detail["superseded_by"]),
+                         (_("Other reports of this cohort"), detail["same_cohort"])):
         if items:
             st.markdown(f"{title}: " + "; ".join(escape_md(label) for _, label in items))
 
 
 def _trials(detail: dict) -> None:
-    st.markdown("**Registered trials**")
+    st.markdown(_("**Registered trials**"))
     if detail["trials"].empty and not detail["unmatched_registry_ids"]:
-        st.caption("No registry ID is given in this report.")
+        st.caption(_("No registry ID is given in this report."))
         return
     if not detail["trials"].empty:
-        st.dataframe(detail["trials"], hide_index=True, width="stretch",
-                     column_config={"Link": st.column_config.LinkColumn(display_text="Open")})
+        st.dataframe(columns(translated(detail["trials"], ("Status",))), hide_index=True, width="stretch",
+                     column_config={_("Link"): st.column_config.LinkColumn(display_text=_("Open"))})
     if detail["unmatched_registry_ids"]:
-        st.caption("Registry IDs not in the trial table: " + ", ".join(detail["unmatched_registry_ids"]))
+        st.caption(_("Registry IDs not in the trial table: {ids}").format(
+            ids=", ".join(detail["unmatched_registry_ids"])))
 
 
 def main() -> None:
     version = data.data_version()
     reports = data.reports_frame(version)
     state.bind(PARAMS, filter_options(FILTER_NAMES))
-    st.title("Studies")
-    st.caption("Curated reports of CAR-T cell therapy in autoimmune disease. Filter on the left; "
-               "select a row (or pick below) to see its numbers and sources.")
+    st.title(_("Studies"))
+    st.caption(_("Curated reports of CAR-T cell therapy in autoimmune disease. Filter on the left; "
+                 "select a row (or pick below) to see its numbers and sources."))
     with st.sidebar:
-        st.text_input("Search titles and abstracts", key="q", placeholder="e.g. nephritis, myositis, BCMA")
+        st.text_input(_("Search titles and abstracts"), key="q", placeholder=_("e.g. nephritis, myositis, BCMA"))
         filter_widgets(FILTER_NAMES)
         left, right = st.columns(2)
-        left.number_input("From year", min_value=2000, max_value=2100, step=1, key="year_from")
-        right.number_input("To year", min_value=2000, max_value=2100, step=1, key="year_to")
+        left.number_input(_("From year"), min_value=2000, max_value=2100, step=1, key="year_from")
+        right.number_input(_("To year"), min_value=2000, max_value=2100, step=1, key="year_to")
     filters = {n: state.value(n) for n in (*FILTER_NAMES, "year_from", "year_to")}
     q = state.value("q").strip()
     matched = data.search_reports(version, q) if q else None
     shown = filter_reports(reports, filters, matched)
     if reports.empty:
-        st.info("No curated reports in the database yet. Run `make db` (or `evidence init`) to load data/.")
+        st.info(_("No curated reports in the database yet. Run `make db` (or `evidence init`) to load data/."))
     elif shown.empty:
-        st.info("No report matches these filters. Remove a filter in the sidebar or shorten the search text.")
+        st.info(_("No report matches these filters. Remove a filter in the sidebar or shorten the search text."))
     else:
         total = int(shown["Patients"].fillna(0).sum())
-        st.markdown(f"**{len(shown)}** of {len(reports)} reports · {total} patients treated "
-                    "(summed over reports, so re-reported patients count more than once)")
+        st.markdown(_("**{shown}** of {total} reports · {patients} patients treated "
+                      "(summed over reports, so re-reported patients count more than once)").format(
+            shown=len(shown), total=len(reports), patients=total))
         _table(shown)
     ids = [""] + list(shown["report_id"] if not shown.empty else [])
     if state.value("report") and state.value("report") not in ids:
         ids.append(state.value("report"))
     labels = dict(zip(reports.get("report_id", []), reports.get("Report", [])))
-    st.selectbox("Report detail", ids, key="report",
-                 format_func=lambda i: labels.get(i, i) or "— choose a report —")
+    st.selectbox(_("Report detail"), ids, key="report",
+                 format_func=lambda i: labels.get(i, i) or _("— choose a report —"))
     state.publish(PARAMS)
     if state.value("report"):
         _detail(version, state.value("report"))

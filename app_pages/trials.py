@@ -12,14 +12,20 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import charts, data, state
+from app_pages.i18n import N_, _, columns, relabel, translated
 from app_pages.common import escape_md, filter_options, filter_widgets
 from evidence.geography import Region
 from evidence.queries import TrialFilter, filter_trials
+from evidence.vocab import Construct, Disease, Population, Target, TrialPhase, TrialStatus
 
 FILTER_NAMES = ("disease", "target", "construct", "population", "phase", "status")
 PARAMS = (*FILTER_NAMES, "region", "country", "children", "q", "trial")
-TABLE_COLUMNS = ["Registry ID", "Title", "Status", "Phase", "Sponsor", "Countries", "Ages", "Enrollment", "Start",
-                 "Primary completion", "Completion", "Diseases", "Targets", "Link"]
+TABLE_COLUMNS = [N_("Registry ID"), N_("Title"), N_("Status"), N_("Phase"), N_("Sponsor"), N_("Countries"), N_("Ages"),
+                 N_("Enrollment"), N_("Start"), N_("Primary completion"), N_("Completion"), N_("Diseases"),
+                 N_("Targets"), N_("Link")]
+LABELS = {"Status": (TrialStatus, "status"), "Phase": (TrialPhase, "phases"), "Diseases": (Disease, "diseases"),
+          "Targets": (Target, "targets"), "Construct": (Construct, "construct"),
+          "Population": (Population, "population")}
 
 
 def trial_filter() -> TrialFilter:
@@ -38,7 +44,7 @@ def _countries(trials: pd.DataFrame) -> list[str]:
 def _detail(version: str, registry_id: str) -> None:
     detail = data.trial_detail(version, registry_id)
     if detail is None:
-        st.warning("That trial is not in the database (the link may be older than the data).")
+        st.warning(_("That trial is not in the database (the link may be older than the data)."))
         return
     t = detail["trial"]
     st.subheader(escape_md(f"{t['Registry ID']}: {t['Title']}"), anchor=False)
@@ -46,27 +52,28 @@ def _detail(version: str, registry_id: str) -> None:
         st.caption(escape_md(t["official_title"]))
     facts = {k: t[k] for k in ("Status", "Phase", "Sponsor", "Enrollment", "Start", "Primary completion",
                                "Completion", "Countries", "Ages", "Population", "Product")}
-    st.dataframe(pd.DataFrame([facts]).astype(str), hide_index=True, width="stretch")
+    st.dataframe(columns(relabel(pd.DataFrame([{**facts, **t}]), LABELS)[list(facts)].astype(str)),
+                 hide_index=True, width="stretch")
     if t["Link"]:
-        st.markdown(f"[Open the registry record]({t['Link']})")
+        st.markdown("[{text}]({link})".format(text=_("Open the registry record"), link=t["Link"]))
     if t["why_stopped"]:
-        st.text(f"Why stopped: {t['why_stopped']}")
-    st.markdown("**Change history** (fields that changed between harvests)")
+        st.text(_("Why stopped: {reason}").format(reason=t["why_stopped"]))
+    st.markdown(_("**Change history** (fields that changed between harvests)"))
     if detail["changes"].empty:
-        st.caption("No change recorded yet. Changes appear after the trial has been harvested twice.")
+        st.caption(_("No change recorded yet. Changes appear after the trial has been harvested twice."))
     else:
-        st.dataframe(detail["changes"], hide_index=True, width="stretch")
-    st.markdown("**Linked publications and reports**")
+        st.dataframe(columns(detail["changes"]), hide_index=True, width="stretch")
+    st.markdown(_("**Linked publications and reports**"))
     if detail["publications"].empty and not detail["reports"]:
-        st.caption("No publication is linked to this trial yet.")
+        st.caption(_("No publication is linked to this trial yet."))
     if not detail["publications"].empty:
-        st.dataframe(detail["publications"], hide_index=True, width="stretch",
-                     column_config={"PubMed": st.column_config.LinkColumn(display_text="Open")})
+        st.dataframe(columns(detail["publications"]), hide_index=True, width="stretch",
+                     column_config={"PubMed": st.column_config.LinkColumn(display_text=_("Open"))})
     for report_id, label in detail["reports"]:
-        st.page_link("app_pages/studies.py", label=f"Curated report: {escape_md(label)}", icon=":material/article:",
-                     query_params={"report": report_id})
+        st.page_link("app_pages/studies.py", label=_("Curated report: {report}").format(report=escape_md(label)),
+                     icon=":material/article:", query_params={"report": report_id})
     if t["notes"]:
-        st.caption("Curator's note")
+        st.caption(_("Curator's note"))
         st.text(t["notes"])
 
 
@@ -78,35 +85,38 @@ def _select_row(ids: list[str]) -> None:
 
 def _summary_timeline_table(shown: pd.DataFrame) -> None:
     cols = st.columns(4)
-    cols[0].metric("Trials", len(shown))
-    cols[1].metric("Recruiting", int((shown["status"] == "RECRUITING").sum()))
-    cols[2].metric("Not yet recruiting", int((shown["status"] == "NOT_YET_RECRUITING").sum()))
-    cols[3].metric("Planned enrollment", int(shown["Enrollment"].fillna(0).sum()))
+    cols[0].metric(_("Trials"), len(shown))
+    cols[1].metric(_("Recruiting"), int((shown["status"] == "RECRUITING").sum()))
+    cols[2].metric(_("Not yet recruiting"), int((shown["status"] == "NOT_YET_RECRUITING").sum()))
+    cols[3].metric(_("Planned enrollment"), int(shown["Enrollment"].fillna(0).sum()))
     chart = charts.timeline_chart(shown)
     if chart is not None:
         st.altair_chart(chart, width="stretch")
         undated = int(shown["Start"].map(lambda v: charts.partial_date(v) is None).sum())
-        missing = f" {undated} trials without a registered start date are not drawn." if undated else ""
+        missing = " " + _("{n} trials without a registered start date are not drawn.").format(n=undated) \
+            if undated else ""
         if len(shown) - undated > charts.TIMELINE_LIMIT:
-            missing += f" Only the {charts.TIMELINE_LIMIT} most recently started are drawn; filter to see others."
-        st.caption("Bars run from start to completion (faded: no completion date registered, 2 years shown); "
-                   f"the dashed line is today. Hover for details.{missing}")
+            missing += " " + _("Only the {n} most recently started are drawn; filter to see others.").format(
+                n=charts.TIMELINE_LIMIT)
+        st.caption(_("Bars run from start to completion (faded: no completion date registered, 2 years shown); "
+                     "the dashed line is today. Hover for details.") + missing)
     ids = list(shown["Registry ID"])
-    st.dataframe(shown[TABLE_COLUMNS], hide_index=True, width="stretch", key="trials_table",
+    st.dataframe(columns(relabel(shown, LABELS)[TABLE_COLUMNS]), hide_index=True, width="stretch", key="trials_table",
                  on_select=lambda: _select_row(ids), selection_mode="single-row",
-                 column_config={"Link": st.column_config.LinkColumn(display_text="Registry"),
-                                "Enrollment": st.column_config.NumberColumn(format="%d")})
+                 column_config={_("Link"): st.column_config.LinkColumn(display_text=_("Registry")),
+                                _("Enrollment"): st.column_config.NumberColumn(format="%d")})
 
 
 def _apart(apart: pd.DataFrame) -> None:
     """Trials a place or age filter cannot judge: listed with why, never dropped silently."""
     if apart.empty:
         return
-    with st.expander(f"{len(apart)} more trials may match: their registry record lacks what a filter asks "
-                     "(country or age eligibility)"):
-        st.dataframe(apart[["why", *TABLE_COLUMNS]].rename(columns={"why": "Not shown above because"}),
+    with st.expander(_("{n} more trials may match: their registry record lacks what a filter asks "
+                       "(country or age eligibility)").format(n=len(apart))):
+        shown = translated(relabel(apart, LABELS), ("why",))[["why", *TABLE_COLUMNS]]
+        st.dataframe(columns(shown.rename(columns={"why": N_("Not shown above because")})),
                      hide_index=True, width="stretch",
-                     column_config={"Link": st.column_config.LinkColumn(display_text="Registry")})
+                     column_config={_("Link"): st.column_config.LinkColumn(display_text=_("Registry"))})
 
 
 def main() -> None:
@@ -114,20 +124,20 @@ def main() -> None:
     trials = data.trials_frame(version)
     countries = _countries(trials)
     state.bind(PARAMS, {**filter_options(FILTER_NAMES), "country": countries, "region": [r.value for r in Region]})
-    st.title("Registered trials")
-    st.caption("CAR-T trials in autoimmune disease from ClinicalTrials.gov and other registries.")
+    st.title(_("Registered trials"))
+    st.caption(_("CAR-T trials in autoimmune disease from ClinicalTrials.gov and other registries."))
     with st.sidebar:
-        st.text_input("Search title, sponsor, product, ID", key="q")
+        st.text_input(_("Search title, sponsor, product, ID"), key="q")
         filter_widgets(FILTER_NAMES)
-        st.multiselect("Region", [r.value for r in Region], key="region", placeholder="Any")
-        st.multiselect("Country", countries, key="country", placeholder="Any")
-        st.toggle("Accepts children (under 18)", key="children")
+        st.multiselect(_("Region"), [r.value for r in Region], key="region", format_func=_, placeholder=_("Any"))
+        st.multiselect(_("Country"), countries, key="country", placeholder=_("Any"))
+        st.toggle(_("Accepts children (under 18)"), key="children")
     matches = filter_trials(trials, trial_filter())
     shown = matches.shown
     if trials.empty:
-        st.info("No trial in the database yet. Run `make db` to load the curated trial list.")
+        st.info(_("No trial in the database yet. Run `make db` to load the curated trial list."))
     elif shown.empty:
-        st.info("No trial matches these filters. Remove a filter in the sidebar.")
+        st.info(_("No trial matches these filters. Remove a filter in the sidebar."))
     else:
         _summary_timeline_table(shown)
     _apart(matches.apart)
@@ -135,8 +145,8 @@ def main() -> None:
     if state.value("trial") and state.value("trial") not in options:
         options.append(state.value("trial"))
     titles = dict(zip(trials.get("Registry ID", []), trials.get("Title", [])))
-    st.selectbox("Trial detail", options, key="trial",
-                 format_func=lambda i: f"{i} — {titles.get(i, '')}"[:120] if i else "— choose a trial —")
+    st.selectbox(_("Trial detail"), options, key="trial",
+                 format_func=lambda i: f"{i} — {titles.get(i, '')}"[:120] if i else _("— choose a trial —"))
     state.publish(PARAMS)
     if state.value("trial"):
         _detail(version, state.value("trial"))

@@ -17,9 +17,10 @@ from sqlmodel import Session
 
 from evidence import exports, queries
 from evidence.forest import forest_chart, forest_rows
+from evidence.i18n import DEFAULT_LANGUAGE, label
 from evidence.methods import method_label
 from evidence.outcome_analysis import OutcomeAnalysis, Selection, analyse_outcome
-from evidence.vocab import Outcome, expand_diseases, label_of
+from evidence.vocab import Outcome, expand_diseases
 
 FORMATS = {  # command-line format → the file key of ``exports.Files``
     "csv": "outcomes_csv", "studies-csv": "studies_csv", "pooled-csv": "pooled_csv", "xlsx": "xlsx",
@@ -60,7 +61,8 @@ def matching_reports(reports: pd.DataFrame, sel: Selection) -> pd.DataFrame:
     return reports[keep]
 
 
-def export_selection(sel: Selection, a: OutcomeAnalysis, scope: str, data_version: str) -> exports.ExportSelection:
+def export_selection(sel: Selection, a: OutcomeAnalysis, scope: str, data_version: str,
+                     lang: str = DEFAULT_LANGUAGE) -> exports.ExportSelection:
     """The provenance every file carries: this selection, the method label of its result, the data version."""
     m = sel.method
     return exports.ExportSelection(
@@ -69,22 +71,27 @@ def export_selection(sel: Selection, a: OutcomeAnalysis, scope: str, data_versio
         method_label=method_label(a.result) if a.result is not None else None,
         filters={"disease": sel.diseases, "target": sel.targets, "construct": sel.constructs,
                  "population": sel.populations, "kind": sel.kinds},
-        app_link="meta-analysis?" + urlencode(selection_params(sel)))
+        app_link="meta-analysis?" + urlencode(selection_params(sel)), lang=lang)
 
 
 def forest_spec(a: OutcomeAnalysis, prov: exports.ExportSelection) -> str | None:
     """The forest plot of an analysis as a Vega-Lite spec (rendered to PNG or SVG on demand)."""
     if a.result is None:
         return None
-    rows = (forest_rows(a.subgroups.overall, a.subgroups.subgroups, a.subgroups.labels) if a.subgroups
-            else forest_rows(a.result))
-    title = label_of(Outcome, a.selection.outcome)
-    return forest_chart(rows, title=title, subtitle=(prov.caption(), *prov.warnings), x_title=title).to_json()
+    rows = (forest_rows(a.subgroups.overall, a.subgroups.subgroups, a.subgroups.labels, lang=prov.lang)
+            if a.subgroups else forest_rows(a.result, lang=prov.lang))
+    title = label(Outcome, a.selection.outcome, prov.lang)
+    return forest_chart(rows, title=title, subtitle=(prov.caption(), *prov.warnings), x_title=title,
+                        lang=prov.lang).to_json()
 
 
 def export_files(session: Session, sel: Selection, scope: str = "analysis",
-                 data_version: str = "") -> exports.Files:
-    """Every download for a selection (images as their spec), and why any file is not offered."""
+                 data_version: str = "", lang: str = DEFAULT_LANGUAGE) -> exports.Files:
+    """Every download for a selection (images as their spec), and why any file is not offered.
+
+    Tables for people (CSV, XLSX), the forest plot and the reasons are written in ``lang``;
+    codes, file names and the JSON keys stay the same in every language.
+    """
     a = analyse_outcome(session, sel)
     included_ids = tuple(dict.fromkeys(r.report_id for r in a.included_records))
     reports = queries.reports_table(session)
@@ -92,7 +99,7 @@ def export_files(session: Session, sel: Selection, scope: str = "analysis",
         studies = reports[reports["report_id"].isin(included_ids)] if not reports.empty else reports
     else:
         studies = matching_reports(reports, sel)
-    prov = export_selection(sel, a, scope, data_version)
+    prov = export_selection(sel, a, scope, data_version, lang)
     sub = a.subgroups
     return exports.build(prov, studies, a.rows, a.result, subgroups=sub.subgroups if sub is not None else None,
                          test_between={"q": sub.q, "df": sub.df, "p": sub.p} if sub is not None else None,

@@ -35,25 +35,19 @@ from typing import Any, Iterable, Mapping, Sequence
 import pandas as pd
 
 from evidence.bibliography import bibtex_bytes, ris_bytes
+from evidence.i18n import DEFAULT_LANGUAGE, N_, label, translator
 from evidence.methods import method_slug
-from evidence.vocab import Construct, Disease, Outcome, Population, ReportKind, Target
+from evidence.vocab import Construct, Disease, Outcome, Population, ReportKind, Target, TrialPhase
 
 # ---------------------------------------------------------------- provenance
 
-FILTER_VOCABS = {"disease": ("Disease", Disease), "target": ("CAR target", Target),
-                 "construct": ("Construct", Construct), "population": ("Population", Population),
-                 "kind": ("Report kind", ReportKind)}
-COHORT_OFF_WARNING = ("Cohort-aware selection was OFF: every report was pooled, so patients reported more than "
-                      "once are counted more than once (a sensitivity analysis only).")
-STUDY_SCOPES = {"analysis": "reports in the analysis set (pooled)",
-                "filters": "all reports matching the filters, whatever outcome they report"}
-
-
-def _label(vocab: type, code: str) -> str:
-    try:
-        return vocab(code).label
-    except ValueError:
-        return str(code)
+FILTER_VOCABS = {"disease": (N_("Disease"), Disease), "target": (N_("CAR target"), Target),
+                 "construct": (N_("Construct"), Construct), "population": (N_("Population"), Population),
+                 "kind": (N_("Report kind"), ReportKind)}
+COHORT_OFF_WARNING = N_("Cohort-aware selection was OFF: every report was pooled, so patients reported more than "
+                        "once are counted more than once (a sensitivity analysis only).")
+STUDY_SCOPES = {"analysis": N_("reports in the analysis set (pooled)"),
+                "filters": N_("all reports matching the filters, whatever outcome they report")}
 
 
 @dataclass(frozen=True)
@@ -73,19 +67,26 @@ class ExportSelection:
     data_version: str = ""
     app_link: str = ""  # the app's query string reproducing this selection
     created: str = field(default_factory=lambda: datetime.now(timezone.utc).replace(microsecond=0).isoformat())
+    lang: str = DEFAULT_LANGUAGE  # the language of labels, headers and notes (codes and data stay as they are)
+
+    @property
+    def _(self):
+        return translator(self.lang)
 
     @property
     def warnings(self) -> list[str]:
-        return [] if self.cohort_aware else [COHORT_OFF_WARNING]
+        return [] if self.cohort_aware else [self._(COHORT_OFF_WARNING)]
 
     def filter_text(self) -> str:
         """'Disease: Systemic lupus erythematosus; CAR target: CD19', or 'no filters'."""
-        parts = [f"{FILTER_VOCABS[name][0]}: " + ", ".join(_label(FILTER_VOCABS[name][1], c) for c in codes)
+        _ = self._
+        parts = [f"{_(FILTER_VOCABS[name][0])}: "
+                 + ", ".join(label(FILTER_VOCABS[name][1], c, self.lang) for c in codes)
                  for name, codes in self.filters.items() if codes and name in FILTER_VOCABS]
-        return "; ".join(parts) or "no filters"
+        return "; ".join(parts) or _("no filters")
 
     def outcome_label(self) -> str:
-        return _label(Outcome, self.outcome)
+        return label(Outcome, self.outcome, self.lang)
 
     def to_dict(self) -> dict[str, Any]:
         """The selection as JSON-ready data: codes for scripts, labels for people."""
@@ -96,22 +97,23 @@ class ExportSelection:
             "cohort_aware": self.cohort_aware,
             "method": {"model": self.model, "transform": self.transform, "tau2": self.tau2, "ci": self.ci},
             "method_label": self.method_label, "subgroups_by": self.by,
-            "study_table": STUDY_SCOPES.get(self.study_scope, self.study_scope),
+            "study_table": self._(STUDY_SCOPES.get(self.study_scope, self.study_scope)),
             "warnings": self.warnings, "data_version": self.data_version,
             "app_link": self.app_link, "created": self.created,
         }
 
     def rows(self) -> pd.DataFrame:
         """The selection as a two-column table (the XLSX "Selection" sheet)."""
-        d = self.to_dict()
-        items = [("Outcome", f"{d['outcome_label']} ({self.outcome})"), ("Filters", d["filter_labels"]),
-                 ("One report per cohort (cohort-aware)", "yes" if self.cohort_aware else "NO"),
-                 ("Method", self.method_label or "nothing pooled"),
-                 ("Method options", "; ".join(f"{k}={v}" for k, v in d["method"].items())),
-                 ("Subgroups", self.by), ("Study table", d["study_table"]),
-                 *(("Warning", w) for w in self.warnings),
-                 ("App link", self.app_link), ("Data version", self.data_version), ("Created (UTC)", self.created)]
-        return pd.DataFrame(items, columns=["Field", "Value"])
+        d, _ = self.to_dict(), self._
+        items = [(_("Outcome"), f"{d['outcome_label']} ({self.outcome})"), (_("Filters"), d["filter_labels"]),
+                 (_("One report per cohort (cohort-aware)"), _("yes") if self.cohort_aware else _("NO")),
+                 (_("Method"), self.method_label or _("nothing pooled")),
+                 (_("Method options"), "; ".join(f"{k}={v}" for k, v in d["method"].items())),
+                 (_("Subgroups"), self.by), (_("Study table"), d["study_table"]),
+                 *((_("Warning"), w) for w in self.warnings),
+                 (_("App link"), self.app_link), (_("Data version"), self.data_version),
+                 (_("Created (UTC)"), self.created)]
+        return pd.DataFrame(items, columns=[_("Field"), _("Value")])
 
     def stem(self) -> str:
         """File-name stem: 'cart-crs_any-sle-glmm-hk', '…-all-reports' when cohort-awareness is off."""
@@ -128,8 +130,9 @@ class ExportSelection:
 
     def caption(self) -> str:
         """One line for a figure: filters, cohort-awareness, method."""
-        aware = "one report per cohort" if self.cohort_aware else "ALL reports (cohort-aware OFF)"
-        return f"{self.filter_text()} · {aware} · {self.method_label or 'nothing pooled'}"
+        _ = self._
+        aware = _("one report per cohort") if self.cohort_aware else _("ALL reports (cohort-aware OFF)")
+        return " · ".join((self.filter_text(), aware, self.method_label or _("nothing pooled")))
 
 
 # ---------------------------------------------------------------- safe cells
@@ -169,61 +172,87 @@ def _integers(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- tables
 
-STUDY_COLUMNS = {"Report": "Report", "Year": "Year", "Kind": "Kind", "Diseases": "Diseases", "Target": "Target",
-                 "Construct": "Construct", "Product": "Product", "Population": "Population", "Phase": "Phase",
-                 "Patients": "Patients", "Follow-up": "Follow-up", "Journal": "Journal", "pmid": "PMID",
-                 "doi": "DOI", "registry_ids": "Registry IDs", "cohort_id": "Cohort", "data_cutoff": "Data cut-off"}
+STUDY_COLUMNS = {"Report": N_("Report"), "Year": N_("Year"), "Kind": N_("Kind"), "Diseases": N_("Diseases"),
+                 "Target": N_("Target"), "Construct": N_("Construct"), "Product": N_("Product"),
+                 "Population": N_("Population"), "Phase": N_("Phase"), "Patients": N_("Patients"),
+                 "Follow-up": N_("Follow-up"), "Journal": N_("Journal"), "pmid": "PMID", "doi": "DOI",
+                 "registry_ids": N_("Registry IDs"), "cohort_id": N_("Cohort"), "data_cutoff": N_("Data cut-off")}
+# Label columns of the report table and the code columns they are written from (relabelled in other languages).
+STUDY_LABELS = {"Kind": (ReportKind, "kind"), "Diseases": (Disease, "diseases"), "Target": (Target, "target"),
+                "Construct": (Construct, "construct"), "Population": (Population, "population"),
+                "Phase": (TrialPhase, "phases")}
 
 
-def study_characteristics(reports: pd.DataFrame) -> pd.DataFrame:
+def _headers(columns: Mapping[str, str], lang: str) -> dict[str, str]:
+    _ = translator(lang)
+    return {code: _(header) for code, header in columns.items()}
+
+
+def study_characteristics(reports: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
     """The study-characteristics table of a paper: one row per report, readable columns, integer counts."""
-    frame = reports.reindex(columns=list(STUDY_COLUMNS)).rename(columns=STUDY_COLUMNS)
-    return _integers(frame, ("Year", "Patients"))
+    frame = reports
+    if lang != DEFAULT_LANGUAGE and not reports.empty:
+        frame = reports.assign(**{shown: reports[codes].map(
+            lambda c, v=vocab: ", ".join(label(v, x, lang) for x in c) or "—" if isinstance(c, (list, tuple))
+            else label(v, c, lang)) for shown, (vocab, codes) in STUDY_LABELS.items() if codes in reports})
+    frame = frame.reindex(columns=list(STUDY_COLUMNS)).rename(columns=_headers(STUDY_COLUMNS, lang))
+    _ = translator(lang)
+    return _integers(frame, (_("Year"), _("Patients")))
 
 
-OUTCOME_COLUMNS = {"study_label": "Study", "label": "Report", "report_id": "Report ID", "cohort_id": "Cohort",
-                   "subgroup": "Patients group", "events": "Events", "patients": "Patients", "rate": "Rate",
-                   "year": "Year", "data_cutoff": "Data cut-off", "target": "CAR target", "construct": "Construct",
-                   "population": "Population", "kind": "Report kind", "status": "Number status",
-                   "definition": "Definition", "source": "Source", "source_location": "Where in the source",
-                   "included": "Pooled", "reason": "Why not pooled"}
+OUTCOME_COLUMNS = {"study_label": N_("Study"), "label": N_("Report"), "report_id": N_("Report ID"),
+                   "cohort_id": N_("Cohort"), "subgroup": N_("Patients group"), "events": N_("Events"),
+                   "patients": N_("Patients"), "rate": N_("Rate"), "year": N_("Year"),
+                   "data_cutoff": N_("Data cut-off"), "target": N_("CAR target"), "construct": N_("Construct"),
+                   "population": N_("Population"), "kind": N_("Report kind"), "status": N_("Number status"),
+                   "definition": N_("Definition"), "source": N_("Source"), "source_location": N_("Where in the source"),
+                   "included": N_("Pooled"), "reason": N_("Why not pooled")}
 _CODE_VOCABS = {"target": Target, "construct": Construct, "population": Population, "kind": ReportKind}
 
 
-def _subgroup_text(code: Any) -> Any:
-    return "whole cohort" if code == "all" else _label(Disease, code) if isinstance(code, str) else code
+def _subgroup_text(code: Any, lang: str = DEFAULT_LANGUAGE) -> Any:
+    _ = translator(lang)
+    if code == "all":
+        return _("whole cohort")
+    return label(Disease, code, lang) if isinstance(code, str) else code
 
 
-def outcomes_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """The analysis set as a table: every number with its source, status and whether (and why not) it was pooled."""
+def outcomes_table(rows: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """The analysis set as a table: every number with its source, status and whether (and why not) it was pooled.
+
+    Headers and vocabulary labels in ``lang``; definitions, sources and reasons are data, as stored.
+    """
     out = rows.copy()
     if not out.empty:
         out["rate"] = out["events"] / out["patients"]
-        out["subgroup"] = out["subgroup"].map(_subgroup_text)
+        out["subgroup"] = out["subgroup"].map(lambda c: _subgroup_text(c, lang))
         for col, vocab in _CODE_VOCABS.items():
             if col in out:
-                out[col] = out[col].map(lambda c, v=vocab: _label(v, c) if isinstance(c, str) and c else c)
+                out[col] = out[col].map(lambda c, v=vocab: label(v, c, lang) if isinstance(c, str) and c else c)
     frame = out.reindex(columns=[c for c in OUTCOME_COLUMNS if c in out or c == "rate"])
-    return _integers(frame.rename(columns=OUTCOME_COLUMNS), ("Events", "Patients", "Year"))
+    _ = translator(lang)
+    return _integers(frame.rename(columns=_headers(OUTCOME_COLUMNS, lang)), (_("Events"), _("Patients"), _("Year")))
 
 
-POOLED_COLUMNS = {"label": "Study", "kind": "Row", "events": "Events", "total": "Patients",
-                  "proportion": "Proportion", "ci_low": "CI low", "ci_high": "CI high", "pi_low": "PI low",
-                  "pi_high": "PI high", "weight": "Weight (%)", "method": "Method", "tau2": "tau²",
-                  "i2": "I² (%)", "q": "Q", "q_df": "Q df", "q_p": "p (Q)", "k": "k", "level": "Level"}
+POOLED_COLUMNS = {"label": N_("Study"), "kind": N_("Row"), "events": N_("Events"), "total": N_("Patients"),
+                  "proportion": N_("Proportion"), "ci_low": N_("CI low"), "ci_high": N_("CI high"),
+                  "pi_low": N_("PI low"), "pi_high": N_("PI high"), "weight": N_("Weight (%)"), "method": N_("Method"),
+                  "tau2": "tau²", "i2": N_("I² (%)"), "q": "Q", "q_df": N_("Q df"), "q_p": N_("p (Q)"), "k": "k",
+                  "level": N_("Level")}
 
 
-def pooled_frame(summary: pd.DataFrame, result: Any, label: str) -> pd.DataFrame:
+def pooled_frame(summary: pd.DataFrame, result: Any, method: str, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
     """The pooled result as one table: study rows, then the pooled row with method and heterogeneity."""
     frame = summary.copy()
-    frame.loc[frame["kind"] == "pooled", "label"] = "Pooled"
+    _ = translator(lang)
+    frame.loc[frame["kind"] == "pooled", "label"] = _("Pooled")
     frame["method"] = None
-    frame.loc[frame["kind"] == "pooled", "method"] = label
+    frame.loc[frame["kind"] == "pooled", "method"] = method
     for name in ("tau2", "i2", "q", "q_df", "q_p", "k", "level"):
         frame[name] = None
         frame.loc[frame["kind"] == "pooled", name] = getattr(result, name)
     frame = _integers(frame, ("events", "total", "k", "q_df"))
-    return frame.rename(columns=POOLED_COLUMNS)
+    return frame.rename(columns=_headers(POOLED_COLUMNS, lang))
 
 
 # ---------------------------------------------------------------- formats
@@ -246,7 +275,8 @@ def _sheet_name(name: str, used: set[str]) -> str:
 def xlsx_bytes(sheets: Mapping[str, pd.DataFrame], selection: ExportSelection | None = None) -> bytes:
     """One workbook: a "Selection" sheet first (when given), then one sheet per table."""
     buffer, used = io.BytesIO(), set()
-    tables = {"Selection": selection.rows(), **sheets} if selection is not None else dict(sheets)
+    tables = ({translator(selection.lang)("Selection"): selection.rows(), **sheets} if selection is not None
+              else dict(sheets))
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in tables.items():
             _text_cells(frame).to_excel(writer, sheet_name=_sheet_name(name, used), index=False)
@@ -324,18 +354,18 @@ class Files:
 
 def _tables(sel: ExportSelection, studies: pd.DataFrame, rows: pd.DataFrame, files: Files) -> dict:
     """The study and analysis-set tables as CSV; returns the non-empty ones as XLSX sheets."""
-    stem, sheets = sel.stem(), {}
-    study_table, outcome_table = study_characteristics(studies), outcomes_table(rows)
+    stem, sheets, _ = sel.stem(), {}, translator(sel.lang)
+    study_table, outcome_table = study_characteristics(studies, sel.lang), outcomes_table(rows, sel.lang)
     if study_table.empty:
-        files.missing["studies_csv"] = ("No report matches the filters." if sel.study_scope == "filters" else
-                                        "No report is in the analysis set, so the study table would be empty.")
+        files.missing["studies_csv"] = (_("No report matches the filters.") if sel.study_scope == "filters" else
+                                        _("No report is in the analysis set, so the study table would be empty."))
     else:
-        sheets["Study characteristics"] = study_table
+        sheets[_("Study characteristics")] = study_table
         files.files["studies_csv"] = ExportFile(csv_bytes(study_table), f"{stem}-studies.csv", "text/csv")
     if outcome_table.empty:
-        files.missing["outcomes_csv"] = "No report gives this outcome for these filters."
+        files.missing["outcomes_csv"] = _("No report gives this outcome for these filters.")
     else:
-        sheets["Outcomes"] = outcome_table
+        sheets[_("Outcomes")] = outcome_table
         files.files["outcomes_csv"] = ExportFile(csv_bytes(outcome_table), f"{stem}-outcomes.csv", "text/csv")
     return sheets
 
@@ -344,7 +374,7 @@ def _pooled(sel: ExportSelection, rows: pd.DataFrame, result: Any, subgroups: Ma
             test_between: Mapping[str, Any] | None, forest_spec: str | None, files: Files) -> pd.DataFrame:
     """The pooled result as CSV and JSON, and the forest plot; returns the pooled table."""
     stem, label = sel.stem(), sel.method_label or ""
-    summary = pooled_frame(result.summary_frame(), result, label)
+    summary = pooled_frame(result.summary_frame(), result, label, sel.lang)
     payload = {"selection": sel.to_dict(), "result": {**result.to_dict(), "method_label": label},
                "excluded": rows[~rows["included"]][["report_id", "study_label", "reason"]].to_dict("records")}
     if subgroups:
@@ -359,11 +389,12 @@ def _pooled(sel: ExportSelection, rows: pd.DataFrame, result: Any, subgroups: Ma
 
 
 def _references(sel: ExportSelection, refs: Sequence[Mapping[str, Any]], files: Files) -> None:
-    stem = sel.stem()
+    stem, _ = sel.stem(), translator(sel.lang)
     if not refs:
-        files.missing["ris"] = "No report is pooled, so there is no reference to export."
+        files.missing["ris"] = _("No report is pooled, so there is no reference to export.")
         return
-    header = f"CAR-T evidence tracker export. Outcome: {sel.outcome_label()}; {sel.caption()}. "
+    header = _("CAR-T evidence tracker export. Outcome: {outcome}; {selection}. ").format(
+        outcome=sel.outcome_label(), selection=sel.caption())
     files.files["ris"] = ExportFile(ris_bytes(refs), f"{stem}-references.ris", "application/x-research-info-systems")
     files.files["bibtex"] = ExportFile(bibtex_bytes(refs, (header + " ".join(sel.warnings)).strip()),
                                        f"{stem}-references.bib", "application/x-bibtex")
@@ -381,11 +412,11 @@ def build(sel: ExportSelection, studies: pd.DataFrame, rows: pd.DataFrame, resul
     """
     files = Files({"selection_json": ExportFile(json_bytes(sel.to_dict()), f"{sel.stem()}-selection.json",
                                                 "application/json")}, {})
-    sheets = _tables(sel, studies, rows, files)
+    sheets, _ = _tables(sel, studies, rows, files), translator(sel.lang)
     if result is None:
-        files.missing["pooled_csv"] = "Nothing is pooled: no report gives this outcome for these filters."
+        files.missing["pooled_csv"] = _("Nothing is pooled: no report gives this outcome for these filters.")
     else:
-        sheets["Pooled"] = _pooled(sel, rows, result, subgroups, test_between, forest_spec, files)
+        sheets[_("Pooled")] = _pooled(sel, rows, result, subgroups, test_between, forest_spec, files)
     if sheets:
         files.files["xlsx"] = ExportFile(xlsx_bytes(sheets, sel), f"{sel.stem()}-tables.xlsx", XLSX)
     _references(sel, refs, files)

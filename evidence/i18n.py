@@ -1,23 +1,35 @@
-"""Languages of the interface and of what it writes: one translator per language, from gettext catalogs.
+"""Languages of the interface and of what it writes: one translator per language, numbers per language.
 
-Every text a person reads (page texts, plot labels, column headers of exports)
-is written in English in the code and looked up here. Italian comes from the
-catalog ``evidence/locale/it/LC_MESSAGES/messages.po`` (Babel format). Stored
-and harvested values (titles, definitions, quotes) are data and are never
-translated.
+Every text a person reads (page texts, vocabulary labels, plot labels, column
+headers of exports) is written in English in the code and looked up here.
+Italian comes from the catalog ``evidence/locale/it/LC_MESSAGES/messages.po``,
+read with Babel when first asked for (and again when the file changes), so
+there is no compiled file to build or forget. A text without a translation,
+or with a fuzzy one, is shown in English. Stored and harvested values (titles,
+definitions, quotes, sources) are data and are never translated.
+
+In the library, name the translator ``_`` (``_ = translator(lang)``) and mark
+texts defined away from where they are shown with ``N_``, so that ``pybabel
+extract`` (``make translations``) finds them.
 """
 
 from __future__ import annotations
 
-import gettext
+import math
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
+
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+
+from evidence.vocab import LabelledEnum, label_of
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "messages"
 LANGUAGES: dict[str, str] = {"en": "English", "it": "Italiano"}
 DEFAULT_LANGUAGE = "en"
+MISSING = "—"
 
 
 def normalise(lang: str | None) -> str:
@@ -26,12 +38,83 @@ def normalise(lang: str | None) -> str:
     return code if code in LANGUAGES else DEFAULT_LANGUAGE
 
 
-@lru_cache(maxsize=None)
-def translation(lang: str) -> gettext.NullTranslations:
-    """The catalog of ``lang`` (English texts pass through unchanged)."""
-    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[normalise(lang)], fallback=True)
+def N_(text: str) -> str:  # noqa: N802 (gettext's name for a marker)
+    """Mark ``text`` for the catalog where it is defined; it is translated where it is shown."""
+    return text
+
+
+def catalog_path(lang: str) -> Path:
+    """The .po catalog of ``lang``."""
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@lru_cache(maxsize=8)
+def _read(path: Path, lang: str, mtime_ns: int) -> dict[str, str]:
+    with path.open("rb") as f:
+        catalog = read_po(f, locale=lang)
+    return {m.id: m.string for m in catalog
+            if m.id and isinstance(m.id, str) and isinstance(m.string, str) and m.string and not m.fuzzy}
+
+
+def messages(lang: str) -> dict[str, str]:
+    """English text → translation for ``lang``: the entries with a non-empty, non-fuzzy msgstr."""
+    path = catalog_path(normalise(lang))
+    try:
+        mtime = path.stat().st_mtime_ns
+    except FileNotFoundError:  # English has no catalog: its texts are the msgids
+        return {}
+    return _read(path, normalise(lang), mtime)
 
 
 def translator(lang: str | None) -> Callable[[str], str]:
-    """``gettext`` for ``lang``: a function from an English text to its translation."""
-    return translation(normalise(lang)).gettext
+    """``gettext`` for ``lang``: a function from an English text to its translation (English when none)."""
+    table = messages(normalise(lang))
+    return lambda text: table.get(text) or text
+
+
+def label(vocab: type[LabelledEnum], code: str | None, lang: str | None) -> str:
+    """The label of a vocabulary code in ``lang`` (codes stay as they are; unknown codes are shown as such)."""
+    return translator(lang)(label_of(vocab, code))
+
+
+def _missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def format_number(value: float | None, lang: str | None, digits: int = 2) -> str:
+    """``value`` with ``digits`` decimals as ``lang`` writes it: 0.25 → '0.25' (en), '0,25' (it); '—' if missing."""
+    if _missing(value):
+        return MISSING
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return format_decimal(value, format=pattern, locale=normalise(lang))
+
+
+def format_significant(value: float | None, lang: str | None, digits: int = 3) -> str:
+    """``value`` to ``digits`` significant digits (what ``%.3g`` gives, without an exponent), per language."""
+    if _missing(value):
+        return MISSING
+    if value == 0:
+        return "0"
+    decimals = max(digits - 1 - math.floor(math.log10(abs(value))), 0)
+    text = format_number(round(value, decimals), lang, decimals)
+    return text.rstrip("0").rstrip(",.") if any(sep in text for sep in ",.") and decimals else text
+
+
+def format_percent(value: float | None, lang: str | None, digits: int = 0) -> str:
+    """A proportion as a percentage: 0.625 → '62%', with ``digits=1`` '62.5%' (en) or '62,5%' (it)."""
+    if _missing(value):
+        return MISSING
+    return format_number(100 * value, lang, digits) + "%"
+
+
+def format_interval(low: float | None, high: float | None, lang: str | None, digits: int = 0) -> str:
+    """'45–77%': an interval of proportions (one % sign, the en dash between)."""
+    return f"{format_percent(low, lang, digits)[:-1] if not _missing(low) else MISSING}–" \
+           f"{format_percent(high, lang, digits)}"
+
+
+def format_estimate(estimate: float | None, low: float | None, high: float | None, lang: str | None,
+                    digits: int = 0) -> str:
+    """'62% (45–77%)': how a pooled proportion and its interval are written."""
+    return f"{format_percent(estimate, lang, digits)} ({format_percent(low, lang, digits)}–" \
+           f"{format_percent(high, lang, digits)})"

@@ -24,6 +24,7 @@ from evidence.cohorts import Dated, latest_per_cohort
 from evidence.curated import DATA_HASH_KEY
 from evidence.digest import last_successful_update, whats_new
 from evidence.geography import regions_of
+from evidence.i18n import N_
 from evidence.registries import registry_url
 from evidence.vocab import (
     Construct,
@@ -264,11 +265,11 @@ def filter_trials(trials: pd.DataFrame, f: TrialFilter) -> TrialMatches:
         placed = trials["countries"].map(bool)
         keep &= ~placed | (trials["countries"].map(lambda v: _any(v, f.countries) if f.countries else True)
                            & trials["regions"].map(lambda v: _any(v, f.regions) if f.regions else True))
-        why[~placed] = "no country recorded"
+        why[~placed] = N_("no country recorded")
     if f.children:
         known = trials["children"].notna()
         keep &= ~known | trials["children"].fillna(False).astype(bool)
-        why[~known & (why == "")] = "age eligibility not recorded"
+        why[~known & (why == "")] = N_("age eligibility not recorded")
     matched = trials[keep]
     apart = why[keep] != ""
     return TrialMatches(matched[~apart], matched[apart].assign(why=why[keep][apart]))

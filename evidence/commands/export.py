@@ -28,6 +28,7 @@ from evidence.commands.selection_options import (
     Transform,
     build_selection,
 )
+from evidence.i18n import LANGUAGES
 from evidence.vocab import CiMethod, PoolModel, PoolTransform, Tau2Method
 
 FORMATS = ("csv", "studies-csv", "pooled-csv", "xlsx", "json", "selection-json", "ris", "bibtex", "png", "svg")
@@ -54,12 +55,16 @@ def export(
                   ] = None,
     studies: Annotated[str, typer.Option(help="Study table scope: 'analysis' (the pooled reports) or 'filters' "
                                          "(every report matching the filters).")] = "analysis",
+    lang: Annotated[str, typer.Option(help="Language of headers, labels and the plot: en or it (codes, data "
+                                      "and file names stay the same).")] = "en",
 ) -> None:
     """Write one export file of an analysis, as the app's Export page would."""
     if fmt not in FORMATS:
         raise fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}", EXIT_USAGE)
     if studies not in ("analysis", "filters"):
         raise fail(f"--studies must be 'analysis' or 'filters', not {studies!r}", EXIT_USAGE)
+    if lang not in LANGUAGES:
+        raise fail(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}", EXIT_USAGE)
     try:
         sel = build_selection(outcome, disease, target, construct, population, kind, all_reports, include_mixed,
                               (model.value, transform.value, tau2.value, ci.value, 0.95), by)
@@ -72,7 +77,7 @@ def export(
     from evidence.queries import data_label
 
     with Session(store_with_schema(settings_of(ctx), readonly=True)) as session:
-        files = export_files(session, sel, studies, data_label(session))
+        files = export_files(session, sel, studies, data_label(session), lang)
     key = KEYS[fmt]
     if key not in files.files:
         raise fail(f"no {fmt} file for this selection: {files.missing.get(key, 'nothing to export')}", EXIT_USAGE)
