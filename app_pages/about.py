@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import data
-from app_pages.i18n import _
+from app_pages.i18n import _, moment
 from evidence.settings import load_settings
 
 METHODS = _("""**Analysis set.** The same patients are reported repeatedly (a first case series, an update, a final
@@ -92,7 +92,7 @@ def main() -> None:
                                               publications=c["publication"], trials=c["trial"]))
     last = status["last_update"]
     st.markdown(_("**Last update:** {when} · curated data hash `{hash}`").format(
-        when=last.strftime("%d %b %Y %H:%M UTC") if last else _("no harvest has run yet"),
+        when=moment(last) if last else _("no harvest has run yet"),
         hash=(status["data_hash"] or "none")[:12]))
     if status["runs"]:
         runs = {"source": _("Source"), "status": _("Status"), "finished": _("Finished"), "new": _("New"),

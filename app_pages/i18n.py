@@ -130,3 +130,8 @@ def translated(frame: pd.DataFrame, names: Iterable[str]) -> pd.DataFrame:
     tr = translator(language())
     return frame.assign(**{n: frame[n].map(lambda v: tr(v) if isinstance(v, str) else v)
                            for n in names if n in frame.columns})
+
+
+def moment(value, time: bool = True) -> str:
+    """A date and time (UTC) in the session's language: '01 dic 2026, 06:00 UTC'."""
+    return i18n.format_moment(value, language(), time)

@@ -275,8 +275,8 @@ def _sheet_name(name: str, used: set[str]) -> str:
 def xlsx_bytes(sheets: Mapping[str, pd.DataFrame], selection: ExportSelection | None = None) -> bytes:
     """One workbook: a "Selection" sheet first (when given), then one sheet per table."""
     buffer, used = io.BytesIO(), set()
-    tables = ({translator(selection.lang)("Selection"): selection.rows(), **sheets} if selection is not None
-              else dict(sheets))
+    _ = translator(selection.lang if selection is not None else DEFAULT_LANGUAGE)
+    tables = {_("Selection"): selection.rows(), **sheets} if selection is not None else dict(sheets)
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in tables.items():
             _text_cells(frame).to_excel(writer, sheet_name=_sheet_name(name, used), index=False)

@@ -16,10 +16,12 @@ extract`` (``make translations``) finds them.
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
+from babel.dates import format_datetime
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
@@ -118,3 +120,11 @@ def format_estimate(estimate: float | None, low: float | None, high: float | Non
     """'62% (45–77%)': how a pooled proportion and its interval are written."""
     return f"{format_percent(estimate, lang, digits)} ({format_percent(low, lang, digits)}–" \
            f"{format_percent(high, lang, digits)})"
+
+
+def format_moment(value: datetime | None, lang: str | None, time: bool = True) -> str:
+    """'01 Dec 2026, 06:00 UTC' (en), '01 dic 2026, 06:00 UTC' (it); the day alone with ``time=False``."""
+    if value is None:
+        return MISSING
+    pattern = "dd MMM yyyy, HH:mm 'UTC'" if time else "dd MMM yyyy"
+    return format_datetime(value, pattern, tzinfo=value.tzinfo, locale=normalise(lang))

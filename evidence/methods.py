@@ -15,49 +15,54 @@ from __future__ import annotations
 
 from typing import Any
 
-TRANSFORMS = {"logit": "logit", "ft": "Freeman–Tukey double arcsine", "arcsine": "arcsine",
-              "raw": "untransformed"}
-TAU2 = {"REML": "REML", "DL": "DerSimonian–Laird", "PM": "Paule–Mandel", "ML": "maximum likelihood"}
+from evidence.i18n import DEFAULT_LANGUAGE, N_, translator
+
+TRANSFORMS = {"logit": N_("logit"), "ft": N_("Freeman–Tukey double arcsine"), "arcsine": N_("arcsine"),
+              "raw": N_("untransformed")}
+TAU2 = {"REML": "REML", "DL": "DerSimonian–Laird", "PM": "Paule–Mandel", "ML": N_("maximum likelihood")}
+ENGINE_LABELS = (N_("GLMM (binomial-normal, ML, 7-point AGQ)"),)  # the pooling engine's, translated when shown
 
 
-def interval_label(ci: str, level: float, model: str = "re") -> str:
+def interval_label(ci: str, level: float, model: str = "re", lang: str = DEFAULT_LANGUAGE) -> str:
     """'95% CI: Hartung–Knapp (t, k − 1 df)' and the like; the GLMM has no HK, only the t quantile."""
+    _ = translator(lang)
     pct = f"{100 * level:g}%"
     if ci == "z":
-        return f"{pct} CI: Wald (normal quantile)"
+        return _("{level} CI: Wald (normal quantile)").format(level=pct)
     if ci == "cp":
-        return f"{pct} CI: exact (Clopper–Pearson) on the total"
+        return _("{level} CI: exact (Clopper–Pearson) on the total").format(level=pct)
     if model == "glmm":
-        return f"{pct} CI: t quantile with k − 1 df (Hartung–Knapp option; model SE)"
+        return _("{level} CI: t quantile with k − 1 df (Hartung–Knapp option; model SE)").format(level=pct)
     if ci == "hk-adhoc":
-        return f"{pct} CI: Hartung–Knapp ad hoc (q* ≥ 1, t, k − 1 df)"
-    return f"{pct} CI: Hartung–Knapp (t, k − 1 df)"
+        return _("{level} CI: Hartung–Knapp ad hoc (q* ≥ 1, t, k − 1 df)").format(level=pct)
+    return _("{level} CI: Hartung–Knapp (t, k − 1 df)").format(level=pct)
 
 
-def method_label(result: Any) -> str:
+def method_label(result: Any, lang: str = DEFAULT_LANGUAGE) -> str:
     """Every option behind a pooled result (an ``analysis.PoolResult``), as one line.
 
     Examples: 'GLMM (binomial-normal, ML, 7-point AGQ); 95% CI: Wald (normal quantile)';
     'Random effects (inverse variance, logit scale, τ² by REML); 95% CI:
     Hartung–Knapp (t, k − 1 df)'.
     """
+    _ = translator(lang)
     model, ci, level = result.model, result.ci_method, result.level
     if result.k == 1:
-        return f"Single study (nothing pooled); {100 * level:g}% CI: exact (Clopper–Pearson)"
+        return _("Single study (nothing pooled); {level}% CI: exact (Clopper–Pearson)").format(level=f"{100 * level:g}")
     if ci == "cp":  # the GLMM's fallback when every study has 0 (or all) events
-        core = "Common-effect binomial model (GLMM not estimable)"
+        core = _("Common-effect binomial model (GLMM not estimable)")
     elif model == "glmm":
-        core = result.method_label  # the engine's: 'GLMM (binomial-normal, ML, 7-point AGQ)'
+        core = _(result.method_label)  # the engine's: 'GLMM (binomial-normal, ML, 7-point AGQ)'
     else:
-        scale = f"{TRANSFORMS.get(result.transform, result.transform)} scale"
+        scale = _("{transform} scale").format(transform=_(TRANSFORMS.get(result.transform, result.transform)))
         if model == "fe":
-            core = f"Common effect (inverse variance, {scale})"
+            core = _("Common effect (inverse variance, {scale})").format(scale=scale)
         else:
-            core = (f"Random effects (inverse variance, {scale}, "
-                    f"τ² by {TAU2.get(result.tau2_method, result.tau2_method)})")
-    label = f"{core}; {interval_label(ci, level, model)}"
+            core = _("Random effects (inverse variance, {scale}, τ² by {tau2})").format(
+                scale=scale, tau2=_(TAU2.get(result.tau2_method, result.tau2_method)))
+    label = f"{core}; {interval_label(ci, level, model, lang)}"
     if result.fallback and result.k > 1:
-        label += f" [fallback: {result.fallback}]"
+        label += " " + _("[fallback: {fallback}]").format(fallback=result.fallback)
     return label
 
 

@@ -22,10 +22,12 @@ from sqlmodel import Session
 import analysis
 from analysis import PoolResult
 from evidence.analysis_set import AnalysisRow, analysis_set
+from evidence.i18n import DEFAULT_LANGUAGE, N_, format_percent, translator
 from evidence.vocab import (
     CiMethod,
     Construct,
     Disease,
+    NumberStatus,
     Outcome,
     PoolModel,
     PoolTransform,
@@ -167,9 +169,9 @@ def select_rows(session: Session, sel: Selection) -> list[AnalysisRow]:
 def group_label(by: str, code: str | None) -> str:
     """A subgroup's name for plots and tables."""
     if code is None:
-        return "Not stated"
+        return N_("Not stated")
     if code == "all":
-        return "Mixed diseases (not split)"
+        return N_("Mixed diseases (not split)")
     return label_of(BY_VOCAB[by], code) if by in BY_VOCAB else code
 
 
@@ -202,14 +204,16 @@ def order_keys(included: list[AnalysisRow]) -> list[str]:
     return [r.data_cutoff or (str(r.year) if r.year else "9999") for r in included]
 
 
-def _engine_notes(r: PoolResult) -> list[str]:
+def _engine_notes(r: PoolResult, lang: str = DEFAULT_LANGUAGE) -> list[str]:
     """The pooling engine's notes, with its internal field names turned into numbers a reader can use."""
+    _ = translator(lang)
     out = []
     for note in r.notes:
         if "population_averaged" in note:
             avg = (r.extra or {}).get("population_averaged")
-            note = ("The GLMM's pooled value is the rate of a typical (median) study"
-                    + (f"; averaged over studies it is {100 * avg:.0f}%." if avg is not None else "."))
+            note = (_("The GLMM's pooled value is the rate of a typical (median) study; averaged over studies it "
+                      "is {average}.").format(average=format_percent(avg, lang)) if avg is not None
+                    else _("The GLMM's pooled value is the rate of a typical (median) study."))
         out.append(note)
     return out
 
@@ -221,37 +225,43 @@ def _mixed_definitions(outcome: str) -> bool:
         return False
 
 
-def plain_notes(a: OutcomeAnalysis) -> list[str]:
-    """What a careful reader should know about this analysis, in plain words."""
+def plain_notes(a: OutcomeAnalysis, lang: str = DEFAULT_LANGUAGE) -> list[str]:
+    """What a careful reader should know about this analysis, in plain words (in ``lang``; reasons as stored)."""
+    _ = translator(lang)
     notes: list[str] = []
     inc, r = a.included_records, a.result
     excluded = [row for row in a.records if not row.included]
     k, events, patients = len(inc), sum(x.events for x in inc), sum(x.patients for x in inc)
     if not a.selection.cohort_aware:
-        notes.append("Cohort-aware selection is OFF: patients reported more than once are counted more than once.")
+        notes.append(_("Cohort-aware selection is OFF: patients reported more than once are counted more than "
+                       "once."))
     if 1 < k < 5:
-        notes.append(f"Only {k} studies: the confidence interval and the heterogeneity estimate (τ², I²) are "
-                     "imprecise, and the prediction interval is wide. Read the pooled value as provisional.")
+        notes.append(_("Only {k} studies: the confidence interval and the heterogeneity estimate (τ², I²) are "
+                       "imprecise, and the prediction interval is wide. Read the pooled value as provisional."
+                       ).format(k=k))
     if k and (events < 10 or any(x.events in (0, x.patients) for x in inc)):
-        notes.append(f"Sparse events ({events} events in {patients} patients, or studies with "
-                     "0 or all events): the GLMM is preferred over transformed inverse-variance methods here.")
+        notes.append(_("Sparse events ({events} events in {patients} patients, or studies with "
+                       "0 or all events): the GLMM is preferred over transformed inverse-variance methods here."
+                       ).format(events=events, patients=patients))
     if _mixed_definitions(a.selection.outcome) and len({x.definition for x in inc}) > 1:
-        notes.append("This outcome gathers different definitions (each study's own is in the analysis set): "
-                     "the pooled value mixes them, so quote it only with that caveat.")
+        notes.append(_("This outcome gathers different definitions (each study's own is in the analysis set): "
+                       "the pooled value mixes them, so quote it only with that caveat."))
     for row in (x for x in inc if x.mixed):
-        notes.append(f"Included {row.study_label}: a whole-cohort number of a mixed cohort ({row.mixed}); "
-                     "it also counts patients with other diseases.")
+        notes.append(_("Included {study}: a whole-cohort number of a mixed cohort ({mixed}); "
+                       "it also counts patients with other diseases.").format(study=row.study_label, mixed=row.mixed))
     for row in excluded:
-        notes.append(f"Excluded {row.study_label}: {row.reason}.")
+        notes.append(_("Excluded {study}: {reason}.").format(study=row.study_label, reason=row.reason))
     if not a.selection.include_mixed and any(x.mixed for x in excluded):
-        notes.append("Mixed-disease cohorts are left out; 'Include mixed cohorts (disease is the majority)' adds "
-                     "those in which more than half of the patients have the disease asked about.")
+        notes.append(_("Mixed-disease cohorts are left out; 'Include mixed cohorts (disease is the majority)' adds "
+                       "those in which more than half of the patients have the disease asked about."))
     for row in (x for x in inc if x.status in FLAGGED_STATUSES):
-        notes.append(f"{row.study_label}: number is '{row.status}' (see its source on the Studies page).")
+        notes.append(_("{study}: number is '{status}' (see its source on the Studies page).").format(
+            study=row.study_label, status=_(label_of(NumberStatus, row.status)) if lang != DEFAULT_LANGUAGE
+            else row.status))
     if r is not None:
-        notes.extend(_engine_notes(r))
+        notes.extend(_engine_notes(r, lang))
         if r.fallback:
-            notes.append(f"Fallback used: {r.fallback}.")
+            notes.append(_("Fallback used: {fallback}.").format(fallback=r.fallback))
     return notes
 
 

@@ -51,3 +51,28 @@ def test_selection_params_reproduce_the_page_link():
                     method=Method(model="re", ci="hk"))
     assert selection_params(sel) == {"outcome": "crs_any", "disease": "sle,ssc", "cohort_aware": "0",
                                      "mixed": "1", "model": "re", "ci": "hk"}
+
+
+def test_export_in_italian_labels_headers_sheets_and_plot_but_keeps_codes_and_numbers(engine, settings, monkeypatch,
+                                                                                     tmp_path):
+    out = tmp_path / "outcomes.csv"
+    result = _run(settings, monkeypatch, "--outcome", "crs_any", "--format", "csv", "--out", str(out), "--lang", "it")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert {"Studio", "Eventi", "Pazienti", "Frequenza", "Perché non aggregato"} <= set(rows[0])
+    assert all("," not in r["Frequenza"] for r in rows)  # numbers stay machine-readable (a spreadsheet localises)
+    with Session(engine) as session:
+        files = export_files(session, Selection("crs_any"), "analysis", data_label(session), "it")
+        english = export_files(session, Selection("crs_any"), "analysis", data_label(session))
+    assert files.files["outcomes_csv"].name == english.files["outcomes_csv"].name  # file names are codes
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(files.files["xlsx"].data))
+    assert book.sheetnames[:2] == ["Selezione", "Caratteristiche degli studi"]
+    selection_sheet = {r[0]: r[1] for r in book["Selezione"].iter_rows(min_row=2, values_only=True)}
+    assert selection_sheet["Esito"].startswith("Sindrome da rilascio di citochine (CRS), qualsiasi grado (crs_any)")
+    spec = files.files["forest_png"].data
+    assert "Eventi/n" in spec and "% (IC 95%)" in spec and "Stima aggregata (k = " in spec
+    assert "Events/n" in english.files["forest_png"].data
+    bad = _run(settings, monkeypatch, "--outcome", "crs_any", "--format", "csv", "--out", str(out), "--lang", "fr")
+    assert bad.exit_code == 2 and "--lang must be one of en, it" in bad.output
