@@ -112,10 +112,10 @@ def filter_options(names: Iterable[str]) -> dict[str, list[str]]:
 
 def filter_widgets(names: Iterable[str], container=None) -> None:
     """Multiselects for the named filters, bound to their query-parameter keys (labels in the session's language)."""
-    where = container or st.sidebar
+    where, tr = container or st.sidebar, i18n.translator_now()
     for name in names:
         title, options = FILTERS[name]
-        where.multiselect(_(title), list(options), key=name, format_func=lambda c, o=options: _(o[c]),
+        where.multiselect(_(title), list(options), key=name, format_func=lambda c, o=options: tr(o[c]),
                           placeholder=_("Any"))
 
 

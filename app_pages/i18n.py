@@ -36,6 +36,12 @@ def _(text: str) -> str:
     return translator(language())(text)
 
 
+def translator_now():
+    """``_`` fixed to this run's language: for a widget's ``format_func``, which may be called after the run
+    (AppTest does so to find an option), when the session's language can no longer be read."""
+    return translator(language())
+
+
 def choose_language() -> None:
     """The language picker (sidebar, every page), bound to ``?lang=``; the URL keeps a non-default choice."""
     state.bind((LANG_KEY,), {LANG_KEY: list(LANGUAGES)})

@@ -179,8 +179,8 @@ def main() -> None:
     if state.value("report") and state.value("report") not in ids:
         ids.append(state.value("report"))
     labels = dict(zip(reports.get("report_id", []), reports.get("Report", [])))
-    st.selectbox(_("Report detail"), ids, key="report",
-                 format_func=lambda i: labels.get(i, i) or _("— choose a report —"))
+    choose = _("— choose a report —")
+    st.selectbox(_("Report detail"), ids, key="report", format_func=lambda i: labels.get(i, i) or choose)
     state.publish(PARAMS)
     if state.value("report"):
         _detail(version, state.value("report"))

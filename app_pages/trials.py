@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import charts, data, state
-from app_pages.i18n import N_, _, columns, relabel, translated
+from app_pages.i18n import N_, _, columns, relabel, translated, translator_now
 from app_pages.common import escape_md, filter_options, filter_widgets
 from evidence.geography import Region
 from evidence.queries import TrialFilter, filter_trials
@@ -129,7 +129,8 @@ def main() -> None:
     with st.sidebar:
         st.text_input(_("Search title, sponsor, product, ID"), key="q")
         filter_widgets(FILTER_NAMES)
-        st.multiselect(_("Region"), [r.value for r in Region], key="region", format_func=_, placeholder=_("Any"))
+        st.multiselect(_("Region"), [r.value for r in Region], key="region", format_func=translator_now(),
+                       placeholder=_("Any"))
         st.multiselect(_("Country"), countries, key="country", placeholder=_("Any"))
         st.toggle(_("Accepts children (under 18)"), key="children")
     matches = filter_trials(trials, trial_filter())
@@ -145,8 +146,9 @@ def main() -> None:
     if state.value("trial") and state.value("trial") not in options:
         options.append(state.value("trial"))
     titles = dict(zip(trials.get("Registry ID", []), trials.get("Title", [])))
+    choose = _("— choose a trial —")
     st.selectbox(_("Trial detail"), options, key="trial",
-                 format_func=lambda i: f"{i} — {titles.get(i, '')}"[:120] if i else _("— choose a trial —"))
+                 format_func=lambda i: f"{i} — {titles.get(i, '')}"[:120] if i else choose)
     state.publish(PARAMS)
     if state.value("trial"):
         _detail(version, state.value("trial"))

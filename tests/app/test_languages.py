@@ -1,0 +1,102 @@
+"""The app in Italian: chosen in the sidebar or by ``?lang=it``, kept across pages, numbers with a decimal comma.
+
+Texts are checked against the catalog's Italian (never against the English
+source), codes in the URL stay codes, and stored values stay as stored.
+"""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from evidence.settings import REPO_ROOT
+
+TITLES = {  # page → its title in Italian
+    "overview": "Terapia con cellule CAR-T nelle malattie autoimmuni",
+    "studies": "Studi",
+    "trials": "Sperimentazioni registrate",
+    "meta_analysis": "Meta-analisi: Remissione (DORIS)",
+    "export": "Esporta",
+    "about": "Informazioni e metodi",
+}
+
+
+def open_in(lang: str, page: str | None = None, params: dict[str, str] | None = None) -> AppTest:
+    """A new session opened on a shared link ``/<page>?lang=…&…`` (a browser's first request)."""
+    at = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=60)
+    at.query_params["lang"] = lang
+    landing = page in (None, "overview")
+    for key, value in (params or {}).items() if landing else ():
+        at.query_params[key] = value
+    at.run()
+    if not landing:
+        at.query_params.clear()
+        at.query_params["lang"] = lang
+        for key, value in (params or {}).items():
+            at.query_params[key] = value
+        at.switch_page(f"app_pages/{page}.py")
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """Every text the page wrote (titles, captions, markdown, notices, labels), one string to search."""
+    parts = [e.value for kind in ("title", "header", "subheader", "caption", "markdown", "info", "warning",
+                                  "success", "error") for e in getattr(at, kind)]
+    parts += [w.label for kind in ("selectbox", "multiselect", "toggle", "radio", "text_input", "number_input",
+                                   "metric") for w in getattr(at, kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("name", list(TITLES))
+def test_every_page_speaks_italian_with_lang_it(app_env, name):
+    at = open_in("it", name)
+    assert at.title[0].value == TITLES[name]
+    assert at.radio(key="lang").label == "Lingua" and at.radio(key="lang").value == "it"
+    assert at.query_params["lang"] == "it"  # a copied link opens in Italian
+    shown = texts(at)
+    for english in ("Filter on the left", "Search titles", "Registered trials", "Everything follows",
+                    "Data sources", "Headline rates", "Pooled proportion", "What's new"):
+        assert english not in shown, (name, english)
+
+
+def test_the_language_survives_a_page_switch(app_env):
+    at = open_in("it")
+    at.query_params.clear()  # the top menu drops the query string
+    at.switch_page("app_pages/studies.py")
+    at.run()
+    assert at.title[0].value == "Studi" and at.query_params["lang"] == "it"
+    at.query_params.clear()
+    at.switch_page("app_pages/about.py")
+    at.run()
+    assert at.title[0].value == TITLES["about"] and at.query_params["lang"] == "it"
+
+
+def test_the_sidebar_switches_language_and_english_keeps_a_clean_url(app_env):
+    at = open_in("en", "studies", {"disease": "sle"})
+    assert at.title[0].value == "Studies" and "lang" not in at.query_params
+    at.radio(key="lang").set_value("it").run()
+    assert at.title[0].value == "Studi"
+    assert at.query_params["lang"] == "it" and at.query_params["disease"] == "sle"  # codes stay codes
+    at.radio(key="lang").set_value("en").run()
+    assert at.title[0].value == "Studies" and "lang" not in at.query_params
+
+
+def test_tables_show_italian_headers_and_labels_but_stored_values_as_stored(app_env):
+    at = open_in("it", "studies")
+    table = at.dataframe[0].value
+    assert {"Report", "Anno", "Tipo", "Malattie", "Bersaglio", "Pazienti"} <= set(table.columns)
+    assert "Lupus eritematoso sistemico" in ", ".join(table["Malattie"])
+    assert "Alpha 2022, J Test" in set(table["Report"])  # a stored label: data, never translated
+    trials = open_in("it", "trials").dataframe[0].value
+    assert {"ID di registro", "Titolo", "Stato", "Fase"} <= set(trials.columns)
+    assert set(trials["Stato"]) <= {"In reclutamento", "Reclutamento non ancora avviato", "Completato",
+                                    "Attivo, reclutamento chiuso", "Sconosciuto"}
+
+
+def test_trial_filters_for_a_child_in_europe_in_italian(app_env):
+    at = open_in("it", "trials", {"region": "Europe", "children": "1"})
+    assert at.multiselect(key="region").value == ["Europe"]  # the code in the URL and the state
+    assert "Europa" in at.multiselect(key="region").options
+    assert at.toggle(key="children").label == "Arruola bambini (sotto i 18 anni)"
