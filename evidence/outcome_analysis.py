@@ -204,6 +204,19 @@ def order_keys(included: list[AnalysisRow]) -> list[str]:
     return [r.data_cutoff or (str(r.year) if r.year else "9999") for r in included]
 
 
+# The pooling engine's fixed notes and fallbacks (analysis/pooling.py), for the catalog: shown translated when an
+# exact translation exists, else as the engine wrote them.
+ENGINE_TEXTS = (
+    N_("k = 1: the study itself is shown with its exact CI; nothing is pooled."),
+    N_("Study weights are approximate (inverse-variance logit weights at the GLMM tau^2); the GLMM itself has no "
+       "study weights."),
+    N_("I^2 uses the typical within-study variance of the continuity-corrected logits, as metafor."),
+    N_("Hartung-Knapp is not defined for the GLMM: t(k-1) quantile with the model SE is used (metafor test='t')."),
+    N_("tau^2 estimated at 0: the fit equals the common-effect binomial model."),
+    N_("single study"), N_("logit-REML (GLMM did not converge)"),
+)
+
+
 def _engine_notes(r: PoolResult, lang: str = DEFAULT_LANGUAGE) -> list[str]:
     """The pooling engine's notes, with its internal field names turned into numbers a reader can use."""
     _ = translator(lang)
@@ -214,7 +227,7 @@ def _engine_notes(r: PoolResult, lang: str = DEFAULT_LANGUAGE) -> list[str]:
             note = (_("The GLMM's pooled value is the rate of a typical (median) study; averaged over studies it "
                       "is {average}.").format(average=format_percent(avg, lang)) if avg is not None
                     else _("The GLMM's pooled value is the rate of a typical (median) study."))
-        out.append(note)
+        out.append(_(note))
     return out
 
 
@@ -261,7 +274,7 @@ def plain_notes(a: OutcomeAnalysis, lang: str = DEFAULT_LANGUAGE) -> list[str]:
     if r is not None:
         notes.extend(_engine_notes(r, lang))
         if r.fallback:
-            notes.append(_("Fallback used: {fallback}.").format(fallback=r.fallback))
+            notes.append(_("Fallback used: {fallback}.").format(fallback=_(r.fallback)))
     return notes
 
 
