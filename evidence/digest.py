@@ -15,20 +15,21 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from evidence import models
+from evidence.i18n import DEFAULT_LANGUAGE, N_, translator
 from evidence.vocab import HarvestStatus, PublicationKind
 
 HARVEST_SOURCES = ("pubmed", "ctgov")
 UPDATE_SOURCE = "update"  # one HarvestRun row per `evidence update`, around its source runs
 
 CHANGE_WORDS = {
-    "status": "status",
-    "phases": "phase",
-    "enrollment": "enrollment",
-    "enrollment_type": "enrollment type",
-    "start_date": "start date",
-    "primary_completion_date": "primary completion date",
-    "completion_date": "completion date",
-    "has_results": "results posted",
+    "status": N_("status"),
+    "phases": N_("phase"),
+    "enrollment": N_("enrollment"),
+    "enrollment_type": N_("enrollment type"),
+    "start_date": N_("start date"),
+    "primary_completion_date": N_("primary completion date"),
+    "completion_date": N_("completion date"),
+    "has_results": N_("results posted"),
 }
 
 
@@ -132,11 +133,12 @@ def _retraction_notices(corrections: list[dict]) -> str:
                      for c in corrections or [] if c.get("type") == "RetractionIn")
 
 
-def describe_change(change: dict) -> str:
-    """One line a rheumatologist can read: 'status: RECRUITING → COMPLETED'."""
-    what = CHANGE_WORDS.get(change["field"], change["field"])
+def describe_change(change: dict, lang: str = DEFAULT_LANGUAGE) -> str:
+    """One line a rheumatologist can read: 'status: RECRUITING → COMPLETED' (in ``lang``; values as registered)."""
+    _ = translator(lang)
+    what = _(CHANGE_WORDS.get(change["field"], change["field"]))
     if change["field"] == "has_results" and str(change["new"]).lower() in ("true", "1"):
-        return "results posted"
+        return _("results posted")
     return f"{what}: {change['old'] or '—'} → {change['new'] or '—'}"
 
 
