@@ -74,7 +74,7 @@ def main() -> None:
     with st.spinner(_("Building files…")):
         files = build_files(version, sel, scope, language())
     a = selection.compute(version, sel)
-    method = method_label(a.result) if a.result is not None else _("nothing pooled")
+    method = method_label(a.result, language()) if a.result is not None else _("nothing pooled")
     n_refs = a.included["report_id"].nunique() if not a.included.empty else 0
     st.markdown(_("Analysis set: **{pooled}** pooled, {left_out} not pooled · **{references}** references · "
                   "method: {method}").format(pooled=len(a.included), left_out=len(a.rows) - len(a.included),
