@@ -12,7 +12,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from evidence.forest import GREY, OKABE_ITO, forest_chart, forest_rows  # noqa: F401 (re-exported for the pages)
+from evidence.forest import GREY, OKABE_ITO, forest_chart, forest_rows, forest_spec  # noqa: F401 (re-exported for the pages)
 from evidence.vocab import TRIAL_FILTER_STATUSES
 
 

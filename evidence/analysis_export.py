@@ -10,6 +10,7 @@ bytes.
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -79,7 +80,7 @@ def forest_spec(a: OutcomeAnalysis, prov: exports.ExportSelection) -> str | None
     rows = (forest_rows(a.subgroups.overall, a.subgroups.subgroups, a.subgroups.labels) if a.subgroups
             else forest_rows(a.result))
     title = label_of(Outcome, a.selection.outcome)
-    return forest_chart(rows, title=title, subtitle=(prov.caption(), *prov.warnings), x_title=title).to_json()
+    return json.dumps(forest_chart(rows, title=title, subtitle=(prov.caption(), *prov.warnings), x_title=title))
 
 
 def export_files(session: Session, sel: Selection, scope: str = "analysis",
