@@ -70,11 +70,10 @@ def _sensitivity(version: str, a: selection.Analysis) -> None:
         "Disagrees with GLMM": st.column_config.CheckboxColumn()})
 
 
-SET_COLUMNS = {"study_label": "Study", "events": "Events", "patients": "Patients", "year": "Year",
-               "data_cutoff": "Data cut-off", "status": "Status", "definition": "Definition", "source": "Source",
-               "source_link": "Open source",
-               "source_location": "Where in the source", "included": "Included", "reason": "Why excluded",
-               "details": "Details"}
+SET_COLUMNS = {"details": "Details", "study_label": "Study", "events": "Events", "patients": "Patients",
+               "year": "Year", "data_cutoff": "Data cut-off", "status": "Status", "definition": "Definition",
+               "source": "Source", "source_link": "Open source",
+               "source_location": "Where in the source", "included": "Included", "reason": "Why excluded"}
 
 
 def _analysis_set(a: selection.Analysis) -> None:

@@ -13,13 +13,14 @@ import streamlit as st
 
 from app_pages import data, state
 from app_pages.common import any_overlap, escape_md, filter_options, filter_widgets
+from app_pages.i18n import _
 from evidence.links import doi_url, pubmed_url, web_url
 from evidence.vocab import ReportKind, expand_diseases
 
 FILTER_NAMES = ("disease", "target", "construct", "population", "phase", "kind")
 PARAMS = (*FILTER_NAMES, "q", "year_from", "year_to", "report")
-TABLE_COLUMNS = ["Report", "Year", "Kind", "Diseases", "Target", "Construct", "Population", "Phase", "Patients",
-                 "Follow-up", "PubMed", "DOI", "Registry"]
+TABLE_COLUMNS = ["Details", "Report", "Year", "Kind", "Diseases", "Target", "Construct", "Population", "Phase",
+                 "Patients", "Follow-up", "PubMed", "DOI", "Registry"]
 
 
 def filter_reports(reports: pd.DataFrame, filters: dict, matched: list[str] | None) -> pd.DataFrame:
@@ -51,9 +52,11 @@ def _select_row(ids: list[str]) -> None:
 def _table(shown: pd.DataFrame) -> None:
     ids = list(shown["report_id"])
     st.dataframe(
-        shown[TABLE_COLUMNS], hide_index=True, width="stretch", key="studies_table", on_select=lambda: _select_row(ids),
+        shown.assign(Details="studies?report=" + shown["report_id"])[TABLE_COLUMNS], hide_index=True,
+        width="stretch", key="studies_table", on_select=lambda: _select_row(ids),
         selection_mode="single-row",
         column_config={
+            "Details": st.column_config.LinkColumn(display_text=_("report page"), width="small"),
             "Year": st.column_config.NumberColumn(format="%d"),
             "Patients": st.column_config.NumberColumn(help="Patients treated in this report"),
             "PubMed": st.column_config.LinkColumn(display_text="PubMed"),
