@@ -18,7 +18,7 @@ import json
 import logging
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
@@ -138,3 +138,16 @@ def stored_headline_table(session: Session) -> pd.DataFrame:
     """``headline_table`` for the current data: the kept copy when it is of this data version, else computed."""
     stored = _read_stored(session, _version(session))
     return stored if stored is not None else store_headline_table(session)
+
+
+def refresh_stored_headline(engine: Engine) -> None:
+    """Keep the headline table of the current data (after `evidence init`/`update`); a failure is only logged.
+
+    The app computes the table itself when it is missing or stale, so a
+    command must not fail for it.
+    """
+    try:
+        with Session(engine) as session:
+            stored_headline_table(session)
+    except Exception:  # (the data were loaded; only the precomputed table is missing)
+        log.warning("the headline table was not precomputed; the app will compute it on first use", exc_info=True)
