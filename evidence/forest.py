@@ -18,7 +18,8 @@ import pandas as pd
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 STUDY, POOLED, SUBPOOLED, GREY = "#0072B2", "#D55E00", "#E69F00", "#6b6b6b"
-ROW_HEIGHT = 34
+ROW_HEIGHT = 40
+AXIS_HEIGHT = 45  # the x axis and its title, inside the height when the app fits the chart to its column
 
 
 def pct(x: float | None, digits: int = 0) -> str:
@@ -70,7 +71,7 @@ def forest_rows(overall: Any, subgroups: dict[str, Any] | None = None, group_lab
     return pd.DataFrame(rows)
 
 
-LABEL_DY, MARK_DY, HALF = -0.12, 0.2, 0.17  # in rows: label line above the marks; half a diamond's height
+LABEL_DY, MARK_DY, HALF = -0.14, 0.22, 0.16  # in rows: label line above the marks; half a diamond's height
 NUMBERS_WIDTH = 175  # px kept right of a label for "events/n  % (95% CI)  weight"
 TIP = [{"field": "label", "type": "nominal", "title": "Study"},
        {"field": "numbers", "type": "nominal", "title": "Events/n"},
@@ -163,7 +164,7 @@ def forest_spec(rows: pd.DataFrame, title: str = "", x_title: str = "Proportion"
                               "encoding": {"x": {"field": "est", "type": "quantitative"}}})
     spec: dict[str, Any] = {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "data": {"values": _records(data)}, "width": width, "height": ROW_HEIGHT * (max(n, 1) + 1),
+        "data": {"values": _records(data)}, "width": width, "height": ROW_HEIGHT * (max(n, 1) + 1) + AXIS_HEIGHT,
         "layer": layers, "config": {"view": {"stroke": None}},
     }
     if title or subtitle:
