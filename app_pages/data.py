@@ -110,6 +110,14 @@ def evidence_map(version: str) -> pd.DataFrame:
         return queries.evidence_map(s, reports_frame(version), trials_frame(version))
 
 
+@st.cache_data(**CACHE)
+def evidence_map_spec(version: str, measure: str) -> dict:
+    """The evidence map as a Vega-Lite spec: built and validated by Altair once per data version and measure."""
+    from app_pages.charts import evidence_map_chart
+
+    return evidence_map_chart(evidence_map(version), measure).to_dict()
+
+
 @st.cache_data(max_entries=8, show_spinner=False)
 def headline(version: str) -> pd.DataFrame:
     """Per disease: remission and harm rates, pooled (``evidence.headline``; kept per data version)."""

@@ -13,7 +13,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from app_pages import charts, data, state
+from app_pages import data, state
 from evidence.digest import describe_change
 from evidence.headline import CODE_COLUMNS, cell_selection
 from evidence.queries import patients_counted_once
@@ -57,7 +57,7 @@ def _evidence_map(version: str) -> None:
         return
     measure = st.segmented_control("Count", MEASURES, key="map") or "Reports"
     state.publish(PARAMS)  # a fragment rerun does not reach main's publish
-    st.altair_chart(charts.evidence_map_chart(cells, measure), width="stretch")
+    st.vega_lite_chart(data.evidence_map_spec(version, measure), width="stretch")
     st.caption("Patients: latest report of each cohort; a mixed-disease cohort counts in each of its diseases. "
                "Hover a cell for all three counts.")
 
