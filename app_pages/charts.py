@@ -12,7 +12,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from evidence.forest import GREY, OKABE_ITO, forest_chart, forest_rows  # noqa: F401 (re-exported for the pages)
+from evidence.forest import GREY, OKABE_ITO, forest_chart, forest_rows, forest_spec  # noqa: F401 (re-exported for the pages)
 from evidence.vocab import TRIAL_FILTER_STATUSES
 
 
@@ -20,7 +20,9 @@ def evidence_map_chart(cells: pd.DataFrame, measure: str = "Reports") -> alt.Cha
     """Diseases × CAR targets; colour and number show ``measure``, the tooltip all three counts."""
     tip = ["Disease:N", "Target:N", "Reports:Q", "Patients:Q", "Trials:Q"]
     base = alt.Chart(cells).encode(
-        x=alt.X("Target:N", title="CAR target", axis=alt.Axis(labelAngle=0, orient="top")),
+        # slanted, all shown: level labels of neighbouring narrow columns overlap on a phone
+        x=alt.X("Target:N", title="CAR target",
+                axis=alt.Axis(labelAngle=-45, labelAlign="left", labelOverlap=False, orient="top")),
         y=alt.Y("Disease:N", title=None, sort=alt.EncodingSortField(measure, op="sum", order="descending"),
                 axis=alt.Axis(labelLimit=320)), tooltip=tip)
     rect = base.mark_rect(stroke="white").encode(color=alt.Color(

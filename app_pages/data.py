@@ -20,7 +20,7 @@ from sqlmodel import Session
 from app_pages.common import get_engine
 from evidence import analysis_export, queries, search
 from evidence.exports import Files
-from evidence.headline import headline_table
+from evidence.headline import stored_headline_table
 from evidence.outcome_analysis import OutcomeAnalysis, Selection, analyse_outcome
 from evidence.registries import registry_url  # noqa: F401  (pages build registry links from here)
 from evidence.vocab import label_of as label  # noqa: F401
@@ -110,11 +110,19 @@ def evidence_map(version: str) -> pd.DataFrame:
         return queries.evidence_map(s, reports_frame(version), trials_frame(version))
 
 
+@st.cache_data(**CACHE)
+def evidence_map_spec(version: str, measure: str) -> dict:
+    """The evidence map as a Vega-Lite spec: built and validated by Altair once per data version and measure."""
+    from app_pages.charts import evidence_map_chart
+
+    return evidence_map_chart(evidence_map(version), measure).to_dict()
+
+
 @st.cache_data(max_entries=8, show_spinner=False)
 def headline(version: str) -> pd.DataFrame:
-    """Per disease: remission and harm rates, pooled (``evidence.headline``)."""
+    """Per disease: remission and harm rates, pooled (``evidence.headline``; kept per data version)."""
     with Session(get_engine()) as s:
-        return headline_table(s)
+        return stored_headline_table(s)
 
 
 @st.cache_data(**CACHE)

@@ -14,7 +14,6 @@ from typing import Iterable
 import pandas as pd
 import streamlit as st
 
-from app_pages import state
 from evidence import i18n
 from evidence.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, normalise, translator  # noqa: F401 (N_ for pages)
 from evidence.vocab import LabelledEnum
@@ -24,6 +23,8 @@ LANG_KEY = "lang"
 
 def language() -> str:
     """The language of this session: the sidebar's choice, else the URL's, else English."""
+    from app_pages import state  # here: state speaks through _ too
+
     try:
         chosen = state.value(LANG_KEY)
     except Exception:  # outside a script run (a module-level text): the default
@@ -44,6 +45,8 @@ def translator_now():
 
 def choose_language() -> None:
     """The language picker (sidebar, every page), bound to ``?lang=``; the URL keeps a non-default choice."""
+    from app_pages import state
+
     state.bind((LANG_KEY,), {LANG_KEY: list(LANGUAGES)})
     st.sidebar.radio(_("Language"), list(LANGUAGES), key=LANG_KEY, format_func=LANGUAGES.get, horizontal=True)
     lang = language()
@@ -141,3 +144,9 @@ def translated(frame: pd.DataFrame, names: Iterable[str]) -> pd.DataFrame:
 def moment(value, time: bool = True) -> str:
     """A date and time (UTC) in the session's language: '01 dic 2026, 06:00 UTC'."""
     return i18n.format_moment(value, language(), time)
+
+
+def report_link(report_id: str) -> str:
+    """The relative address of a report's page, in this session's language (a link opens a new session)."""
+    lang = language()
+    return f"studies?report={report_id}" + (f"&{LANG_KEY}={lang}" if lang != DEFAULT_LANGUAGE else "")

@@ -70,11 +70,10 @@ def _sensitivity(version: str, a: selection.Analysis) -> None:
         "Disagrees with GLMM": st.column_config.CheckboxColumn()})
 
 
-SET_COLUMNS = {"study_label": "Study", "events": "Events", "patients": "Patients", "year": "Year",
-               "data_cutoff": "Data cut-off", "status": "Status", "definition": "Definition", "source": "Source",
-               "source_link": "Open source",
-               "source_location": "Where in the source", "included": "Included", "reason": "Why excluded",
-               "details": "Details"}
+SET_COLUMNS = {"details": "Details", "study_label": "Study", "events": "Events", "patients": "Patients",
+               "year": "Year", "data_cutoff": "Data cut-off", "status": "Status", "definition": "Definition",
+               "source": "Source", "source_link": "Open source",
+               "source_location": "Where in the source", "included": "Included", "reason": "Why excluded"}
 
 
 def _analysis_set(a: selection.Analysis) -> None:
@@ -89,7 +88,9 @@ def _analysis_set(a: selection.Analysis) -> None:
         "Year": st.column_config.NumberColumn(format="%d")})
 
 
+@st.fragment
 def _secondary(version: str, a: selection.Analysis) -> None:
+    """The tables under the forest plot; choosing another reruns only this."""
     view = st.segmented_control("More", list(VIEWS), key="view", format_func=VIEWS.get) or "sensitivity"
     if view == "set":
         _analysis_set(a)
@@ -105,6 +106,7 @@ def _secondary(version: str, a: selection.Analysis) -> None:
         st.caption("Pooled estimate as studies are added in order of data cut-off ('Study' = the one added).")
         st.dataframe(pooled.cumulative(version, a.selection),
                      hide_index=True, width="stretch", column_config=LOO_FORMAT)
+    state.publish((*selection.PARAMS, "view"))
 
 
 def _notes(a: selection.Analysis) -> None:
@@ -128,19 +130,29 @@ def _nothing_pooled(a: selection.Analysis) -> None:
     _analysis_set(a)
 
 
+MAIN = ("outcome", "disease")  # drawn above the analysis, inside its fragment
+
+
 def main() -> None:
     version = data.data_version()
-    selection.widgets(version)
+    selection.widgets(version, main=MAIN)
     state.bind(("view",), {"view": list(VIEWS)})
+    _analysis(version)
+
+
+@st.fragment
+def _analysis(version: str) -> None:
+    """Outcome, disease and everything computed from the selection: changing those reruns only this."""
     sel = selection.current()
     st.title(f"Meta-analysis: {data.label(Outcome, sel.outcome)}")
+    selection.main_widgets(version, MAIN)
     a = selection.compute(version, sel)
     if a.included.empty:
         _nothing_pooled(a)
         state.publish((*selection.PARAMS, "view"))
         return
     _summary(a)
-    st.altair_chart(charts.forest_chart(a.forest, x_title=data.label(Outcome, sel.outcome)), width="content")
+    st.vega_lite_chart(charts.forest_spec(a.forest, x_title=data.label(Outcome, sel.outcome)), width="stretch")
     st.caption("Squares: study proportions with exact (Clopper–Pearson) 95% CIs, sized by weight. Diamonds: "
                "pooled estimates. Dashed line: 95% prediction interval (where a new study's rate may fall).")
     _heterogeneity(a)

@@ -13,12 +13,13 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from app_pages import charts, data, state
+from app_pages import data, state
 from evidence.digest import describe_change
 from evidence.headline import CODE_COLUMNS, cell_selection
 from evidence.queries import patients_counted_once
 
 MEASURES = ["Reports", "Patients", "Trials"]
+PARAMS = ("map", "days")
 WINDOWS = {7: "Last 7 days", 30: "Last 30 days", 90: "Last 90 days", 365: "Last year"}
 
 
@@ -46,14 +47,17 @@ def _metrics(version: str) -> None:
     cols[4].metric("Recruiting", int((trials["status"] == "RECRUITING").sum()) if not trials.empty else 0)
 
 
+@st.fragment
 def _evidence_map(version: str) -> None:
+    """The map and its "Count" switch: switching reruns only this."""
     st.subheader("Evidence map", anchor=False)
     cells = data.evidence_map(version)
     if cells.empty:
         st.info("Nothing to map yet: load the curated data with `make db`.")
         return
     measure = st.segmented_control("Count", MEASURES, key="map") or "Reports"
-    st.altair_chart(charts.evidence_map_chart(cells, measure), width="stretch")
+    state.publish(PARAMS)  # a fragment rerun does not reach main's publish
+    st.vega_lite_chart(data.evidence_map_spec(version, measure), width="stretch")
     st.caption("Patients: latest report of each cohort; a mixed-disease cohort counts in each of its diseases. "
                "Hover a cell for all three counts.")
 
@@ -81,9 +85,12 @@ def _headline(version: str) -> None:
         st.switch_page("app_pages/meta_analysis.py", query_params=target)
 
 
+@st.fragment
 def _whats_new(version: str) -> None:
+    """The latest additions and their window: changing the window reruns only this."""
     st.subheader("What's new", anchor=False)
     days = st.segmented_control("Window", list(WINDOWS), key="days", format_func=WINDOWS.get) or 30
+    state.publish(PARAMS)  # a fragment rerun does not reach main's publish
     news = data.digest(version, days)
     if not (news["new_publications"] or news["new_trials"] or news["trial_changes"]):
         st.info(f"Nothing new in the {WINDOWS[days].lower()} before the last update. New PubMed records, newly "
@@ -113,7 +120,7 @@ def _whats_new(version: str) -> None:
 
 def main() -> None:
     version = data.data_version()
-    state.bind(("map", "days"), {"map": MEASURES})
+    state.bind(PARAMS, {"map": MEASURES})
     if st.session_state["days"] not in WINDOWS:
         st.session_state["days"] = 30
     st.title("CAR-T cell therapy in autoimmune disease")
@@ -121,10 +128,10 @@ def main() -> None:
                 "and honest pooling (one report per cohort).")
     _status_line(version)
     _metrics(version)
+    _headline(version)  # the answer first; the map below it
     _evidence_map(version)
-    _headline(version)
     _whats_new(version)
-    state.publish(("map", "days"))
+    state.publish(PARAMS)
 
 
 main()

@@ -52,17 +52,20 @@ def outcome_options(version: str) -> list[str]:
     return with_data + [o.value for o in Outcome if o.value not in counts]
 
 
-def widgets(version: str) -> None:
-    """The outcome, filter and method widgets (sidebar), bound to query parameters."""
-    counts = data.outcome_counts(version)
-    options = outcome_options(version)
-    state.bind(PARAMS, {**filter_options(FILTER_NAMES), "outcome": options, "model": _codes(PoolModel),
-                        "transform": _codes(PoolTransform), "tau2": _codes(Tau2Method), "ci": _codes(CiMethod),
-                        "by": list(BY)})
+def widgets(version: str, main: tuple[str, ...] = ()) -> None:
+    """Bind every parameter, and draw the outcome, filter and method widgets in the sidebar.
+
+    Names in ``main`` are left out of the sidebar: the page draws them with
+    ``main_widgets`` inside its ``st.fragment``, so changing them reruns only
+    the analysis (a fragment cannot draw into the sidebar).
+    """
+    state.bind(PARAMS, {**filter_options(FILTER_NAMES), "outcome": outcome_options(version),
+                        "model": _codes(PoolModel), "transform": _codes(PoolTransform), "tau2": _codes(Tau2Method),
+                        "ci": _codes(CiMethod), "by": list(BY)})
     with st.sidebar:
-        st.selectbox("Outcome", options, key="outcome",
-                     format_func=lambda o: f"{label_of(Outcome, o)} ({counts.get(o, 0)} reports)")
-        filter_widgets(FILTER_NAMES)
+        if "outcome" not in main:
+            _outcome(version)
+        filter_widgets([n for n in FILTER_NAMES if n not in main])
         st.toggle("One report per cohort (cohort-aware)", key="cohort_aware",
                   help="Off: every report is pooled, so re-reported patients are counted more than once "
                        "(a sensitivity analysis only).")
@@ -78,6 +81,19 @@ def widgets(version: str) -> None:
             st.selectbox("τ² estimator", _codes(Tau2Method), key="tau2", format_func=lambda c: Tau2Method(c).label,
                          disabled=state.value("model") != "re")
             st.selectbox("Confidence interval", _codes(CiMethod), key="ci", format_func=lambda c: CiMethod(c).label)
+
+
+def _outcome(version: str) -> None:
+    counts = data.outcome_counts(version)
+    st.selectbox("Outcome", outcome_options(version), key="outcome",
+                 format_func=lambda o: f"{label_of(Outcome, o)} ({counts.get(o, 0)} reports)")
+
+
+def main_widgets(version: str, names: tuple[str, ...]) -> None:
+    """The ``main`` widgets of ``widgets``, side by side in the page body (already bound)."""
+    for column, name in zip(st.columns(len(names)), names):
+        with column:
+            _outcome(version) if name == "outcome" else filter_widgets([name], container=st)
 
 
 def current() -> Selection:

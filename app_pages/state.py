@@ -3,7 +3,8 @@
 Every filter, outcome and method choice is a widget bound by ``key`` to a
 session-state entry whose name is also its query parameter. Before the widgets
 are drawn, ``bind`` fills missing entries from the URL (validated: an unknown
-code in a shared link is dropped, never passed to a widget that would raise);
+code in a shared link is dropped, never passed to a widget that would raise,
+and the page says which value of the link was ignored);
 after they are drawn, ``publish`` writes the non-default values back, so a
 copied link reproduces what the sender saw. Only names in ``PARAMS`` ever reach
 the URL. Lists are comma-separated (``?disease=sle,ssc``) to keep links short
@@ -24,6 +25,9 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
 import streamlit as st
+
+from app_pages.common import escape_md
+from app_pages.i18n import _
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,24 @@ def parse(param: Param, raw: str | None, options: Sequence[str] | None = None) -
     return raw
 
 
+def rejected(param: Param, raw: str | None, options: Sequence[str] | None = None) -> list[str]:
+    """The parts of a raw query-string value that ``parse`` drops (unknown codes, a non-number)."""
+    if raw is None or raw == "":
+        return []
+    if param.kind == "list":
+        values = [v.strip() for v in raw.split(param.sep) if v.strip()]
+        return [v for v in values if options is not None and v not in options]
+    if param.kind == "int":
+        try:
+            int(raw)
+        except ValueError:
+            return [raw]
+        return []
+    if param.kind == "str" and options is not None and raw not in options:
+        return [raw]
+    return []
+
+
 def encode(param: Param, value: Any) -> str | None:
     """The query-string form of a value, or None when it is the default (kept out of the URL)."""
     if param.kind == "list":
@@ -124,14 +146,16 @@ def _valid(param: Param, value: Any, options: Sequence[str] | None) -> Any:
     return value
 
 
-def bind(names: Iterable[str], options: Mapping[str, Sequence[str]] | None = None) -> None:
+def bind(names: Iterable[str], options: Mapping[str, Sequence[str]] | None = None) -> dict[str, list[str]]:
     """Give every named widget key its value before the widgets are drawn: live, kept, URL, default.
 
     Assigning the value (even an unchanged one) makes it the new page's
     widget value; without it a widget first drawn on this page would start
-    from its own default after a page switch.
+    from its own default after a page switch. Returns what the URL asked
+    for that is not allowed (parameter → values), after saying so on the page.
     """
     options = options or {}
+    ignored: dict[str, list[str]] = {}
     for name in names:
         param = PARAMS[name]
         if name in st.session_state:
@@ -139,8 +163,21 @@ def bind(names: Iterable[str], options: Mapping[str, Sequence[str]] | None = Non
         elif name in _kept():
             raw = _kept()[name]
         else:
-            raw = parse(param, st.query_params.get(name), options.get(name))
+            url_value = st.query_params.get(name)
+            raw = parse(param, url_value, options.get(name))
+            if bad := rejected(param, url_value, options.get(name)):
+                ignored[name] = bad
         st.session_state[name] = _valid(param, raw, options.get(name))
+    if ignored:
+        notice_ignored(ignored)
+    return ignored
+
+
+def notice_ignored(ignored: Mapping[str, Sequence[str]]) -> None:
+    """One notice naming each ignored link parameter and value (the values as text, never Markdown)."""
+    parts = "; ".join(f"{name} = {', '.join(values)}" for name, values in ignored.items())
+    st.warning(_("This link asked for something that does not exist here, so it was ignored: {parts}.")
+               .format(parts=escape_md(parts)), icon=":material/link_off:")
 
 
 def publish(names: Iterable[str]) -> None:

@@ -12,14 +12,14 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import data, state
-from app_pages.i18n import N_, _, columns, relabel, translated
 from app_pages.common import any_overlap, escape_md, filter_options, filter_widgets
+from app_pages.i18n import N_, _, columns, relabel, report_link, translated
 from evidence.links import doi_url, pubmed_url, web_url
 from evidence.vocab import Construct, Disease, Population, ReportKind, Target, TrialPhase, expand_diseases
 
 FILTER_NAMES = ("disease", "target", "construct", "population", "phase", "kind")
 PARAMS = (*FILTER_NAMES, "q", "year_from", "year_to", "report")
-TABLE_COLUMNS = [N_("Report"), N_("Year"), N_("Kind"), N_("Diseases"), N_("Target"), N_("Construct"),
+TABLE_COLUMNS = [N_("Details"), N_("Report"), N_("Year"), N_("Kind"), N_("Diseases"), N_("Target"), N_("Construct"),
                  N_("Population"), N_("Phase"), N_("Patients"), N_("Follow-up"), "PubMed", "DOI", N_("Registry")]
 LABELS = {"Kind": (ReportKind, "kind"), "Diseases": (Disease, "diseases"), "Target": (Target, "target"),
           "Construct": (Construct, "construct"), "Population": (Population, "population"),
@@ -55,9 +55,11 @@ def _select_row(ids: list[str]) -> None:
 def _table(shown: pd.DataFrame) -> None:
     ids = list(shown["report_id"])
     st.dataframe(
-        columns(relabel(shown, LABELS)[TABLE_COLUMNS]), hide_index=True, width="stretch", key="studies_table",
-        on_select=lambda: _select_row(ids), selection_mode="single-row",
+        columns(relabel(shown.assign(Details=shown["report_id"].map(report_link)), LABELS)[TABLE_COLUMNS]),
+        hide_index=True, width="stretch", key="studies_table", on_select=lambda: _select_row(ids),
+        selection_mode="single-row",
         column_config={
+            _("Details"): st.column_config.LinkColumn(display_text=_("report page"), width="small"),
             _("Year"): st.column_config.NumberColumn(format="%d"),
             _("Patients"): st.column_config.NumberColumn(help=_("Patients treated in this report")),
             "PubMed": st.column_config.LinkColumn(display_text="PubMed"),

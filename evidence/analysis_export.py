@@ -10,6 +10,7 @@ bytes.
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -81,8 +82,8 @@ def forest_spec(a: OutcomeAnalysis, prov: exports.ExportSelection) -> str | None
     rows = (forest_rows(a.subgroups.overall, a.subgroups.subgroups, a.subgroups.labels, lang=prov.lang)
             if a.subgroups else forest_rows(a.result, lang=prov.lang))
     title = label(Outcome, a.selection.outcome, prov.lang)
-    return forest_chart(rows, title=title, subtitle=(prov.caption(), *prov.warnings), x_title=title,
-                        lang=prov.lang).to_json()
+    return json.dumps(forest_chart(rows, title=title, subtitle=(prov.caption(), *prov.warnings), x_title=title,
+                                   lang=prov.lang))
 
 
 def export_files(session: Session, sel: Selection, scope: str = "analysis",

@@ -320,14 +320,18 @@ def spec_png(spec: str, scale: float = 2.0) -> bytes:
     return vlc.vegalite_to_png(spec, scale=scale)
 
 
+def _spec_text(chart: Any) -> str:
+    return json.dumps(chart) if isinstance(chart, dict) else chart.to_json()
+
+
 def chart_svg(chart: Any) -> bytes:
-    """An Altair chart as SVG."""
-    return spec_svg(chart.to_json())
+    """An Altair chart or a Vega-Lite spec (dict) as SVG."""
+    return spec_svg(_spec_text(chart))
 
 
 def chart_png(chart: Any, scale: float = 2.0) -> bytes:
-    """An Altair chart as PNG."""
-    return spec_png(chart.to_json(), scale)
+    """An Altair chart or a Vega-Lite spec (dict) as PNG."""
+    return spec_png(_spec_text(chart), scale)
 
 
 # ---------------------------------------------------------------- the set of files

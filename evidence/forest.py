@@ -1,4 +1,4 @@
-"""The forest plot of a pooled proportion: its rows and its Altair chart (a Vega-Lite spec).
+"""The forest plot of a pooled proportion: its rows and its Vega-Lite spec.
 
 In the library because the figure is an export: the app shows this chart
 and ``evidence.exports`` renders the very same spec to PNG and SVG, so a
@@ -11,16 +11,17 @@ a tooltip.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-import altair as alt
 import pandas as pd
 
 from evidence.i18n import DEFAULT_LANGUAGE, N_, format_estimate, format_percent, translator
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 STUDY, POOLED, SUBPOOLED, GREY = "#0072B2", "#D55E00", "#E69F00", "#6b6b6b"
-ROW_HEIGHT = 24
+ROW_HEIGHT = 40
+AXIS_HEIGHT = 45  # the x axis and its title, inside the height when the app fits the chart to its column
 
 
 def pct(x: float | None, digits: int = 0, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -76,79 +77,113 @@ def forest_rows(overall: Any, subgroups: dict[str, Any] | None = None, group_lab
     return pd.DataFrame(rows)
 
 
-def _row_scale(n: int) -> alt.Scale:
-    return alt.Scale(domain=[-0.7, n - 0.3], reverse=True, nice=False, zero=False)
+LABEL_DY, MARK_DY, HALF = -0.14, 0.22, 0.16  # in rows: label line above the marks; half a diamond's height
+NUMBERS_WIDTH = 175  # px kept right of a label for "events/n  % (95% CI)  weight"
+TIP = [{"field": "label", "type": "nominal", "title": N_("Study")},
+       {"field": "numbers", "type": "nominal", "title": N_("Events/n")},
+       {"field": "ci_text", "type": "nominal", "title": N_("% (95% CI)")},
+       {"field": "weight_text", "type": "nominal", "title": N_("Weight")}]
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """JSON-ready rows (NaN → null)."""
+    return [{k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
+            for r in frame.to_dict("records")]
 
 
 def _diamonds(rows: pd.DataFrame) -> pd.DataFrame:
     pooled = rows[rows["kind"].isin(["pooled", "subpooled"])]
     pts = []
     for r in pooled.itertuples():
-        for x, half in ((r.lo, 0.0), (r.est, 0.36), (r.hi, 0.0)):
-            pts.append({"row": r.row, "kind": r.kind, "x": x, "y": r.row - half, "y2": r.row + half,
+        mid = r.row + MARK_DY
+        for x, half in ((r.lo, 0.0), (r.est, HALF), (r.hi, 0.0)):
+            pts.append({"row": r.row, "kind": r.kind, "x": x, "y": mid - half, "y2": mid + half,
                         "label": r.label, "ci_text": r.ci_text})
     return pd.DataFrame(pts)
 
 
-def forest_chart(rows: pd.DataFrame, title: str = "", x_title: str = N_("Proportion"),
-                 subtitle: tuple[str, ...] = (), lang: str = DEFAULT_LANGUAGE) -> alt.HConcatChart:
-    """A forest plot: labels | squares, CIs, diamonds, PI | numbers, on one shared row axis.
+def forest_spec(rows: pd.DataFrame, title: str = "", x_title: str = N_("Proportion"),
+                subtitle: tuple[str, ...] = (), width: int | str = "container", lang: str = DEFAULT_LANGUAGE) -> dict:
+    """A forest plot as a Vega-Lite spec: one layered view, each row's label above its marks.
 
-    ``title`` and ``subtitle`` (exports: outcome; filters, method, warnings)
-    stand above the whole figure, so a downloaded plot says what produced it.
-    Column headers, tooltips and the axis are written in ``lang`` (titles are
-    passed in already translated; ``x_title`` "Proportion" is looked up).
+    Labels sit above the rows (never beside them), so the figure fits any
+    width, a phone's included (``width="container"``; exports give pixels).
+    Built as a plain dict, with every value computed here rather than by
+    per-row Vega transforms: a hundred times cheaper than the Altair
+    objects it replaces, which matters on every filter change. Headers,
+    tooltips and the axis title are written in ``lang`` (the rows already are).
     """
     _ = translator(lang)
+    tip = [{**t, "title": _(t["title"])} for t in TIP]
     n = len(rows)
-    height = ROW_HEIGHT * max(n, 1) + 10
-    y = alt.Y("row:Q", scale=_row_scale(n), axis=None)
-    base = alt.Chart(rows).properties(height=height)
-    bold = "datum.kind == 'header' || datum.kind == 'pooled' || datum.kind == 'subpooled'"
-    labels = alt.layer(
-        base.transform_filter(f"!({bold})").mark_text(align="left", fontSize=12, limit=300).encode(
-            x=alt.value(0), y=y, text="label:N"),
-        base.transform_filter(bold).mark_text(align="left", fontSize=12, fontWeight="bold", limit=300).encode(
-            x=alt.value(0), y=y, text="label:N"),
-    ).properties(width=300, title=alt.TitleParams(" ", anchor="start", fontSize=14))
-    numbers = base.transform_filter("datum.kind != 'header'").mark_text(align="left", fontSize=12).encode(
-        x=alt.value(0), y=y, text="numbers:N").properties(width=60, title=alt.TitleParams(_("Events/n"), fontSize=11))
-    cis = base.transform_filter("datum.kind != 'header'").mark_text(align="left", fontSize=12).encode(
-        x=alt.value(0), y=y, text="ci_text:N").properties(width=120,
-                                                          title=alt.TitleParams(_("% (95% CI)"), fontSize=11))
-    weights = base.transform_filter("datum.kind == 'study'").mark_text(align="right", fontSize=12).encode(
-        x=alt.value(40), y=y, text="weight_text:N").properties(width=45,
-                                                               title=alt.TitleParams(_("Weight"), fontSize=11))
-    chart = alt.hconcat(labels, _plot(rows, y, height, _(x_title), lang), numbers, cis, weights, spacing=6)
-    if title or subtitle:
-        chart = chart.properties(title=alt.TitleParams(title or " ", subtitle=list(subtitle), anchor="start",
-                                                       fontSize=14, subtitleFontSize=11))
-    return chart.configure_view(stroke=None).configure_concat(spacing=6)
-
-
-def _plot(rows: pd.DataFrame, y: alt.Y, height: int, x_title: str, lang: str = DEFAULT_LANGUAGE) -> alt.LayerChart:
-    _ = translator(lang)
-    x = alt.X("lo:Q", scale=alt.Scale(domain=[0, 1]),
-              axis=alt.Axis(format="%", title=x_title, grid=False, values=[0, 0.2, 0.4, 0.6, 0.8, 1]))
-    tip = [alt.Tooltip("label:N", title=_("Study")), alt.Tooltip("numbers:N", title=_("Events/n")),
-           alt.Tooltip("ci_text:N", title=_("% (95% CI)")), alt.Tooltip("weight_text:N", title=_("Weight"))]
-    studies = alt.Chart(rows).transform_filter("datum.kind == 'study'")
-    rules = studies.mark_rule(color=STUDY, strokeWidth=1.5).encode(x=x, x2="hi:Q", y=y, tooltip=tip)
-    boxes = studies.mark_point(shape="square", filled=True, color=STUDY, opacity=1).encode(
-        x="est:Q", y=y, size=alt.Size("weight:Q", scale=alt.Scale(range=[30, 220]), legend=None), tooltip=tip)
-    pi = alt.Chart(rows).transform_filter("datum.kind == 'pi'").mark_rule(
-        color=POOLED, strokeDash=[5, 3], strokeWidth=2).encode(x="lo:Q", x2="hi:Q", y=y, tooltip=[
-            alt.Tooltip("label:N", title=" "), alt.Tooltip("ci_text:N", title=_("Range"))])
-    layers = [rules, boxes, pi]
-    dia = _diamonds(rows)
+    data = rows.assign(y_label=rows["row"] + LABEL_DY, y_mark=rows["row"] + MARK_DY,
+                       bold=rows["kind"].isin(["header", "pooled", "subpooled"]),
+                       right=[" ".join(t for t in (r.get("numbers"), r.get("ci_text"), r.get("weight_text"))
+                              if isinstance(t, str) and t)
+                              for r in rows.to_dict("records")]) if n else rows
+    y_scale = {"domain": [-0.9, max(n, 1) - 0.35], "reverse": True, "nice": False, "zero": False}
+    y_label = {"field": "y_label", "type": "quantitative", "scale": y_scale, "axis": None}
+    y_mark = {"field": "y_mark", "type": "quantitative", "scale": y_scale, "axis": None}
+    x = {"field": "lo", "type": "quantitative", "scale": {"domain": [0, 1]},
+         "axis": {"format": "%", "title": _(x_title), "grid": False, "values": [0, 0.2, 0.4, 0.6, 0.8, 1]}}
+    text = {"type": "text", "fontSize": 12, "baseline": "bottom"}
+    layers: list[dict] = [
+        {"data": {"values": [{"y": -0.9 + 0.12, "left": _("Study"),
+                              "right": "  ".join((_("Events/n"), _("% (95% CI)"), _("Weight")))}]},
+         "layer": [{"mark": {**text, "align": "left", "fontSize": 11, "color": GREY},
+                    "encoding": {"x": {"value": 0}, "y": {**y_label, "field": "y"}, "text": {"field": "left"}}},
+                   {"mark": {**text, "align": "right", "fontSize": 11, "color": GREY},
+                    "encoding": {"x": {"value": "width"}, "y": {**y_label, "field": "y"},
+                                 "text": {"field": "right"}}}]},
+        *({"transform": [{"filter": f"{'' if bold else '!'}datum.bold"}],
+           "mark": {**text, "align": "left", "fontWeight": "bold" if bold else "normal",
+                    "limit": {"expr": f"max(width - {NUMBERS_WIDTH}, 80)"}},
+           "encoding": {"x": {"value": 0}, "y": y_label, "text": {"field": "label"}, "tooltip": tip[:1]}}
+          for bold in (False, True)),
+        {"mark": {**text, "align": "right"},
+         "encoding": {"x": {"value": "width"}, "y": y_label, "text": {"field": "right"}, "tooltip": tip}},
+        {"transform": [{"filter": "datum.kind == 'study'"}],
+         "mark": {"type": "rule", "color": STUDY, "strokeWidth": 1.5},
+         "encoding": {"x": x, "x2": {"field": "hi"}, "y": y_mark, "tooltip": tip}},
+        {"transform": [{"filter": "datum.kind == 'study'"}],
+         "mark": {"type": "point", "shape": "square", "filled": True, "color": STUDY, "opacity": 1},
+         "encoding": {"x": {"field": "est", "type": "quantitative"}, "y": y_mark, "tooltip": tip,
+                      "size": {"field": "weight", "type": "quantitative", "scale": {"range": [30, 220]},
+                               "legend": None}}},
+        {"transform": [{"filter": "datum.kind == 'pi'"}],
+         "mark": {"type": "rule", "color": POOLED, "strokeDash": [5, 3], "strokeWidth": 2},
+         "encoding": {"x": {"field": "lo", "type": "quantitative"}, "x2": {"field": "hi"}, "y": y_mark,
+                      "tooltip": [{"field": "label", "title": " "}, {"field": "ci_text", "title": _("Range")}]}},
+    ]
+    dia = _diamonds(rows) if n else pd.DataFrame()
     if not dia.empty:
-        colour = alt.Color("kind:N", scale=alt.Scale(domain=["pooled", "subpooled"], range=[POOLED, SUBPOOLED]),
-                           legend=None)
-        layers.append(alt.Chart(dia).mark_area(orient="vertical", opacity=0.95).encode(
-            x="x:Q", y=alt.Y("y:Q", scale=_row_scale(len(rows)), axis=None), y2="y2:Q", detail="row:N", color=colour,
-            tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("ci_text:N", title=_("% (95% CI)"))]))
+        layers.append({"data": {"values": _records(dia)}, "mark": {"type": "area", "orient": "vertical",
+                                                                  "opacity": 0.95},
+                       "encoding": {"x": {"field": "x", "type": "quantitative"},
+                                    "y": {"field": "y", "type": "quantitative", "scale": y_scale, "axis": None},
+                                    "y2": {"field": "y2"}, "detail": {"field": "row", "type": "nominal"},
+                                    "color": {"field": "kind", "type": "nominal", "legend": None,
+                                              "scale": {"domain": ["pooled", "subpooled"],
+                                                        "range": [POOLED, SUBPOOLED]}},
+                                    "tooltip": [{"field": "label", "title": " "},
+                                                {"field": "ci_text", "title": _("% (95% CI)")}]}})
         pooled_est = rows.loc[rows["kind"] == "pooled", "est"]
         if not pooled_est.empty:
-            layers.insert(0, alt.Chart(pd.DataFrame({"est": [float(pooled_est.iloc[0])]})).mark_rule(
-                color=GREY, strokeDash=[2, 2]).encode(x="est:Q"))
-    return alt.layer(*layers).properties(width=360, height=height)
+            layers.insert(0, {"data": {"values": [{"est": float(pooled_est.iloc[0])}]},
+                              "mark": {"type": "rule", "color": GREY, "strokeDash": [2, 2]},
+                              "encoding": {"x": {"field": "est", "type": "quantitative"}}})
+    spec: dict[str, Any] = {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "data": {"values": _records(data)}, "width": width, "height": ROW_HEIGHT * (max(n, 1) + 1) + AXIS_HEIGHT,
+        "layer": layers, "config": {"view": {"stroke": None}},
+    }
+    if title or subtitle:
+        spec["title"] = {"text": title or " ", "subtitle": list(subtitle), "anchor": "start", "fontSize": 14,
+                         "subtitleFontSize": 11}
+    return spec
+
+
+def forest_chart(rows: pd.DataFrame, title: str = "", x_title: str = N_("Proportion"),
+                 subtitle: tuple[str, ...] = (), width: int = 640, lang: str = DEFAULT_LANGUAGE) -> dict:
+    """The forest plot at a fixed width (exports: PNG, SVG), as a Vega-Lite spec."""
+    return forest_spec(rows, title, x_title, subtitle, width=width, lang=lang)

@@ -3,15 +3,29 @@
 Each cell is ``analyse_outcome`` for that disease and outcome with the
 default selection (cohort-aware, GLMM), so it shows exactly what the
 Meta-analysis page and ``evidence pool --outcome … --disease …`` show.
+
+The table costs dozens of GLMM fits (about 2 s at 20,000 publications), so
+it is computed once per data version and kept in the database itself
+(``stored_headline_table``, a ``meta`` row keyed on ``queries.data_version``
+and the last workbench edit):
+``evidence init``/``update`` fill it after loading, the app reads it, and any
+reader recomputes it when the data have changed since.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+
 import pandas as pd
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
+from evidence import models
+
 from evidence.outcome_analysis import OutcomeAnalysis, Selection, analyse_outcome
-from evidence.queries import outcome_disease_pairs, short_label
+from evidence.queries import data_version, outcome_disease_pairs, short_label
 from evidence.vocab import Disease, Outcome, label_of
 
 REMISSION_OUTCOMES = ("remission_doris", "doris_and_lldas", "complete_remission_other", "drug_free_remission",
@@ -23,6 +37,9 @@ SAFETY_OUTCOMES = ("crs_any", "crs_grade3plus", "icans_any", "icans_grade3plus",
 CODE_COLUMNS = ("disease", "remission_outcome", "durability_outcome")  # for links, not for display
 DURABILITY = "Remission maintained"
 RELAPSE = "Relapse"
+STORE_KEY = "headline_table"  # the meta row holding {"version": data version, "table": split-oriented frame}
+
+log = logging.getLogger(__name__)
 
 
 def pct(x: float | None) -> str:
@@ -80,3 +97,57 @@ def cell_selection(table: pd.DataFrame, row: int, column: str) -> dict[str, str]
     if column not in outcomes or not record[column]:
         return None
     return {"outcome": outcomes[column], "disease": record["disease"]}
+
+
+def _version(session: Session) -> str:
+    """The data version, plus the last workbench edit (an edit in place changes no row count)."""
+    last_edit = session.execute(select(func.max(models.AuditEntry.id))).scalar()
+    return f"{data_version(session)}|audit {last_edit}"
+
+
+def _read_stored(session: Session, version: str) -> pd.DataFrame | None:
+    row = session.get(models.Meta, STORE_KEY)
+    if row is None:
+        return None
+    try:
+        stored = json.loads(row.value)
+    except ValueError:
+        return None
+    if stored.get("version") != version:
+        return None
+    table = stored["table"]
+    return pd.DataFrame(table["data"], columns=table["columns"])
+
+
+def store_headline_table(session: Session) -> pd.DataFrame:
+    """Compute the table for the current data and keep it (a read-only database just returns it)."""
+    version = _version(session)
+    table = headline_table(session)
+    payload = json.dumps({"version": version, "table": {"columns": list(table.columns),
+                                                        "data": table.values.tolist()}}, ensure_ascii=False)
+    try:
+        session.merge(models.Meta(key=STORE_KEY, value=payload))
+        session.commit()
+    except SQLAlchemyError as exc:  # read-only file, a concurrent writer: the answer is still right, just not kept
+        session.rollback()
+        log.info("headline table not stored (%s); it is recomputed on the next cold start", type(exc).__name__)
+    return table
+
+
+def stored_headline_table(session: Session) -> pd.DataFrame:
+    """``headline_table`` for the current data: the kept copy when it is of this data version, else computed."""
+    stored = _read_stored(session, _version(session))
+    return stored if stored is not None else store_headline_table(session)
+
+
+def refresh_stored_headline(engine: Engine) -> None:
+    """Keep the headline table of the current data (after `evidence init`/`update`); a failure is only logged.
+
+    The app computes the table itself when it is missing or stale, so a
+    command must not fail for it.
+    """
+    try:
+        with Session(engine) as session:
+            stored_headline_table(session)
+    except Exception:  # (the data were loaded; only the precomputed table is missing)
+        log.warning("the headline table was not precomputed; the app will compute it on first use", exc_info=True)

@@ -69,6 +69,9 @@ def update(
         raise fail(f"{exc}; nothing was changed", EXIT_LOCKED) from exc
     except LockUnavailable as exc:
         raise fail(f"{exc}; nothing was changed", EXIT_USAGE) from exc
+    from evidence.headline import refresh_stored_headline
+
+    refresh_stored_headline(engine)  # the Overview's pooled table for the new data, computed once here
     typer.echo(json.dumps({"sources": [vars(r) for r in report.results], "links": report.links,
                            "unreachable": report.unreachable}))
     if report.unreachable and len(report.unreachable) == len(chosen):

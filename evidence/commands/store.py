@@ -42,8 +42,21 @@ def init(
             raise
         raise fail(str(refused), refused.exit_code) from exc
     log.info("database %s at schema %s", settings.database_label, result["revision"])
+    _precompute_headline(settings)
     typer.echo(f"schema {result['revision']}; curated data "
                + ("loaded: " + json.dumps(result["loaded"]) if result["loaded"] else "already up to date"))
+
+
+def _precompute_headline(settings) -> None:
+    """Pool the Overview's headline table now, once per data version, so the app's first visitor need not."""
+    from evidence.headline import refresh_stored_headline
+    from evidence.store import open_store
+
+    engine = open_store(settings)
+    try:
+        refresh_stored_headline(engine)
+    finally:
+        engine.dispose()
 
 
 def info(

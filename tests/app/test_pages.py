@@ -125,7 +125,7 @@ def test_meta_analysis_default_is_glmm_on_the_cohort_aware_set(page):
     assert "Excluded Alpha 2022, J Test" in notes and "Only 3 studies" in notes
     assert "GLMM" in " ".join(m.value for m in at.markdown)
     forest = at.get("vega_lite_chart")[0].proto.spec
-    assert '"hconcat"' in forest and 'mark": {"type": "area"' in forest  # labels | plot with diamond | numbers
+    assert '"layer"' in forest and '"type": "area"' in forest  # one view: labels above rows, pooled diamond
 
 
 def test_meta_analysis_outcome_method_and_views(page):

@@ -1,0 +1,260 @@
+"""Speed of the app as a person feels it: headless Chromium against `streamlit run`, click to settled page.
+
+For each database (the shipped evidence base in data/, and the synthetic
+database of ``bench_app.build``: 20,000 publications, 1,000 trials, 200
+reports) the app is started with ``streamlit run`` on a free port and driven
+with Playwright on Debian's Chromium. Measured, in the page's own clock:
+
+- server cold: the very first visit of the Overview after the server started;
+- first visit of each page in a new, cold browser context (server caches as
+  they are after the first visitor);
+- a page switch by the top menu;
+- filter changes: Meta-analysis outcome and disease, Trials status; each
+  repeat picks a value not chosen before, so the server computes it afresh.
+
+A measurement runs from the click (the last ``pointerup``; for a first visit,
+the navigation start) until the page is settled: Streamlit's running
+indicator (``[data-testid="stStatusWidget"]``, present only while the script
+runs) has appeared and gone, and nothing in the app has changed for 400 ms;
+the end is the last change of the DOM (charts draw after the script ends).
+Figures are medians of ``--repeats``; targets are printed beside them. This
+script prints figures; it asserts nothing.
+
+    .venv/bin/python benchmarks/bench_browser.py [--repeats 3] [--only shipped|synthetic] [--app-dir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from benchmarks.bench_app import build  # noqa: E402  (the synthetic database, one home)
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+VIEWPORT = {"width": 1400, "height": 1000}
+PAGES = {"Overview": "", "Studies": "studies", "Trials": "trials", "Meta-analysis": "meta-analysis",
+         "Export": "export", "About & methods": "about"}
+TARGETS = {"server cold": 2.0, "first visit": 2.0, "page switch": 0.6, "filter change": 0.3}
+QUIET_MS = 400
+
+# Installed in every document before the app's scripts: records when the running indicator comes and goes,
+# the last DOM change of the app, and the last pointerup (the end of a click).
+OBSERVER = """
+(() => {
+  const w = window;
+  w.__bench = {shown: [], hidden: [], lastChange: 0, lastUp: 0};
+  addEventListener('pointerup', () => { w.__bench.lastUp = performance.now(); }, true);
+  let running = false;
+  const look = () => {
+    const now = performance.now();
+    w.__bench.lastChange = now;
+    const is = !!document.querySelector('[data-testid="stStatusWidget"]');
+    if (is !== running) { (is ? w.__bench.shown : w.__bench.hidden).push(now); running = is; }
+  };
+  new MutationObserver(look).observe(document, {subtree: true, childList: true, attributes: true,
+                                                characterData: true});
+})();
+"""
+
+# Settled: the indicator came and went after `since` (or never came within `grace` ms), it is gone now,
+# and nothing changed for QUIET_MS.
+SETTLED = """
+([since, grace, quiet]) => {
+  const b = window.__bench, now = performance.now();
+  if (!b || document.querySelector('[data-testid="stStatusWidget"]')) return false;
+  if (!document.querySelector('[data-testid="stMain"] h1')) return false;
+  const cameAndWent = b.hidden.some(t => t >= since);
+  if (!cameAndWent && now - since < grace) return false;
+  return now - b.lastChange >= quiet;
+}
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def app_server(db: str, app_dir: Path):
+    """`streamlit run` of ``app_dir`` against ``db``; yields its base URL."""
+    port = _free_port()
+    env = {**os.environ, "EVIDENCE_DB": db, "PYTHONPATH": str(app_dir)}
+    log = tempfile.NamedTemporaryFile("w", prefix="bench-streamlit-", suffix=".log", delete=False)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(app_dir / "streamlit_app.py"), "--server.port", str(port),
+         "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=app_dir, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                if time.time() > deadline or proc.poll() is not None:
+                    raise RuntimeError(f"streamlit did not start; see {log.name}")
+                time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
+
+
+def settle(page, since: float, grace: float = 1500) -> float:
+    """Wait until the page is settled; return ms from ``since`` (page clock) to its last change."""
+    page.wait_for_function(SETTLED, arg=[since, grace, QUIET_MS], timeout=180_000, polling=50)
+    b = page.evaluate("window.__bench")
+    problems = page.query_selector_all("[data-testid='stException'], [data-testid='stAlertContentError']")
+    if problems:
+        raise RuntimeError(f"{page.url}: {problems[0].inner_text()[:300]}")
+    return b["lastChange"] - since
+
+
+def visit(browser, url: str) -> float:
+    """A first visit in a new browser context (empty cache): seconds from navigation start to settled."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.add_init_script(OBSERVER)
+    page = context.new_page()
+    try:
+        page.goto(url, wait_until="commit")
+        return settle(page, 0.0) / 1000
+    finally:
+        context.close()
+
+
+def _opened(browser, url: str):
+    context = browser.new_context(viewport=VIEWPORT)
+    context.add_init_script(OBSERVER)
+    page = context.new_page()
+    page.goto(url, wait_until="commit")
+    settle(page, 0.0)
+    return context, page
+
+
+def clicked(page, action) -> float:
+    """Seconds from the end of the click ``action`` performs to the settled page."""
+    page.evaluate("window.__bench.lastUp = 0")
+    action()
+    since = page.evaluate("window.__bench.lastUp")
+    return settle(page, since) / 1000
+
+
+def switch(browser, base: str, start: str, title: str) -> float:
+    context, page = _opened(browser, f"{base}/{start}")
+    try:
+        return clicked(page, lambda: page.locator("header").get_by_role("link", name=title, exact=True).first
+                       .click())
+    finally:
+        context.close()
+
+
+def _choose(page, label: str, option: str) -> None:
+    """Open the sidebar select/multiselect named ``label`` and click ``option``."""
+    widget = page.locator("[data-testid='stSidebar']").get_by_label(label, exact=True).first
+    widget.click()
+    page.get_by_role("option", name=option, exact=True).first.click()
+
+
+def filter_change(browser, url: str, label: str, option: str) -> float:
+    context, page = _opened(browser, url)
+    try:
+        seconds = clicked(page, lambda: _choose(page, label, option))
+        return seconds
+    finally:
+        context.close()
+
+
+def _options(page_url: str, browser, label: str, count: int) -> list[str]:
+    """The first ``count`` option texts of a sidebar widget other than the chosen one."""
+    context, page = _opened(browser, page_url)
+    try:
+        page.locator("[data-testid='stSidebar']").get_by_label(label, exact=True).first.click()
+        texts = [t.strip() for t in page.get_by_role("option").all_inner_texts()]
+        return texts[1:count + 1] if len(texts) > count else texts[:count]
+    finally:
+        context.close()
+
+
+def measure(base: str, repeats: int) -> list[tuple[str, str, float]]:
+    """(kind, what, median seconds) for every measurement on a fresh server."""
+    from playwright.sync_api import sync_playwright
+
+    rows: list[tuple[str, str, float]] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        rows.append(("server cold", "Overview, first visitor after start", visit(browser, f"{base}/")))
+        for title, path in PAGES.items():
+            rows.append(("first visit", title, statistics.median(visit(browser, f"{base}/{path}")
+                                                                 for _ in range(repeats))))
+        for start, title in (("", "Meta-analysis"), ("meta-analysis", "Overview"), ("", "Trials"),
+                             ("trials", "Studies")):
+            name = f"{[t for t, q in PAGES.items() if q == start][0]} → {title}"
+            rows.append(("page switch", name, statistics.median(switch(browser, base, start, title)
+                                                                for _ in range(repeats))))
+        for what, path, label in (("Meta-analysis outcome", "meta-analysis", "Outcome"),
+                                  ("Meta-analysis disease", "meta-analysis", "Disease"),
+                                  ("Trials status", "trials", "Recruitment status")):
+            options = _options(f"{base}/{path}", browser, label, repeats)
+            times = [filter_change(browser, f"{base}/{path}", label, o) for o in options]
+            rows.append(("filter change", what, statistics.median(times)))
+        browser.close()
+    return rows
+
+
+def shipped_database(tmp: Path) -> str:
+    """The curated evidence base of data/ in a new SQLite file (what `evidence init` builds)."""
+    from evidence.settings import Settings
+    from evidence.store import initialise
+
+    settings = Settings(db=str(tmp / "shipped.db"), data_dir=str(REPO_ROOT / "data"))
+    initialise(settings)
+    return settings.db
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--only", choices=("shipped", "synthetic"))
+    parser.add_argument("--app-dir", type=Path, default=REPO_ROOT,
+                        help="checkout whose app is served (e.g. an older commit, for before/after)")
+    args = parser.parse_args()
+    results: dict[str, list[tuple[str, str, float]]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        dbs = {}
+        if args.only in (None, "shipped"):
+            dbs["shipped"] = shipped_database(Path(tmp))
+        if args.only in (None, "synthetic"):
+            build(Path(tmp) / "synthetic.db", 20_000, 1_000, 200)
+            dbs["synthetic"] = str(Path(tmp) / "synthetic.db")
+        for name, db in dbs.items():
+            with app_server(db, args.app_dir.resolve()) as base:
+                results[name] = measure(base, args.repeats)
+    names = list(results)
+    print(f"\n{'measurement':<52}" + "".join(f"{n:>12}" for n in names) + f"{'target':>10}")
+    for i, (kind, what, _) in enumerate(results[names[0]]):
+        figures = "".join(f"{results[n][i][2]:>10.2f} s" for n in names)
+        print(f"{kind + ': ' + what:<52}{figures}{'≤ ' + format(TARGETS[kind], '.1f') + ' s':>10}")
+    print(f"\nmedian of {args.repeats}; headless Chromium {VIEWPORT['width']}×{VIEWPORT['height']}; "
+          f"app {args.app_dir}; load {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
