@@ -13,15 +13,31 @@ import altair as alt
 import pandas as pd
 
 from evidence.forest import GREY, OKABE_ITO, forest_chart, forest_rows, forest_spec  # noqa: F401 (re-exported for the pages)
-from evidence.vocab import TRIAL_FILTER_STATUSES
+from evidence.i18n import DEFAULT_LANGUAGE, N_, label, translator
+from evidence.vocab import TRIAL_FILTER_STATUSES, Disease, Target
 
 
-def evidence_map_chart(cells: pd.DataFrame, measure: str = "Reports") -> alt.Chart:
-    """Diseases × CAR targets; colour and number show ``measure``, the tooltip all three counts."""
-    tip = ["Disease:N", "Target:N", "Reports:Q", "Patients:Q", "Trials:Q"]
+COUNTS = (N_("Reports"), N_("Patients"), N_("Trials"))  # the evidence map's measures (column names of the cells)
+
+
+def _in_language(cells: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The map's cells with disease and target names, and the measures' column names, in ``lang``."""
+    if lang == DEFAULT_LANGUAGE or cells.empty:
+        return cells
+    _ = translator(lang)
+    short = {"Disease": (Disease, "disease"), "Target": (Target, "target")}
+    return cells.assign(**{shown: [label(vocab, c, lang).split(" (")[0] for c in cells[code]]
+                           for shown, (vocab, code) in short.items()}).rename(columns={c: _(c) for c in COUNTS})
+
+
+def evidence_map_chart(cells: pd.DataFrame, measure: str = "Reports", lang: str = DEFAULT_LANGUAGE) -> alt.Chart:
+    """Diseases × CAR targets; colour and number show ``measure``, the tooltip all three counts (in ``lang``)."""
+    _ = translator(lang)
+    cells, measure = _in_language(cells, lang), _(measure)
+    tip = ["Disease:N", "Target:N", *(f"{_(c)}:Q" for c in COUNTS)]
     base = alt.Chart(cells).encode(
         # slanted, all shown: level labels of neighbouring narrow columns overlap on a phone
-        x=alt.X("Target:N", title="CAR target",
+        x=alt.X("Target:N", title=_("CAR target"),
                 axis=alt.Axis(labelAngle=-45, labelAlign="left", labelOverlap=False, orient="top")),
         y=alt.Y("Disease:N", title=None, sort=alt.EncodingSortField(measure, op="sum", order="descending"),
                 axis=alt.Axis(labelLimit=320)), tooltip=tip)
@@ -51,8 +67,13 @@ STATUS_LABELS = [s.label for s in TRIAL_FILTER_STATUSES]  # legend order
 TIMELINE_LIMIT = 120
 
 
-def timeline_chart(trials: pd.DataFrame, limit: int = TIMELINE_LIMIT) -> alt.Chart | None:
-    """Start → (primary) completion per trial, coloured by status; None when no trial has a start date."""
+def timeline_chart(trials: pd.DataFrame, limit: int = TIMELINE_LIMIT, lang: str = DEFAULT_LANGUAGE
+                   ) -> alt.Chart | None:
+    """Start → (primary) completion per trial, coloured by status; None when no trial has a start date.
+
+    ``trials`` carries its status labels in ``lang`` already; the legend order and tooltips follow it.
+    """
+    _ = translator(lang)
     rows = []
     for t in trials.to_dict("records"):
         start = partial_date(t["Start"])
@@ -66,12 +87,14 @@ def timeline_chart(trials: pd.DataFrame, limit: int = TIMELINE_LIMIT) -> alt.Cha
         return None
     frame = pd.DataFrame(rows).sort_values("start").tail(limit)
     shown = set(frame["Status"])
-    statuses = [s for s in STATUS_LABELS if s in shown] + sorted(shown - set(STATUS_LABELS))
+    order = [_(s) for s in STATUS_LABELS]
+    statuses = [s for s in order if s in shown] + sorted(shown - set(order))
     colour = alt.Color("Status:N", scale=alt.Scale(domain=statuses, range=(OKABE_ITO * 2)[:len(statuses)]),
                        legend=alt.Legend(orient="top", title=None))
-    tip = ["Registry ID:N", "Title:N", "Status:N", "Phase:N", "Sponsor:N", "Enrollment:Q",
-           alt.Tooltip("start:T", title="Start", format="%b %Y"),
-           alt.Tooltip("end:T", title="Completion", format="%b %Y")]
+    tip = [alt.Tooltip(f"{c}:{t}", title=_(c)) for c, t in (("Registry ID", "N"), ("Title", "N"), ("Status", "N"),
+                                                             ("Phase", "N"), ("Sponsor", "N"), ("Enrollment", "Q"))]
+    tip += [alt.Tooltip("start:T", title=_("Start"), format="%b %Y"),
+            alt.Tooltip("end:T", title=_("Completion"), format="%b %Y")]
     y = alt.Y("Registry ID:N", sort=list(frame["Registry ID"]), title=None, axis=alt.Axis(labelOverlap=False))
     bars = alt.Chart(frame).mark_bar(height=10, cornerRadius=2).encode(
         # one tick per year: monthly ticks formatted "%Y" printed every year several times

@@ -8,104 +8,110 @@ table shows at a glance whether the choice matters.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
 from app_pages import charts, data, pooled, selection, state
 from app_pages.common import estimate_text, pct
+from app_pages.i18n import N_, _, columns, label, language, number, number_columns, report_link, significant
 from evidence.links import source_url
 from evidence.methods import method_label
 from evidence.vocab import Outcome
 
-VIEWS = {"sensitivity": "Method sensitivity", "loo": "Leave-one-out", "cumulative": "Cumulative by date",
-         "set": "Analysis set"}
-PCT = st.column_config.NumberColumn(format="percent")
-LOO_FORMAT = {**{c: PCT for c in ("Estimate", "CI low", "CI high", "PI low", "PI high")},
-              "τ²": st.column_config.NumberColumn(format="%.3g"),
-              "I² (%)": st.column_config.NumberColumn(format="%.1f")}
+VIEWS = {"sensitivity": _("Method sensitivity"), "loo": _("Leave-one-out"), "cumulative": _("Cumulative by date"),
+         "set": _("Analysis set")}
+POOLED_FORMATS = {**{c: "percent" for c in ("Estimate", "CI low", "CI high", "PI low", "PI high")},
+                  "τ²": "sig3", "I² (%)": "1"}
+
+
+def _table(frame: pd.DataFrame, formats: dict[str, str], config: dict | None = None) -> None:
+    """A table with its numbers and headers in the session's language (``config`` keyed by English headers)."""
+    shown, number_config = number_columns(frame, formats)
+    st.dataframe(columns(shown), hide_index=True, width="stretch",
+                 column_config={_(k): v for k, v in {**number_config, **(config or {})}.items()})
 
 
 def _summary(a: selection.Analysis) -> None:
-    r = a.result
-    pi = f"; prediction interval {pct(r.pi_low)}–{pct(r.pi_high)}" if r.pi_low is not None and r.k > 1 else ""
+    r, method = a.result, method_label(a.result, language())
+    pi = ("; " + _("prediction interval {low}–{high}").format(low=pct(r.pi_low), high=pct(r.pi_high))
+          if r.pi_low is not None and r.k > 1 else "")
     cols = st.columns(4)
-    cols[0].metric("Pooled proportion", pct(r.estimate), help=method_label(r))
-    cols[1].metric("95% CI", f"{pct(r.ci_low)}–{pct(r.ci_high)}")
-    cols[2].metric("Studies (k)", r.k)
-    cols[3].metric("Patients", int(a.included["patients"].sum()))
-    st.markdown(f"**{estimate_text(r.estimate, r.ci_low, r.ci_high)}**{pi} — {method_label(r)}.")
+    cols[0].metric(_("Pooled proportion"), pct(r.estimate), help=method)
+    cols[1].metric(_("95% CI"), f"{pct(r.ci_low)}–{pct(r.ci_high)}")
+    cols[2].metric(_("Studies (k)"), r.k)
+    cols[3].metric(_("Patients"), int(a.included["patients"].sum()))
+    st.markdown(f"**{estimate_text(r.estimate, r.ci_low, r.ci_high)}**{pi} — {method}.")
 
 
 def _heterogeneity(a: selection.Analysis) -> None:
     r = a.result
     if r.k < 2:
         return
-    het = {"τ²": r.tau2, "τ": r.tau, "I² (%)": r.i2, "I² from Q (%)": r.i2_q, "H²": r.h2, "Q": r.q, "df": r.q_df,
-           "p (Q)": r.q_p}
-    st.markdown("**Heterogeneity**")
-    st.dataframe(pd.DataFrame([het]), hide_index=True, width="stretch",
-                 column_config={k: st.column_config.NumberColumn(format="%.3g") for k in het})
+    het = {"τ²": r.tau2, "τ": r.tau, N_("I² (%)"): r.i2, N_("I² from Q (%)"): r.i2_q, "H²": r.h2, "Q": r.q,
+           N_("df"): r.q_df, N_("p (Q)"): r.q_p}
+    st.markdown(_("**Heterogeneity**"))
+    _table(pd.DataFrame([het]), {k: "sig3" for k in het})
     if a.subgroups is not None and a.subgroups.df:
-        st.caption(f"Test for subgroup differences: Q = {a.subgroups.q:.2f}, df = {a.subgroups.df}, "
-                   f"p = {a.subgroups.p:.3g}")
+        st.caption(_("Test for subgroup differences: Q = {q}, df = {df}, p = {p}").format(
+            q=number(a.subgroups.q, 2), df=a.subgroups.df, p=significant(a.subgroups.p)))
 
 
 def _sensitivity(version: str, a: selection.Analysis) -> None:
     frame = pooled.method_sensitivity(version, a.selection)
-    rule = frame.attrs.get("rule", "differs from the GLMM by more than 5 percentage points, or a CI excludes "
-                                   "the other method's estimate")
+    threshold = re.search(r"> ([\d.]+) percentage", frame.attrs.get("rule", ""))  # the engine's threshold
+    rule = _("differs from the GLMM by > {threshold} percentage points, or a CI excludes the other method's "
+             "estimate").format(threshold=threshold.group(1) if threshold else "5")
     if bool(frame["disagree"].any()):
-        flagged = ", ".join(frame.loc[frame["disagree"], "method"])
-        st.warning(f"Methods disagree with the GLMM ({flagged}): a row is flagged when it {rule}. Report the "
-                   "GLMM and mention the spread.")
+        flagged = ", ".join(_(m) for m in frame.loc[frame["disagree"], "method"])
+        st.warning(_("Methods disagree with the GLMM ({flagged}): a row is flagged when it {rule}. Report the "
+                     "GLMM and mention the spread.").format(flagged=flagged, rule=rule))
     else:
-        st.success("The four methods agree: the result does not hinge on the method.")
+        st.success(_("The four methods agree: the result does not hinge on the method."))
     names = {"method": "Method", "k": "k", "estimate": "Estimate", "ci_low": "CI low", "ci_high": "CI high",
-             "pi_low": "PI low", "pi_high": "PI high", "tau2": "τ²", "i2": "I² (%)", "fallback": "Fallback",
-             "disagree": "Disagrees with GLMM"}
+             "pi_low": "PI low", "pi_high": "PI high", "tau2": "τ²", "i2": "I² (%)", "fallback": N_("Fallback"),
+             "disagree": N_("Disagrees with GLMM")}
     shown = frame[[c for c in names if c in frame]].rename(columns=names)
-    st.dataframe(shown, hide_index=True, width="stretch", column_config={
-        **{c: PCT for c in ("Estimate", "CI low", "CI high", "PI low", "PI high")},
-        "τ²": st.column_config.NumberColumn(format="%.3g"), "I² (%)": st.column_config.NumberColumn(format="%.1f"),
-        "Disagrees with GLMM": st.column_config.CheckboxColumn()})
+    if language() != "en":
+        shown = shown.assign(Method=shown["Method"].map(_))
+    _table(shown, POOLED_FORMATS, {"Disagrees with GLMM": st.column_config.CheckboxColumn()})
 
 
-SET_COLUMNS = {"details": "Details", "study_label": "Study", "events": "Events", "patients": "Patients",
-               "year": "Year", "data_cutoff": "Data cut-off", "status": "Status", "definition": "Definition",
-               "source": "Source", "source_link": "Open source",
-               "source_location": "Where in the source", "included": "Included", "reason": "Why excluded"}
+SET_COLUMNS = {"details": N_("Details"), "study_label": N_("Study"), "events": N_("Events"),
+               "patients": N_("Patients"), "year": N_("Year"), "data_cutoff": N_("Data cut-off"),
+               "status": N_("Status"), "definition": N_("Definition"), "source": N_("Source"),
+               "source_link": N_("Open source"), "source_location": N_("Where in the source"),
+               "included": N_("Included"), "reason": N_("Why excluded")}
 
 
 def _analysis_set(a: selection.Analysis) -> None:
     """Every candidate number, in or out, with its source and a link to its report's page."""
-    shown = a.rows.assign(details="studies?report=" + a.rows["report_id"],
+    shown = a.rows.assign(details=a.rows["report_id"].map(report_link),
                           data_cutoff=a.rows["data_cutoff"].fillna(""),
                           source_link=a.rows["source"].map(source_url))  # None: shown as text only
     shown = shown[list(SET_COLUMNS)].rename(columns=SET_COLUMNS)
-    st.dataframe(shown, hide_index=True, width="stretch", column_config={
-        "Details": st.column_config.LinkColumn(display_text="report page"),
-        "Open source": st.column_config.LinkColumn(display_text="open"),
-        "Year": st.column_config.NumberColumn(format="%d")})
+    _table(shown, {}, {"Details": st.column_config.LinkColumn(display_text=_("report page")),
+                       "Open source": st.column_config.LinkColumn(display_text=_("open")),
+                       "Year": st.column_config.NumberColumn(format="%d")})
 
 
 @st.fragment
 def _secondary(version: str, a: selection.Analysis) -> None:
     """The tables under the forest plot; choosing another reruns only this."""
-    view = st.segmented_control("More", list(VIEWS), key="view", format_func=VIEWS.get) or "sensitivity"
+    view = st.segmented_control(_("More"), list(VIEWS), key="view", format_func=VIEWS.get) or "sensitivity"
     if view == "set":
         _analysis_set(a)
     elif a.result.k < 2:
-        st.info("Needs at least two studies.")
+        st.info(_("Needs at least two studies."))
     elif view == "sensitivity":
         _sensitivity(version, a)
     elif view == "loo":
-        st.caption("Pooled estimate with each study left out in turn ('Study' = the one omitted).")
-        st.dataframe(pooled.leave_one_out(version, a.selection), hide_index=True, width="stretch",
-                     column_config=LOO_FORMAT)
+        st.caption(_("Pooled estimate with each study left out in turn ('Study' = the one omitted)."))
+        _table(pooled.leave_one_out(version, a.selection), POOLED_FORMATS)
     else:
-        st.caption("Pooled estimate as studies are added in order of data cut-off ('Study' = the one added).")
-        st.dataframe(pooled.cumulative(version, a.selection),
-                     hide_index=True, width="stretch", column_config=LOO_FORMAT)
+        st.caption(_("Pooled estimate as studies are added in order of data cut-off ('Study' = the one added)."))
+        _table(pooled.cumulative(version, a.selection), POOLED_FORMATS)
     state.publish((*selection.PARAMS, "view"))
 
 
@@ -113,7 +119,7 @@ def _notes(a: selection.Analysis) -> None:
     notes = selection.plain_notes(a)
     if notes:
         with st.container(border=True):
-            st.markdown("**Read this before quoting the number**")
+            st.markdown(_("**Read this before quoting the number**"))
             for note in notes:
                 st.text("• " + note)
 
@@ -121,11 +127,11 @@ def _notes(a: selection.Analysis) -> None:
 def _nothing_pooled(a: selection.Analysis) -> None:
     """Nothing included: say why, and show the numbers that were left out (never a silent empty page)."""
     if a.rows.empty:
-        st.info("No study reports this outcome for the chosen filters. Choose another outcome or remove a "
-                "filter in the sidebar; the number of reports per outcome is shown in the outcome list.")
+        st.info(_("No study reports this outcome for the chosen filters. Choose another outcome or remove a "
+                  "filter in the sidebar; the number of reports per outcome is shown in the outcome list."))
         return
-    st.warning(f"Nothing can be pooled for this selection: {len(a.rows)} number(s) were found but left out. "
-               "Each is listed below with the reason.")
+    st.warning(_("Nothing can be pooled for this selection: {n} number(s) were found but left out. "
+                 "Each is listed below with the reason.").format(n=len(a.rows)))
     _notes(a)
     _analysis_set(a)
 
@@ -144,17 +150,18 @@ def main() -> None:
 def _analysis(version: str) -> None:
     """Outcome, disease and everything computed from the selection: changing those reruns only this."""
     sel = selection.current()
-    st.title(f"Meta-analysis: {data.label(Outcome, sel.outcome)}")
+    outcome = label(Outcome, sel.outcome)
+    st.title(_("Meta-analysis: {outcome}").format(outcome=outcome))
     selection.main_widgets(version, MAIN)
-    a = selection.compute(version, sel)
+    a = selection.compute(version, sel, language())
     if a.included.empty:
         _nothing_pooled(a)
         state.publish((*selection.PARAMS, "view"))
         return
     _summary(a)
-    st.vega_lite_chart(charts.forest_spec(a.forest, x_title=data.label(Outcome, sel.outcome)), width="stretch")
-    st.caption("Squares: study proportions with exact (Clopper–Pearson) 95% CIs, sized by weight. Diamonds: "
-               "pooled estimates. Dashed line: 95% prediction interval (where a new study's rate may fall).")
+    st.vega_lite_chart(charts.forest_spec(a.forest, x_title=outcome, lang=language()), width="stretch")
+    st.caption(_("Squares: study proportions with exact (Clopper–Pearson) 95% CIs, sized by weight. Diamonds: "
+                 "pooled estimates. Dashed line: 95% prediction interval (where a new study's rate may fall)."))
     _heterogeneity(a)
     _notes(a)
     _secondary(version, a)

@@ -18,7 +18,9 @@ import streamlit as st
 
 from app_pages import charts, data, state
 from app_pages.common import filter_options, filter_widgets
+from app_pages.i18n import DEFAULT_LANGUAGE, _, translator_now
 from evidence.outcome_analysis import Method, OutcomeAnalysis, Selection, Subgroups, group_label  # noqa: F401
+from evidence.outcome_analysis import plain_notes as library_notes
 from evidence.vocab import CiMethod, Outcome, PoolModel, PoolTransform, SubgroupBy, Tau2Method, label_of
 
 FILTER_NAMES = ("disease", "target", "construct", "population", "kind")
@@ -66,27 +68,30 @@ def widgets(version: str, main: tuple[str, ...] = ()) -> None:
         if "outcome" not in main:
             _outcome(version)
         filter_widgets([n for n in FILTER_NAMES if n not in main])
-        st.toggle("One report per cohort (cohort-aware)", key="cohort_aware",
-                  help="Off: every report is pooled, so re-reported patients are counted more than once "
-                       "(a sensitivity analysis only).")
-        st.toggle("Include mixed cohorts (disease is the majority)", key="mixed",
-                  help="With a disease filter: a whole-cohort number of a mixed-disease cohort is pooled when "
-                       "more than half of its patients have the disease; it is labelled in the forest plot.")
-        st.selectbox("Subgroups", list(BY), key="by", format_func=BY.get)
-        with st.expander("Method", expanded=state.value("model") != "glmm"):
-            st.selectbox("Model", _codes(PoolModel), key="model", format_func=lambda c: PoolModel(c).label)
-            st.selectbox("Transformation", _codes(PoolTransform), key="transform",
-                         format_func=lambda c: PoolTransform(c).label,
-                         disabled=state.value("model") == "glmm", help="The GLMM works on the logit scale.")
-            st.selectbox("τ² estimator", _codes(Tau2Method), key="tau2", format_func=lambda c: Tau2Method(c).label,
-                         disabled=state.value("model") != "re")
-            st.selectbox("Confidence interval", _codes(CiMethod), key="ci", format_func=lambda c: CiMethod(c).label)
+        tr = translator_now()
+        st.toggle(_("One report per cohort (cohort-aware)"), key="cohort_aware",
+                  help=_("Off: every report is pooled, so re-reported patients are counted more than once "
+                         "(a sensitivity analysis only)."))
+        st.toggle(_("Include mixed cohorts (disease is the majority)"), key="mixed",
+                  help=_("With a disease filter: a whole-cohort number of a mixed-disease cohort is pooled when "
+                         "more than half of its patients have the disease; it is labelled in the forest plot."))
+        st.selectbox(_("Subgroups"), list(BY), key="by", format_func=lambda c: tr(BY[c]))
+        with st.expander(_("Method"), expanded=state.value("model") != "glmm"):
+            st.selectbox(_("Model"), _codes(PoolModel), key="model", format_func=lambda c: tr(PoolModel(c).label))
+            st.selectbox(_("Transformation"), _codes(PoolTransform), key="transform",
+                         format_func=lambda c: tr(PoolTransform(c).label),
+                         disabled=state.value("model") == "glmm", help=_("The GLMM works on the logit scale."))
+            st.selectbox(_("τ² estimator"), _codes(Tau2Method), key="tau2",
+                         format_func=lambda c: tr(Tau2Method(c).label), disabled=state.value("model") != "re")
+            st.selectbox(_("Confidence interval"), _codes(CiMethod), key="ci",
+                         format_func=lambda c: tr(CiMethod(c).label))
 
 
 def _outcome(version: str) -> None:
-    counts = data.outcome_counts(version)
-    st.selectbox("Outcome", outcome_options(version), key="outcome",
-                 format_func=lambda o: f"{label_of(Outcome, o)} ({counts.get(o, 0)} reports)")
+    counts, tr = data.outcome_counts(version), translator_now()
+    reports = _("{outcome} ({n} reports)")
+    st.selectbox(_("Outcome"), outcome_options(version), key="outcome",
+                 format_func=lambda o: reports.format(outcome=tr(label_of(Outcome, o)), n=counts.get(o, 0)))
 
 
 def main_widgets(version: str, names: tuple[str, ...]) -> None:
@@ -106,14 +111,15 @@ def current() -> Selection:
                                    v("tau2"), v("ci")), by=v("by"))
 
 
-def compute(version: str, sel: Selection) -> Analysis:
-    """The library's analysis of ``sel`` (cached per data version) and its forest rows."""
+def compute(version: str, sel: Selection, lang: str = DEFAULT_LANGUAGE) -> Analysis:
+    """The library's analysis of ``sel`` (cached per data version), its notes and forest rows in ``lang``."""
     a = data.analysis(version, sel)
-    out = Analysis(sel, a.rows, a.included, a.result, a.subgroups, notes=tuple(a.notes), library=a)
+    notes = tuple(a.notes) if lang == DEFAULT_LANGUAGE else tuple(library_notes(a, lang))
+    out = Analysis(sel, a.rows, a.included, a.result, a.subgroups, notes=notes, library=a)
     if a.subgroups is not None:
-        out.forest = charts.forest_rows(a.subgroups.overall, a.subgroups.subgroups, a.subgroups.labels)
+        out.forest = charts.forest_rows(a.subgroups.overall, a.subgroups.subgroups, a.subgroups.labels, lang=lang)
     elif a.result is not None:
-        out.forest = charts.forest_rows(a.result)
+        out.forest = charts.forest_rows(a.result, lang=lang)
     return out
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import charts, data, state
-from app_pages.i18n import N_, _, columns, relabel, translated, translator_now
+from app_pages.i18n import N_, _, columns, language, relabel, translated, translator_now
 from app_pages.common import escape_md, filter_options, filter_widgets
 from evidence.geography import Region
 from evidence.queries import TrialFilter, filter_trials
@@ -89,7 +89,7 @@ def _summary_timeline_table(shown: pd.DataFrame) -> None:
     cols[1].metric(_("Recruiting"), int((shown["status"] == "RECRUITING").sum()))
     cols[2].metric(_("Not yet recruiting"), int((shown["status"] == "NOT_YET_RECRUITING").sum()))
     cols[3].metric(_("Planned enrollment"), int(shown["Enrollment"].fillna(0).sum()))
-    chart = charts.timeline_chart(shown)
+    chart = charts.timeline_chart(relabel(shown, LABELS), lang=language())
     if chart is not None:
         st.altair_chart(chart, width="stretch")
         undated = int(shown["Start"].map(lambda v: charts.partial_date(v) is None).sum())

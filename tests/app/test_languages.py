@@ -100,3 +100,31 @@ def test_trial_filters_for_a_child_in_europe_in_italian(app_env):
     assert at.multiselect(key="region").value == ["Europe"]  # the code in the URL and the state
     assert "Europa" in at.multiselect(key="region").options
     assert at.toggle(key="children").label == "Arruola bambini (sotto i 18 anni)"
+
+
+def test_pooled_estimate_in_italian_has_a_decimal_comma_and_italian_plot_labels(app_env):
+    at = open_in("it", "meta_analysis", {"outcome": "crs_any"})
+    assert at.title[0].value == "Meta-analisi: Sindrome da rilascio di citochine (CRS), qualsiasi grado"
+    metrics = {m.label: m.value for m in at.metric}
+    assert {"Stima aggregata", "IC 95%", "Studi (k)", "Pazienti"} <= set(metrics)
+    heterogeneity = next(d.value for d in at.dataframe if "τ²" in d.value.columns)
+    assert {"I² (%)", "gdl", "p (Q)"} <= set(heterogeneity.columns)
+    shown = [str(v) for v in heterogeneity.iloc[0]]
+    assert any("," in v for v in shown) and not any("." in v for v in shown), shown  # decimal comma, no point
+    english = open_in("en", "meta_analysis", {"outcome": "crs_any"})
+    het_en = next(d.value for d in english.dataframe if "τ²" in d.value.columns)
+    assert het_en["τ²"].dtype.kind == "f"  # English keeps numbers (Streamlit formats them)
+    spec = at.get("vega_lite_chart")[0].proto.spec
+    assert "Eventi/n" in spec and "% (IC 95%)" in spec and "Events/n" not in spec
+    notes = "\n".join(t.value for t in at.text)
+    assert "Solo 2 studi" in notes or "Eventi rari" in notes, notes
+
+
+def test_overview_headline_in_italian_keeps_numbers_and_links_by_code(app_env):
+    at = open_in("it")
+    headline = next(d.value for d in at.dataframe if "Remissione / risposta" in d.value.columns)
+    assert "Lupus eritematoso sistemico" in set(headline["Malattia"])
+    assert {"Sindrome da rilascio di citochine (CRS), qualsiasi grado", "Infezioni gravi"} <= set(headline.columns)
+    english = open_in("en")
+    head_en = next(d.value for d in english.dataframe if "Remission / response" in d.value.columns)
+    assert list(headline["Remissione / risposta"]) == list(head_en["Remission / response"])  # same numbers
