@@ -54,14 +54,19 @@ def _lupus_nephritis_row(db: str) -> tuple[int, str, str]:
     return row, outcome, report
 
 
-def _pick(page, label: str, option: str) -> None:
-    """Choose ``option`` in the sidebar multiselect labelled ``label``, as a user types it."""
+def _pick(page, label: str, option: str, url_part: str) -> None:
+    """Choose ``option`` in the sidebar multiselect labelled ``label``, as a user types it; wait for the URL."""
     box = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").filter(has_text=label).first
     box.locator("input").click()
     page.keyboard.type(option)
     page.get_by_role("option", name=option, exact=True).first.click()
     page.keyboard.press("Escape")
-    page.wait_for_timeout(500)
+    _until_url(page, url_part)
+
+
+def _until_url(page, part: str) -> None:
+    """Wait until the app has rerun and written ``part`` into the URL."""
+    page.wait_for_function(f"window.location.search.includes({part!r})", timeout=60000)
     _settle_script(page)
 
 
@@ -98,10 +103,10 @@ def walk(page, base: str, lang: str, row: int, outcome: str, report: str, shots:
     page.locator("header").get_by_role("link", name=w["menu_trials"], exact=True).first.click()
     _settle(page)
     assert page.locator("[data-testid='stMain'] h1").first.inner_text() == w["trials"]
-    _pick(page, w["status"], w["recruiting"])
-    _pick(page, w["region"], w["europe"])
+    _pick(page, w["status"], w["recruiting"], "status=RECRUITING")
+    _pick(page, w["region"], w["europe"], "region=Europe")
     page.locator("[data-testid='stSidebar']").get_by_text(w["children"], exact=True).click()
-    _settle_script(page)
+    _until_url(page, "children=1")
     for part in ("status=RECRUITING", "region=Europe", "children=1"):
         assert part in page.url, page.url
     assert ("lang=it" in page.url) == (lang == "it"), page.url
