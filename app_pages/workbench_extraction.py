@@ -170,8 +170,9 @@ def _add_number(report_id: str) -> None:
     if done.ok:
         flash("success", _("Number {key} entered (unverified until a second reviewer checks it).").format(
             key=done.value), change)
-        for name in ("events", "patients", "variant", "definition", "timepoint", "location", "note"):
-            ss.pop(f"wb_o_{name}", None)
+        ss["wb_o_events"] = ss["wb_o_patients"] = None  # an empty form for the next number
+        for name in ("variant", "definition", "timepoint", "location", "note"):
+            ss[f"wb_o_{name}"] = ""
     else:
         flash("error", done.error)
 
