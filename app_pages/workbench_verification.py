@@ -40,10 +40,12 @@ def _number(n: extraction.Number, reviewer: str) -> None:
             st.text(n.note)  # the quoted sentence: text, as it was entered
         if reviewer in n.hands:
             st.caption(_("You entered or changed this number: another reviewer verifies it."))
-        cols = st.columns([1, 3])
+        cols = st.columns([1, 1, 3])
         cols[0].button(_("Verify against the source"), key=f"wb_verify_{n.key}", on_click=_verify, args=(n.key,),
                        type="primary")
-        with cols[1].expander(_("Correct it")):
+        cols[1].page_link("app_pages/workbench_history.py", label=_("History"), icon=":material/history:",
+                          query_params={"number": n.key})
+        with cols[2].expander(_("Correct it")):
             with st.form(f"wb_correct_{n.key}"):
                 c = st.columns(3)
                 events = c[0].number_input(_("Events"), min_value=0, step=1, value=n.events, key=f"wb_ce_{n.key}")
@@ -70,7 +72,9 @@ def _disagreements() -> None:
         with st.container(border=True):
             st.markdown(f"**{escape_md(d.report_id)}** · {escape_md(_(OUTCOMES.get(d.outcome, d.outcome)))} · "
                         f"{escape_md(d.subgroup)}")
-            frame = pd.DataFrame(list(d.values)).rename(columns={
+            values = [{**v, "variant": v["variant"] or _("(first value)"), "by": v["by"] or _("curated data")}
+                      for v in d.values]
+            frame = pd.DataFrame(values).rename(columns={
                 "variant": _("Variant"), "events": _("Events"), "patients": _("Patients"), "is_default": _("Default"),
                 "status": _("Status"), "source_location": _("Where in the source"), "note": _("Quoted sentence"),
                 "by": _("Entered by")})

@@ -192,3 +192,45 @@ def _trail_csv(engine) -> str:
     with Session(engine) as s:
         audit.export_csv(s, out)
     return out.getvalue()
+
+
+def test_disagreement_side_by_side_and_adjudicated(workbench, monkeypatch):
+    at = open_page("workbench_extraction")
+    report_id = create_report(at)
+    enter_number(at, 13, 15)
+    as_reviewer(monkeypatch, "bob")
+    at = open_page("workbench_extraction")
+    at.selectbox(key="wb_o_outcome").set_value("crs_any")
+    at.number_input(key="wb_o_events").set_value(11)
+    at.number_input(key="wb_o_patients").set_value(15)
+    at.text_input(key="wb_o_location").set_value("Table 2")
+    at.text_input(key="wb_o_variant").set_value("table2")
+    at.checkbox(key="wb_o_default").uncheck()
+    at.button(key="FormSubmitter:wb_number-Enter the number").click().run()
+    assert not at.error, [e.value for e in at.error]
+    as_reviewer(monkeypatch, "cat")
+    at = open_page("workbench_verification")
+    side = next(d.value for d in at.dataframe if "table2" in d.value.columns)  # the fixture has its own too
+    assert list(side.columns) == ["(first value)", "table2"]
+    assert list(side.loc["Events"]) == ["13", "11"] and list(side.loc["Entered by"]) == ["ann", "bob"]
+    ident = f"{report_id}|crs_any|all"
+    at.selectbox(key=f"wb_adj_v_{ident}").set_value("table2")
+    at.text_input(key=f"wb_adj_w_{ident}").set_value("Table 2 counts every grade")
+    at.button(key=f"FormSubmitter:wb_adjudicate_{ident}-Make it the default").click().run()
+    assert not at.error and not at.exception
+    with Session(workbench) as s:
+        rows = s.execute(text("SELECT variant, is_default FROM outcome WHERE report_id = :r ORDER BY id"),
+                         {"r": report_id}).all()
+    assert [tuple(r) for r in rows] == [("", 0), ("table2", 1)]
+
+
+def test_prisma_page_shows_the_flow_counted_from_the_database(workbench):
+    at = open_page("workbench_prisma")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Diagram (SVG)", "Diagram (PNG)", "PRISMA2020 template (CSV)", "Counts (JSON)"]
+    with Session(workbench) as s:
+        expected = prisma.csv_values(prisma.prisma_flow(s))
+    shown = at.dataframe[0].value
+    assert dict(zip(shown["PRISMA2020 row"], shown["n"])) == expected
+    at.checkbox(key="wb_p_split").check().run()
+    assert not at.exception and at.date_input(key="wb_p_since").value is not None

@@ -125,3 +125,13 @@ def test_no_workbench_page_is_reachable_when_switched_off(app_env, engine, monke
         assert not [b for b in at.button if b.key and b.key.startswith("wb_")]
     with Session(engine) as s:
         assert audit.history(s) == []
+
+
+def test_harvested_text_is_shown_as_text(workbench):
+    at = open_page("workbench_screening")
+    at.text_input(key="wb_contains").set_value("NMOSD").run()
+    assert first_pmid(at) == "44444444"
+    shown = "\n".join(m.value for m in at.markdown)
+    assert r"\<b\>NMOSD\</b\>" in shown and r"\[click\]\(http" in shown  # escaped: never HTML or a link
+    assert "<b>" not in shown and "](http" not in shown
+    assert r"\*NMOSD\*" in shown
