@@ -29,13 +29,15 @@ from evidence.extraction import ExtractionError
 from evidence.highlight import highlights, terms_from_file
 from evidence.identity import WorkbenchError
 from evidence.settings import load_settings
+from evidence.vocab import ScreeningDecision
 
 T = TypeVar("T")
 # A refusal of the library: its own errors are ValueErrors (ScreeningError, ExtractionError, UndoError,
 # WorkbenchError); a role check may raise PermissionError.
 REFUSALS = (ValueError, PermissionError)
 FLASH = "wb_flash"
-DECISIONS = ("include", "maybe", "exclude")  # vocab.ScreeningDecision, in the order a reviewer reads them
+KEYS = {"i": ScreeningDecision.INCLUDE.value, "m": ScreeningDecision.MAYBE.value, "e": ScreeningDecision.EXCLUDE.value}
+DECISIONS = tuple(d.value for d in ScreeningDecision)  # include, maybe, exclude: the order a reviewer reads
 
 PAGES = (  # file, title, icon, url path (stable: part of shared links)
     ("app_pages/workbench_screening.py", "Screening", ":material/checklist:", "workbench-screening"),
@@ -50,6 +52,22 @@ PAGES = (  # file, title, icon, url path (stable: part of shared links)
 def decision_label(code: str) -> str:
     """A screening decision in the session's language."""
     return {"include": _("Include"), "maybe": _("Maybe"), "exclude": _("Exclude")}[code]
+
+
+def parse_key(text: str, reasons: list[str]) -> tuple[str, str | None, str]:
+    """'i' → include; 'm' → maybe; 'e3 words' → exclude for the 3rd reason, with words (ValueError if unreadable)."""
+    text = text.strip()
+    decision = KEYS.get(text[:1].lower())
+    if decision is None:
+        raise ValueError(_("Type i (include), m (maybe) or e and a reason number (exclude), then Enter."))
+    if decision != ScreeningDecision.EXCLUDE:
+        return decision, None, ""
+    rest = text[1:].strip()
+    digits = "".join(ch for ch in rest[:3] if ch.isdigit())
+    if not digits or not 1 <= int(digits) <= len(reasons):
+        raise ValueError(_("An exclusion needs the number of its reason (1–{n}), for example e{example}.").format(
+            n=len(reasons), example=min(3, len(reasons))))
+    return decision, reasons[int(digits) - 1], rest[len(digits):].strip()
 
 
 def workbench_on() -> bool:

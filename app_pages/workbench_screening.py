@@ -14,29 +14,12 @@ import streamlit as st
 
 from app_pages.common import escape_md
 from app_pages.i18n import _
-from app_pages.workbench_common import DECISIONS, decision_label, flash, marked_text, read, reviewer_or_stop, \
-    show_flash, write
+from app_pages.workbench_common import DECISIONS, decision_label, flash, marked_text, parse_key, read, \
+    reviewer_or_stop, show_flash, write
 from evidence import audit, duplicates, screening
 from evidence.vocab import PublicationKind, ScreeningDecision, ScreeningStage
 
 KIND_LABELS = {k.value: k.label for k in PublicationKind}
-KEYS = {"i": ScreeningDecision.INCLUDE.value, "m": ScreeningDecision.MAYBE.value, "e": ScreeningDecision.EXCLUDE.value}
-
-
-def parse_key(text: str, reasons: list[str]) -> tuple[str, str | None, str]:
-    """'i' → include; 'm' → maybe; 'e3 words' → exclude for the 3rd reason, with words (ValueError if unreadable)."""
-    text = text.strip()
-    decision = KEYS.get(text[:1].lower())
-    if decision is None:
-        raise ValueError(_("Type i (include), m (maybe) or e and a reason number (exclude), then Enter."))
-    if decision != ScreeningDecision.EXCLUDE:
-        return decision, None, ""
-    rest = text[1:].strip()
-    digits = "".join(ch for ch in rest[:3] if ch.isdigit())
-    if not digits or not 1 <= int(digits) <= len(reasons):
-        raise ValueError(_("An exclusion needs the number of its reason (1–{n}), for example e{example}.").format(
-            n=len(reasons), example=min(3, len(reasons))))
-    return decision, reasons[int(digits) - 1], rest[len(digits):].strip()
 
 
 def _decide(pmid: str, stage: str, reasons: list[str]) -> None:

@@ -101,6 +101,8 @@ def test_a_candidate_number_fills_the_form_but_is_never_entered_by_itself(workbe
     assert outcomes(workbench, report_id) == []  # accepted into the form only
     at.button(key="FormSubmitter:wb_number-Enter the number").click().run()
     assert outcomes(workbench, report_id) == [("crs_any", 13, 15, "unverified")]
+    at.button(key=use[0].key.replace("wb_use_", "wb_discard_")).click().run()  # discarded: no longer proposed
+    assert use[0].key not in [b.key for b in at.button]
 
 
 def test_only_a_second_reviewer_verifies(workbench, monkeypatch):
