@@ -18,6 +18,7 @@ import streamlit as st
 from app_pages import data, state, warm
 from app_pages.common import database_problem
 from app_pages.i18n import _, choose_language
+from app_pages.workbench_common import workbench_pages
 
 # A local file: a material-icon favicon is fetched from an outside host, which an offline app must not need.
 FAVICON = Path(__file__).parent / "app_pages" / "static" / "favicon.png"
@@ -40,7 +41,7 @@ COHORT_OFF = _("Cohort-aware selection is off: every report is pooled, so patien
                "counted more than once. Switch \"One report per cohort\" back on in the sidebar of Meta-analysis "
                "or Export before quoting a number.")
 
-page = st.navigation(PAGES, position="top")
+page = st.navigation(PAGES + workbench_pages(), position="top")  # the workbench only when switched on
 choose_language()
 problem = database_problem()
 if problem:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable, TextIO
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session, SQLModel
 
 from evidence import models
@@ -119,6 +119,34 @@ def history(session: Session, entity: str | None = None, entity_id: str | None =
     return list(session.execute(stmt).scalars())
 
 
+@dataclass(frozen=True)
+class Action:
+    """One recorded action (entries sharing a change id), as a list of actions to undo shows it."""
+
+    change: str
+    at: datetime
+    reviewer: str
+    action: str  # create | update | delete (of its first row)
+    entity: str
+    rows: tuple[str, ...]  # entity ids it touched
+    fields: int  # entries it wrote
+    why: str
+
+
+def recent_actions(session: Session, limit: int = 50, entity: str | None = None) -> list[Action]:
+    """The latest actions, newest first (optionally only those touching one entity)."""
+    changes = select(AuditEntry.change).group_by(AuditEntry.change).order_by(func.max(AuditEntry.id).desc())
+    if entity:
+        changes = changes.where(AuditEntry.entity == entity)
+    ids = list(session.execute(changes.limit(limit)).scalars())
+    entries: dict[str, list[AuditEntry]] = {c: [] for c in ids}
+    for e in session.execute(select(AuditEntry).where(AuditEntry.change.in_(ids)).order_by(AuditEntry.id)).scalars():
+        entries[e.change].append(e)
+    return [Action(c, es[0].at, es[0].reviewer, es[0].action, es[0].entity,
+                   tuple(dict.fromkeys(e.entity_id for e in es)), len(es), es[0].why)
+            for c, es in entries.items() if es]
+
+
 def _safe(value: Any) -> str:
     """A CSV cell a spreadsheet shows as text, never runs as a formula."""
     text = "" if value is None else value.isoformat() if isinstance(value, datetime) else str(value)
@@ -187,5 +215,5 @@ def _check_latest(session: Session, entity: str, entity_id: str, change: str) ->
         raise UndoError(f"{entity} {entity_id} changed after action {change} (by {last}); undo that first")
 
 
-__all__ = ["ENTITIES", "UndoError", "as_text", "export_csv", "from_text", "history", "new_change",
-           "record_change", "snapshot", "undo"]
+__all__ = ["ENTITIES", "Action", "UndoError", "as_text", "export_csv", "from_text", "history", "new_change",
+           "recent_actions", "record_change", "snapshot", "undo"]

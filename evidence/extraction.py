@@ -323,12 +323,16 @@ def correct_outcome(session: Session, key: str, changes: Mapping[str, Any], *, r
     return row
 
 
+def hands_on(session: Session, key: str) -> set[str]:
+    """The reviewers who entered or changed a number (a status change alone is not a hand on the number)."""
+    return set(session.execute(select(AuditEntry.reviewer).where(
+        AuditEntry.entity == "outcome", AuditEntry.entity_id == key, AuditEntry.field != "status")).scalars())
+
+
 def verify_outcome(session: Session, key: str, *, reviewer: str, why: str = "") -> Outcome:
     """A second reviewer confirms a number against its source: only then is it ``verified``."""
     row = _find_outcome(session, key)
-    hands = set(session.execute(select(AuditEntry.reviewer).where(
-        AuditEntry.entity == "outcome", AuditEntry.entity_id == key, AuditEntry.field != "status")).scalars())
-    if reviewer in hands:
+    if reviewer in hands_on(session, key):
         raise ExtractionError({"status": f"{reviewer} entered or changed this number; another reviewer verifies it"})
     before = audit.snapshot(row)
     row.status = NumberStatus.VERIFIED.value
@@ -384,8 +388,106 @@ def choose_default(session: Session, report_id: str, outcome: str, subgroup: str
     return chosen[0]
 
 
+# --- what the workbench pages list --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IncludedRecord:
+    """A harvested record that stands included, with the reports that already carry its PMID."""
+
+    pmid: str
+    title: str
+    journal: str
+    pub_date: str
+    abstract: str
+    reports: tuple[str, ...]
+
+
+def included_records(session: Session) -> list[IncludedRecord]:
+    """Included harvested records, those without a report first, then the newest."""
+    ft = final_decisions(session, ScreeningStage.FULL_TEXT.value)
+    ta = final_decisions(session, ScreeningStage.TITLE_ABSTRACT.value)
+    wanted = {p for p in set(ft) | set(ta)
+              if ft.get(p) == ScreeningDecision.INCLUDE or (p not in ft and ta.get(p) == ScreeningDecision.INCLUDE)}
+    carried: dict[str, list[str]] = {}
+    for report in session.execute(select(Report).where(Report.pmid.in_(wanted)).order_by(Report.report_id)).scalars():
+        carried.setdefault(report.pmid, []).append(report.report_id)
+    pubs = session.execute(select(Publication).where(Publication.pmid.in_(wanted))).scalars().all()
+    out = [IncludedRecord(p.pmid, p.title, p.journal, p.pub_date, p.abstract, tuple(carried.get(p.pmid, ())))
+           for p in pubs]
+    out.sort(key=lambda r: (r.pub_date, r.pmid), reverse=True)
+    return sorted(out, key=lambda r: bool(r.reports))
+
+
+def report_choices(session: Session) -> list[dict[str, Any]]:
+    """Every report (id, label, cohort, PMID) for a reviewer to attach a record or numbers to."""
+    return [{"report_id": r.report_id, "label": r.label, "cohort_id": r.cohort_id, "pmid": r.pmid,
+             "diseases": list(r.diseases)}
+            for r in session.execute(select(Report).order_by(Report.report_id)).scalars()]
+
+
+def cohort_choices(session: Session) -> list[dict[str, Any]]:
+    """Every cohort (id, name, its reports) for a new report to join."""
+    reports: dict[str, list[str]] = {}
+    for report_id, cohort_id in session.execute(select(Report.report_id, Report.cohort_id).order_by(Report.report_id)):
+        reports.setdefault(cohort_id, []).append(report_id)
+    return [{"cohort_id": c.cohort_id, "name": c.name, "reports": reports.get(c.cohort_id, [])}
+            for c in session.execute(select(Cohort).order_by(Cohort.cohort_id)).scalars()]
+
+
+@dataclass(frozen=True)
+class Number:
+    """One outcome row as the verification and history pages show it, with who had a hand in it."""
+
+    key: str
+    report_id: str
+    outcome: str
+    subgroup: str
+    variant: str
+    events: int
+    patients: int
+    is_default: bool
+    definition: str
+    timepoint: str
+    source: str
+    source_location: str
+    status: str
+    note: str
+    entered_by: str | None  # None: a shipped curated number
+    hands: tuple[str, ...]  # reviewers who entered or changed it (they may not verify it)
+
+
+def _number(session: Session, row: Outcome) -> Number:
+    key = outcome_key(row)
+    return Number(key, row.report_id, row.outcome, row.subgroup, row.variant, row.events, row.patients,
+                  row.is_default, row.definition, row.timepoint, row.source, row.source_location, row.status,
+                  row.note, entered_by(session, key), tuple(sorted(hands_on(session, key))))
+
+
+def report_numbers(session: Session, report_id: str) -> list[Number]:
+    """A report's numbers, in entry order."""
+    rows = session.execute(select(Outcome).where(Outcome.report_id == report_id).order_by(Outcome.id)).scalars()
+    return [_number(session, row) for row in rows]
+
+
+def numbers_to_verify(session: Session) -> list[Number]:
+    """Numbers entered or changed through the workbench that still wait for a second reviewer."""
+    touched = set(session.execute(select(AuditEntry.entity_id).where(AuditEntry.entity == "outcome")).scalars())
+    rows = session.execute(select(Outcome).where(Outcome.status == NumberStatus.UNVERIFIED.value)
+                           .order_by(Outcome.id)).scalars()
+    return [_number(session, row) for row in rows if outcome_key(row) in touched]
+
+
+def find_number(session: Session, key: str) -> Number | None:
+    """One number by its key (report|outcome|subgroup|variant), None when there is none."""
+    row = audit.ENTITIES["outcome"].find(session, key)
+    return None if row is None else _number(session, row)
+
+
 __all__ = [
-    "CohortSuggestion", "Disagreement", "ExtractionError", "add_outcome", "attach_record", "choose_default",
-    "correct_outcome", "create_cohort", "create_report", "disagreements", "edit", "entered_by", "field_errors",
-    "outcome_key", "report_draft", "suggest_cohorts", "verify_outcome",
+    "CohortSuggestion", "Disagreement", "ExtractionError", "IncludedRecord", "Number", "add_outcome",
+    "attach_record", "choose_default", "cohort_choices", "correct_outcome", "create_cohort", "create_report",
+    "disagreements", "edit", "entered_by", "field_errors", "find_number", "hands_on", "included_records",
+    "numbers_to_verify", "outcome_key", "report_choices", "report_draft", "report_numbers", "suggest_cohorts",
+    "verify_outcome",
 ]

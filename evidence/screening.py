@@ -126,13 +126,16 @@ def _decisions(session: Session, stage: str) -> list[ScreeningDecision]:
 
 
 def screening_queue(session: Session, *, reviewer: str | None = None, stage: str = TA, order: str = "relevance",
-                    kinds: Iterable[str] | None = None, limit: int | None = None) -> list[QueueItem]:
+                    kinds: Iterable[str] | None = None, limit: int | None = None,
+                    contains: str = "") -> list[QueueItem]:
     """Records waiting for a decision: by ``reviewer`` (blind to others), or by anyone when None.
 
     ``order="relevance"``: primary clinical reports first, and within each
     kind the records that cite a trial of the base; newest first after that.
     ``order="newest"``: by publication date. At the full-text stage only
     records that passed title/abstract screening (include or maybe) wait.
+    ``contains`` keeps the records whose title or abstract holds those words
+    (case ignored): the filtered set a bulk action applies to.
     """
     ScreeningStage.parse(stage)
     if order not in ("relevance", "newest"):
@@ -142,18 +145,30 @@ def screening_queue(session: Session, *, reviewer: str | None = None, stage: str
     if stage == FULL_TEXT:
         passed = {p for p, d in final_decisions(session, TA).items() if d in (Decision.INCLUDE, Decision.MAYBE)}
     wanted_kinds = set(kinds) if kinds is not None else None
+    words = " ".join(contains.lower().split())
     pubs = [p for p in harvested(session) if p.pmid not in decided and (passed is None or p.pmid in passed)
-            and (wanted_kinds is None or p.kind in wanted_kinds)]
-    links = _trial_links(session, [p.pmid for p in pubs])
-    dups = duplicate_index(session)
-    items = [QueueItem(p.pmid, p.title, p.journal, p.pub_date, p.kind, p.abstract, p.doi, tuple(p.registry_ids),
-                       links.get(p.pmid, ()), tuple(dups.get(f"pmid:{p.pmid}", ()))) for p in pubs]
+            and (wanted_kinds is None or p.kind in wanted_kinds)
+            and (not words or words in " ".join(f"{p.title} {p.abstract}".lower().split()))]
+    items = _items(session, pubs)
     first_seen = {p.pmid: p.first_seen for p in pubs}
     newest = sorted(items, key=lambda i: (i.pub_date, first_seen[i.pmid], i.pmid), reverse=True)
     if order == "relevance":
         newest.sort(key=lambda i: (i.kind != PublicationKind.PRIMARY, not i.cites_base_trial,
                                    _KIND_ORDER.get(i.kind, 99)))
     return newest[:limit] if limit is not None else newest
+
+
+def _items(session: Session, pubs: Sequence[Publication]) -> list[QueueItem]:
+    links = _trial_links(session, [p.pmid for p in pubs])
+    dups = duplicate_index(session)
+    return [QueueItem(p.pmid, p.title, p.journal, p.pub_date, p.kind, p.abstract, p.doi, tuple(p.registry_ids),
+                      links.get(p.pmid, ()), tuple(dups.get(f"pmid:{p.pmid}", ()))) for p in pubs]
+
+
+def records(session: Session, pmids: Iterable[str]) -> dict[str, QueueItem]:
+    """Stored records by PMID, with their trial links and duplicates (unknown PMIDs are left out)."""
+    pubs = [p for p in (session.get(Publication, pmid) for pmid in dict.fromkeys(pmids)) if p is not None]
+    return {item.pmid: item for item in _items(session, pubs)}
 
 
 def _trial_links(session: Session, pmids: Sequence[str]) -> dict[str, tuple[TrialLink, ...]]:
@@ -318,5 +333,5 @@ def agreement(session: Session, stage: str = TA) -> list[PairAgreement]:
 __all__ = [
     "CONFLICT", "Conflict", "PairAgreement", "QueueItem", "ScreeningError", "TrialLink", "agreement",
     "bulk_decide", "cohens_kappa", "conflicts", "decide", "exclusion_reasons", "final_decisions", "harvested",
-    "save_exclusion_reason", "screening_queue", "settled", "settled_decisions", "visible_decisions",
+    "records", "save_exclusion_reason", "screening_queue", "settled", "settled_decisions", "visible_decisions",
 ]

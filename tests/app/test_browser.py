@@ -271,3 +271,120 @@ def test_selection_travels_by_the_top_menu_and_downloads_parse_back(app_db, tmp_
         proc.terminate()
         proc.wait(timeout=20)
         log.close()
+
+
+# ------------------------------------------------------------------ issue 14: harvest → verified → forest plot
+
+def _metric(page, label: str) -> str:
+    return page.locator("[data-testid='stMetric']", has_text=label).locator(
+        "[data-testid='stMetricValue']").first.inner_text()
+
+
+def _choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the selectbox labelled ``label`` by typing, as a keyboard user does."""
+    page.locator("[data-testid='stSelectbox']", has_text=label).first.click()
+    page.keyboard.type(option)
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(500)
+    _settle(page)
+
+
+def _fill(page, label: str, value: str) -> None:
+    page.get_by_label(label, exact=True).first.fill(value)
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed at /usr/bin/chromium "
+                    "(run `make browser`, or apt-get install chromium)")
+def test_a_harvested_record_becomes_a_verified_number_in_the_forest_plot(app_db, tmp_path):
+    """Import a PubMed file as the harvest does, screen it in, extract, verify as a second reviewer, pool it."""
+    from playwright.sync_api import sync_playwright
+
+    db = browser_database(tmp_path, app_db)
+    env = {**os.environ, "EVIDENCE_DB": db}
+    imported = subprocess.run([sys.executable, "-m", "evidence", "import", "pubmed",
+                               str(REPO_ROOT / "tests" / "fixtures" / "pubmed" / "efetch_batch.xml")],
+                              env=env, capture_output=True, text=True, timeout=120)
+    assert imported.returncode == 0, imported.stderr
+    shots = Path(os.environ.get("BROWSER_SHOTS", tmp_path))
+    ann_port, bob_port = _free_port(), _free_port()
+    logs = [(tmp_path / f"streamlit-{who}.log").open("w") for who in ("ann", "bob")]
+    wb = {"EVIDENCE_WORKBENCH": "true"}
+    procs = []
+    try:
+        for port, who, log in ((ann_port, "Ann Reviewer", logs[0]), (bob_port, "Bob Checker", logs[1])):
+            os.environ.update({**wb, "EVIDENCE_REVIEWER": who})
+            try:
+                procs.append(start_app(db, port, log))
+            finally:
+                for key in (*wb, "EVIDENCE_REVIEWER"):
+                    os.environ.pop(key, None)
+        ann, bob = f"http://127.0.0.1:{ann_port}", f"http://127.0.0.1:{bob_port}"
+        _wait_for(f"{ann}/_stcore/health")
+        _wait_for(f"{bob}/_stcore/health")
+        with sync_playwright() as p:
+            browser = p.chromium.launch_persistent_context(
+                tempfile.mkdtemp(prefix="chromium-profile-"), executable_path=str(CHROMIUM), headless=True,
+                args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1400})
+            page = browser.new_page()
+            page.goto(f"{ann}/meta-analysis?outcome=crs_any", wait_until="networkidle")
+            _settle(page)
+            k_before, patients_before = int(_metric(page, "Studies (k)")), int(_metric(page, "Patients"))
+            # screening: find the record, decide it with one key and Enter
+            page.goto(f"{ann}/workbench-screening", wait_until="networkidle")
+            _settle(page)
+            _fill(page, "Title or abstract contains", "Case Series with Follow-up")
+            page.keyboard.press("Enter")
+            _settle(page)
+            page.screenshot(path=str(shots / "workbench-screening.png"), full_page=True)
+            assert page.get_by_text("CD19 CAR T-Cell Therapy in Autoimmune Disease - A Case Series").count() >= 1
+            _fill(page, "Key (then Enter)", "i")
+            page.keyboard.press("Enter")
+            _settle(page)
+            assert page.get_by_text("PMID 39000001: Include.").count() == 1
+            # extraction: a report in a new cohort, then one number
+            page.goto(f"{ann}/workbench-extraction", wait_until="networkidle")
+            _settle(page)
+            _choose(page, "Cohort", "A new cohort")
+            _fill(page, "New cohort ID", "browser-path")
+            _fill(page, "Cohort name", "Browser path series")
+            _fill(page, "Label", "Browserpath 2024")
+            page.get_by_role("button", name="Create the report").click()
+            _settle(page)
+            assert page.get_by_text("created.").count() >= 1, page.content()[:2000]
+            _choose(page, "Outcome", "CRS, any grade")
+            _fill(page, "Events", "13")
+            _fill(page, "Patients", "15")
+            _fill(page, "Where in the source", "abstract")
+            page.get_by_role("button", name="Enter the number").click()
+            _settle(page)
+            page.screenshot(path=str(shots / "workbench-extraction.png"), full_page=True)
+            assert page.get_by_text("unverified until a second reviewer").count() == 1
+            # verification by the second reviewer, on their own session
+            page.goto(f"{bob}/workbench-verification", wait_until="networkidle")
+            _settle(page)
+            page.get_by_role("button", name="Verify against the source").first.click()
+            _settle(page)
+            page.screenshot(path=str(shots / "workbench-verification.png"), full_page=True)
+            assert page.get_by_text("verified.").count() >= 1
+            # the number is pooled: one more study, fifteen more patients, a row in the forest plot
+            page.goto(f"{ann}/meta-analysis?outcome=crs_any", wait_until="networkidle")
+            _settle(page)
+            page.screenshot(path=str(shots / "workbench-forest.png"), full_page=True)
+            assert int(_metric(page, "Studies (k)")) == k_before + 1
+            assert int(_metric(page, "Patients")) == patients_before + 15
+            page.goto(f"{ann}/workbench-prisma", wait_until="networkidle")
+            _settle(page)
+            page.screenshot(path=str(shots / "workbench-prisma.png"), full_page=True)
+            browser.close()
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(timeout=20)
+        for log in logs:
+            log.close()
+    with sqlite3.connect(db) as conn:
+        status = conn.execute("SELECT events, patients, status FROM outcome WHERE report_id IN "
+                              "(SELECT report_id FROM report WHERE pmid = '39000001')").fetchall()
+        who = conn.execute("SELECT DISTINCT reviewer FROM auditentry WHERE entity = 'outcome'").fetchall()
+    assert status == [(13, 15, "verified")]
+    assert sorted(w[0] for w in who) == ["Ann Reviewer", "Bob Checker"]
