@@ -21,7 +21,7 @@ from evidence.candidates import find_candidates
 from evidence.vocab import SUBGROUP_ALL, Disease, Outcome
 
 NEW_COHORT = "__new__"
-OUTCOMES = {o.value: o.label for o in Outcome}
+OUTCOMES = {o.value: _(o.label) for o in Outcome}
 DISEASES = {d.value: d.label for d in Disease}
 NUMBER_FIELDS = ("outcome", "subgroup", "variant", "events", "patients", "is_default", "definition", "timepoint",
                  "source", "source_location", "note")
@@ -53,7 +53,7 @@ def _create_report(pmid: str) -> None:
             return _("A new cohort")
         why = "; ".join(suggestions[cohort_id].reasons) if cohort_id in suggestions else ""
         name = cohorts.get(cohort_id, {}).get("name", "")
-        return f"{cohort_id} — {name}" + (f" ({_('suggested')}: {why})" if why else "")
+        return f"{cohort_id} — {name}" + (" (" + _("suggested: {why}").format(why=why) + ")" if why else "")
 
     if suggestions:
         st.caption(_("Suggested cohorts share a registry ID, product, centre or author with this record."))
@@ -147,7 +147,8 @@ def _candidates(pmid: str, abstract: str) -> None:
             cols = st.columns([6, 2, 1, 1])
             cols[0].markdown(escape_md(c.sentence))
             count = f"{c.events if c.events is not None else '?'} / {c.patients if c.patients is not None else '?'}"
-            cols[1].markdown(f"**{count}** · {escape_md(OUTCOMES.get(c.outcome or '', _('outcome?')))}"
+            unknown = _("outcome?")
+            cols[1].markdown(f"**{count}** · {escape_md(OUTCOMES.get(c.outcome or '', unknown))}"
                              + (f"  \n{escape_md(c.note)}" if c.note else ""))
             values = {"events": c.events, "patients": c.patients, "outcome": c.outcome, "sentence": c.sentence}
             cols[2].button(_("Use"), key=f"wb_use_{pmid}_{i}", on_click=_use, args=(values, pmid))

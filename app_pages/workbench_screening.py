@@ -19,7 +19,7 @@ from app_pages.workbench_common import DECISIONS, decision_label, flash, marked_
 from evidence import audit, duplicates, screening
 from evidence.vocab import PublicationKind, ScreeningDecision, ScreeningStage
 
-KIND_LABELS = {k.value: k.label for k in PublicationKind}
+KIND_LABELS = {k.value: _(k.label) for k in PublicationKind}
 
 
 def _decide(pmid: str, stage: str, reasons: list[str]) -> None:
@@ -57,7 +57,8 @@ def _undo(change: str) -> None:
 
 
 def _record(item: screening.QueueItem, reasons: dict[str, str], stage: str) -> None:
-    st.markdown(f"### {escape_md(item.title) or _('(no title)')}")
+    no_title = _("(no title)")
+    st.markdown(f"### {escape_md(item.title) or no_title}")
     kind = KIND_LABELS.get(item.kind, item.kind)
     st.caption(" · ".join(escape_md(x) for x in (item.journal, item.pub_date, _(kind), f"PMID {item.pmid}",
                                                    f"DOI {item.doi}" if item.doi else "") if x))

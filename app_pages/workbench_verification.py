@@ -16,7 +16,7 @@ from app_pages.workbench_common import flash, read, reviewer_or_stop, show_flash
 from evidence import extraction
 from evidence.vocab import Outcome
 
-OUTCOMES = {o.value: o.label for o in Outcome}
+OUTCOMES = {o.value: _(o.label) for o in Outcome}
 
 
 def _verify(key: str) -> None:
@@ -32,9 +32,10 @@ def _number(n: extraction.Number, reviewer: str) -> None:
                     f"{escape_md(n.subgroup)}" + (f" · {escape_md(n.variant)}" if n.variant else ""))
         cols = st.columns(4)
         cols[0].metric(_("Events / patients"), f"{n.events} / {n.patients}")
-        cols[1].markdown(f"{_('Source')}: {escape_md(n.source)}  \n{_('Where')}: {escape_md(n.source_location)}")
-        cols[2].markdown(f"{_('Definition')}: {escape_md(n.definition) or '—'}  \n"
-                         f"{_('Time point')}: {escape_md(n.timepoint) or '—'}")
+        cols[1].markdown(_("Source: {source}  \nWhere: {where}").format(source=escape_md(n.source),
+                                                                         where=escape_md(n.source_location)))
+        cols[2].markdown(_("Definition: {definition}  \nTime point: {timepoint}").format(
+            definition=escape_md(n.definition) or "—", timepoint=escape_md(n.timepoint) or "—"))
         cols[3].markdown(_("Entered by {who}").format(who=escape_md(n.entered_by or "—")))
         if n.note:
             st.text(n.note)  # the quoted sentence: text, as it was entered
