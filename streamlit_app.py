@@ -15,7 +15,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages import data, state, warm
+from app_pages import auth, data, state, warm
 from app_pages.common import database_problem
 
 # A local file: a material-icon favicon is fetched from an outside host, which an offline app must not need.
@@ -39,7 +39,11 @@ COHORT_OFF = ("Cohort-aware selection is off: every report is pooled, so patient
               "counted more than once. Switch \"One report per cohort\" back on in the sidebar of Meta-analysis "
               "or Export before quoting a number.")
 
-page = st.navigation(PAGES, position="top")
+# Workbench pages are listed only for someone who may write (the library refuses the others anyway).
+WORKBENCH_PAGES: list = []
+
+auth.frame()  # sign-in control and gate; draws nothing on a single-user install
+page = st.navigation(PAGES + (WORKBENCH_PAGES if WORKBENCH_PAGES and auth.may_write() else []), position="top")
 problem = database_problem()
 if problem:
     st.error(problem, icon=":material/database:")

@@ -29,3 +29,24 @@ def current_reviewer(settings: Settings) -> str:
     if not name:
         raise WorkbenchError("no reviewer name: set EVIDENCE_REVIEWER (or reviewer = \"…\" in the settings file)")
     return name
+
+
+def domain_allowed(settings: Settings, email: str) -> bool:
+    """Whether ``email`` belongs to a domain the settings let sign in (any, when none are listed)."""
+    domain = email.strip().lower().rpartition("@")[2]
+    return bool(domain) and (not settings.allowed_domains or domain in settings.allowed_domains)
+
+
+def signed_in_reviewer(settings: Settings, email: str | None) -> str:
+    """The identity recorded for a signed-in person's workbench actions: their e-mail, lower case.
+
+    Raises ``WorkbenchError`` when the workbench is off, nobody is signed in,
+    or the address's domain may not sign in.
+    """
+    require_workbench(settings)
+    address = (email or "").strip().lower()
+    if not address:
+        raise WorkbenchError("sign in to use the workbench")
+    if not domain_allowed(settings, address):
+        raise WorkbenchError(f"{address} may not sign in here (allowed domains: {', '.join(settings.allowed_domains)})")
+    return address
