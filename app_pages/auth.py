@@ -33,7 +33,7 @@ def sign_in_configured() -> bool:
 
 def signed_in_email() -> str | None:
     """The signed-in person's e-mail as the provider vouches for it (None: not signed in)."""
-    if not st.user.is_logged_in:
+    if not st.user.get("is_logged_in"):  # .get: AppTest's st.user has no key at all
         return None
     email = st.user.get("email")
     return str(email).strip().lower() if email else None
@@ -82,12 +82,13 @@ def frame() -> None:
     email = signed_in_email()
     left, right = st.columns([5, 1], vertical_alignment="center")
     if email and not domain_allowed(settings, email):
-        left.error(_("{email} may not sign in here: only addresses of {domains} may.").format(
-            email=email, domains=", ".join(settings.allowed_domains)), icon=":material/block:")
+        # In backticks: markdown would make the address a mailto link (stored text is never a link).
+        left.error(_("`{email}` may not sign in here: only addresses of {domains} may.").format(
+            email=email.replace("`", ""), domains=", ".join(settings.allowed_domains)), icon=":material/block:")
         right.button(_("Sign out"), on_click=st.logout, key="auth_sign_out")
         email = None
     elif email:
-        left.caption(_("Signed in as {email} ({role})").format(email=email, role=_(role().label)))
+        left.text(_("Signed in as {email} ({role})").format(email=email, role=_(role().label)))  # text: no link
         right.button(_("Sign out"), on_click=st.logout, key="auth_sign_out")
     else:
         left.caption(_("Browsing without signing in: sign in to screen and extract.")

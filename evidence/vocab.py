@@ -343,8 +343,8 @@ EXCLUSION_REASON_OTHER = DefaultExclusionReason.OTHER.value
 class Role(LabelledEnum):
     """What a team member may change; each role may do what the roles above it may (evidence.roles)."""
 
-    VIEWER = "viewer", "Viewer (reads, changes nothing)"
-    SCREENER = "screener", "Screener (screening decisions)"
-    EXTRACTOR = "extractor", "Extractor (screening, reports, cohorts and numbers)"
-    VERIFIER = "verifier", "Verifier (also verifies numbers and settles conflicts)"
-    ADMIN = "admin", "Administrator (everything, including the exclusion reasons)"
+    VIEWER = "viewer", "Viewer"
+    SCREENER = "screener", "Screener"
+    EXTRACTOR = "extractor", "Extractor"
+    VERIFIER = "verifier", "Verifier"
+    ADMIN = "admin", "Administrator"
