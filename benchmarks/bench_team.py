@@ -1,6 +1,7 @@
 """Team benchmark: six reviewers screening and extracting at once while an update writes, on one database.
 
-    .venv/bin/python benchmarks/bench_team.py [--decisions 60] [--numbers 20] [--records 3000] [--backend sqlite|postgresql|both]
+    .venv/bin/python benchmarks/bench_team.py [--decisions 60] [--numbers 20] [--records 3000]
+        [--backend sqlite|postgresql|both]
 
 Each simulated reviewer is its own process (as each app session on a server
 is its own connection) and writes only through the library's write functions
@@ -129,7 +130,8 @@ def reviewer(i: int, url: str, decisions: int, numbers: int, start, out) -> None
     start.wait()
     results: list[tuple[str, float, int]] = []
     plan = [("decide", pmid) for pmid in records] + [("add_outcome", code) for code in codes]
-    plan.sort(key=lambda step: zlib.crc32(f"{i}:{step[1]}".encode()))  # the two kinds interleaved, in each reviewer's own order
+    # the two kinds interleaved, in each reviewer's own (fixed) order
+    plan.sort(key=lambda step: zlib.crc32(f"{i}:{step[1]}".encode()))
     for kind, item in plan:
         if kind == "decide":
             decision = ("include", "exclude")[int(item) % 2]

@@ -29,14 +29,21 @@ def _members(ctx: typer.Context) -> Iterator[Any]:
     from sqlmodel import Session
 
     from evidence.roles import TeamError
+    from evidence.write_failure import write_failure
 
     with Session(store_with_schema(settings_of(ctx))) as session:
         try:
             yield session
+            session.commit()
         except TeamError as exc:
             session.rollback()
             raise fail(str(exc), EXIT_USAGE) from exc
-        session.commit()
+        except Exception as exc:  # a store refusing the write (no rights, read-only, full) is a message
+            refused = write_failure(exc)
+            if refused is None:
+                raise
+            session.rollback()
+            raise fail(refused.message, refused.exit_code) from exc
 
 
 @group.command("add")

@@ -162,3 +162,22 @@ def test_the_users_migration_comes_and_goes(database_url):
         assert init_db(engine) == head_version() and "teammember" in inspect(engine).get_table_names()
     finally:
         engine.dispose()
+
+
+def test_a_database_user_without_write_rights_gets_a_message(engine, settings, backend, request, monkeypatch):
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL privileges")
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(settings.db)
+    conninfo = {"host": url.query["host"], "user": "postgres", "dbname": url.database}
+    with psycopg.connect(**conninfo, autocommit=True) as conn:
+        conn.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'reader') THEN "
+                     "CREATE ROLE reader LOGIN; END IF; END $$")
+        conn.execute("GRANT USAGE ON SCHEMA public TO reader")
+        conn.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader")
+    monkeypatch.setenv("EVIDENCE_DB", url.set(username="reader").render_as_string(hide_password=False))
+    result = CliRunner().invoke(app, ["users", "add", "ada@uni.example", "--role", "admin"])
+    assert result.exit_code == 2 and "may not change this database" in result.output, result.output
+    assert "Traceback" not in result.output and "INSERT" not in result.output
