@@ -8,10 +8,11 @@ is its own connection) and writes only through the library's write functions
 (``screening.decide``, ``extraction.add_outcome``), which check the role
 first, one committed transaction per action, as a workbench click does. Every
 record is screened by two reviewers (dual screening), so reviewers write the
-same records. Meanwhile an update process imports a PubMed file of
-``--records`` records again and again (the real import path of
-``evidence import pubmed``: parse, classify, upsert in batches), a write-heavy
-stand-in for the nightly update.
+same records. Meanwhile an update process writes ``--records`` PubMed records
+again and again through the harvest's own path (parse, classify,
+``save_batch`` one transaction per 200 records, as the nightly update writes
+what E-utilities sends), or with ``--whole-file`` as ``evidence import pubmed``
+does (the whole file in one transaction).
 
 Printed per back end: latency per action (median, p95, max, in ms), how many
 actions had to be retried after the database said "busy" (the reviewer would
@@ -148,22 +149,32 @@ def reviewer(i: int, url: str, decisions: int, numbers: int, start, out) -> None
     out.put((i, results))
 
 
-def updater(url: str, records: int, folder: str, stop, out) -> None:
-    """Import the same PubMed file again and again until the reviewers are done (the update's writes)."""
+def updater(url: str, records: int, folder: str, whole_file: bool, stop, out) -> None:
+    """Write the same PubMed records again and again until the reviewers are done (the update's writes).
+
+    As the nightly harvest writes (``save_batch``, one transaction per batch of
+    200 records), or with ``whole_file`` as `evidence import pubmed FILE` does
+    (one transaction for the whole file, so a bad file writes nothing).
+    """
     from bench_pubmed import write_file
 
     from evidence.db import make_engine
+    from harvest.pubmed import import_bytes
     from harvest.pubmed_import import import_file
     from harvest.runs import harvest_run
 
     path = Path(folder) / "update.xml"
     write_file(path, records)
+    data = path.read_bytes()
     engine = make_engine(url, create=False)
     runs, seconds = 0, []
     while not stop.is_set():
         began = time.perf_counter()
         with harvest_run(engine, "import-pubmed", {"file": str(path)}) as run_id:
-            import_file(engine, path, run_id)
+            if whole_file:
+                import_file(engine, path, run_id)
+            else:
+                import_bytes(engine, data, path.name, run_id, chunk=200, workers=1)
         seconds.append(time.perf_counter() - began)
         runs += 1
     engine.dispose()
@@ -201,7 +212,7 @@ def run(label: str, url: str, args, folder: str) -> None:
     start, stop, out, upd = ctx.Event(), ctx.Event(), ctx.Queue(), ctx.Queue()
     procs = [ctx.Process(target=reviewer, args=(i, url, args.decisions, args.numbers, start, out))
              for i in range(REVIEWERS)]
-    update = ctx.Process(target=updater, args=(url, args.records, folder, stop, upd))
+    update = ctx.Process(target=updater, args=(url, args.records, folder, args.whole_file, stop, upd))
     update.start()
     for p in procs:
         p.start()
@@ -220,9 +231,10 @@ def run(label: str, url: str, args, folder: str) -> None:
         for kind, ms, tries in rows:
             by_kind.setdefault(kind, []).append(ms)
             retries[kind] = retries.get(kind, 0) + tries
-    print(f"\n{label}: {REVIEWERS} reviewers, {sum(map(len, by_kind.values()))} actions in {wall:.1f} s, "
-          f"update import of {args.records} records ran {runs} time(s) meanwhile "
-          f"({statistics.median(seconds):.1f} s each)" if seconds else "")
+    how = "one transaction per file" if args.whole_file else "one transaction per 200 records"
+    print(f"\n{label}: {REVIEWERS} reviewers, {sum(map(len, by_kind.values()))} actions in {wall:.1f} s; "
+          f"update writing {args.records} records ({how}) ran {runs} time(s) meanwhile"
+          + (f", {statistics.median(seconds):.1f} s each" if seconds else ""), flush=True)
     print(f"{'action':<12} {'n':>5} {'median ms':>10} {'p95 ms':>8} {'max ms':>8} {'retried':>8}")
     for kind, ms in sorted(by_kind.items()):
         p95 = statistics.quantiles(ms, n=20)[-1]
@@ -233,7 +245,7 @@ def run(label: str, url: str, args, folder: str) -> None:
     expected = {"decide": issued["decide"], "add_outcome": issued["add_outcome"],
                 "decide (audit)": issued["decide"], "add_outcome (audit)": issued["add_outcome"]}
     verdict = "nothing lost or doubled" if held == expected else "MISMATCH"
-    print(f"issued {expected}\nheld   {held}\n{verdict}")
+    print(f"issued {expected}\nheld   {held}\n{verdict}", flush=True)
 
 
 def main() -> None:
@@ -242,6 +254,8 @@ def main() -> None:
     parser.add_argument("--numbers", type=int, default=20, help="numbers entered per reviewer")
     parser.add_argument("--records", type=int, default=3000, help="records of the update's PubMed file")
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--whole-file", action="store_true",
+                        help="the update imports the file in one transaction (`evidence import pubmed`)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-team-") as folder:
         if args.backend in ("sqlite", "both"):
