@@ -43,7 +43,7 @@ COHORT_OFF = ("Cohort-aware selection is off: every report is pooled, so patient
 WORKBENCH_PAGES: list = []
 
 auth.frame()  # sign-in control and gate; draws nothing on a single-user install
-page = st.navigation(PAGES + (WORKBENCH_PAGES if WORKBENCH_PAGES and auth.may_write() else []), position="top")
+page = st.navigation(auth.navigation(PAGES, WORKBENCH_PAGES), position="top")
 problem = database_problem()
 if problem:
     st.error(problem, icon=":material/database:")

@@ -74,6 +74,14 @@ def may_write() -> bool:
     return may(roles.Action.SCREEN)
 
 
+def navigation(public: list, workbench: list) -> list:
+    """The pages to list in the menu: the workbench's only for someone who may write.
+
+    A page left out of ``st.navigation`` cannot be opened by its URL either.
+    """
+    return public + (workbench if workbench and may_write() else [])
+
+
 def frame() -> None:
     """The sign-in control above every page, and the gate for visitors who may not browse."""
     if not sign_in_configured():
@@ -98,4 +106,5 @@ def frame() -> None:
         st.stop()
 
 
-__all__ = ["acting_identity", "frame", "may", "may_write", "role", "sign_in_configured", "signed_in_email"]
+__all__ = ["acting_identity", "frame", "may", "may_write", "navigation", "role", "sign_in_configured",
+           "signed_in_email"]

@@ -62,6 +62,16 @@ def test_the_signed_in_identity_acts_with_its_role(team, monkeypatch):
     assert auth.role() == Role.VIEWER and not auth.may_write()
 
 
+def test_workbench_pages_are_listed_only_for_someone_who_may_write(team, monkeypatch):
+    public, workbench = ["overview"], ["screening", "extraction"]
+    _signed_in(monkeypatch, None)
+    assert auth.navigation(public, workbench) == public
+    _signed_in(monkeypatch, "vic@uni.example")
+    assert auth.navigation(public, workbench) == public
+    _signed_in(monkeypatch, "sam@uni.example")
+    assert auth.navigation(public, workbench) == public + workbench
+
+
 def test_an_address_outside_the_allowed_domains_is_refused(team, monkeypatch):
     monkeypatch.setenv("EVIDENCE_SIGN_IN_DOMAINS", "uni.example")
     _signed_in(monkeypatch, "sam@evil.example")
