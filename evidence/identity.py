@@ -1,9 +1,12 @@
-"""Who acts in the workbench: the one function the team issue replaces with sign-in.
+"""Who acts in the workbench: the settings' reviewer, or the signed-in e-mail on a team server.
 
 On a single-user install the reviewer is the name set in the settings
-(``EVIDENCE_REVIEWER``); every workbench action records it. The workbench
-itself is off unless ``EVIDENCE_WORKBENCH`` switches it on, so `make run`
-stays a read-only browser of the evidence.
+(``EVIDENCE_REVIEWER``); every workbench action records it. With sign-in
+(the app's ``st.login``) it is the e-mail the provider vouches for, from an
+allowed domain (``sign_in_domains``). What that identity may change is
+``evidence.roles``'s business. The workbench itself is off unless
+``EVIDENCE_WORKBENCH`` switches it on, so `make run` stays a read-only
+browser of the evidence.
 """
 
 from __future__ import annotations
