@@ -164,20 +164,24 @@ def test_the_users_migration_comes_and_goes(database_url):
         engine.dispose()
 
 
-def test_a_database_user_without_write_rights_gets_a_message(engine, settings, backend, request, monkeypatch):
-    if backend != "postgresql":
-        pytest.skip("PostgreSQL privileges")
+def test_a_database_user_without_write_rights_gets_a_message(postgres_server, curated_dir, monkeypatch):
+    """PostgreSQL only: a role that may read but not write is told so (SQLite's read-only file has its own test)."""
     import psycopg
     from sqlalchemy.engine import make_url
 
-    url = make_url(settings.db)
-    conninfo = {"host": url.query["host"], "user": "postgres", "dbname": url.database}
-    with psycopg.connect(**conninfo, autocommit=True) as conn:
+    from evidence.store import initialise
+
+    url = make_url(postgres_server.new_database())
+    initialise(Settings(db=url.render_as_string(hide_password=False), data_dir=str(curated_dir)))
+    with psycopg.connect(host=url.query["host"], user="postgres", dbname=url.database, autocommit=True) as conn:
         conn.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'reader') THEN "
                      "CREATE ROLE reader LOGIN; END IF; END $$")
         conn.execute("GRANT USAGE ON SCHEMA public TO reader")
         conn.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader")
     monkeypatch.setenv("EVIDENCE_DB", url.set(username="reader").render_as_string(hide_password=False))
-    result = CliRunner().invoke(app, ["users", "add", "ada@uni.example", "--role", "admin"])
+    try:
+        result = CliRunner().invoke(app, ["users", "add", "ada@uni.example", "--role", "admin"])
+    finally:
+        postgres_server.drop_database(url.render_as_string(hide_password=False))
     assert result.exit_code == 2 and "may not change this database" in result.output, result.output
     assert "Traceback" not in result.output and "INSERT" not in result.output
