@@ -15,7 +15,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages import data, state, warm
+from app_pages import auth, data, state, warm
 from app_pages.common import database_problem
 from app_pages.i18n import _, choose_language
 from app_pages.workbench_common import workbench_pages
@@ -41,7 +41,9 @@ COHORT_OFF = _("Cohort-aware selection is off: every report is pooled, so patien
                "counted more than once. Switch \"One report per cohort\" back on in the sidebar of Meta-analysis "
                "or Export before quoting a number.")
 
-page = st.navigation(PAGES + workbench_pages(), position="top")  # the workbench only when switched on
+auth.frame()  # sign-in control and gate; draws nothing on a single-user install
+# The workbench's pages: only when switched on, and only for someone who may write (the library refuses the others).
+page = st.navigation(auth.navigation(PAGES, workbench_pages()), position="top")
 choose_language()
 problem = database_problem()
 if problem:

@@ -1,17 +1,17 @@
-"""Who is acting in the app's workbench: the one function the sign-in work replaces.
+"""Who is acting in the app's workbench: the one function the workbench pages ask.
 
 Every workbench page asks ``current_reviewer()`` and passes the answer to the
-library's write functions, which record it in the audit trail. On a
-single-user install it is the reviewer name of the settings; with sign-in it
-becomes the signed-in identity (issue 15).
+library's write functions, which check that person's role
+(``evidence.roles``) and record them in the audit trail. With sign-in
+configured it is the signed-in e-mail (``st.user``); on a single-user
+install, the reviewer name of the settings.
 """
 
 from __future__ import annotations
 
-from evidence.identity import current_reviewer as _from_settings
-from evidence.settings import load_settings
+from app_pages.auth import acting_identity
 
 
 def current_reviewer() -> str:
-    """The name to record for a workbench action (raises ``WorkbenchError`` when nobody may act)."""
-    return _from_settings(load_settings())
+    """The identity to record for a workbench action (raises ``WorkbenchError`` when nobody may act)."""
+    return acting_identity()

@@ -19,7 +19,7 @@ from typing import Any, Iterable, TextIO
 from sqlalchemy import func, select
 from sqlmodel import Session, SQLModel
 
-from evidence import models
+from evidence import models, roles
 from evidence.models import AuditEntry, utcnow
 
 CSV_COLUMNS = ("id", "at", "reviewer", "action", "entity", "entity_id", "field", "old", "new", "why", "change")
@@ -171,6 +171,7 @@ def undo(session: Session, change: str, *, reviewer: str, why: str = "") -> str:
     entries = history(session, change=change)
     if not entries:
         raise UndoError(f"no recorded action {change!r}")
+    roles.require_roles(session, reviewer, [roles.ENTITY_ACTION[e.entity] for e in entries])
     rows: dict[tuple[str, str], list[AuditEntry]] = {}
     for e in entries:
         rows.setdefault((e.entity, e.entity_id), []).append(e)

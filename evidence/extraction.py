@@ -25,6 +25,7 @@ from sqlmodel import Session
 from evidence import audit
 from evidence.curated_format import COHORTS, OUTCOMES, REPORTS, FileSpec
 from evidence.models import AuditEntry, Cohort, Outcome, Publication, PublicationTrialLink, Report
+from evidence.roles import Action, require_role
 from evidence.screening import final_decisions
 from evidence.vocab import SUBGROUP_ALL, NumberStatus, ReportKind, ScreeningDecision, ScreeningStage
 
@@ -132,6 +133,7 @@ def _insert(session: Session, row: Any, entity: str, *, reviewer: str, why: str,
 def create_cohort(session: Session, values: Mapping[str, Any], *, reviewer: str, why: str = "",
                   change: str | None = None) -> Cohort:
     """A new cohort (a group of patients that later reports may add to)."""
+    require_role(session, reviewer, Action.EXTRACT)
     values = {"centre": "", "product": "", "registry_ids": [], "grouping_evidence": "", "notes": "", **values}
     errors = field_errors(COHORTS, values)
     if values.get("cohort_id") and session.get(Cohort, values["cohort_id"]) is not None:
@@ -144,6 +146,7 @@ def create_cohort(session: Session, values: Mapping[str, Any], *, reviewer: str,
 def create_report(session: Session, pmid: str, values: Mapping[str, Any], *, reviewer: str, why: str = "",
                   change: str | None = None) -> Report:
     """A report of an included record: the draft from the record, overridden by ``values`` (cohort_id needed)."""
+    require_role(session, reviewer, Action.EXTRACT)
     if not _included(session, pmid):
         raise ExtractionError({"pmid": f"PMID {pmid} is not included (screen it first)"})
     fields = {**report_draft(session, pmid), **values}
@@ -155,6 +158,7 @@ def create_report(session: Session, pmid: str, values: Mapping[str, Any], *, rev
 
 def attach_record(session: Session, report_id: str, pmid: str, *, reviewer: str, why: str = "") -> Report:
     """Give an existing report this record's PMID and DOI (a conference abstract now published, say)."""
+    require_role(session, reviewer, Action.EXTRACT)
     report = session.get(Report, report_id)
     pub = session.get(Publication, pmid)
     if report is None or pub is None:
@@ -179,6 +183,7 @@ KEYS = {"cohort": ("cohort_id",), "report": ("report_id", "cohort_id"), "trial":
 def edit(session: Session, entity: str, key: str, changes: Mapping[str, Any], *, reviewer: str,
          why: str) -> Any:
     """Change a cohort's or report's fields, or a trial's curated fields, with the loader's checks; audited."""
+    require_role(session, reviewer, Action.EXTRACT)
     if entity not in EDITABLE:
         raise ExtractionError({"entity": f"{entity!r} is not edited here (numbers: correct_outcome)"})
     if not why.strip():
@@ -284,6 +289,7 @@ def _check_outcome(session: Session, values: dict[str, Any], replacing: Outcome 
 def add_outcome(session: Session, values: Mapping[str, Any], *, reviewer: str, why: str = "",
                 change: str | None = None) -> Outcome:
     """Enter one number (always ``unverified``: a second reviewer verifies it)."""
+    require_role(session, reviewer, Action.EXTRACT)
     row_values = {"subgroup": SUBGROUP_ALL, "variant": "", "is_default": True, "definition": "", "timepoint": "",
                   "note": "", **values, "status": NumberStatus.UNVERIFIED.value}
     _check_outcome(session, row_values)
@@ -307,6 +313,7 @@ def entered_by(session: Session, key: str) -> str | None:
 def correct_outcome(session: Session, key: str, changes: Mapping[str, Any], *, reviewer: str,
                     why: str) -> Outcome:
     """Change an entered number; it goes back to ``unverified`` and the reason is required."""
+    require_role(session, reviewer, Action.EXTRACT)
     if not why.strip():
         raise ExtractionError({"why": "say why the number changes"})
     row = _find_outcome(session, key)
@@ -331,6 +338,7 @@ def hands_on(session: Session, key: str) -> set[str]:
 
 def verify_outcome(session: Session, key: str, *, reviewer: str, why: str = "") -> Outcome:
     """A second reviewer confirms a number against its source: only then is it ``verified``."""
+    require_role(session, reviewer, Action.VERIFY)
     row = _find_outcome(session, key)
     if reviewer in hands_on(session, key):
         raise ExtractionError({"status": f"{reviewer} entered or changed this number; another reviewer verifies it"})
@@ -370,6 +378,7 @@ def disagreements(session: Session) -> list[Disagreement]:
 def choose_default(session: Session, report_id: str, outcome: str, subgroup: str, variant: str, *,
                    reviewer: str, why: str) -> Outcome:
     """Adjudicate: make one value the default of its number (the others stay, not default), one action."""
+    require_role(session, reviewer, Action.VERIFY)
     if not why.strip():
         raise ExtractionError({"why": "say why this value is the one to pool"})
     rows = session.execute(select(Outcome).where(Outcome.report_id == report_id, Outcome.outcome == outcome,

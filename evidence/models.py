@@ -296,3 +296,16 @@ class AuditEntry(SQLModel, table=True):
     new: str | None = Field(default=None, sa_column=Column(Text))
     why: str = ""
     change: str = Field(index=True)  # one id per workbench action, so an action can be undone as a whole
+
+
+class TeamMember(SQLModel, table=True):
+    """A person who may sign in to a team's server, and the role that says what they may change (evidence.roles)."""
+
+    email: str = Field(primary_key=True)  # lower case: the identity the sign-in provider vouches for
+    name: str = ""
+    role: str  # vocab.Role
+    added_at: datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("role IN ('viewer', 'screener', 'extractor', 'verifier', 'admin')", name="ck_teammember_role"),
+    )

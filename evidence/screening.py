@@ -27,6 +27,7 @@ from sqlmodel import Session
 from evidence import audit
 from evidence.duplicates import duplicate_index
 from evidence.models import ExclusionReason, Publication, PublicationTrialLink, ScreeningDecision, Trial, utcnow
+from evidence.roles import Action, require_role
 from evidence.vocab import PublicationKind, ScreeningDecision as Decision, ScreeningStage
 
 TA = ScreeningStage.TITLE_ABSTRACT.value
@@ -94,6 +95,7 @@ def exclusion_reasons(session: Session, active_only: bool = True) -> list[Exclus
 def save_exclusion_reason(session: Session, code: str, label: str, *, reviewer: str, needs_text: bool = False,
                           active: bool = True, why: str = "") -> ExclusionReason:
     """Add a reason or change one (retire it with ``active=False``: decisions that used it keep it)."""
+    require_role(session, reviewer, Action.CONFIGURE)
     code = code.strip()
     if not code or not label.strip():
         raise ScreeningError("an exclusion reason needs a code and a label")
@@ -206,6 +208,7 @@ def decide(session: Session, pmid: str, decision: str, *, reviewer: str, reason:
            reason_text: str = "", stage: str = TA, why: str = "", resolves_conflict: bool = False,
            change: str | None = None) -> ScreeningDecision:
     """Record (or change) ``reviewer``'s decision on a record; the change goes to the audit trail."""
+    require_role(session, reviewer, Action.RESOLVE if resolves_conflict else Action.SCREEN)
     ScreeningStage.parse(stage)
     reason = reason or None
     _check(session, pmid, decision, reason, reason_text)

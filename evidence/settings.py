@@ -83,6 +83,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("workbench", "EVIDENCE_WORKBENCH", False,
             "Switch on the reviewer's workbench (screening, extraction); off, the store is read-only to users."),
     Setting("reviewer", "EVIDENCE_REVIEWER", "", "Name recorded for workbench actions on a single-user install."),
+    Setting("allow_anonymous", "EVIDENCE_ALLOW_ANONYMOUS", True,
+            "With sign-in configured: whether visitors not signed in may browse (they never change anything)."),
+    Setting("sign_in_domains", "EVIDENCE_SIGN_IN_DOMAINS", "",
+            "With sign-in configured: comma-separated e-mail domains that may sign in (empty: any)."),
 )
 
 
@@ -104,6 +108,13 @@ class Settings:
     lock_file: str = ""
     workbench: bool = False
     reviewer: str = ""
+    allow_anonymous: bool = True
+    sign_in_domains: str = ""
+
+    @property
+    def allowed_domains(self) -> tuple[str, ...]:
+        """The e-mail domains that may sign in, lower case (empty: any)."""
+        return tuple(d.strip().lower().lstrip("@") for d in self.sign_in_domains.split(",") if d.strip())
 
     @property
     def database_url(self) -> str:

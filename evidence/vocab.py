@@ -338,3 +338,13 @@ class DefaultExclusionReason(LabelledEnum):
 
 # The reason whose decisions must say in words why (free text required).
 EXCLUSION_REASON_OTHER = DefaultExclusionReason.OTHER.value
+
+
+class Role(LabelledEnum):
+    """What a team member may change; each role may do what the roles above it may (evidence.roles)."""
+
+    VIEWER = "viewer", "Viewer"
+    SCREENER = "screener", "Screener"
+    EXTRACTOR = "extractor", "Extractor"
+    VERIFIER = "verifier", "Verifier"
+    ADMIN = "admin", "Administrator"

@@ -21,6 +21,7 @@ _READ_ONLY_ERRNO = {errno.EROFS, errno.EACCES, errno.EPERM}
 _FULL_ERRNO = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 _READ_ONLY_SQLSTATE = {"25006"}  # read_only_sql_transaction
 _FULL_SQLSTATE = {"53100"}  # disk_full
+_PRIVILEGE_SQLSTATE = {"42501"}  # insufficient_privilege: a PostgreSQL user without write rights
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,10 @@ def write_failure(exc: BaseException) -> WriteFailure | None:
                 or (isinstance(cause, OSError) and code in _READ_ONLY_ERRNO):
             return WriteFailure("the database is read-only: it cannot be changed here (check the file's "
                                 "permissions and mount, or EVIDENCE_DB); nothing more was written", EXIT_USAGE)
+        if state in _PRIVILEGE_SQLSTATE:
+            return WriteFailure("the database user may not change this database (PostgreSQL: permission denied); "
+                                "use the owner's account or ask the administrator to grant write rights; "
+                                "nothing was written", EXIT_USAGE)
         if state in _FULL_SQLSTATE or (is_db and any(t in text for t in _FULL_TEXT)) \
                 or (isinstance(cause, OSError) and code in _FULL_ERRNO):
             return WriteFailure("the disk holding the database is full: the write was undone; free some "

@@ -115,7 +115,7 @@ COMMANDS = dict(_leaves(typer.main.get_command(app)))
 
 
 def test_every_command_is_registered_once_from_the_table():
-    assert len(COMMANDS) == 22
+    assert len(COMMANDS) == 25  # 22 + users add, set-role, list
     assert {" ".join(path) for path in COMMANDS} >= {
         "init", "info", "export-data", "pool", "export", "update", "whats-new",
         "harvest pubmed", "harvest ctgov", "import pubmed", "import ctgov"}

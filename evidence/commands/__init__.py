@@ -38,6 +38,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "evidence.commands.db",           # db copy, backup, restore
     "evidence.commands.prisma",       # prisma
     "evidence.commands.workbench",    # workbench ...
+    "evidence.commands.users",        # users add, set-role, list
 )
 
 #: Entry-point group through which other distributions add commands.

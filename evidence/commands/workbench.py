@@ -62,10 +62,12 @@ def _writing(ctx: typer.Context, refused: type[Exception] | tuple[type[Exception
     """A session whose work is committed as one, or rolled back and told (exit 2) when the library refuses it."""
     from sqlmodel import Session
 
+    from evidence.roles import RoleError
+
     with Session(store_with_schema(settings_of(ctx))) as session:
         try:
             yield session
-        except refused as exc:
+        except (RoleError, *(refused if isinstance(refused, tuple) else (refused,))) as exc:
             session.rollback()
             raise fail(str(exc), EXIT_USAGE) from exc
         session.commit()

@@ -1,0 +1,122 @@
+"""Sign-in in the app (st.user mocked): who acts, which role applies, and the gate for signed-out visitors.
+
+The real OpenID Connect round trip in Chromium is tests/app/test_browser_sign_in.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
+
+from app_pages import auth, reviewer
+from evidence import roles, screening
+from evidence.identity import WorkbenchError
+from evidence.settings import REPO_ROOT
+from evidence.vocab import Role
+
+AUTH_SECRETS = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                "client_id": "evidence", "client_secret": "s", "server_metadata_url":
+                "http://localhost:9/.well-known/openid-configuration"}
+
+
+@pytest.fixture
+def team(app_env, engine, monkeypatch):
+    monkeypatch.setenv("EVIDENCE_WORKBENCH", "true")
+    monkeypatch.setenv("EVIDENCE_REVIEWER", "settings-reviewer")
+    with Session(engine) as s:
+        roles.add_member(s, "sam@uni.example", "screener")
+        roles.add_member(s, "vic@uni.example", "viewer")
+        s.commit()
+    return engine
+
+
+def _signed_in(monkeypatch, email: str | None) -> None:
+    monkeypatch.setattr(auth, "sign_in_configured", lambda: True)
+    monkeypatch.setattr(auth, "signed_in_email", lambda: email)
+
+
+def test_without_sign_in_the_settings_reviewer_acts_with_every_role(app_env, monkeypatch):
+    monkeypatch.setenv("EVIDENCE_WORKBENCH", "true")
+    monkeypatch.setenv("EVIDENCE_REVIEWER", "Ada")
+    assert not auth.sign_in_configured()
+    assert reviewer.current_reviewer() == "Ada" and auth.role() == Role.ADMIN and auth.may_write()
+
+
+def test_a_signed_out_visitor_reaches_no_write_path(team, monkeypatch):
+    _signed_in(monkeypatch, None)
+    assert not auth.may_write() and auth.role() == Role.VIEWER
+    with pytest.raises(WorkbenchError, match="sign in"):
+        reviewer.current_reviewer()  # not the settings' reviewer: with sign-in, nobody is signed in
+    with Session(team) as s, pytest.raises(roles.RoleError):
+        screening.decide(s, "40000001", "include", reviewer="")  # the library refuses on its own
+
+
+def test_the_signed_in_identity_acts_with_its_role(team, monkeypatch):
+    _signed_in(monkeypatch, "Sam@Uni.Example")
+    assert reviewer.current_reviewer() == "sam@uni.example"
+    assert auth.role() == Role.SCREENER and auth.may_write() and not auth.may("extract")
+    _signed_in(monkeypatch, "vic@uni.example")
+    assert auth.role() == Role.VIEWER and not auth.may_write()
+    _signed_in(monkeypatch, "newcomer@uni.example")  # signed in, no role: a viewer
+    assert auth.role() == Role.VIEWER and not auth.may_write()
+
+
+def test_workbench_pages_are_listed_only_for_someone_who_may_write(team, monkeypatch):
+    public, workbench = ["overview"], ["screening", "extraction"]
+    _signed_in(monkeypatch, None)
+    assert auth.navigation(public, workbench) == public
+    _signed_in(monkeypatch, "vic@uni.example")
+    assert auth.navigation(public, workbench) == public
+    _signed_in(monkeypatch, "sam@uni.example")
+    assert auth.navigation(public, workbench) == public + workbench
+
+
+def test_an_address_outside_the_allowed_domains_is_refused(team, monkeypatch):
+    monkeypatch.setenv("EVIDENCE_SIGN_IN_DOMAINS", "uni.example")
+    _signed_in(monkeypatch, "sam@evil.example")
+    with pytest.raises(WorkbenchError, match="may not sign in"):
+        reviewer.current_reviewer()
+    assert not auth.may_write()
+
+
+def test_sign_in_without_any_team_member_refuses_to_act(app_env, monkeypatch):
+    monkeypatch.setenv("EVIDENCE_WORKBENCH", "true")
+    _signed_in(monkeypatch, "sam@uni.example")
+    with pytest.raises(WorkbenchError, match="no team member"):
+        reviewer.current_reviewer()
+    assert not auth.may_write()
+
+
+def _app(secrets: dict | None) -> AppTest:
+    at = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=60)
+    if secrets:
+        at.secrets["auth"] = secrets
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_single_user_install_shows_no_sign_in_control(app_env):
+    at = _app(None)
+    assert not [b for b in at.button if b.label in ("Sign in", "Sign out")]
+    assert at.title  # the Overview renders
+
+
+def test_a_closed_team_server_shows_only_the_sign_in_gate(team, monkeypatch):
+    monkeypatch.setenv("EVIDENCE_ALLOW_ANONYMOUS", "false")
+    at = _app(AUTH_SECRETS)
+    assert [b.label for b in at.button] == ["Sign in"] and not at.title
+    assert "Sign in to use this evidence tracker." in [c.value for c in at.caption]
+
+
+def test_an_open_team_server_lets_visitors_browse_and_offers_sign_in(team):
+    at = _app(AUTH_SECRETS)
+    assert "Sign in" in [b.label for b in at.button] and at.title
+
+
+def test_a_signed_in_member_sees_identity_and_role(team, monkeypatch):
+    monkeypatch.setattr(auth, "signed_in_email", lambda: "sam@uni.example")
+    at = _app(AUTH_SECRETS)
+    assert "Sign out" in [b.label for b in at.button]
+    assert "Signed in as sam@uni.example (Screener)" in [t.value for t in at.text]
