@@ -41,7 +41,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from evidence.db import init_db, make_engine  # noqa: E402
 from fixtures.pubmed.fake_eutils import (  # noqa: E402
     PUBMED_HEAD, PUBMED_TAIL, FakeEutils, Server, make_record, templates)
-from harvest._http import HttpClient  # noqa: E402
+from harvest.http_client import HttpClient  # noqa: E402
 from harvest.pubmed import EutilsClient, harvest  # noqa: E402
 
 FIRST_PMID = 30000001

@@ -46,7 +46,7 @@ from evidence.models import HarvestRun
 from evidence.settings import Settings
 from evidence.vocab import HarvestStatus
 from evidence.write_failure import describe
-from harvest._http import HarvestHTTPError, HttpClient
+from harvest.http_client import HarvestHTTPError, HttpClient
 from harvest.ctgov_parse import (
     CtgovParseError,
     StudyPage,

@@ -42,7 +42,7 @@ from sqlalchemy import Engine
 
 from evidence.models import HarvestRun
 from evidence.settings import Settings
-from harvest._http import HttpClient, html_page
+from harvest.http_client import HttpClient, html_page
 from harvest.pubmed_parse import (
     ParsedBatch,
     PubmedParseError,

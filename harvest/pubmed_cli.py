@@ -1,7 +1,7 @@
 """`evidence harvest pubmed` and `evidence import pubmed` (registered in evidence.commands).
 
 Biopython, requests and the store are imported when a command runs, not
-when `evidence` starts.  Exit codes (evidence.cli_support.ExitCode): 0 success, 1 the run failed (network,
+when `evidence` starts.  Exit codes (evidence.commands.support.ExitCode): 0 success, 1 the run failed (network,
 NCBI errors; the HarvestRun row says why), 2 usage or input error (bad
 option, unreadable query file, a saved file that is not PubMed XML/MEDLINE).
 """
@@ -16,8 +16,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from evidence.cli_groups import group
-from evidence.cli_support import EXIT_FAILED, EXIT_USAGE, fail, parse_date, settings_of, store_with_schema
+from evidence.commands.groups import group
+from evidence.commands.support import EXIT_FAILED, EXIT_USAGE, fail, parse_date, settings_of, store_with_schema
 from evidence.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ def harvest_pubmed(
     """Harvest PubMed through the E-utilities: incremental, windowed, batched, polite."""
     import requests
 
-    from harvest._http import HarvestHTTPError
+    from harvest.http_client import HarvestHTTPError
     from harvest.pubmed import DEFAULT_BATCH, EutilsClient, PubmedHarvestError, harvest
     from harvest.pubmed_parse import PubmedParseError
 

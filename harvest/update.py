@@ -35,7 +35,7 @@ from harvest.runs import finish_run, start_run
 
 log = logging.getLogger(__name__)
 
-# The one table of exit codes (evidence.cli_support.ExitCode), by the names this module's callers use.
+# The one table of exit codes (evidence.commands.support.ExitCode), by the names this module's callers use.
 EXIT_OK, EXIT_SOURCE_FAILED, EXIT_USAGE, EXIT_LOCKED = (ExitCode.OK, ExitCode.FAILED, ExitCode.USAGE,
                                                         ExitCode.LOCKED)
 

@@ -1,6 +1,6 @@
 """`evidence update`: the command cron and systemd timers call.
 
-Exit codes (evidence.cli_support.ExitCode): 0 every source succeeded; 1 a
+Exit codes (evidence.commands.support.ExitCode): 0 every source succeeded; 1 a
 source failed (the others still ran; each has its own HarvestRun); 2 usage
 or configuration error; 75 another update holds the lock (nothing was
 changed).  The harvesters are imported when the command runs.
@@ -16,7 +16,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from evidence.cli_support import EXIT_LOCKED, EXIT_USAGE, fail, parse_date, settings_of, store_with_schema
+from evidence.commands.support import EXIT_LOCKED, EXIT_USAGE, fail, parse_date, settings_of, store_with_schema
 from evidence.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -21,7 +21,7 @@ from fixtures.pubmed.fake_eutils import (
     Server,
 )
 from harvest import pubmed
-from harvest._http import HarvestHTTPError, HttpClient, RegistryUnreachable
+from harvest.http_client import HarvestHTTPError, HttpClient, RegistryUnreachable
 from harvest.pubmed import EutilsClient, PubmedHarvestError, Window, harvest
 
 TERM = "car-t AND lupus"

@@ -10,7 +10,7 @@ import pytest
 import responses
 from Bio import Entrez
 
-from harvest._http import HarvestHTTPError, HttpClient
+from harvest.http_client import HarvestHTTPError, HttpClient
 from harvest.pubmed import EutilsClient, PubmedHarvestError, harvest
 
 FIX = Path(__file__).parents[1] / "fixtures" / "pubmed"
