@@ -42,6 +42,7 @@ from sqlalchemy import Engine
 
 from evidence.models import HarvestRun
 from evidence.settings import Settings
+from evidence.vocab import RowOrigin, RunSource
 from harvest.http_client import HttpClient, html_page
 from harvest.pubmed_parse import (
     ParsedBatch,
@@ -59,7 +60,6 @@ from harvest.runs import harvest_run, successful_runs
 
 log = logging.getLogger(__name__)
 
-SOURCE = "pubmed"
 MAX_RESULTS = 9999  # PubMed's cap on records one search can return (retstart + retmax)
 DEFAULT_BATCH = 200
 INCREMENTAL_OVERLAP = timedelta(days=2)
@@ -319,7 +319,8 @@ def _reached_its_start(run: HarvestRun) -> bool:
 
 def _successes_of_query(engine: Engine, sha: str) -> list[HarvestRun]:
     """Successful runs of this same search, newest first."""
-    return [run for run in successful_runs(engine, SOURCE) if (run.params or {}).get("query_sha") == sha]
+    return [run for run in successful_runs(engine, RunSource.PUBMED.value)
+            if (run.params or {}).get("query_sha") == sha]
 
 
 def query_found_records(engine: Engine, sha: str) -> bool:
@@ -372,7 +373,7 @@ def harvest(engine: Engine, client: EutilsClient, term: str, *, since: date | No
               "query_source": query_source, "eutils_url": client.base_url}
     sent_before = client.requests_sent
     found_before = query_found_records(engine, params["query_sha"])
-    with harvest_run(engine, SOURCE, params) as run_id:
+    with harvest_run(engine, RunSource.PUBMED.value, params) as run_id:
         summary = HarvestSummary(run_id, mode, params["since"], params["until"])
         for search in client.windows(term, window, datetypes, expect_hits=found_before):
             summary.windows += 1
@@ -409,7 +410,7 @@ def _fetch_window(engine: Engine, client: EutilsClient, search: SearchResult, ru
         batch = client.fetch_batch(search, retstart, retmax)
         cursor = json.dumps({"window": where, "next_retstart": retstart + retmax, "count": search.count,
                              "windows_done": summary.windows - 1})
-        counts = save_batch(engine, batch, SOURCE, run_id, cursor)
+        counts = save_batch(engine, batch, RowOrigin.PUBMED.value, run_id, cursor)
         summary.counts.add(counts)
         log.info("batch retstart=%d: %d records (%d new, %d updated, %d deleted)", retstart,
                  len(batch.records), counts.new, counts.updated, counts.deleted)
@@ -464,9 +465,9 @@ def import_bytes(engine: Engine, data: bytes, name: str, run_id: int, chunk: int
             raise PubmedParseError(f"MEDLINE file is not UTF-8 text ({exc})") from exc
         batches = (prepare(b) for b in _medline_batches(iter_medline_records(text), chunk))
     for i, batch in enumerate(batches):
-        total.add(save_batch(engine, batch, "import", run_id, json.dumps({"file": name, "chunk": i})))
+        total.add(save_batch(engine, batch, RowOrigin.IMPORT.value, run_id, json.dumps({"file": name, "chunk": i})))
     if deleted:
-        total.add(save_batch(engine, PreparedBatch([], deleted), "import", run_id,
+        total.add(save_batch(engine, PreparedBatch([], deleted), RowOrigin.IMPORT.value, run_id,
                              json.dumps({"file": name, "deletions": len(deleted)})))
     return total
 

@@ -87,6 +87,7 @@ def import_pubmed(
     """Load saved PubMed files through the same parser and upsert as the harvester."""
     from harvest.pubmed_import import import_file
     from harvest.pubmed_parse import PubmedParseError
+    from evidence.vocab import RunSource
     from harvest.runs import harvest_run
 
     settings = settings_of(ctx)
@@ -94,7 +95,7 @@ def import_pubmed(
 
     totals: dict[str, dict] = {}
     try:
-        with harvest_run(engine, "import-pubmed", {"files": [str(f) for f in files]}) as run_id:
+        with harvest_run(engine, RunSource.IMPORT_PUBMED.value, {"files": [str(f) for f in files]}) as run_id:
             for path in files:
                 counts = import_file(engine, path, run_id)
                 totals[str(path)] = asdict(counts)

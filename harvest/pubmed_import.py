@@ -26,7 +26,8 @@ from harvest.pubmed_parse import (
     iter_xml_stream,
     sniff_format,
 )
-from harvest.pubmed_store import IMPORT_ORIGIN, BatchCounts, gc_paused, prepare, write_batch
+from evidence.vocab import RowOrigin
+from harvest.pubmed_store import BatchCounts, gc_paused, prepare, write_batch
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ def import_file(engine: Engine, path: Path, run_id: int, chunk: int = CHUNK) -> 
         with stream, gc_paused(), Session(engine) as session, session.begin():
             for i, batch in enumerate(batches(stream, chunk)):
                 seen.update(r.pmid for r in batch.records)
-                total.add(write_batch(session, prepare(batch), IMPORT_ORIGIN, run_id,
+                total.add(write_batch(session, prepare(batch), RowOrigin.IMPORT.value, run_id,
                                       json.dumps({"file": str(path), "chunk": i})))
     except PubmedParseError as exc:
         raise PubmedParseError(f"{path}{' (gzip)' if _is_gzip(path) else ''}: {exc}") from None

@@ -24,7 +24,7 @@ from sqlalchemy import Engine, delete, insert, select, update
 from sqlmodel import Session
 
 from evidence.models import HarvestRun, Publication, PublicationTrialLink, utcnow
-from evidence.vocab import LinkMethod
+from evidence.vocab import LinkMethod, RowOrigin
 from harvest.classify import classify
 from harvest.pubmed_kind import classify_kind
 from harvest.pubmed_parse import ParsedBatch, PubmedRecord, RegistryMention, gc_paused
@@ -33,9 +33,6 @@ log = logging.getLogger(__name__)
 
 #: Link methods this harvester owns; manual and registry-side links are never touched.
 AUTO_METHODS = (LinkMethod.REGISTRY_FIELD.value, LinkMethod.ABSTRACT_TEXT.value)
-#: Rows written from saved files. A saved copy of a record PubMed has since deleted cannot undo the deletion
-#: (a harvest that gets the record back from PubMed can).
-IMPORT_ORIGIN = "import"
 _CONTENT = ("title", "abstract", "journal", "journal_iso", "pub_date", "pub_year", "doi", "pmcid", "authors",
             "publication_types", "mesh_terms", "keywords", "language", "registry_ids", "kind", "diseases",
             "targets", "car_construct", "population", "deleted", "raw_xml", "date_revised", "pmid_version",
@@ -130,7 +127,8 @@ def _upsert_records(session: Session, records: list[Prepared], origin: str, now:
             seen = now if rec.values["retracted"] else None
             new.append({"pmid": pmid, "origin": origin, "first_seen": now, "last_seen": now,
                         "retraction_seen": seen, **rec.values})
-        elif _rank(rec.values) < _rank(old) or (old["deleted"] and origin == IMPORT_ORIGIN
+        # A saved copy of a record PubMed has since deleted cannot undo the deletion (a harvest can).
+        elif _rank(rec.values) < _rank(old) or (old["deleted"] and origin == RowOrigin.IMPORT
                                                  and _rank(rec.values) == _rank(old)):
             log.info("PMID %s: the stored copy (revised %s) is newer or richer than this one (revised %s); kept",
                      pmid, old["date_revised"] or "?", rec.values["date_revised"] or "?")

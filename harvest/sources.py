@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from sqlalchemy import Engine
 
 from evidence.settings import Settings
+from evidence.vocab import RunSource
 from harvest.update import Source, Window
 
 
@@ -49,6 +50,6 @@ def _ctgov_run(engine: Engine, settings: Settings, window: Window) -> int:
 
 
 SOURCES: dict[str, Source] = {
-    "pubmed": Source("pubmed", lambda s: s.eutils_url, _pubmed_plan, _pubmed_run),
-    "ctgov": Source("ctgov", lambda s: s.ctgov_url, _ctgov_plan, _ctgov_run),
+    RunSource.PUBMED.value: Source(RunSource.PUBMED.value, lambda s: s.eutils_url, _pubmed_plan, _pubmed_run),
+    RunSource.CTGOV.value: Source(RunSource.CTGOV.value, lambda s: s.ctgov_url, _ctgov_plan, _ctgov_run),
 }

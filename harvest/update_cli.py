@@ -18,13 +18,13 @@ import typer
 
 from evidence.commands.support import EXIT_LOCKED, EXIT_USAGE, fail, parse_date, settings_of, store_with_schema
 from evidence.settings import Settings
+from evidence.vocab import HARVEST_RUN_SOURCES
 
 log = logging.getLogger(__name__)
 
 
-class SourceName(str, Enum):
-    pubmed = "pubmed"
-    ctgov = "ctgov"
+#: The registries ``--source`` may name: the scheduled harvests of evidence.vocab.
+SourceName = Enum("SourceName", {code: code for code in HARVEST_RUN_SOURCES}, type=str)
 
 
 def lock_path(settings: Settings) -> Path:
