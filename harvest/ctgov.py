@@ -55,8 +55,8 @@ from harvest.ctgov_parse import (
     parse_document,
     parse_page,
 )
-from harvest.ctgov_store import UpsertCounts, upsert_records
-from harvest.runs import harvest_run, successful_runs
+from harvest.ctgov_store import upsert_records
+from harvest.runs import RunCounts, harvest_run, successful_runs, write_batch
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +175,7 @@ def iter_pages(client: HttpClient, url: str, params: dict[str, str], token: str 
 @dataclass
 class HarvestResult:
     run_id: int
-    counts: UpsertCounts
+    counts: RunCounts
     pages: int
     requests: int
     links_added: int
@@ -186,18 +186,14 @@ class HarvestResult:
         head = {"run_id": self.run_id, unit: self.pages}
         if unit == "pages":
             head["requests"] = self.requests
-        return {**head, "links_added": self.links_added, **vars(self.counts)}
+        return {**head, "links_added": self.links_added, **self.counts.as_dict()}
 
 
 def _write_page(engine: Engine, run_id: int, records: list[TrialRecord], cursor: str | None,
-                total: UpsertCounts, origin: str = RowOrigin.CTGOV.value) -> UpsertCounts:
+                total: RunCounts, origin: str = RowOrigin.CTGOV.value) -> RunCounts:
     """Upsert one parsed page and advance the run's counters and cursor, in one transaction."""
-    with Session(engine) as session, session.begin():
-        counts = upsert_records(session, records, run_id, origin)
-        run = session.get(HarvestRun, run_id)
-        total.add(counts)
-        run.fetched, run.new, run.updated, run.changed = total.fetched, total.new, total.updated, total.changed
-        run.cursor = cursor
+    counts = write_batch(engine, run_id, cursor, lambda session: upsert_records(session, records, run_id, origin))
+    total.add(counts)
     return counts
 
 
@@ -309,9 +305,13 @@ def _query_total(client: HttpClient, url: str, params: dict[str, str]) -> int:
     return 0
 
 
-def harvest(engine: Engine, settings: Settings, strategy: Strategy, since: date | None = None,
+def harvest(engine: Engine, settings: Settings, strategy: Strategy, *, since: date | None = None,
             full: bool = False, client: HttpClient | None = None) -> HarvestResult:
-    """Run one harvest; raise (after marking the run failed) if a page cannot be had or read."""
+    """Run one harvest; raise (after marking the run failed) if a page cannot be had or read.
+
+    The same shape as :func:`harvest.pubmed.harvest`: the store, the settings
+    (which make the client unless one is given), what to ask, and the window.
+    """
     client = client or make_client(settings)
     window = None if full else (since or incremental_start(engine, strategy))
     params = search_params(strategy, window)
@@ -320,7 +320,7 @@ def harvest(engine: Engine, settings: Settings, strategy: Strategy, since: date 
     run_params = {"query": params, "since": window.isoformat() if window else None, "full": full,
                   "strategy": strategy.source, "strategy_version": strategy.version, "url": url,
                   "resumed_from_token": token}
-    total, pages = UpsertCounts(), 0
+    total, pages = RunCounts(), 0
     tally = _Tally(resumed.get("announced"), int(resumed.get("received") or 0))
     found_before = query_found_studies(engine, params)
     sent_before = client.requests_sent
@@ -376,19 +376,25 @@ def read_saved(path: Path) -> Iterator[tuple[str, list[TrialRecord]]]:
     yield str(path), parse_document(loads(data, str(path)), str(path))
 
 
-def import_files(engine: Engine, paths: list[Path]) -> HarvestResult:
-    """Load saved API v2 JSON through the same parser and upsert; one transaction per file."""
-    total, files = UpsertCounts(), 0
+def import_files(engine: Engine, paths: list[Path],
+                 on_file: Callable[[str, RunCounts], None] | None = None) -> HarvestResult:
+    """Load saved API v2 JSON as one run, through the same parser and upsert; one transaction per file.
+
+    ``on_file`` hears of each file (or zip member) loaded, as in :func:`harvest.pubmed_import.import_files`.
+    """
+    total, files = RunCounts(), 0
     with (harvest_run(engine, RunSource.IMPORT_CTGOV.value, {"files": [str(p) for p in paths]}) as run_id,
           _relinked_on_failure(engine)):
         for path in paths:
             found = 0
             for where, records in read_saved(path):
                 found += 1
-                _write_page(engine, run_id, records, json.dumps({"file": where}), total,
-                            RowOrigin.IMPORT.value)
+                counts = _write_page(engine, run_id, records, json.dumps({"file": where}), total,
+                                     RowOrigin.IMPORT.value)
                 files += 1
                 log.info("%s: %d studies", where, len(records))
+                if on_file is not None:
+                    on_file(where, counts)
             if not found:
                 log.warning("%s: no .json file in this zip; nothing imported from it", path)
         links = _relink(engine)

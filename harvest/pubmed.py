@@ -55,8 +55,8 @@ from harvest.pubmed_parse import (
     sniff_format,
     split_document,
 )
-from harvest.pubmed_store import BatchCounts, PreparedBatch, prepare, save_batch
-from harvest.runs import harvest_run, successful_runs
+from harvest.pubmed_store import PreparedBatch, prepare, save_batch
+from harvest.runs import RunCounts, harvest_run, successful_runs
 
 log = logging.getLogger(__name__)
 
@@ -305,7 +305,7 @@ class HarvestSummary:
     mode: str
     since: str | None
     until: str
-    counts: BatchCounts = field(default_factory=BatchCounts)
+    counts: RunCounts = field(default_factory=RunCounts)
     windows: int = 0
     requests: int = 0
     found: int = 0  # records the searches announced
@@ -358,12 +358,17 @@ def plan_dates(engine: Engine, term: str, since: date | None, full: bool) -> tup
     return "incremental", start
 
 
-def harvest(engine: Engine, client: EutilsClient, term: str, *, since: date | None = None,
-            until: date | None = None, full: bool = False, batch_size: int = DEFAULT_BATCH,
+def harvest(engine: Engine, settings: Settings, term: str, *, since: date | None = None, full: bool = False,
+            client: EutilsClient | None = None, until: date | None = None, batch_size: int = DEFAULT_BATCH,
             query_source: str = "") -> HarvestSummary:
-    """Run one PubMed harvest into the store and record it as a HarvestRun."""
+    """Run one PubMed harvest of ``term`` into the store and record it as a HarvestRun.
+
+    The same shape as :func:`harvest.ctgov.harvest`: the store, the settings
+    (which make the client unless one is given), what to ask, and the window.
+    """
     if not 1 <= batch_size <= MAX_RESULTS:
         raise ValueError(f"batch size must be between 1 and {MAX_RESULTS}, not {batch_size}")
+    client = client or EutilsClient.from_settings(settings)
     mode, start = plan_dates(engine, term, since, full)
     end = until or date.today()
     window = Window(start, end) if start else (Window(FULL_START, end) if until else None)
@@ -446,14 +451,14 @@ def _prepared_chunks(header: bytes, segments: list[bytes], chunk: int, workers: 
 
 
 def import_bytes(engine: Engine, data: bytes, name: str, run_id: int, chunk: int = 1000,
-                 workers: int | None = None) -> BatchCounts:
+                 workers: int | None = None) -> RunCounts:
     """Load one saved PubMed file (XML or MEDLINE) through the same parser and upsert.
 
     The whole XML document is checked (blank text between records, a complete
     end) before the first chunk is written.
     """
     workers = (os.cpu_count() or 1) if workers is None else workers
-    total = BatchCounts()
+    total = RunCounts()
     if sniff_format(data) == "xml":
         header, segments, deleted = split_document(data)
         batches: Iterator = _prepared_chunks(header, segments, chunk, workers)

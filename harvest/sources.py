@@ -24,11 +24,10 @@ def _pubmed_plan(engine: Engine, settings: Settings, window: Window) -> list[str
 
 
 def _pubmed_run(engine: Engine, settings: Settings, window: Window) -> int:
-    from harvest.pubmed import EutilsClient, harvest, read_query
+    from harvest.pubmed import harvest, read_query
 
     term = read_query(settings.pubmed_query_file)
-    client = EutilsClient.from_settings(settings)
-    return harvest(engine, client, term, since=window.since, full=window.full,
+    return harvest(engine, settings, term, since=window.since, full=window.full,
                    query_source=settings.pubmed_query_file).run_id
 
 
