@@ -15,9 +15,15 @@ from __future__ import annotations
 
 from typing import Any
 
-TRANSFORMS = {"logit": "logit", "ft": "Freeman–Tukey double arcsine", "arcsine": "arcsine",
-              "raw": "untransformed"}
-TAU2 = {"REML": "REML", "DL": "DerSimonian–Laird", "PM": "Paule–Mandel", "ML": "maximum likelihood"}
+from evidence.vocab import LabelledEnum, PoolTransform, Tau2Method
+
+
+def _phrase(vocab: type[LabelledEnum], code: str) -> str:
+    """The vocabulary's label of ``code`` inside a sentence (the code itself when unknown)."""
+    try:
+        return vocab(code).phrase
+    except ValueError:
+        return str(code)
 
 
 def interval_label(ci: str, level: float, model: str = "re") -> str:
@@ -49,12 +55,12 @@ def method_label(result: Any) -> str:
     elif model == "glmm":
         core = result.method_label  # the engine's: 'GLMM (binomial-normal, ML, 7-point AGQ)'
     else:
-        scale = f"{TRANSFORMS.get(result.transform, result.transform)} scale"
+        scale = f"{_phrase(PoolTransform, result.transform)} scale"
         if model == "fe":
             core = f"Common effect (inverse variance, {scale})"
         else:
             core = (f"Random effects (inverse variance, {scale}, "
-                    f"τ² by {TAU2.get(result.tau2_method, result.tau2_method)})")
+                    f"τ² by {_phrase(Tau2Method, result.tau2_method)})")
     label = f"{core}; {interval_label(ci, level, model)}"
     if result.fallback and result.k > 1:
         label += f" [fallback: {result.fallback}]"

@@ -16,6 +16,8 @@ from datetime import datetime, timezone
 from sqlalchemy import JSON, CheckConstraint, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from evidence.vocab import RowOrigin
+
 
 def utcnow() -> datetime:
     """Timezone-aware now, the only clock the store uses."""
@@ -56,7 +58,7 @@ class Publication(SQLModel, table=True):
     targets: list[str] = Field(default_factory=list, sa_column=_json_list())
     car_construct: str | None = None  # CSV column "construct" (vocab.Construct)
     population: str | None = None
-    origin: str = "pubmed"  # pubmed | import | curated
+    origin: str = RowOrigin.PUBMED.value
     deleted: bool = False  # PubMed DeleteCitation seen: kept, flagged
     date_revised: str = ""  # PubMed DateRevised: an older copy of the record never replaces a newer one
     pmid_version: int = 1  # the PMID's Version attribute (versioned citations)
@@ -104,7 +106,7 @@ class Trial(SQLModel, table=True):
     car_construct: str | None = None  # CSV column "construct" (vocab.Construct)
     product: str = ""
     population: str | None = None
-    origin: str = "ctgov"  # ctgov | import | curated
+    origin: str = RowOrigin.CTGOV.value
     seen_date: str = ""  # curated rows: when the facts were read
     source: str = ""  # curated rows: where they were read
     notes: str = ""

@@ -23,6 +23,16 @@ class LabelledEnum(StrEnum):
         member.label = label
         return member
 
+    @property
+    def phrase(self) -> str:
+        """The label inside a sentence: "logit scale", "τ² by maximum likelihood".
+
+        A first word with a capital after its first letter is a name or an
+        acronym ("Freeman–Tukey", "DerSimonian–Laird", "REML") and keeps it.
+        """
+        first = self.label.split(" ", 1)[0]
+        return self.label if any(c.isupper() for c in first[1:]) else self.label[:1].lower() + self.label[1:]
+
     @classmethod
     def parse(cls, code: str) -> LabelledEnum:
         """Return the member for ``code`` or raise a ValueError listing the options."""
@@ -203,6 +213,32 @@ class Registry(LabelledEnum):
     DRKS = "drks", "German Clinical Trials Register"
     JRCT = "jrct", "Japan Registry of Clinical Trials"
     OTHER = "other", "Other registry"
+
+
+class RunSource(LabelledEnum):
+    """What a HarvestRun row records (its ``source`` column)."""
+
+    PUBMED = "pubmed", "PubMed harvest"
+    CTGOV = "ctgov", "ClinicalTrials.gov harvest"
+    IMPORT_PUBMED = "import-pubmed", "PubMed import (saved files)"
+    IMPORT_CTGOV = "import-ctgov", "ClinicalTrials.gov import (saved files)"
+    UPDATE = "update", "Update of every registry (around its harvests)"
+
+
+#: The runs that bring records in from a registry, harvested or imported (PRISMA counts them).
+REGISTRY_RUN_SOURCES = tuple(s.value for s in (RunSource.PUBMED, RunSource.CTGOV, RunSource.IMPORT_PUBMED,
+                                                RunSource.IMPORT_CTGOV))
+#: The scheduled harvests (the digest reports their last success).
+HARVEST_RUN_SOURCES = (RunSource.PUBMED.value, RunSource.CTGOV.value)
+
+
+class RowOrigin(LabelledEnum):
+    """Where a stored publication or trial row came from (its ``origin`` column)."""
+
+    PUBMED = "pubmed", "Harvested from PubMed"
+    CTGOV = "ctgov", "Harvested from ClinicalTrials.gov"
+    IMPORT = "import", "Imported from a saved registry file"
+    CURATED = "curated", "Curated (data/)"
 
 
 class HarvestStatus(LabelledEnum):

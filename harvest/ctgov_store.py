@@ -33,7 +33,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -42,6 +41,7 @@ from sqlmodel import Session
 
 from evidence.models import Trial, TrialChange, utcnow
 from harvest.ctgov_parse import TRIAL_FIELDS, TrialRecord, is_complete
+from harvest.runs import RunCounts
 
 log = logging.getLogger(__name__)
 
@@ -51,23 +51,6 @@ CURATED_UNTRACKED = frozenset({"has_results"})
 CLASSIFICATION_FIELDS = ("diseases", "targets", "car_construct", "population")
 ORIGIN = "ctgov"  # harvested rows
 IMPORT_ORIGIN = "import"  # rows loaded from saved files by `evidence import ctgov`
-
-
-@dataclass
-class UpsertCounts:
-    """What one batch did to the store."""
-
-    fetched: int = 0
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    changed: int = 0
-    partial: int = 0  # records that did not give every field (fields= downloads, captures without modules)
-
-    def add(self, other: UpsertCounts) -> None:
-        for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 def as_text(value: Any) -> str | None:
@@ -127,7 +110,7 @@ def _new_row(record: TrialRecord, now: datetime, origin: str) -> dict[str, Any]:
             "product": "", "seen_date": "", "source": "", "notes": ""}
 
 
-def _fill_from_older(stored: Row, record: TrialRecord, counts: UpsertCounts) -> dict[str, Any] | None:
+def _fill_from_older(stored: Row, record: TrialRecord, counts: RunCounts) -> dict[str, Any] | None:
     """An older record only fills what the stored row does not know (it was built from partial records)."""
     stored_unknown = set(stored.unknown_fields or [])
     fill = stored_unknown - set(record.unknown_fields)
@@ -146,7 +129,7 @@ def _fill_from_older(stored: Row, record: TrialRecord, counts: UpsertCounts) -> 
 
 
 def _update(stored: Row, record: TrialRecord, run_id: int | None, now: datetime, origin: str,
-            counts: UpsertCounts) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+            counts: RunCounts) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     """The UPDATE values for one known trial (None to leave it) and the TrialChange rows it causes.
 
     A field the record does not give (a partial record) or the stored row
@@ -195,7 +178,7 @@ def _known(session: Session, ids: list[str]) -> dict[str, Row]:
 
 
 def upsert_records(session: Session, records: Iterable[TrialRecord], run_id: int | None = None,
-                   origin: str = ORIGIN) -> UpsertCounts:
+                   origin: str = ORIGIN) -> RunCounts:
     """Insert new trials, update known ones and record their changes; flush, do not commit.
 
     ``origin`` is "ctgov" for a harvest and "import" for saved files, so a
@@ -207,7 +190,7 @@ def upsert_records(session: Session, records: Iterable[TrialRecord], run_id: int
     thousands of rows would cost more than the rest of the page.
     """
     records = list(records)
-    counts = UpsertCounts(fetched=len(records), partial=sum(r.partial for r in records))
+    counts = RunCounts(fetched=len(records), partial=sum(r.partial for r in records))
     if counts.partial:
         log.warning("%d of %d studies are partial records (modules or fields missing): their absent fields "
                     "are kept as stored, not blanked", counts.partial, len(records))
