@@ -249,7 +249,7 @@ class TrialMatches:
 
 #: Why a trial is listed apart: the filter asks about something its registry record does not give.
 NO_COUNTRY = "no country recorded"
-NO_SITES = "sites not recorded (registry record not yet harvested)"
+NO_SITES = "sites not recorded"
 NO_SITE_STATUS = "recruitment status of its sites there not recorded"
 NO_AGES = "age eligibility not recorded"
 
