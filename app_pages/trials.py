@@ -18,6 +18,7 @@ from app_pages.common import escape_md, filter_options, filter_widgets
 from app_pages.i18n import _
 from evidence.geography import Region
 from evidence.queries import TrialFilter, filter_trials
+from evidence.search import identifier
 
 FILTER_NAMES = ("disease", "target", "construct", "population", "phase", "status")
 PARAMS = (*FILTER_NAMES, "region", "country", "recruiting", "children", "q", "trial")
@@ -161,6 +162,11 @@ def main() -> None:
         st.multiselect("Country", countries, key="country", placeholder="Any")
         st.toggle(_("A site recruiting now (in the region or country chosen)"), key="recruiting")
         st.toggle("Accepts children (under 18)", key="children")
+    named = identifier(state.value("q"))
+    if (named and named.kind == "registry" and named.value in set(trials.get("Registry ID", []))
+            and st.session_state.get("_went_straight") != named.value):
+        st.session_state["_went_straight"] = named.value  # once: the reader may then choose another
+        st.session_state["trial"] = named.value  # a registry ID typed alone opens that trial
     matches = filter_trials(trials, trial_filter())
     shown = matches.shown
     if trials.empty:

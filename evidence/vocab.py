@@ -368,3 +368,9 @@ PRODUCT_ALIASES: tuple[tuple[str, ...], ...] = (
     ("BMS-986353", "CC-97540"),
     ("Descartes-08",),
 )
+
+# Words people type for the same thing, as word beginnings (evidence.search): "paediatric", "pediatric",
+# "children" and the Italian "pediatrico" find the same reports.
+SEARCH_SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("paediatr", "pediatr", "child"),
+)

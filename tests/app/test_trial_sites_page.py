@@ -54,3 +54,14 @@ def test_recruiting_site_filter_is_in_the_url_and_lists_unknown_sites_apart(page
     apart = next(d.value for d in at.dataframe if "Not shown above because" in d.value.columns)
     assert dict(zip(apart["Registry ID"], apart["Not shown above because"])) == {
         "NCT07654321": "sites not recorded"}  # curated Germany/Italy trial: not dropped, listed apart
+
+
+def test_an_identifier_typed_alone_goes_straight_to_its_report_or_trial(page):
+    at = page("studies", {"q": "PMID 22222222"})
+    assert at.selectbox(key="report").value == "alpha-2024"
+    at = page("trials", {"q": "nct 0765 4321"})
+    assert at.selectbox(key="trial").value == "NCT07654321"
+    assert any(s.value for s in at.subheader if "NCT07654321" in s.value)
+    at = page("studies", {"q": "NCT01234567"})
+    links = [link.proto for link in at.get("page_link")]
+    assert [(p.page, p.query_string) for p in links if p.page == "trials"] == [("trials", "trial=NCT01234567")]
