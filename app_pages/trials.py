@@ -156,7 +156,7 @@ def main() -> None:
     st.title("Registered trials")
     st.caption("CAR-T trials in autoimmune disease from ClinicalTrials.gov and other registries.")
     with st.sidebar:
-        st.text_input("Search title, sponsor, product, ID", key="q")
+        st.text_input(_("Search title, sponsor, product, site, ID"), key="q")
         filter_widgets(FILTER_NAMES)
         st.multiselect("Region", [r.value for r in Region], key="region", placeholder="Any")
         st.multiselect("Country", countries, key="country", placeholder="Any")

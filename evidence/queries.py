@@ -25,6 +25,7 @@ from evidence.curated import DATA_HASH_KEY
 from evidence.digest import last_successful_update, whats_new
 from evidence.geography import regions_of
 from evidence.registries import registry_url
+from evidence.search import fold
 from evidence.vocab import (
     Construct,
     Disease,
@@ -181,8 +182,8 @@ def _ages(t: models.Trial) -> str:
     return f"{t.min_age or 'no minimum'} to {t.max_age or 'no maximum'}"
 
 
-def _trial_dict(t: models.Trial, sites: list[tuple[str, str]] | None = None) -> dict:
-    """One trial's row; ``sites`` are its (country, site status) pairs, None when its sites are not recorded."""
+def _trial_dict(t: models.Trial, sites: list[tuple[str, str, str]] | None = None) -> dict:
+    """One trial's row; ``sites`` are its (country, site status, "facility city") triples."""
     status = t.status or TrialStatus.UNKNOWN.value
     return {
         "Registry ID": t.registry_id, "Title": t.brief_title or t.official_title, "Acronym": t.acronym,
@@ -199,16 +200,19 @@ def _trial_dict(t: models.Trial, sites: list[tuple[str, str]] | None = None) -> 
         "registry": t.registry_name, "origin": t.origin, "Ages": _ages(t),
         "children": accepts_children(t.paediatric, t.population),
         "regions": sorted(r.value for r in regions_of(t.countries)),
-        "sites": (sites or []) if t.sites_known else None,
+        "sites": [(country, status) for country, status, _ in sites or []] if t.sites_known else None,
+        "Sites": "; ".join(place for _, _, place in sites or []),
     }
 
 
-def _site_places(session: Session) -> dict[str, list[tuple[str, str]]]:
-    """Registry ID → (country, status) of each of its sites, for the recruiting-site filter."""
-    places: dict[str, list[tuple[str, str]]] = {}
-    for registry_id, country, status in session.execute(
-            select(models.TrialSite.registry_id, models.TrialSite.country, models.TrialSite.status)):
-        places.setdefault(registry_id, []).append((country, status))
+def _site_places(session: Session) -> dict[str, list[tuple[str, str, str]]]:
+    """Registry ID → (country, status, "facility, city") of each of its sites: the filters' questions."""
+    places: dict[str, list[tuple[str, str, str]]] = {}
+    site = models.TrialSite
+    for registry_id, country, status, facility, city in session.execute(
+            select(site.registry_id, site.country, site.status, site.facility, site.city)
+            .order_by(site.registry_id, site.position)):
+        places.setdefault(registry_id, []).append((country, status, ", ".join(x for x in (facility, city) if x)))
     return places
 
 
@@ -272,7 +276,7 @@ def _any(values: list | None, wanted: Iterable[str]) -> bool:
 
 
 def filter_trials(trials: pd.DataFrame, f: TrialFilter) -> TrialMatches:
-    """Trials matching every filter (lists: any of; text: case-insensitive substring of titles, sponsor, IDs).
+    """Trials matching every filter (lists: any of; text: substring of titles, sponsor, IDs, sites, any case or accent).
 
     A trial with no country recorded cannot be placed by a country or region
     filter, one whose sites (or their status there) are not recorded by the
@@ -288,10 +292,10 @@ def filter_trials(trials: pd.DataFrame, f: TrialFilter) -> TrialMatches:
     for values, column in ((f.constructs, "construct"), (f.populations, "population"), (f.statuses, "status")):
         if values:
             keep &= trials[column].isin(values)
-    q = f.text.strip().lower()
+    q = fold(f.text.strip())
     if q:
         hay = (trials["Registry ID"] + " " + trials["Title"] + " " + trials["Acronym"] + " " + trials["Sponsor"]
-               + " " + trials["Product"] + " " + trials["Conditions"]).str.lower()
+               + " " + trials["Product"] + " " + trials["Conditions"] + " " + trials["Sites"]).map(fold)
         keep &= hay.str.contains(q, regex=False)
     why = pd.Series("", index=trials.index, dtype=object)
     if f.countries or f.regions:

@@ -51,9 +51,14 @@ def _accent_table() -> dict[int, str]:
 _ACCENTS = _accent_table()
 
 
+def fold(user_text: str | None) -> str:
+    """Lower case without accents, as both back ends index text ("Gesù" → "gesu")."""
+    return (user_text or "").translate(_ACCENTS).lower()
+
+
 def words(user_text: str | None) -> list[str]:
     """The words of a query, lower-cased and without accents; punctuation and operators are dropped."""
-    return _WORD.findall((user_text or "").translate(_ACCENTS).lower())
+    return _WORD.findall(fold(user_text))
 
 
 #: Each product's names as phrases, and their run-together spellings ("kyv101") to recognise them typed.

@@ -58,6 +58,8 @@ def test_regions():
 def _with_sites(engine):
     """NCT07000001 recruits in Rome, only plans Erlangen; NCT07000002's site status is not recorded."""
     with Session(engine) as session:
+        session.add(models.TrialSite(registry_id="NCT07000001", position=9, facility="Ospedale Pediatrico Bambino Gesù",
+                                     city="Rome", country="Italy", status="RECRUITING"))
         for registry_id, sites in (("NCT07000001", [("Rome", "Italy", "RECRUITING"),
                                                     ("Erlangen", "Germany", "NOT_YET_RECRUITING")]),
                                    ("NCT07000002", [("Shanghai", "China", "")])):
@@ -99,7 +101,16 @@ def test_trial_detail_gives_sites_and_eligibility_or_says_they_are_not_recorded(
         curated = trial_detail(session, "NCT07654321")
     assert detail["sites_known"] is True
     assert detail["sites"][["City", "Country", "Status"]].values.tolist() == [
-        ["Rome", "Italy", "Recruiting"], ["Erlangen", "Germany", "Not yet recruiting"]]
+        ["Rome", "Italy", "Recruiting"], ["Erlangen", "Germany", "Not yet recruiting"],
+        ["Rome", "Italy", "Recruiting"]]
     assert detail["eligibility"]["criteria"] == "Inclusion Criteria:\n\n* Age 5 to 17"
     assert (detail["eligibility"]["Sex"], detail["eligibility"]["Ages"]) == ("All", "5 Years to 17 Years")
     assert curated["sites_known"] is False and curated["sites"].empty
+
+
+def test_text_search_reads_site_names_and_cities_without_accents(engine):
+    _trials(engine)
+    trials = _with_sites(engine)
+    for typed in ("bambino gesu", "Bambino Gesù", "ERLANGEN"):
+        assert "NCT07000001" in _ids(filter_trials(trials, TrialFilter(text=typed)).shown), typed
+    assert _ids(filter_trials(trials, TrialFilter(text="shanghai")).shown) == ["NCT07000002"]
