@@ -98,3 +98,10 @@ def test_a_curated_trial_has_no_sites_until_its_registry_record_is_stored(engine
     assert sites(engine, "NCT07654321") == (False, [])  # tests/fixtures/curated/trials.csv
     store(engine, study("NCT07654321"))
     assert sites(engine, "NCT07654321") == (True, [("Erlangen", "Germany", "RECRUITING")])
+
+
+def test_a_full_record_without_the_module_leaves_sites_unknown(engine):
+    withdrawn = json.loads((FIXTURES / "corpus" / "NCT05999990_withdrawn.json").read_text())
+    assert "contactsLocationsModule" not in withdrawn["protocolSection"]
+    store(engine, withdrawn)
+    assert sites(engine, "NCT05999990") == (False, [])
