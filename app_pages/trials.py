@@ -2,8 +2,10 @@
 
 Registered trials show what is coming and what is recruiting now. The
 timeline shows start to (primary) completion; the detail view shows the
-change history seen between harvests and the publications linked to the
-trial, so a reader sees when a trial stopped or posted results.
+sites with their recruitment status and the eligibility criteria (so a
+clinician can see where to refer a patient), the change history seen
+between harvests and the publications linked to the trial, so a reader
+sees when a trial stopped or posted results.
 """
 
 from __future__ import annotations
@@ -13,11 +15,14 @@ import streamlit as st
 
 from app_pages import charts, data, state
 from app_pages.common import escape_md, filter_options, filter_widgets
+from app_pages.i18n import _
 from evidence.geography import Region
 from evidence.queries import TrialFilter, filter_trials
+from evidence.search import identifier
 
 FILTER_NAMES = ("disease", "target", "construct", "population", "phase", "status")
-PARAMS = (*FILTER_NAMES, "region", "country", "children", "q", "trial")
+PARAMS = (*FILTER_NAMES, "region", "country", "recruiting", "children", "q", "trial")
+SITE_COLUMNS = ["Facility", "City", "State", "Country", "Status"]
 TABLE_COLUMNS = ["Registry ID", "Title", "Status", "Phase", "Sponsor", "Countries", "Ages", "Enrollment", "Start",
                  "Primary completion", "Completion", "Diseases", "Targets", "Link"]
 
@@ -27,8 +32,8 @@ def trial_filter() -> TrialFilter:
     v = state.value
     return TrialFilter(diseases=tuple(v("disease")), targets=tuple(v("target")), constructs=tuple(v("construct")),
                        populations=tuple(v("population")), phases=tuple(v("phase")), statuses=tuple(v("status")),
-                       countries=tuple(v("country")), regions=tuple(v("region")), children=bool(v("children")),
-                       text=v("q") or "")
+                       countries=tuple(v("country")), regions=tuple(v("region")),
+                       recruiting_site=bool(v("recruiting")), children=bool(v("children")), text=v("q") or "")
 
 
 def _countries(trials: pd.DataFrame) -> list[str]:
@@ -51,6 +56,8 @@ def _detail(version: str, registry_id: str) -> None:
         st.markdown(f"[Open the registry record]({t['Link']})")
     if t["why_stopped"]:
         st.text(f"Why stopped: {t['why_stopped']}")
+    _sites(detail)
+    _eligibility(detail["eligibility"], curated=t["origin"] == "curated")
     st.markdown("**Change history** (fields that changed between harvests)")
     if detail["changes"].empty:
         st.caption("No change recorded yet. Changes appear after the trial has been harvested twice.")
@@ -68,6 +75,37 @@ def _detail(version: str, registry_id: str) -> None:
     if t["notes"]:
         st.caption("Curator's note")
         st.text(t["notes"])
+
+
+def _sites(detail: dict) -> None:
+    """The registry's sites with city and recruitment status; "not recorded" is said, never an empty table."""
+    st.markdown("**" + _("Sites") + "**")
+    sites = detail["sites"]
+    if not detail["sites_known"] and detail["trial"]["origin"] == "curated":
+        st.caption(_("Sites not recorded (registry record not yet harvested)."))
+    elif not detail["sites_known"]:
+        st.caption(_("Sites not recorded: the registry record stored does not give them."))
+    elif sites.empty:
+        st.caption(_("The registry record lists no site."))
+    else:
+        recruiting = int((sites["status"] == "RECRUITING").sum())
+        st.caption(_("{n} sites, {recruiting} recruiting, as the registry record lists them.").format(
+            n=len(sites), recruiting=recruiting))
+        st.dataframe(sites[SITE_COLUMNS].rename(columns=_), hide_index=True, width="stretch")
+
+
+def _eligibility(eligibility: dict, curated: bool) -> None:
+    """Who may enrol: ages, sex, and the criteria as the registry wrote them (plain text, never rendered)."""
+    st.markdown("**" + _("Eligibility") + "**")
+    facts = {_("Ages"): eligibility["Ages"], _("Sex"): eligibility["Sex"],
+             _("Healthy volunteers"): eligibility["Healthy volunteers"]}
+    st.dataframe(pd.DataFrame([facts]).astype(str), hide_index=True, width="stretch")
+    if eligibility["criteria"]:
+        st.text(eligibility["criteria"])
+    elif curated:
+        st.caption(_("Eligibility criteria not recorded (registry record not yet harvested)."))
+    else:
+        st.caption(_("The registry record stored gives no eligibility criteria."))
 
 
 def _select_row(ids: list[str]) -> None:
@@ -103,7 +141,8 @@ def _apart(apart: pd.DataFrame) -> None:
     if apart.empty:
         return
     with st.expander(f"{len(apart)} more trials may match: their registry record lacks what a filter asks "
-                     "(country or age eligibility)"):
+                     "(country, sites or age eligibility)"):
+        apart = apart.assign(why=apart["why"].map(_))
         st.dataframe(apart[["why", *TABLE_COLUMNS]].rename(columns={"why": "Not shown above because"}),
                      hide_index=True, width="stretch",
                      column_config={"Link": st.column_config.LinkColumn(display_text="Registry")})
@@ -117,11 +156,17 @@ def main() -> None:
     st.title("Registered trials")
     st.caption("CAR-T trials in autoimmune disease from ClinicalTrials.gov and other registries.")
     with st.sidebar:
-        st.text_input("Search title, sponsor, product, ID", key="q")
+        st.text_input(_("Search title, sponsor, product, site, ID"), key="q")
         filter_widgets(FILTER_NAMES)
         st.multiselect("Region", [r.value for r in Region], key="region", placeholder="Any")
         st.multiselect("Country", countries, key="country", placeholder="Any")
+        st.toggle(_("A site recruiting now (in the region or country chosen)"), key="recruiting")
         st.toggle("Accepts children (under 18)", key="children")
+    named = identifier(state.value("q"))
+    if (named and named.kind == "registry" and named.value in set(trials.get("Registry ID", []))
+            and st.session_state.get("_went_straight") != named.value):
+        st.session_state["_went_straight"] = named.value  # once: the reader may then choose another
+        st.session_state["trial"] = named.value  # a registry ID typed alone opens that trial
     matches = filter_trials(trials, trial_filter())
     shown = matches.shown
     if trials.empty:

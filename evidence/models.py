@@ -100,6 +100,10 @@ class Trial(SQLModel, table=True):
     age_groups: list[str] = Field(default_factory=list, sa_column=_json_list())
     paediatric: bool | None = None
     countries: list[str] = Field(default_factory=list, sa_column=_json_list())
+    eligibility_criteria: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    sex: str = ""  # vocab.Sex; "" when not recorded
+    healthy_volunteers: bool | None = None
+    sites_known: bool = False  # a registry record with contactsLocationsModule was seen: TrialSite rows are its sites
     has_results: bool = False
     diseases: list[str] = Field(default_factory=list, sa_column=_json_list())
     targets: list[str] = Field(default_factory=list, sa_column=_json_list())
@@ -118,6 +122,22 @@ class Trial(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("enrollment IS NULL OR enrollment >= 0", name="ck_trial_enrollment"),
     )
+
+
+class TrialSite(SQLModel, table=True):
+    """One site of a trial as its registry record lists it; never who to contact there."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    registry_id: str = Field(foreign_key="trial.registry_id", index=True)
+    position: int = 0  # order in the registry record
+    facility: str = ""
+    city: str = ""
+    state: str = ""
+    zip: str = ""
+    country: str = ""
+    status: str = ""  # vocab.SITE_STATUSES; "" when the record does not say
+    lat: float | None = None
+    lon: float | None = None
 
 
 class HarvestRun(SQLModel, table=True):

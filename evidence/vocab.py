@@ -384,3 +384,39 @@ class Role(LabelledEnum):
     EXTRACTOR = "extractor", "Extractor"
     VERIFIER = "verifier", "Verifier"
     ADMIN = "admin", "Administrator"
+
+
+# A site's status (``locations[].status``) is ClinicalTrials.gov's RecruitmentStatus: these TrialStatus codes.
+SITE_STATUSES: tuple[TrialStatus, ...] = (
+    TrialStatus.RECRUITING, TrialStatus.NOT_YET_RECRUITING, TrialStatus.ENROLLING_BY_INVITATION,
+    TrialStatus.ACTIVE_NOT_RECRUITING, TrialStatus.COMPLETED, TrialStatus.SUSPENDED, TrialStatus.TERMINATED,
+    TrialStatus.WITHDRAWN, TrialStatus.AVAILABLE)
+
+
+class Sex(LabelledEnum):
+    """Who may enrol by sex (``eligibilityModule.sex``)."""
+
+    ALL = "ALL", "All"
+    FEMALE = "FEMALE", "Female"
+    MALE = "MALE", "Male"
+
+
+# Product names as people type them: each tuple is one product, its code names, INN and short name.
+# Search treats them as one word (evidence.search): "obe-cel", "Obecabtagene autoleucel" and "AUTO1" find the same.
+PRODUCT_ALIASES: tuple[tuple[str, ...], ...] = (
+    ("obecabtagene autoleucel", "obe-cel", "AUTO1"),
+    ("resecabtagene autoleucel", "rese-cel", "CABA-201"),
+    ("mivocabtagene autoleucel", "miv-cel", "KYV-101"),
+    ("zorpocabtagene autoleucel", "zorpo-cel", "MB-CART19.1"),
+    ("rapcabtagene autoleucel", "rapca-cel", "YTB323"),
+    ("equecabtagene autoleucel", "eque-cel", "CT103A"),
+    ("GC012F", "AZD0120"),
+    ("BMS-986353", "CC-97540"),
+    ("Descartes-08",),
+)
+
+# Words people type for the same thing, as word beginnings (evidence.search): "paediatric", "pediatric",
+# "children" and the Italian "pediatrico" find the same reports.
+SEARCH_SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("paediatr", "pediatr", "child"),
+)
