@@ -38,7 +38,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.polynomial.hermite_e import hermegauss
-from scipy import special
+
+from . import special
 
 N_AGQ = 7
 #: tau beyond which the fit is declared divergent (tau^2 > 900 on the logit

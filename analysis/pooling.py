@@ -26,8 +26,8 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import special
 
+from . import special
 from .glmm import fit_glmm, lrt_q, wald_q
 from .proportions import (
     CORRECTION_RULES,
@@ -74,7 +74,9 @@ def _crit(ci: str, level: float, df: int) -> tuple[float, int | None]:
     """Critical value and its df (None for the normal quantile)."""
     if ci == "z":
         return float(special.ndtri(0.5 + level / 2)), None
-    return float(special.stdtrit(df, 0.5 + level / 2)), df
+    from scipy.special import stdtrit  # slow to import; only the t-based intervals need it
+
+    return float(stdtrit(df, 0.5 + level / 2)), df
 
 
 def _i2_q(q: float, df: int) -> float:

@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import special
+
+from . import special
 
 TRANSFORMS = ("logit", "ft", "arcsine", "raw")
 STUDY_CI_METHODS = ("cp", "wilson")

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy import special
 
+from . import special
 from .pooling import pool_proportions
 from .proportions import transform_arrays, validate_counts
 from .results import MetaRegressionResult, PoolResult, SubgroupResult, TestBetween

@@ -28,7 +28,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
+
+from . import special
 
 
 def _optimize():
@@ -59,7 +60,7 @@ class WLSFit:
 
 
 def chi2_sf(q: float, df: int) -> float:
-    """Upper tail of chi^2 (scipy.special is ~100x faster than scipy.stats here)."""
+    """Upper tail of chi^2 (exact for whole df without importing SciPy: see analysis.special)."""
     return float(special.chdtrc(df, q))
 
 
@@ -242,8 +243,10 @@ def q_profile_ci(y: np.ndarray, v: np.ndarray, level: float = 0.95,
     if df < 1:
         return (float("nan"), float("nan"))
     alpha = 1 - level
-    q_hi = float(special.chdtri(df, alpha / 2))  # upper quantile: lower bound of tau2
-    q_lo = float(special.chdtri(df, 1 - alpha / 2))  # lower quantile: upper bound of tau2
+    from scipy.special import chdtri  # slow to import; only the Q-profile interval needs it
+
+    q_hi = float(chdtri(df, alpha / 2))  # upper quantile: lower bound of tau2
+    q_lo = float(chdtri(df, 1 - alpha / 2))  # lower quantile: upper bound of tau2
     q0 = generalized_q(0.0, y, v, X)
 
     def solve(target: float) -> float:

@@ -46,6 +46,7 @@ PARAMS: dict[str, Param] = {p.name: p for p in (
     Param("country", "list", (), sep="|"),
     Param("region", "list", (), sep="|"),
     Param("children", "bool", False),
+    Param("recruiting", "bool", False),
     Param("map", "str", "Reports"),
     Param("days", "int", 30),
     Param("q", "str", ""),

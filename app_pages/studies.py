@@ -14,6 +14,7 @@ import streamlit as st
 from app_pages import data, state
 from app_pages.common import any_overlap, escape_md, filter_options, filter_widgets
 from app_pages.i18n import N_, _, columns, relabel, report_link, translated
+from evidence.search import identifier
 from evidence.links import doi_url, pubmed_url, web_url
 from evidence.vocab import Construct, Disease, Population, ReportKind, Target, TrialPhase, expand_diseases
 
@@ -150,6 +151,21 @@ def _trials(detail: dict) -> None:
             ids=", ".join(detail["unmatched_registry_ids"])))
 
 
+def _go_straight(q: str, reports: pd.DataFrame) -> None:
+    """A PMID typed alone opens its report; a registry ID typed alone links to its trial."""
+    named = identifier(q)
+    if named is None:
+        return
+    if named.kind == "pmid" and st.session_state.get("_went_straight") != q:
+        ids = list(reports.loc[reports["pmid"] == named.value, "report_id"]) if not reports.empty else []
+        if len(ids) == 1:
+            st.session_state["_went_straight"] = q  # once per query: the reader may then close the detail
+            st.session_state["report"] = ids[0]
+    elif named.kind == "registry":
+        st.page_link("app_pages/trials.py", label=_("Open trial {id} on the Trials page").format(id=named.value),
+                     icon=":material/clinical_notes:", query_params={"trial": named.value})
+
+
 def main() -> None:
     version = data.data_version()
     reports = data.reports_frame(version)
@@ -166,6 +182,7 @@ def main() -> None:
     filters = {n: state.value(n) for n in (*FILTER_NAMES, "year_from", "year_to")}
     q = state.value("q").strip()
     matched = data.search_reports(version, q) if q else None
+    _go_straight(q, reports)
     shown = filter_reports(reports, filters, matched)
     if reports.empty:
         st.info(_("No curated reports in the database yet. Run `make db` (or `evidence init`) to load data/."))

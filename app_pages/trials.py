@@ -2,8 +2,10 @@
 
 Registered trials show what is coming and what is recruiting now. The
 timeline shows start to (primary) completion; the detail view shows the
-change history seen between harvests and the publications linked to the
-trial, so a reader sees when a trial stopped or posted results.
+sites with their recruitment status and the eligibility criteria (so a
+clinician can see where to refer a patient), the change history seen
+between harvests and the publications linked to the trial, so a reader
+sees when a trial stopped or posted results.
 """
 
 from __future__ import annotations
@@ -12,14 +14,16 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import charts, data, state
-from app_pages.i18n import N_, _, columns, language, relabel, translated, translator_now
 from app_pages.common import escape_md, filter_options, filter_widgets
+from app_pages.i18n import N_, _, columns, language, relabel, translated, translator_now
 from evidence.geography import Region
 from evidence.queries import TrialFilter, filter_trials
+from evidence.search import identifier
 from evidence.vocab import Construct, Disease, Population, Target, TrialPhase, TrialStatus
 
 FILTER_NAMES = ("disease", "target", "construct", "population", "phase", "status")
-PARAMS = (*FILTER_NAMES, "region", "country", "children", "q", "trial")
+PARAMS = (*FILTER_NAMES, "region", "country", "recruiting", "children", "q", "trial")
+SITE_COLUMNS = ["Facility", "City", "State", "Country", "Status"]
 TABLE_COLUMNS = [N_("Registry ID"), N_("Title"), N_("Status"), N_("Phase"), N_("Sponsor"), N_("Countries"), N_("Ages"),
                  N_("Enrollment"), N_("Start"), N_("Primary completion"), N_("Completion"), N_("Diseases"),
                  N_("Targets"), N_("Link")]
@@ -33,8 +37,8 @@ def trial_filter() -> TrialFilter:
     v = state.value
     return TrialFilter(diseases=tuple(v("disease")), targets=tuple(v("target")), constructs=tuple(v("construct")),
                        populations=tuple(v("population")), phases=tuple(v("phase")), statuses=tuple(v("status")),
-                       countries=tuple(v("country")), regions=tuple(v("region")), children=bool(v("children")),
-                       text=v("q") or "")
+                       countries=tuple(v("country")), regions=tuple(v("region")),
+                       recruiting_site=bool(v("recruiting")), children=bool(v("children")), text=v("q") or "")
 
 
 def _countries(trials: pd.DataFrame) -> list[str]:
@@ -58,6 +62,8 @@ def _detail(version: str, registry_id: str) -> None:
         st.markdown("[{text}]({link})".format(text=_("Open the registry record"), link=t["Link"]))
     if t["why_stopped"]:
         st.text(_("Why stopped: {reason}").format(reason=t["why_stopped"]))
+    _sites(detail)
+    _eligibility(detail["eligibility"], curated=t["origin"] == "curated")
     st.markdown(_("**Change history** (fields that changed between harvests)"))
     if detail["changes"].empty:
         st.caption(_("No change recorded yet. Changes appear after the trial has been harvested twice."))
@@ -75,6 +81,37 @@ def _detail(version: str, registry_id: str) -> None:
     if t["notes"]:
         st.caption(_("Curator's note"))
         st.text(t["notes"])
+
+
+def _sites(detail: dict) -> None:
+    """The registry's sites with city and recruitment status; "not recorded" is said, never an empty table."""
+    st.markdown("**" + _("Sites") + "**")
+    sites = detail["sites"]
+    if not detail["sites_known"] and detail["trial"]["origin"] == "curated":
+        st.caption(_("Sites not recorded (registry record not yet harvested)."))
+    elif not detail["sites_known"]:
+        st.caption(_("Sites not recorded: the registry record stored does not give them."))
+    elif sites.empty:
+        st.caption(_("The registry record lists no site."))
+    else:
+        recruiting = int((sites["status"] == "RECRUITING").sum())
+        st.caption(_("{n} sites, {recruiting} recruiting, as the registry record lists them.").format(
+            n=len(sites), recruiting=recruiting))
+        st.dataframe(sites[SITE_COLUMNS].rename(columns=_), hide_index=True, width="stretch")
+
+
+def _eligibility(eligibility: dict, curated: bool) -> None:
+    """Who may enrol: ages, sex, and the criteria as the registry wrote them (plain text, never rendered)."""
+    st.markdown("**" + _("Eligibility") + "**")
+    facts = {_("Ages"): eligibility["Ages"], _("Sex"): eligibility["Sex"],
+             _("Healthy volunteers"): eligibility["Healthy volunteers"]}
+    st.dataframe(pd.DataFrame([facts]).astype(str), hide_index=True, width="stretch")
+    if eligibility["criteria"]:
+        st.text(eligibility["criteria"])
+    elif curated:
+        st.caption(_("Eligibility criteria not recorded (registry record not yet harvested)."))
+    else:
+        st.caption(_("The registry record stored gives no eligibility criteria."))
 
 
 def _select_row(ids: list[str]) -> None:
@@ -112,7 +149,7 @@ def _apart(apart: pd.DataFrame) -> None:
     if apart.empty:
         return
     with st.expander(_("{n} more trials may match: their registry record lacks what a filter asks "
-                       "(country or age eligibility)").format(n=len(apart))):
+                       "(country, sites or age eligibility)").format(n=len(apart))):
         shown = translated(relabel(apart, LABELS), ("why",))[["why", *TABLE_COLUMNS]]
         st.dataframe(columns(shown.rename(columns={"why": N_("Not shown above because")})),
                      hide_index=True, width="stretch",
@@ -127,12 +164,18 @@ def main() -> None:
     st.title(_("Registered trials"))
     st.caption(_("CAR-T trials in autoimmune disease from ClinicalTrials.gov and other registries."))
     with st.sidebar:
-        st.text_input(_("Search title, sponsor, product, ID"), key="q")
+        st.text_input(_("Search title, sponsor, product, site, ID"), key="q")
         filter_widgets(FILTER_NAMES)
         st.multiselect(_("Region"), [r.value for r in Region], key="region", format_func=translator_now(),
                        placeholder=_("Any"))
         st.multiselect(_("Country"), countries, key="country", placeholder=_("Any"))
+        st.toggle(_("A site recruiting now (in the region or country chosen)"), key="recruiting")
         st.toggle(_("Accepts children (under 18)"), key="children")
+    named = identifier(state.value("q"))
+    if (named and named.kind == "registry" and named.value in set(trials.get("Registry ID", []))
+            and st.session_state.get("_went_straight") != named.value):
+        st.session_state["_went_straight"] = named.value  # once: the reader may then choose another
+        st.session_state["trial"] = named.value  # a registry ID typed alone opens that trial
     matches = filter_trials(trials, trial_filter())
     shown = matches.shown
     if trials.empty:

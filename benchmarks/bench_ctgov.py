@@ -40,7 +40,7 @@ from sqlmodel import Session
 from evidence.db import init_db, make_engine
 from evidence.models import Trial, TrialChange
 from evidence.settings import Settings
-from harvest._http import HttpClient
+from harvest.http_client import HttpClient
 from harvest.ctgov import Strategy, harvest, import_files
 from harvest.ctgov_parse import parse_page
 from harvest.ctgov_store import upsert_records

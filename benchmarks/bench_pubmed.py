@@ -39,9 +39,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from evidence.db import init_db, make_engine  # noqa: E402
+from evidence.settings import Settings  # noqa: E402
 from fixtures.pubmed.fake_eutils import (  # noqa: E402
     PUBMED_HEAD, PUBMED_TAIL, FakeEutils, Server, make_record, templates)
-from harvest._http import HttpClient  # noqa: E402
+from harvest.http_client import HttpClient  # noqa: E402
 from harvest.pubmed import EutilsClient, harvest  # noqa: E402
 
 FIRST_PMID = 30000001
@@ -150,7 +151,7 @@ def bench_requests(n: int, batch_size: int, folder: str) -> None:
         client = EutilsClient(base_url=url, tool="cart-evidence-bench", email="bench@example.org",
                               http=HttpClient(rate=1000, sleep=lambda s: None))
         t0 = time.perf_counter()
-        summary = harvest(engine, client, "bench", full=True, batch_size=batch_size)
+        summary = harvest(engine, Settings(), "bench", client=client, full=True, batch_size=batch_size)
         elapsed = time.perf_counter() - t0
     searches, fetches = fake.count("esearch"), fake.count("efetch")
     fetched = {}

@@ -3,7 +3,7 @@
 This module holds the root command (logging and settings options); the
 commands themselves live in the modules listed in
 :data:`evidence.commands.COMMAND_MODULES` and are registered from there,
-plus any installed plugin.  Exit codes are :class:`evidence.cli_support.ExitCode`:
+plus any installed plugin.  Exit codes are :class:`evidence.commands.support.ExitCode`:
 0 success, 1 a run failed, 2 usage, configuration or input error, 75 another
 update holds the lock.
 
@@ -20,7 +20,7 @@ from typing import Annotated, Optional
 import typer
 
 from evidence import logs
-from evidence.cli_support import EXIT_USAGE, fail
+from evidence.commands.support import EXIT_USAGE, fail
 from evidence.commands import register_builtin, register_plugins
 from evidence.settings import load_settings
 

@@ -31,7 +31,7 @@ from sqlmodel import Session
 
 from evidence import models
 from evidence.curated_format import FILES, PUBLICATIONS, TRIALS, Column, FileSpec
-from evidence.vocab import parent_disease
+from evidence.vocab import RowOrigin, parent_disease
 
 log = logging.getLogger(__name__)
 DATA_HASH_KEY = "curated_data_sha256"
@@ -369,7 +369,7 @@ def _upsert_curated(session: Session, model: type, key: str, rows: list[dict], o
         if existing is None:
             session.add(model(**row, **origin_values))
             written += 1
-        elif existing.origin == "curated":
+        elif existing.origin == RowOrigin.CURATED.value:
             for name, value in row.items():
                 setattr(existing, name, value)
             written += 1
@@ -380,7 +380,8 @@ def _remove_dropped(session: Session, model: type, key: str, rows: list[dict]) -
     """Delete curated rows whose key is no longer in the file (harvested rows are not the curator's)."""
     kept = {row[key] for row in rows}
     column = getattr(model, key)
-    gone = [k for k in session.execute(select(column).where(model.origin == "curated")).scalars() if k not in kept]
+    curated = session.execute(select(column).where(model.origin == RowOrigin.CURATED.value)).scalars()
+    gone = [k for k in curated if k not in kept]
     if gone and model is models.Trial:
         session.exec(delete(models.TrialChange).where(models.TrialChange.registry_id.in_(gone)))
     if gone:
@@ -406,9 +407,10 @@ def load_curated(engine: Engine, data_dir: Path, allow_empty: Collection[str] = 
         session.flush()
         _insert_reports(session, rows["reports.csv"])
         session.add_all(models.Outcome(**r) for r in rows["outcomes.csv"])
-        trials = _upsert_curated(session, models.Trial, "registry_id", rows["trials.csv"], {"origin": "curated"})
+        trials = _upsert_curated(session, models.Trial, "registry_id", rows["trials.csv"],
+                                 {"origin": RowOrigin.CURATED.value})
         pubs = _upsert_curated(session, models.Publication, "pmid", rows["publications.csv"],
-                               {"origin": "curated"})
+                               {"origin": RowOrigin.CURATED.value})
         removed = {"trials_removed": _remove_dropped(session, models.Trial, "registry_id", rows["trials.csv"]),
                    "publications_removed": _remove_dropped(session, models.Publication, "pmid",
                                                            rows["publications.csv"])}
@@ -456,7 +458,7 @@ def _cell(col: Column, value: Any) -> str:
 def _export_rows(session: Session, spec: FileSpec, include_harvested: bool) -> list[list[str]]:
     stmt = select(spec.model)
     if spec in (TRIALS, PUBLICATIONS) and not include_harvested:
-        stmt = stmt.where(spec.model.origin == "curated")
+        stmt = stmt.where(spec.model.origin == RowOrigin.CURATED.value)
     objects = session.execute(stmt).scalars().all()
     rows = [[_cell(c, getattr(o, c.field)) for c in spec.columns] for o in objects]
     key_idx = [[c.name for c in spec.columns].index(k) for k in spec.key]

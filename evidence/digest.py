@@ -16,10 +16,8 @@ from sqlmodel import Session
 
 from evidence import models
 from evidence.i18n import DEFAULT_LANGUAGE, N_, translator
-from evidence.vocab import HarvestStatus, PublicationKind
+from evidence.vocab import HARVEST_RUN_SOURCES, HarvestStatus, PublicationKind, RowOrigin, RunSource
 
-HARVEST_SOURCES = ("pubmed", "ctgov")
-UPDATE_SOURCE = "update"  # one HarvestRun row per `evidence update`, around its source runs
 
 CHANGE_WORDS = {
     "status": N_("status"),
@@ -63,7 +61,7 @@ def _aware(value: datetime | None) -> datetime | None:
 def last_successful_update(session: Session) -> datetime | None:
     """When a registry harvest last succeeded (the data's "last updated")."""
     run = session.execute(
-        select(models.HarvestRun).where(models.HarvestRun.source.in_(HARVEST_SOURCES),
+        select(models.HarvestRun).where(models.HarvestRun.source.in_(HARVEST_RUN_SOURCES),
                                         models.HarvestRun.status == HarvestStatus.SUCCEEDED.value)
         .order_by(models.HarvestRun.finished_at.desc()).limit(1)).scalar_one_or_none()
     return _aware(run.finished_at) if run else None
@@ -76,13 +74,13 @@ def last_update_start(session: Session) -> datetime | None:
     first seen or changed from its start on.
     """
     update = session.execute(
-        select(models.HarvestRun).where(models.HarvestRun.source == UPDATE_SOURCE,
+        select(models.HarvestRun).where(models.HarvestRun.source == RunSource.UPDATE.value,
                                         models.HarvestRun.finished_at.is_not(None))
         .order_by(models.HarvestRun.started_at.desc()).limit(1)).scalar_one_or_none()
     if update is not None:
         return _aware(update.started_at)
     run = session.execute(
-        select(models.HarvestRun).where(models.HarvestRun.source.in_(HARVEST_SOURCES),
+        select(models.HarvestRun).where(models.HarvestRun.source.in_(HARVEST_RUN_SOURCES),
                                         models.HarvestRun.status == HarvestStatus.SUCCEEDED.value)
         .order_by(models.HarvestRun.started_at.desc()).limit(1)).scalar_one_or_none()
     return _aware(run.started_at) if run else None
@@ -91,8 +89,8 @@ def last_update_start(session: Session) -> datetime | None:
 def whats_new(session: Session, since: datetime | None) -> Digest:
     """Everything first seen or changed at or after ``since`` (everything when None)."""
     since = _aware(since)
-    pubs = select(models.Publication).where(models.Publication.origin != "curated")
-    trials = select(models.Trial).where(models.Trial.origin != "curated")
+    pubs = select(models.Publication).where(models.Publication.origin != RowOrigin.CURATED.value)
+    trials = select(models.Trial).where(models.Trial.origin != RowOrigin.CURATED.value)
     changes = select(models.TrialChange).order_by(models.TrialChange.observed_at, models.TrialChange.id)
     if since is not None:
         pubs = pubs.where(models.Publication.first_seen >= since)

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from evidence.models import Publication, Report, ScreeningDecision
+from evidence.vocab import RowOrigin
 
 MIN_TITLE = 20  # shorter titles ("Correction", "Reply") say nothing about identity
 
@@ -51,7 +52,7 @@ class DuplicateGroup:
 
 def _records(session: Session) -> dict[str, tuple[set[str], datetime | None]]:
     records: dict[str, tuple[set[str], datetime | None]] = {}
-    for p in session.execute(select(Publication).where(Publication.origin != "curated")).scalars():
+    for p in session.execute(select(Publication).where(Publication.origin != RowOrigin.CURATED.value)).scalars():
         records[f"pmid:{p.pmid}"] = (record_keys(p.pmid, p.doi, p.title), p.first_seen)
     for r in session.execute(select(Report)).scalars():
         records[f"report:{r.report_id}"] = (record_keys(r.pmid, r.doi, r.title), None)

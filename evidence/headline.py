@@ -18,7 +18,7 @@ import json
 import logging
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
@@ -100,9 +100,8 @@ def cell_selection(table: pd.DataFrame, row: int, column: str) -> dict[str, str]
 
 
 def _version(session: Session) -> str:
-    """The data version, plus the last workbench edit (an edit in place changes no row count)."""
-    last_edit = session.execute(select(func.max(models.AuditEntry.id))).scalar()
-    return f"{data_version(session)}|audit {last_edit}"
+    """The data version (it includes the last workbench edit)."""
+    return data_version(session)
 
 
 def _read_stored(session: Session, version: str) -> pd.DataFrame | None:

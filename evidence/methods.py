@@ -16,11 +16,22 @@ from __future__ import annotations
 from typing import Any
 
 from evidence.i18n import DEFAULT_LANGUAGE, N_, translator
+from evidence.vocab import LabelledEnum, PoolTransform, Tau2Method
 
-TRANSFORMS = {"logit": N_("logit"), "ft": N_("Freeman–Tukey double arcsine"), "arcsine": N_("arcsine"),
-              "raw": N_("untransformed")}
-TAU2 = {"REML": "REML", "DL": "DerSimonian–Laird", "PM": "Paule–Mandel", "ML": N_("maximum likelihood")}
 ENGINE_LABELS = (N_("GLMM (binomial-normal, ML, 7-point AGQ)"),)  # the pooling engine's, translated when shown
+
+
+def _phrase(vocab: type[LabelledEnum], code: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The vocabulary's label of ``code`` inside a sentence, in ``lang`` (the code itself when unknown)."""
+    try:
+        member = vocab(code)
+    except ValueError:
+        return str(code)
+    if lang == DEFAULT_LANGUAGE:
+        return member.phrase
+    text = translator(lang)(member.label)
+    first = text.split(" ", 1)[0]
+    return text if any(c.isupper() for c in first[1:]) else text[:1].lower() + text[1:]
 
 
 def interval_label(ci: str, level: float, model: str = "re", lang: str = DEFAULT_LANGUAGE) -> str:
@@ -54,12 +65,12 @@ def method_label(result: Any, lang: str = DEFAULT_LANGUAGE) -> str:
     elif model == "glmm":
         core = _(result.method_label)  # the engine's: 'GLMM (binomial-normal, ML, 7-point AGQ)'
     else:
-        scale = _("{transform} scale").format(transform=_(TRANSFORMS.get(result.transform, result.transform)))
+        scale = _("{transform} scale").format(transform=_phrase(PoolTransform, result.transform, lang))
         if model == "fe":
             core = _("Common effect (inverse variance, {scale})").format(scale=scale)
         else:
             core = _("Random effects (inverse variance, {scale}, τ² by {tau2})").format(
-                scale=scale, tau2=_(TAU2.get(result.tau2_method, result.tau2_method)))
+                scale=scale, tau2=_phrase(Tau2Method, result.tau2_method, lang))
     label = f"{core}; {interval_label(ci, level, model, lang)}"
     if result.fallback and result.k > 1:
         label += " " + _("[fallback: {fallback}]").format(fallback=result.fallback)

@@ -16,6 +16,8 @@ from datetime import datetime, timezone
 from sqlalchemy import JSON, CheckConstraint, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from evidence.vocab import RowOrigin
+
 
 def utcnow() -> datetime:
     """Timezone-aware now, the only clock the store uses."""
@@ -56,7 +58,7 @@ class Publication(SQLModel, table=True):
     targets: list[str] = Field(default_factory=list, sa_column=_json_list())
     car_construct: str | None = None  # CSV column "construct" (vocab.Construct)
     population: str | None = None
-    origin: str = "pubmed"  # pubmed | import | curated
+    origin: str = RowOrigin.PUBMED.value
     deleted: bool = False  # PubMed DeleteCitation seen: kept, flagged
     date_revised: str = ""  # PubMed DateRevised: an older copy of the record never replaces a newer one
     pmid_version: int = 1  # the PMID's Version attribute (versioned citations)
@@ -98,13 +100,17 @@ class Trial(SQLModel, table=True):
     age_groups: list[str] = Field(default_factory=list, sa_column=_json_list())
     paediatric: bool | None = None
     countries: list[str] = Field(default_factory=list, sa_column=_json_list())
+    eligibility_criteria: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    sex: str = ""  # vocab.Sex; "" when not recorded
+    healthy_volunteers: bool | None = None
+    sites_known: bool = False  # a registry record with contactsLocationsModule was seen: TrialSite rows are its sites
     has_results: bool = False
     diseases: list[str] = Field(default_factory=list, sa_column=_json_list())
     targets: list[str] = Field(default_factory=list, sa_column=_json_list())
     car_construct: str | None = None  # CSV column "construct" (vocab.Construct)
     product: str = ""
     population: str | None = None
-    origin: str = "ctgov"  # ctgov | import | curated
+    origin: str = RowOrigin.CTGOV.value
     seen_date: str = ""  # curated rows: when the facts were read
     source: str = ""  # curated rows: where they were read
     notes: str = ""
@@ -116,6 +122,22 @@ class Trial(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("enrollment IS NULL OR enrollment >= 0", name="ck_trial_enrollment"),
     )
+
+
+class TrialSite(SQLModel, table=True):
+    """One site of a trial as its registry record lists it; never who to contact there."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    registry_id: str = Field(foreign_key="trial.registry_id", index=True)
+    position: int = 0  # order in the registry record
+    facility: str = ""
+    city: str = ""
+    state: str = ""
+    zip: str = ""
+    country: str = ""
+    status: str = ""  # vocab.SITE_STATUSES; "" when the record does not say
+    lat: float | None = None
+    lon: float | None = None
 
 
 class HarvestRun(SQLModel, table=True):

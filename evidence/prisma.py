@@ -31,11 +31,11 @@ from evidence.duplicates import later_copies
 from evidence.models import AuditEntry, Cohort, ExclusionReason, HarvestRun, Publication, Report, \
     ScreeningDecision, Trial
 from evidence.screening import settled_decisions
-from evidence.vocab import ScreeningDecision as Decision, ScreeningStage
+from evidence.vocab import REGISTRY_RUN_SOURCES, RowOrigin, ScreeningDecision as Decision, ScreeningStage
 
 NOT_RETRIEVED = "not_retrieved"  # a full-text exclusion reason a team may add: counted as "not retrieved"
-DATABASE_ORIGINS = ("pubmed", "import")
-REGISTER_ORIGINS = ("ctgov", "import")
+DATABASE_ORIGINS = (RowOrigin.PUBMED.value, RowOrigin.IMPORT.value)
+REGISTER_ORIGINS = (RowOrigin.CTGOV.value, RowOrigin.IMPORT.value)
 
 
 @dataclass
@@ -97,7 +97,7 @@ def prisma_flow(session: Session, since: datetime | None = None) -> PrismaFlow:
     flow.runs = [{"id": r.id, "source": r.source, "started_at": _aware(r.started_at).isoformat(), "status": r.status,
                   "fetched": r.fetched, "new": r.new}
                  for r in session.execute(select(HarvestRun).order_by(HarvestRun.id)).scalars()
-                 if r.source in ("pubmed", "ctgov", "import-pubmed", "import-ctgov") and _after(r.started_at, since)]
+                 if r.source in REGISTRY_RUN_SOURCES and _after(r.started_at, since)]
 
     copies = later_copies(session)
     flow.duplicates = sum(p.pmid in copies for p in pubs)

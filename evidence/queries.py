@@ -26,12 +26,14 @@ from evidence.digest import last_successful_update, whats_new
 from evidence.geography import regions_of
 from evidence.i18n import N_
 from evidence.registries import registry_url
+from evidence.search import fold
 from evidence.vocab import (
     Construct,
     Disease,
     Outcome,
     Population,
     ReportKind,
+    Sex,
     Target,
     TrialStatus,
     expand_diseases,
@@ -53,10 +55,13 @@ def data_version(session: Session) -> str:
     """A cheap fingerprint of the database content (the cache key of every cached answer)."""
     digest = session.execute(select(models.Meta.value).where(models.Meta.key == DATA_HASH_KEY)).scalar()
     run = session.execute(select(func.max(models.HarvestRun.id))).scalar()
+    # A workbench edit in place (a number corrected or verified) changes no row count: the audit trail's last entry
+    # does change with every one of them.
+    last_edit = session.execute(select(func.max(models.AuditEntry.id))).scalar()
     counts = [session.execute(select(func.count()).select_from(m)).scalar() for m in
               (models.Publication, models.Trial, models.TrialChange, models.Report, models.Outcome,
-               models.PublicationTrialLink)]
-    return f"{session.get_bind().url}|{digest}|{run}|{counts}"
+               models.PublicationTrialLink, models.TrialSite)]
+    return f"{session.get_bind().url}|{digest}|{run}|{last_edit}|{counts}"
 
 
 def data_label(session: Session) -> str:
@@ -181,7 +186,8 @@ def _ages(t: models.Trial) -> str:
     return f"{t.min_age or 'no minimum'} to {t.max_age or 'no maximum'}"
 
 
-def _trial_dict(t: models.Trial) -> dict:
+def _trial_dict(t: models.Trial, sites: list[tuple[str, str, str]] | None = None) -> dict:
+    """One trial's row; ``sites`` are its (country, site status, "facility city") triples."""
     status = t.status or TrialStatus.UNKNOWN.value
     return {
         "Registry ID": t.registry_id, "Title": t.brief_title or t.official_title, "Acronym": t.acronym,
@@ -198,12 +204,27 @@ def _trial_dict(t: models.Trial) -> dict:
         "registry": t.registry_name, "origin": t.origin, "Ages": _ages(t),
         "children": accepts_children(t.paediatric, t.population),
         "regions": sorted(r.value for r in regions_of(t.countries)),
+        "sites": [(country, status) for country, status, _ in sites or []] if t.sites_known else None,
+        "Sites": "; ".join(place for _, _, place in sites or []),
     }
+
+
+def _site_places(session: Session) -> dict[str, list[tuple[str, str, str]]]:
+    """Registry ID → (country, status, "facility, city") of each of its sites: the filters' questions."""
+    places: dict[str, list[tuple[str, str, str]]] = {}
+    site = models.TrialSite
+    for registry_id, country, status, facility, city in session.execute(
+            select(site.registry_id, site.country, site.status, site.facility, site.city)
+            .order_by(site.registry_id, site.position)):
+        places.setdefault(registry_id, []).append((country, status, ", ".join(x for x in (facility, city) if x)))
+    return places
 
 
 def trials_table(session: Session) -> pd.DataFrame:
     """Every registered trial, one row each, latest start first."""
-    frame = pd.DataFrame([_trial_dict(t) for t in session.execute(select(models.Trial)).scalars()])
+    places = _site_places(session)
+    frame = pd.DataFrame([_trial_dict(t, places.get(t.registry_id, []))
+                          for t in session.execute(select(models.Trial)).scalars()])
     if frame.empty:
         return frame
     frame["Enrollment"] = frame["Enrollment"].astype("Int64")
@@ -222,6 +243,7 @@ class TrialFilter:
     statuses: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
+    recruiting_site: bool = False  # a site recruiting now (in the chosen countries or regions, if any)
     children: bool = False
     text: str = ""
 
@@ -231,7 +253,25 @@ class TrialMatches:
     """Trials that match, and those that might but lack the field a filter asks about."""
 
     shown: pd.DataFrame
-    apart: pd.DataFrame  # column "why": "no country recorded" or "age eligibility not recorded"
+    apart: pd.DataFrame  # column "why": see NO_COUNTRY, NO_SITES, NO_SITE_STATUS, NO_AGES
+
+#: Why a trial is listed apart: the filter asks about something its registry record does not give.
+NO_COUNTRY = N_("no country recorded")  # N_: the app shows these reasons translated
+NO_SITES = N_("sites not recorded")
+NO_SITE_STATUS = N_("recruitment status of its sites there not recorded")
+NO_AGES = N_("age eligibility not recorded")
+
+
+def _recruiting_here(sites: list[tuple[str, str]] | None, f: TrialFilter) -> bool | None:
+    """Whether a site in the asked place recruits: True, False, or None (sites, or their status, unknown)."""
+    if sites is None:
+        return None
+    here = [status for country, status in sites
+            if (not f.countries or country in f.countries)
+            and (not f.regions or bool(regions_of([country]) & set(f.regions)))]
+    if TrialStatus.RECRUITING.value in here:
+        return True
+    return None if "" in here else False
 
 
 def _any(values: list | None, wanted: Iterable[str]) -> bool:
@@ -240,11 +280,12 @@ def _any(values: list | None, wanted: Iterable[str]) -> bool:
 
 
 def filter_trials(trials: pd.DataFrame, f: TrialFilter) -> TrialMatches:
-    """Trials matching every filter (lists: any of; text: case-insensitive substring of titles, sponsor, IDs).
+    """Trials matching every filter (lists: any of; text: substring of titles, sponsor, IDs, sites, any case or accent).
 
     A trial with no country recorded cannot be placed by a country or region
-    filter, and one with no age eligibility by the children filter: such
-    trials are returned apart, with why, never dropped silently.
+    filter, one whose sites (or their status there) are not recorded by the
+    recruiting-site filter, and one with no age eligibility by the children
+    filter: such trials are returned apart, with why, never dropped silently.
     """
     if trials.empty:
         return TrialMatches(trials, trials.assign(why=pd.Series(dtype=object)))
@@ -255,28 +296,55 @@ def filter_trials(trials: pd.DataFrame, f: TrialFilter) -> TrialMatches:
     for values, column in ((f.constructs, "construct"), (f.populations, "population"), (f.statuses, "status")):
         if values:
             keep &= trials[column].isin(values)
-    q = f.text.strip().lower()
+    q = fold(f.text.strip())
     if q:
         hay = (trials["Registry ID"] + " " + trials["Title"] + " " + trials["Acronym"] + " " + trials["Sponsor"]
-               + " " + trials["Product"] + " " + trials["Conditions"]).str.lower()
+               + " " + trials["Product"] + " " + trials["Conditions"] + " " + trials["Sites"]).map(fold)
         keep &= hay.str.contains(q, regex=False)
     why = pd.Series("", index=trials.index, dtype=object)
     if f.countries or f.regions:
         placed = trials["countries"].map(bool)
         keep &= ~placed | (trials["countries"].map(lambda v: _any(v, f.countries) if f.countries else True)
                            & trials["regions"].map(lambda v: _any(v, f.regions) if f.regions else True))
-        why[~placed] = N_("no country recorded")
+        why[~placed] = NO_COUNTRY
+    if f.recruiting_site:
+        recruiting = trials["sites"].map(lambda sites: _recruiting_here(sites, f))
+        keep &= recruiting.map(lambda v: v is not False)
+        why[trials["sites"].isna() & (why == "")] = NO_SITES
+        why[recruiting.isna() & (why == "")] = NO_SITE_STATUS
     if f.children:
         known = trials["children"].notna()
         keep &= ~known | trials["children"].fillna(False).astype(bool)
-        why[~known & (why == "")] = N_("age eligibility not recorded")
+        why[~known & (why == "")] = NO_AGES
     matched = trials[keep]
     apart = why[keep] != ""
     return TrialMatches(matched[~apart], matched[apart].assign(why=why[keep][apart]))
 
 
+SITE_COLUMNS = ["Facility", "City", "State", "Zip", "Country", "Status", "status", "Latitude", "Longitude"]
+
+
+def _sites_frame(session: Session, registry_id: str) -> pd.DataFrame:
+    sites = session.execute(select(models.TrialSite).where(models.TrialSite.registry_id == registry_id)
+                            .order_by(models.TrialSite.position, models.TrialSite.id)).scalars()
+    return _frame([{"Facility": s.facility, "City": s.city, "State": s.state, "Zip": s.zip, "Country": s.country,
+                    "Status": label_of(TrialStatus, s.status) if s.status else "not recorded", "status": s.status,
+                    "Latitude": s.lat, "Longitude": s.lon} for s in sites], SITE_COLUMNS)
+
+
+def _eligibility(t: models.Trial) -> dict:
+    return {"criteria": t.eligibility_criteria, "Sex": label_of(Sex, t.sex) if t.sex else "",
+            "Healthy volunteers": {True: "yes", False: "no"}.get(t.healthy_volunteers, ""),
+            "Ages": _ages(t), "age_groups": list(t.age_groups)}
+
+
 def trial_detail(session: Session, registry_id: str) -> dict | None:
-    """A trial's change history, linked publications and the curated reports that cite it."""
+    """A trial's change history, sites, eligibility, linked publications and the curated reports that cite it.
+
+    ``sites_known`` is false when no registry record with sites was stored
+    (curated trials, records without ``contactsLocationsModule``): then the
+    empty ``sites`` mean "not recorded", not "no site".
+    """
     t = session.get(models.Trial, registry_id)
     if t is None:
         return None
@@ -297,6 +365,9 @@ def trial_detail(session: Session, registry_id: str) -> dict | None:
                                  "PubMed": PUBMED_URL.format(x.pmid)} for x in links],
                                ["PMID", "Title", "How linked", "PubMed"]),
         "reports": [(r.report_id, r.label) for r in reports],
+        "sites": _sites_frame(session, registry_id),
+        "sites_known": t.sites_known,
+        "eligibility": _eligibility(t),
     }
 
 

@@ -28,7 +28,7 @@ from evidence import audit
 from evidence.duplicates import duplicate_index
 from evidence.models import ExclusionReason, Publication, PublicationTrialLink, ScreeningDecision, Trial, utcnow
 from evidence.roles import Action, require_role
-from evidence.vocab import PublicationKind, ScreeningDecision as Decision, ScreeningStage
+from evidence.vocab import PublicationKind, RowOrigin, ScreeningDecision as Decision, ScreeningStage
 
 TA = ScreeningStage.TITLE_ABSTRACT.value
 FULL_TEXT = ScreeningStage.FULL_TEXT.value
@@ -119,7 +119,7 @@ def save_exclusion_reason(session: Session, code: str, label: str, *, reviewer: 
 
 def harvested(session: Session) -> list[Publication]:
     """Publications the harvest brought (curated stand-ins and deleted records are not screened)."""
-    return list(session.execute(select(Publication).where(Publication.origin != "curated",
+    return list(session.execute(select(Publication).where(Publication.origin != RowOrigin.CURATED.value,
                                                           Publication.deleted.is_(False))).scalars())
 
 

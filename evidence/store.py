@@ -19,7 +19,8 @@ log = logging.getLogger(__name__)
 
 TABLES = (models.Publication, models.Trial, models.TrialChange, models.PublicationTrialLink,
           models.Cohort, models.Report, models.Outcome, models.HarvestRun,
-          models.ScreeningDecision, models.ExclusionReason, models.AuditEntry)
+          models.ScreeningDecision, models.ExclusionReason, models.AuditEntry, models.TrialSite,
+          models.TeamMember)
 
 
 def open_store(settings: Settings, *, create: bool = True, readonly: bool | None = False) -> Engine:

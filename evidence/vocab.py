@@ -23,6 +23,16 @@ class LabelledEnum(StrEnum):
         member.label = label
         return member
 
+    @property
+    def phrase(self) -> str:
+        """The label inside a sentence: "logit scale", "τ² by maximum likelihood".
+
+        A first word with a capital after its first letter is a name or an
+        acronym ("Freeman–Tukey", "DerSimonian–Laird", "REML") and keeps it.
+        """
+        first = self.label.split(" ", 1)[0]
+        return self.label if any(c.isupper() for c in first[1:]) else self.label[:1].lower() + self.label[1:]
+
     @classmethod
     def parse(cls, code: str) -> LabelledEnum:
         """Return the member for ``code`` or raise a ValueError listing the options."""
@@ -205,6 +215,32 @@ class Registry(LabelledEnum):
     OTHER = "other", "Other registry"
 
 
+class RunSource(LabelledEnum):
+    """What a HarvestRun row records (its ``source`` column)."""
+
+    PUBMED = "pubmed", "PubMed harvest"
+    CTGOV = "ctgov", "ClinicalTrials.gov harvest"
+    IMPORT_PUBMED = "import-pubmed", "PubMed import (saved files)"
+    IMPORT_CTGOV = "import-ctgov", "ClinicalTrials.gov import (saved files)"
+    UPDATE = "update", "Update of every registry (around its harvests)"
+
+
+#: The runs that bring records in from a registry, harvested or imported (PRISMA counts them).
+REGISTRY_RUN_SOURCES = tuple(s.value for s in (RunSource.PUBMED, RunSource.CTGOV, RunSource.IMPORT_PUBMED,
+                                                RunSource.IMPORT_CTGOV))
+#: The scheduled harvests (the digest reports their last success).
+HARVEST_RUN_SOURCES = (RunSource.PUBMED.value, RunSource.CTGOV.value)
+
+
+class RowOrigin(LabelledEnum):
+    """Where a stored publication or trial row came from (its ``origin`` column)."""
+
+    PUBMED = "pubmed", "Harvested from PubMed"
+    CTGOV = "ctgov", "Harvested from ClinicalTrials.gov"
+    IMPORT = "import", "Imported from a saved registry file"
+    CURATED = "curated", "Curated (data/)"
+
+
 class HarvestStatus(LabelledEnum):
     RUNNING = "running", "Running"
     SUCCEEDED = "succeeded", "Succeeded"
@@ -348,3 +384,39 @@ class Role(LabelledEnum):
     EXTRACTOR = "extractor", "Extractor"
     VERIFIER = "verifier", "Verifier"
     ADMIN = "admin", "Administrator"
+
+
+# A site's status (``locations[].status``) is ClinicalTrials.gov's RecruitmentStatus: these TrialStatus codes.
+SITE_STATUSES: tuple[TrialStatus, ...] = (
+    TrialStatus.RECRUITING, TrialStatus.NOT_YET_RECRUITING, TrialStatus.ENROLLING_BY_INVITATION,
+    TrialStatus.ACTIVE_NOT_RECRUITING, TrialStatus.COMPLETED, TrialStatus.SUSPENDED, TrialStatus.TERMINATED,
+    TrialStatus.WITHDRAWN, TrialStatus.AVAILABLE)
+
+
+class Sex(LabelledEnum):
+    """Who may enrol by sex (``eligibilityModule.sex``)."""
+
+    ALL = "ALL", "All"
+    FEMALE = "FEMALE", "Female"
+    MALE = "MALE", "Male"
+
+
+# Product names as people type them: each tuple is one product, its code names, INN and short name.
+# Search treats them as one word (evidence.search): "obe-cel", "Obecabtagene autoleucel" and "AUTO1" find the same.
+PRODUCT_ALIASES: tuple[tuple[str, ...], ...] = (
+    ("obecabtagene autoleucel", "obe-cel", "AUTO1"),
+    ("resecabtagene autoleucel", "rese-cel", "CABA-201"),
+    ("mivocabtagene autoleucel", "miv-cel", "KYV-101"),
+    ("zorpocabtagene autoleucel", "zorpo-cel", "MB-CART19.1"),
+    ("rapcabtagene autoleucel", "rapca-cel", "YTB323"),
+    ("equecabtagene autoleucel", "eque-cel", "CT103A"),
+    ("GC012F", "AZD0120"),
+    ("BMS-986353", "CC-97540"),
+    ("Descartes-08",),
+)
+
+# Words people type for the same thing, as word beginnings (evidence.search): "paediatric", "pediatric",
+# "children" and the Italian "pediatrico" find the same reports.
+SEARCH_SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("paediatr", "pediatr", "child"),
+)

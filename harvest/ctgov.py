@@ -44,9 +44,9 @@ from sqlmodel import Session
 from evidence.linking import relink
 from evidence.models import HarvestRun
 from evidence.settings import Settings
-from evidence.vocab import HarvestStatus
+from evidence.vocab import HarvestStatus, RowOrigin, RunSource
 from evidence.write_failure import describe
-from harvest._http import HarvestHTTPError, HttpClient
+from harvest.http_client import HarvestHTTPError, HttpClient
 from harvest.ctgov_parse import (
     CtgovParseError,
     StudyPage,
@@ -55,13 +55,11 @@ from harvest.ctgov_parse import (
     parse_document,
     parse_page,
 )
-from harvest.ctgov_store import IMPORT_ORIGIN, ORIGIN, UpsertCounts, upsert_records
-from harvest.runs import harvest_run, successful_runs
+from harvest.ctgov_store import upsert_records
+from harvest.runs import RunCounts, harvest_run, successful_runs, write_batch
 
 log = logging.getLogger(__name__)
 
-SOURCE = "ctgov"
-IMPORT_SOURCE = "import-ctgov"
 DEFAULT_REQUESTS_PER_MINUTE = 48.0  # third parties report ~50/min per IP; robots.txt asks 1 s apart
 JSON_RETRIES = 2  # a body cut off mid-transfer is worth asking for again
 
@@ -177,7 +175,7 @@ def iter_pages(client: HttpClient, url: str, params: dict[str, str], token: str 
 @dataclass
 class HarvestResult:
     run_id: int
-    counts: UpsertCounts
+    counts: RunCounts
     pages: int
     requests: int
     links_added: int
@@ -188,25 +186,21 @@ class HarvestResult:
         head = {"run_id": self.run_id, unit: self.pages}
         if unit == "pages":
             head["requests"] = self.requests
-        return {**head, "links_added": self.links_added, **vars(self.counts)}
+        return {**head, "links_added": self.links_added, **self.counts.as_dict()}
 
 
 def _write_page(engine: Engine, run_id: int, records: list[TrialRecord], cursor: str | None,
-                total: UpsertCounts, origin: str = ORIGIN) -> UpsertCounts:
+                total: RunCounts, origin: str = RowOrigin.CTGOV.value) -> RunCounts:
     """Upsert one parsed page and advance the run's counters and cursor, in one transaction."""
-    with Session(engine) as session, session.begin():
-        counts = upsert_records(session, records, run_id, origin)
-        run = session.get(HarvestRun, run_id)
-        total.add(counts)
-        run.fetched, run.new, run.updated, run.changed = total.fetched, total.new, total.updated, total.changed
-        run.cursor = cursor
+    counts = write_batch(engine, run_id, cursor, lambda session: upsert_records(session, records, run_id, origin))
+    total.add(counts)
     return counts
 
 
 def _resume_point(engine: Engine, params: dict[str, str]) -> tuple[str | None, dict]:
     """The next page token and cursor of the latest run, if it failed mid-way with the same query."""
     with Session(engine) as session:
-        run = session.execute(select(HarvestRun).where(HarvestRun.source == SOURCE)
+        run = session.execute(select(HarvestRun).where(HarvestRun.source == RunSource.CTGOV.value)
                               .order_by(HarvestRun.id.desc()).limit(1)).scalar_one_or_none()
     if run is None or run.status not in (HarvestStatus.FAILED.value, HarvestStatus.ABANDONED.value) \
             or not run.cursor:
@@ -227,7 +221,7 @@ def _undated(params: dict[str, str]) -> dict[str, str]:
 def query_found_studies(engine: Engine, params: dict[str, str]) -> bool:
     """Whether a successful run of this query (any date window) ever stored studies."""
     return any(run.fetched and _undated((run.params or {}).get("query") or {}) == _undated(params)
-               for run in successful_runs(engine, SOURCE))
+               for run in successful_runs(engine, RunSource.CTGOV.value))
 
 
 def incremental_start(engine: Engine, strategy: Strategy) -> date | None:
@@ -236,7 +230,7 @@ def incremental_start(engine: Engine, strategy: Strategy) -> date | None:
     None (a full harvest) if no run succeeded, or none ever stored a study:
     an empty first answer may have been the registry's fault.
     """
-    runs = successful_runs(engine, SOURCE)
+    runs = successful_runs(engine, RunSource.CTGOV.value)
     if not any(run.fetched for run in runs):
         return None
     return (runs[0].started_at - timedelta(days=strategy.overlap_days)).date()
@@ -311,9 +305,13 @@ def _query_total(client: HttpClient, url: str, params: dict[str, str]) -> int:
     return 0
 
 
-def harvest(engine: Engine, settings: Settings, strategy: Strategy, since: date | None = None,
+def harvest(engine: Engine, settings: Settings, strategy: Strategy, *, since: date | None = None,
             full: bool = False, client: HttpClient | None = None) -> HarvestResult:
-    """Run one harvest; raise (after marking the run failed) if a page cannot be had or read."""
+    """Run one harvest; raise (after marking the run failed) if a page cannot be had or read.
+
+    The same shape as :func:`harvest.pubmed.harvest`: the store, the settings
+    (which make the client unless one is given), what to ask, and the window.
+    """
     client = client or make_client(settings)
     window = None if full else (since or incremental_start(engine, strategy))
     params = search_params(strategy, window)
@@ -322,12 +320,12 @@ def harvest(engine: Engine, settings: Settings, strategy: Strategy, since: date 
     run_params = {"query": params, "since": window.isoformat() if window else None, "full": full,
                   "strategy": strategy.source, "strategy_version": strategy.version, "url": url,
                   "resumed_from_token": token}
-    total, pages = UpsertCounts(), 0
+    total, pages = RunCounts(), 0
     tally = _Tally(resumed.get("announced"), int(resumed.get("received") or 0))
     found_before = query_found_studies(engine, params)
     sent_before = client.requests_sent
     log.info("ctgov harvest: %s", "full" if window is None else f"updated since {window}")
-    with harvest_run(engine, SOURCE, run_params) as run_id, _relinked_on_failure(engine):
+    with harvest_run(engine, RunSource.CTGOV.value, run_params) as run_id, _relinked_on_failure(engine):
         for page, used in _pages_from(client, url, params, token, tally):
             if used is None:
                 tally.announced = page.total_count
@@ -378,18 +376,25 @@ def read_saved(path: Path) -> Iterator[tuple[str, list[TrialRecord]]]:
     yield str(path), parse_document(loads(data, str(path)), str(path))
 
 
-def import_files(engine: Engine, paths: list[Path]) -> HarvestResult:
-    """Load saved API v2 JSON through the same parser and upsert; one transaction per file."""
-    total, files = UpsertCounts(), 0
-    with (harvest_run(engine, IMPORT_SOURCE, {"files": [str(p) for p in paths]}) as run_id,
+def import_files(engine: Engine, paths: list[Path],
+                 on_file: Callable[[str, RunCounts], None] | None = None) -> HarvestResult:
+    """Load saved API v2 JSON as one run, through the same parser and upsert; one transaction per file.
+
+    ``on_file`` hears of each file (or zip member) loaded, as in :func:`harvest.pubmed_import.import_files`.
+    """
+    total, files = RunCounts(), 0
+    with (harvest_run(engine, RunSource.IMPORT_CTGOV.value, {"files": [str(p) for p in paths]}) as run_id,
           _relinked_on_failure(engine)):
         for path in paths:
             found = 0
             for where, records in read_saved(path):
                 found += 1
-                _write_page(engine, run_id, records, json.dumps({"file": where}), total, IMPORT_ORIGIN)
+                counts = _write_page(engine, run_id, records, json.dumps({"file": where}), total,
+                                     RowOrigin.IMPORT.value)
                 files += 1
                 log.info("%s: %d studies", where, len(records))
+                if on_file is not None:
+                    on_file(where, counts)
             if not found:
                 log.warning("%s: no .json file in this zip; nothing imported from it", path)
         links = _relink(engine)

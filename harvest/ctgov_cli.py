@@ -1,7 +1,7 @@
 """`evidence harvest ctgov` and `evidence import ctgov` (registered in evidence.commands).
 
 The harvester, its HTTP client and the store are imported when a command
-runs, not when `evidence` starts.  Exit codes (evidence.cli_support.ExitCode):
+runs, not when `evidence` starts.  Exit codes (evidence.commands.support.ExitCode):
 0 success, 1 the run failed (network, server, unreadable page; the run row
 says why and committed pages are kept), 2 usage or input error (bad date,
 bad strategy file, unreadable import file).
@@ -16,8 +16,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from evidence.cli_groups import group
-from evidence.cli_support import EXIT_FAILED, EXIT_USAGE, fail, parse_date, settings_of, store_with_schema
+from evidence.commands.groups import group
+from evidence.commands.support import EXIT_FAILED, EXIT_USAGE, fail, parse_date, settings_of, store_with_schema
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ def harvest_ctgov(
     """Harvest ClinicalTrials.gov (incremental since the last successful run unless told otherwise)."""
     if full and since:
         raise fail("--full and --since exclude each other", EXIT_USAGE)
-    from harvest._http import HarvestHTTPError
+    from harvest.http_client import HarvestHTTPError
     from harvest.ctgov import harvest, load_strategy, make_client
     from harvest.ctgov_parse import CtgovParseError
 

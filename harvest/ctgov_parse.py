@@ -6,6 +6,11 @@ gives them: a ``PartialDate`` such as ``2024`` or ``2024-03`` is never filled
 out to a day. A study without an NCT ID, or a page without a ``studies``
 list, raises ``CtgovParseError``: the registry's schema has changed or the
 file is not what it claims to be, and guessing would store wrong data.
+
+Sites (``contactsLocationsModule.locations``) are kept with facility, place,
+recruitment status and geoPoint; the people to contact (site and central
+contacts: names, phones, e-mails) are dropped, from the sites and from the
+kept raw JSON, so the store holds no personal contact data.
 """
 
 from __future__ import annotations
@@ -30,6 +35,20 @@ _DAYS_PER_UNIT = {"year": 365.25, "month": 30.44, "week": 7.0, "day": 1.0, "hour
 
 class CtgovParseError(ValueError):
     """The JSON is not a v2 study or page; the message says what was missing and where."""
+
+
+@dataclass(frozen=True)
+class Site:
+    """One ``contactsLocationsModule.locations[]`` entry, without its contacts (people's names, phones, e-mails)."""
+
+    facility: str = ""
+    city: str = ""
+    state: str = ""
+    zip: str = ""
+    country: str = ""
+    status: str = ""  # vocab.SITE_STATUSES; "" when the registry does not say
+    lat: float | None = None
+    lon: float | None = None
 
 
 @dataclass
@@ -61,12 +80,16 @@ class TrialRecord:
     age_groups: list[str] = field(default_factory=list)
     paediatric: bool | None = None
     countries: list[str] = field(default_factory=list)
+    eligibility_criteria: str = ""  # markup text as the registry gives it ("Inclusion Criteria:\n\n* ...")
+    sex: str = ""  # vocab.Sex
+    healthy_volunteers: bool | None = None
     has_results: bool = False
     diseases: list[str] = field(default_factory=list)
     targets: list[str] = field(default_factory=list)
     car_construct: str | None = None
     population: str | None = None
     references: list[StudyReference] = field(default_factory=list)
+    sites: list[Site] | None = None  # None: the record has no contactsLocationsModule (unknown, not "no site")
     raw_json: str = ""
     unknown_fields: list[str] = field(default_factory=list)  # fields a partial record does not give
 
@@ -75,14 +98,14 @@ class TrialRecord:
         return bool(self.unknown_fields)
 
     def trial_values(self) -> dict[str, Any]:
-        """The values of the ``Trial`` columns this record sets (everything but references)."""
+        """The values of the ``Trial`` columns this record sets (everything but references and sites)."""
         values = {name: getattr(self, name) for name in TRIAL_FIELDS}
         values["registry_name"] = Registry.CTGOV.value
         return values
 
 
 TRIAL_FIELDS: tuple[str, ...] = tuple(
-    name for name in TrialRecord.__dataclass_fields__ if name != "references")
+    name for name in TrialRecord.__dataclass_fields__ if name not in ("references", "sites"))
 
 
 @dataclass
@@ -229,6 +252,47 @@ def population_of(age_groups: list[str]) -> str | None:
     return Population.ADULT.value if adult else None
 
 
+def _criteria(eligibility: Any) -> str:
+    """The eligibility text with its line breaks (they carry the bullets), only the ends trimmed."""
+    value = _get(eligibility, "eligibilityCriteria")
+    return value.replace("\r\n", "\n").strip() if isinstance(value, str) else ""
+
+
+def _coordinate(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _sites(protocol: Any) -> list[Site] | None:
+    """The study's sites in registry order; None when the record has no contactsLocationsModule at all."""
+    module = _get(protocol, "contactsLocationsModule")
+    if not isinstance(module, dict):
+        return None
+    sites = []
+    for loc in _list(module, "locations"):
+        if not isinstance(loc, dict):
+            continue
+        site = Site(facility=_text(loc, "facility"), city=_text(loc, "city"), state=_text(loc, "state"),
+                    zip=_text(loc, "zip"), country=_text(loc, "country"), status=_text(loc, "status"),
+                    lat=_coordinate(_get(loc, "geoPoint", "lat")), lon=_coordinate(_get(loc, "geoPoint", "lon")))
+        if site != Site():
+            sites.append(site)
+    return sites
+
+
+def without_contacts(study: dict) -> dict:
+    """The study without its contact persons, which the store never keeps (investigators' names stay)."""
+    protocol = study.get("protocolSection")
+    module = _get(protocol, "contactsLocationsModule")
+    if not isinstance(module, dict):
+        return study
+    locations = module.get("locations")
+    cleaned = {k: v for k, v in module.items() if k != "centralContacts"}
+    if isinstance(locations, list):
+        cleaned["locations"] = [{k: v for k, v in loc.items() if k != "contacts"} if isinstance(loc, dict) else loc
+                                for loc in locations]
+    return {**study, "protocolSection": {**protocol, "contactsLocationsModule": cleaned}}
+
+
 def _interventions(arms: Any) -> tuple[list[str], list[str]]:
     """Intervention names, and the extra text (other names, descriptions) used to classify them."""
     names, extra = [], []
@@ -281,6 +345,8 @@ FIELD_SOURCES: dict[str, tuple[str, ...]] = {
     "interventions": ("armsInterventionsModule", "interventions"), "min_age": ("eligibilityModule", "minimumAge"),
     "max_age": ("eligibilityModule", "maximumAge"), "age_groups": ("eligibilityModule", "stdAges"),
     "countries": ("contactsLocationsModule", "locations"),
+    "eligibility_criteria": ("eligibilityModule", "eligibilityCriteria"), "sex": ("eligibilityModule", "sex"),
+    "healthy_volunteers": ("eligibilityModule", "healthyVolunteers"),
 }
 #: Modules every registered study has; a study missing one, or the registry's derivedSection, is partial.
 REQUIRED_MODULES = ("identificationModule", "statusModule", "sponsorCollaboratorsModule", "conditionsModule",
@@ -313,7 +379,7 @@ def unknown_fields(study: dict) -> list[str]:
 
 
 def parse_study(study: Any, where: str = "study") -> TrialRecord:
-    """Parse one v2 ``Study`` object into a ``TrialRecord`` (raw JSON kept, compact)."""
+    """Parse one v2 ``Study`` object into a ``TrialRecord`` (raw JSON kept, compact, without contact persons)."""
     if not isinstance(study, dict):
         raise CtgovParseError(f"{where}: a study must be a JSON object, not {type(study).__name__}")
     protocol = study.get("protocolSection")
@@ -340,12 +406,17 @@ def parse_study(study: Any, where: str = "study") -> TrialRecord:
     record.min_age, record.max_age = _text(eligibility, "minimumAge"), _text(eligibility, "maximumAge")
     record.age_groups = _strings(_get(eligibility, "stdAges"))
     record.paediatric = paediatric_flag(record.age_groups, record.min_age)
+    record.eligibility_criteria = _criteria(eligibility)
+    record.sex = _text(eligibility, "sex")
+    volunteers = _get(eligibility, "healthyVolunteers")
+    record.healthy_volunteers = volunteers if isinstance(volunteers, bool) else None
     locations = _list(protocol, "contactsLocationsModule", "locations")
     record.countries = _unique(_strings([_get(loc, "country") for loc in locations]))
+    record.sites = _sites(protocol)
     record.has_results = study.get("hasResults") is True
     record.references = study_references(study)
     _classify(record, protocol, intervention_text)
-    record.raw_json = json.dumps(study, ensure_ascii=False, separators=(",", ":"))
+    record.raw_json = json.dumps(without_contacts(study), ensure_ascii=False, separators=(",", ":"))
     record.unknown_fields = unknown_fields(study)
     return record
 

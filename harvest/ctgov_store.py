@@ -26,6 +26,11 @@ A partial record (a ``fields=``-limited download, a capture without
 blanked and never compared. A row first built from a partial record lists
 its unknown fields, which a later record fills in (even an older one, for
 those fields only), so the final row does not depend on the import order.
+
+Sites (``TrialSite``) follow the same rule: a record without
+``contactsLocationsModule`` says nothing about them, so the stored sites
+stay; a record with the module replaces them (an empty ``locations`` list
+empties them). An older record replaces sites only where none were known.
 """
 
 from __future__ import annotations
@@ -33,15 +38,16 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, delete, select, update
 from sqlmodel import Session
 
-from evidence.models import Trial, TrialChange, utcnow
+from evidence.models import Trial, TrialChange, TrialSite, utcnow
+from evidence.vocab import RowOrigin
 from harvest.ctgov_parse import TRIAL_FIELDS, TrialRecord, is_complete
+from harvest.runs import RunCounts
 
 log = logging.getLogger(__name__)
 
@@ -51,23 +57,6 @@ CURATED_UNTRACKED = frozenset({"has_results"})
 CLASSIFICATION_FIELDS = ("diseases", "targets", "car_construct", "population")
 ORIGIN = "ctgov"  # harvested rows
 IMPORT_ORIGIN = "import"  # rows loaded from saved files by `evidence import ctgov`
-
-
-@dataclass
-class UpsertCounts:
-    """What one batch did to the store."""
-
-    fetched: int = 0
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    changed: int = 0
-    partial: int = 0  # records that did not give every field (fields= downloads, captures without modules)
-
-    def add(self, other: UpsertCounts) -> None:
-        for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 def as_text(value: Any) -> str | None:
@@ -84,7 +73,7 @@ def as_text(value: Any) -> str | None:
 def tracked_differences(old: Trial | Row, new: TrialRecord,
                         unknown: frozenset[str] = frozenset()) -> list[tuple[str, str | None, str | None]]:
     """(field, old, new) for each tracked field that differs, as text; ``unknown`` fields are not compared."""
-    curated = old.origin == "curated"
+    curated = old.origin == RowOrigin.CURATED.value
     diffs = []
     for name in TRACKED_FIELDS:
         if name in unknown:
@@ -124,10 +113,31 @@ def _raw_is_partial(raw: str | None) -> bool:
 
 def _new_row(record: TrialRecord, now: datetime, origin: str) -> dict[str, Any]:
     return {**record.trial_values(), "origin": origin, "first_seen": now, "last_seen": now,
-            "product": "", "seen_date": "", "source": "", "notes": ""}
+            "product": "", "seen_date": "", "source": "", "notes": "", "sites_known": record.sites is not None}
 
 
-def _fill_from_older(stored: Row, record: TrialRecord, counts: UpsertCounts) -> dict[str, Any] | None:
+def _gives_sites(stored: Row | None, record: TrialRecord) -> bool:
+    """Whether the record's sites replace the stored ones: it has the module, and is not older than known sites."""
+    if record.sites is None:
+        return False
+    return stored is None or not stored.sites_known or not _is_stale(stored, record)
+
+
+def _replace_sites(session: Session, records: list[TrialRecord]) -> None:
+    """The sites of these trials become exactly those their records list (bulk DELETE, INSERT, UPDATE)."""
+    ids = [r.registry_id for r in records]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        session.execute(delete(TrialSite).where(TrialSite.registry_id.in_(chunk)))
+        session.execute(update(Trial).where(Trial.registry_id.in_(chunk)).values(sites_known=True))
+    rows = [{"registry_id": r.registry_id, "position": i, "facility": s.facility, "city": s.city, "state": s.state,
+             "zip": s.zip, "country": s.country, "status": s.status, "lat": s.lat, "lon": s.lon}
+            for r in records for i, s in enumerate(r.sites or [])]
+    if rows:
+        session.execute(TrialSite.__table__.insert(), rows)
+
+
+def _fill_from_older(stored: Row, record: TrialRecord, counts: RunCounts) -> dict[str, Any] | None:
     """An older record only fills what the stored row does not know (it was built from partial records)."""
     stored_unknown = set(stored.unknown_fields or [])
     fill = stored_unknown - set(record.unknown_fields)
@@ -146,7 +156,7 @@ def _fill_from_older(stored: Row, record: TrialRecord, counts: UpsertCounts) -> 
 
 
 def _update(stored: Row, record: TrialRecord, run_id: int | None, now: datetime, origin: str,
-            counts: UpsertCounts) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+            counts: RunCounts) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     """The UPDATE values for one known trial (None to leave it) and the TrialChange rows it causes.
 
     A field the record does not give (a partial record) or the stored row
@@ -185,7 +195,8 @@ def _last_per_id(records: list[TrialRecord]) -> list[TrialRecord]:
 
 def _known(session: Session, ids: list[str]) -> dict[str, Row]:
     """The stored rows of these trials, as plain rows (ORM objects cost more than the whole upsert)."""
-    columns = [Trial.__table__.c[name] for name in ("origin", "raw_json", *TRIAL_FIELDS, "registry_name")]
+    columns = [Trial.__table__.c[name] for name in ("origin", "raw_json", *TRIAL_FIELDS, "registry_name",
+                                                    "sites_known")]
     known: dict[str, Row] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
@@ -195,7 +206,7 @@ def _known(session: Session, ids: list[str]) -> dict[str, Row]:
 
 
 def upsert_records(session: Session, records: Iterable[TrialRecord], run_id: int | None = None,
-                   origin: str = ORIGIN) -> UpsertCounts:
+                   origin: str = ORIGIN) -> RunCounts:
     """Insert new trials, update known ones and record their changes; flush, do not commit.
 
     ``origin`` is "ctgov" for a harvest and "import" for saved files, so a
@@ -207,7 +218,7 @@ def upsert_records(session: Session, records: Iterable[TrialRecord], run_id: int
     thousands of rows would cost more than the rest of the page.
     """
     records = list(records)
-    counts = UpsertCounts(fetched=len(records), partial=sum(r.partial for r in records))
+    counts = RunCounts(fetched=len(records), partial=sum(r.partial for r in records))
     if counts.partial:
         log.warning("%d of %d studies are partial records (modules or fields missing): their absent fields "
                     "are kept as stored, not blanked", counts.partial, len(records))
@@ -215,6 +226,7 @@ def upsert_records(session: Session, records: Iterable[TrialRecord], run_id: int
     unique = _last_per_id(records)
     known = _known(session, [r.registry_id for r in unique])
     new_rows, update_rows, change_rows = [], [], []
+    with_sites = [r for r in unique if _gives_sites(known.get(r.registry_id), r)]
     for record in unique:
         stored = known.get(record.registry_id)
         if stored is None:
@@ -231,4 +243,5 @@ def upsert_records(session: Session, records: Iterable[TrialRecord], run_id: int
                             (TrialChange.__table__.insert(), change_rows)):
         if rows:
             session.execute(statement, rows)
+    _replace_sites(session, with_sites)
     return counts

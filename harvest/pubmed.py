@@ -42,7 +42,8 @@ from sqlalchemy import Engine
 
 from evidence.models import HarvestRun
 from evidence.settings import Settings
-from harvest._http import HttpClient, html_page
+from evidence.vocab import RowOrigin, RunSource
+from harvest.http_client import HttpClient, html_page
 from harvest.pubmed_parse import (
     ParsedBatch,
     PubmedParseError,
@@ -54,12 +55,11 @@ from harvest.pubmed_parse import (
     sniff_format,
     split_document,
 )
-from harvest.pubmed_store import BatchCounts, PreparedBatch, prepare, save_batch
-from harvest.runs import harvest_run, successful_runs
+from harvest.pubmed_store import PreparedBatch, prepare, save_batch
+from harvest.runs import RunCounts, harvest_run, successful_runs
 
 log = logging.getLogger(__name__)
 
-SOURCE = "pubmed"
 MAX_RESULTS = 9999  # PubMed's cap on records one search can return (retstart + retmax)
 DEFAULT_BATCH = 200
 INCREMENTAL_OVERLAP = timedelta(days=2)
@@ -305,7 +305,7 @@ class HarvestSummary:
     mode: str
     since: str | None
     until: str
-    counts: BatchCounts = field(default_factory=BatchCounts)
+    counts: RunCounts = field(default_factory=RunCounts)
     windows: int = 0
     requests: int = 0
     found: int = 0  # records the searches announced
@@ -319,7 +319,8 @@ def _reached_its_start(run: HarvestRun) -> bool:
 
 def _successes_of_query(engine: Engine, sha: str) -> list[HarvestRun]:
     """Successful runs of this same search, newest first."""
-    return [run for run in successful_runs(engine, SOURCE) if (run.params or {}).get("query_sha") == sha]
+    return [run for run in successful_runs(engine, RunSource.PUBMED.value)
+            if (run.params or {}).get("query_sha") == sha]
 
 
 def query_found_records(engine: Engine, sha: str) -> bool:
@@ -357,12 +358,17 @@ def plan_dates(engine: Engine, term: str, since: date | None, full: bool) -> tup
     return "incremental", start
 
 
-def harvest(engine: Engine, client: EutilsClient, term: str, *, since: date | None = None,
-            until: date | None = None, full: bool = False, batch_size: int = DEFAULT_BATCH,
+def harvest(engine: Engine, settings: Settings, term: str, *, since: date | None = None, full: bool = False,
+            client: EutilsClient | None = None, until: date | None = None, batch_size: int = DEFAULT_BATCH,
             query_source: str = "") -> HarvestSummary:
-    """Run one PubMed harvest into the store and record it as a HarvestRun."""
+    """Run one PubMed harvest of ``term`` into the store and record it as a HarvestRun.
+
+    The same shape as :func:`harvest.ctgov.harvest`: the store, the settings
+    (which make the client unless one is given), what to ask, and the window.
+    """
     if not 1 <= batch_size <= MAX_RESULTS:
         raise ValueError(f"batch size must be between 1 and {MAX_RESULTS}, not {batch_size}")
+    client = client or EutilsClient.from_settings(settings)
     mode, start = plan_dates(engine, term, since, full)
     end = until or date.today()
     window = Window(start, end) if start else (Window(FULL_START, end) if until else None)
@@ -372,7 +378,7 @@ def harvest(engine: Engine, client: EutilsClient, term: str, *, since: date | No
               "query_source": query_source, "eutils_url": client.base_url}
     sent_before = client.requests_sent
     found_before = query_found_records(engine, params["query_sha"])
-    with harvest_run(engine, SOURCE, params) as run_id:
+    with harvest_run(engine, RunSource.PUBMED.value, params) as run_id:
         summary = HarvestSummary(run_id, mode, params["since"], params["until"])
         for search in client.windows(term, window, datetypes, expect_hits=found_before):
             summary.windows += 1
@@ -409,7 +415,7 @@ def _fetch_window(engine: Engine, client: EutilsClient, search: SearchResult, ru
         batch = client.fetch_batch(search, retstart, retmax)
         cursor = json.dumps({"window": where, "next_retstart": retstart + retmax, "count": search.count,
                              "windows_done": summary.windows - 1})
-        counts = save_batch(engine, batch, SOURCE, run_id, cursor)
+        counts = save_batch(engine, batch, RowOrigin.PUBMED.value, run_id, cursor)
         summary.counts.add(counts)
         log.info("batch retstart=%d: %d records (%d new, %d updated, %d deleted)", retstart,
                  len(batch.records), counts.new, counts.updated, counts.deleted)
@@ -445,14 +451,14 @@ def _prepared_chunks(header: bytes, segments: list[bytes], chunk: int, workers: 
 
 
 def import_bytes(engine: Engine, data: bytes, name: str, run_id: int, chunk: int = 1000,
-                 workers: int | None = None) -> BatchCounts:
+                 workers: int | None = None) -> RunCounts:
     """Load one saved PubMed file (XML or MEDLINE) through the same parser and upsert.
 
     The whole XML document is checked (blank text between records, a complete
     end) before the first chunk is written.
     """
     workers = (os.cpu_count() or 1) if workers is None else workers
-    total = BatchCounts()
+    total = RunCounts()
     if sniff_format(data) == "xml":
         header, segments, deleted = split_document(data)
         batches: Iterator = _prepared_chunks(header, segments, chunk, workers)
@@ -464,9 +470,9 @@ def import_bytes(engine: Engine, data: bytes, name: str, run_id: int, chunk: int
             raise PubmedParseError(f"MEDLINE file is not UTF-8 text ({exc})") from exc
         batches = (prepare(b) for b in _medline_batches(iter_medline_records(text), chunk))
     for i, batch in enumerate(batches):
-        total.add(save_batch(engine, batch, "import", run_id, json.dumps({"file": name, "chunk": i})))
+        total.add(save_batch(engine, batch, RowOrigin.IMPORT.value, run_id, json.dumps({"file": name, "chunk": i})))
     if deleted:
-        total.add(save_batch(engine, PreparedBatch([], deleted), "import", run_id,
+        total.add(save_batch(engine, PreparedBatch([], deleted), RowOrigin.IMPORT.value, run_id,
                              json.dumps({"file": name, "deletions": len(deleted)})))
     return total
 

@@ -1,7 +1,7 @@
 """`evidence harvest pubmed` and `evidence import pubmed` (registered in evidence.commands).
 
 Biopython, requests and the store are imported when a command runs, not
-when `evidence` starts.  Exit codes (evidence.cli_support.ExitCode): 0 success, 1 the run failed (network,
+when `evidence` starts.  Exit codes (evidence.commands.support.ExitCode): 0 success, 1 the run failed (network,
 NCBI errors; the HarvestRun row says why), 2 usage or input error (bad
 option, unreadable query file, a saved file that is not PubMed XML/MEDLINE).
 """
@@ -9,18 +9,14 @@ option, unreadable query file, a saved file that is not PubMed XML/MEDLINE).
 from __future__ import annotations
 
 import json
-import logging
-from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from evidence.cli_groups import group
-from evidence.cli_support import EXIT_FAILED, EXIT_USAGE, fail, parse_date, settings_of, store_with_schema
+from evidence.commands.groups import group
+from evidence.commands.support import EXIT_FAILED, EXIT_USAGE, fail, parse_date, settings_of, store_with_schema
 from evidence.settings import Settings
-
-log = logging.getLogger(__name__)
 
 
 def _term(settings: Settings, query: Optional[str], query_file: Optional[Path]) -> tuple[str, str]:
@@ -52,8 +48,8 @@ def harvest_pubmed(
     """Harvest PubMed through the E-utilities: incremental, windowed, batched, polite."""
     import requests
 
-    from harvest._http import HarvestHTTPError
-    from harvest.pubmed import DEFAULT_BATCH, EutilsClient, PubmedHarvestError, harvest
+    from harvest.http_client import HarvestHTTPError
+    from harvest.pubmed import DEFAULT_BATCH, PubmedHarvestError, harvest
     from harvest.pubmed_parse import PubmedParseError
 
     settings = settings_of(ctx)
@@ -64,9 +60,8 @@ def harvest_pubmed(
         raise fail(f"--until {end} is before --since {start}", EXIT_USAGE)
     term, source = _term(settings, query, query_file)
     engine = store_with_schema(settings)
-    client = EutilsClient.from_settings(settings)
     try:
-        summary = harvest(engine, client, term, since=start, until=end, full=full,
+        summary = harvest(engine, settings, term, since=start, until=end, full=full,
                           batch_size=batch_size or DEFAULT_BATCH, query_source=source)
     except (HarvestHTTPError, PubmedHarvestError, PubmedParseError) as exc:
         raise fail(f"PubMed harvest failed: {exc} (records saved before the failure are kept; "
@@ -75,7 +70,7 @@ def harvest_pubmed(
         raise fail(f"PubMed harvest could not send its requests to {settings.eutils_url!r}: {exc}",
                     EXIT_USAGE) from exc
     payload = {"run": summary.run_id, "mode": summary.mode, "since": summary.since, "until": summary.until,
-               "windows": summary.windows, "requests": summary.requests, **asdict(summary.counts)}
+               "windows": summary.windows, "requests": summary.requests, **summary.counts.as_dict()}
     typer.echo(json.dumps(payload))
 
 
@@ -85,24 +80,18 @@ def import_pubmed(
                                                 help="PubMed XML (efetch, Save → XML) or MEDLINE/.nbib files.")],
 ) -> None:
     """Load saved PubMed files through the same parser and upsert as the harvester."""
-    from harvest.pubmed_import import import_file
+    from harvest.pubmed_import import import_files
     from harvest.pubmed_parse import PubmedParseError
-    from harvest.runs import harvest_run
 
-    settings = settings_of(ctx)
-    engine = store_with_schema(settings)
-
-    totals: dict[str, dict] = {}
+    engine = store_with_schema(settings_of(ctx))
+    done: list[str] = []
     try:
-        with harvest_run(engine, "import-pubmed", {"files": [str(f) for f in files]}) as run_id:
-            for path in files:
-                counts = import_file(engine, path, run_id)
-                totals[str(path)] = asdict(counts)
-                log.info("imported %s: %s", path, counts)
+        result = import_files(engine, files, on_file=lambda name, counts: done.append(name))
     except PubmedParseError as exc:
-        before = f" ({len(totals)} file(s) before it were imported)" if totals else " (nothing was imported)"
+        before = f" ({len(done)} file(s) before it were imported)" if done else " (nothing was imported)"
         raise fail(f"import failed: {exc}{before}", EXIT_USAGE) from exc
-    typer.echo(json.dumps({"run": run_id, "files": totals}))
+    totals = {name: counts.as_dict() for name, counts in result.files.items()}
+    typer.echo(json.dumps({"run": result.run_id, "files": totals}))
 
 
 def register(app: typer.Typer) -> None:

@@ -1,7 +1,8 @@
 """Writing PubMed records to the store: upsert on PMID, classification, trial links.
 
 One call, ``save_batch``, writes a batch of records, its ``DeleteCitation``
-notices, the run's counters and its resume cursor in one transaction. A run
+notices, the run's counters and its resume cursor in one transaction (through
+the batch writer both registries share, :func:`harvest.runs.write_batch`). A run
 that dies mid-way therefore leaves whole batches and a cursor that matches
 them, never half a batch. Upserts are idempotent: fetching a record again
 changes nothing unless PubMed changed it.
@@ -23,38 +24,21 @@ from datetime import datetime
 from sqlalchemy import Engine, delete, insert, select, update
 from sqlmodel import Session
 
-from evidence.models import HarvestRun, Publication, PublicationTrialLink, utcnow
-from evidence.vocab import LinkMethod
+from evidence.models import Publication, PublicationTrialLink, utcnow
+from evidence.vocab import LinkMethod, RowOrigin
 from harvest.classify import classify
 from harvest.pubmed_kind import classify_kind
 from harvest.pubmed_parse import ParsedBatch, PubmedRecord, RegistryMention, gc_paused
+from harvest.runs import RunCounts, write_batch
 
 log = logging.getLogger(__name__)
 
 #: Link methods this harvester owns; manual and registry-side links are never touched.
 AUTO_METHODS = (LinkMethod.REGISTRY_FIELD.value, LinkMethod.ABSTRACT_TEXT.value)
-#: Rows written from saved files. A saved copy of a record PubMed has since deleted cannot undo the deletion
-#: (a harvest that gets the record back from PubMed can).
-IMPORT_ORIGIN = "import"
 _CONTENT = ("title", "abstract", "journal", "journal_iso", "pub_date", "pub_year", "doi", "pmcid", "authors",
             "publication_types", "mesh_terms", "keywords", "language", "registry_ids", "kind", "diseases",
             "targets", "car_construct", "population", "deleted", "raw_xml", "date_revised", "pmid_version",
             "dtd_date", "retracted", "corrections")
-
-
-@dataclass
-class BatchCounts:
-    fetched: int = 0
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    deleted: int = 0
-    kept_newer: int = 0  # an older (or MEDLINE) copy of a stored record: the stored one is kept
-    repeated: int = 0  # further copies of a PMID already in the same batch
-
-    def add(self, other: BatchCounts) -> None:
-        for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 @dataclass
@@ -113,9 +97,9 @@ def _best_per_pmid(records: list[Prepared]) -> dict[str, Prepared]:
     return best
 
 
-def _upsert_records(session: Session, records: list[Prepared], origin: str, now: datetime) -> BatchCounts:
+def _upsert_records(session: Session, records: list[Prepared], origin: str, now: datetime) -> RunCounts:
     """Insert new rows, update changed ones, touch last_seen of the rest: a few bulk statements."""
-    counts = BatchCounts(fetched=len(records))
+    counts = RunCounts(fetched=len(records))
     latest = _best_per_pmid(records)
     counts.repeated = len(records) - len(latest)
     if counts.repeated:
@@ -130,7 +114,8 @@ def _upsert_records(session: Session, records: list[Prepared], origin: str, now:
             seen = now if rec.values["retracted"] else None
             new.append({"pmid": pmid, "origin": origin, "first_seen": now, "last_seen": now,
                         "retraction_seen": seen, **rec.values})
-        elif _rank(rec.values) < _rank(old) or (old["deleted"] and origin == IMPORT_ORIGIN
+        # A saved copy of a record PubMed has since deleted cannot undo the deletion (a harvest can).
+        elif _rank(rec.values) < _rank(old) or (old["deleted"] and origin == RowOrigin.IMPORT
                                                  and _rank(rec.values) == _rank(old)):
             log.info("PMID %s: the stored copy (revised %s) is newer or richer than this one (revised %s); kept",
                      pmid, old["date_revised"] or "?", rec.values["date_revised"] or "?")
@@ -201,28 +186,18 @@ def _mark_deleted(session: Session, pmids: list[str], now: datetime) -> int:
     return marked
 
 
-def write_batch(session: Session, batch: PreparedBatch, origin: str, run_id: int | None = None,
-                cursor: str | None = None) -> BatchCounts:
-    """Upsert a prepared batch in the caller's transaction and add its counts and cursor to the run row."""
+def store_batch(session: Session, batch: PreparedBatch, origin: str) -> RunCounts:
+    """Upsert a prepared batch and apply its deletions in the caller's transaction."""
     now = utcnow()
     counts = _upsert_records(session, batch.records, origin, now)
     session.flush()
     counts.deleted = _mark_deleted(session, batch.deleted, now)
-    if run_id is not None:
-        run = session.get(HarvestRun, run_id)
-        run.fetched += counts.fetched
-        run.new += counts.new
-        run.updated += counts.updated
-        run.deleted += counts.deleted
-        if cursor is not None:
-            run.cursor = cursor
     return counts
 
 
 def save_batch(engine: Engine, batch: ParsedBatch | PreparedBatch, origin: str, run_id: int | None = None,
-               cursor: str | None = None) -> BatchCounts:
+               cursor: str | None = None) -> RunCounts:
     """Upsert a batch and, in the same transaction, add its counts and cursor to the run row."""
-    if isinstance(batch, ParsedBatch):
-        batch = prepare(batch)
-    with gc_paused(), Session(engine) as session, session.begin():
-        return write_batch(session, batch, origin, run_id, cursor)
+    prepared = prepare(batch) if isinstance(batch, ParsedBatch) else batch
+    with gc_paused():
+        return write_batch(engine, run_id, cursor, lambda session: store_batch(session, prepared, origin))

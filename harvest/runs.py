@@ -3,6 +3,9 @@
 A run row is committed on its own as soon as the run starts, so a run killed
 mid-way is still visible (status ``running`` with a dead pid), and its
 counters and resume cursor are committed together with each batch of data.
+Both registries count what a batch did in one type, :class:`RunCounts`, and
+write every batch through :func:`write_batch`, so the run row is kept the
+same way whichever registry (and whether harvest or import) fills the store.
 """
 
 from __future__ import annotations
@@ -11,8 +14,9 @@ import logging
 import os
 import socket
 from contextlib import contextmanager
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timedelta
-from typing import Iterator
+from typing import Callable, Iterator
 
 from sqlalchemy import Engine, select
 from sqlmodel import Session
@@ -22,6 +26,56 @@ from evidence.vocab import HarvestStatus
 from evidence.write_failure import describe
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunCounts:
+    """What a batch, a file or a whole run did to the store; the same type for both registries."""
+
+    fetched: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0  # PubMed DeleteCitation notices that flagged a stored record
+    kept_newer: int = 0  # PubMed: an older (or MEDLINE) copy of a stored record; the stored one is kept
+    repeated: int = 0  # PubMed: further copies of a PMID already in the same batch
+    skipped: int = 0  # ClinicalTrials.gov: a record older than the stored trial; the stored one is kept
+    changed: int = 0  # ClinicalTrials.gov: tracked trial fields that changed (TrialChange rows)
+    partial: int = 0  # ClinicalTrials.gov: records that did not give every field (fields= downloads, captures)
+
+    def add(self, other: RunCounts) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+#: The counters a HarvestRun row keeps.
+_RUN_COUNTERS = ("fetched", "new", "updated", "deleted", "changed")
+
+
+def record_batch(session: Session, run_id: int, counts: RunCounts, cursor: str | None = None) -> None:
+    """Add a batch's counts to its run row and move the resume cursor, in the batch's own transaction."""
+    run = session.get(HarvestRun, run_id)
+    for name in _RUN_COUNTERS:
+        setattr(run, name, getattr(run, name) + getattr(counts, name))
+    if cursor is not None:
+        run.cursor = cursor
+
+
+def write_batch(engine: Engine, run_id: int | None, cursor: str | None,
+                write: Callable[[Session], RunCounts]) -> RunCounts:
+    """The one batch writer: ``write`` upserts a batch; its counts and cursor join the run row (if any).
+
+    All in one transaction, so a run that dies mid-way leaves whole batches
+    and a cursor that matches them, never half a batch.
+    """
+    with Session(engine) as session, session.begin():
+        counts = write(session)
+        if run_id is not None:
+            record_batch(session, run_id, counts, cursor)
+    return counts
 
 
 def start_run(engine: Engine, source: str, params: dict) -> int:

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from sqlalchemy import Engine
 
 from evidence.settings import Settings
+from evidence.vocab import RunSource
 from harvest.update import Source, Window
 
 
@@ -23,11 +24,10 @@ def _pubmed_plan(engine: Engine, settings: Settings, window: Window) -> list[str
 
 
 def _pubmed_run(engine: Engine, settings: Settings, window: Window) -> int:
-    from harvest.pubmed import EutilsClient, harvest, read_query
+    from harvest.pubmed import harvest, read_query
 
     term = read_query(settings.pubmed_query_file)
-    client = EutilsClient.from_settings(settings)
-    return harvest(engine, client, term, since=window.since, full=window.full,
+    return harvest(engine, settings, term, since=window.since, full=window.full,
                    query_source=settings.pubmed_query_file).run_id
 
 
@@ -49,6 +49,6 @@ def _ctgov_run(engine: Engine, settings: Settings, window: Window) -> int:
 
 
 SOURCES: dict[str, Source] = {
-    "pubmed": Source("pubmed", lambda s: s.eutils_url, _pubmed_plan, _pubmed_run),
-    "ctgov": Source("ctgov", lambda s: s.ctgov_url, _ctgov_plan, _ctgov_run),
+    RunSource.PUBMED.value: Source(RunSource.PUBMED.value, lambda s: s.eutils_url, _pubmed_plan, _pubmed_run),
+    RunSource.CTGOV.value: Source(RunSource.CTGOV.value, lambda s: s.ctgov_url, _ctgov_plan, _ctgov_run),
 }

@@ -25,17 +25,16 @@ import requests
 from sqlalchemy import Engine, select
 from sqlmodel import Session
 
-from evidence.digest import UPDATE_SOURCE
 from evidence.exit_codes import ExitCode
 from evidence.models import HarvestRun, utcnow
 from evidence.settings import Settings
-from evidence.vocab import HarvestStatus
+from evidence.vocab import HarvestStatus, RunSource
 from evidence.write_failure import WriteFailure, describe, write_failure
 from harvest.runs import finish_run, start_run
 
 log = logging.getLogger(__name__)
 
-# The one table of exit codes (evidence.cli_support.ExitCode), by the names this module's callers use.
+# The one table of exit codes (evidence.commands.support.ExitCode), by the names this module's callers use.
 EXIT_OK, EXIT_SOURCE_FAILED, EXIT_USAGE, EXIT_LOCKED = (ExitCode.OK, ExitCode.FAILED, ExitCode.USAGE,
                                                         ExitCode.LOCKED)
 
@@ -159,7 +158,7 @@ def run_update(engine: Engine, settings: Settings, sources: list[Source], window
             report.results = [SourceResult(s.name, False, error="cannot be reached") for s in sources]
             log.error("the registries cannot be reached: %s; check the network. Nothing was changed.", names)
             return report
-        update_id = start_run(engine, UPDATE_SOURCE, {"sources": [s.name for s in sources],
+        update_id = start_run(engine, RunSource.UPDATE.value, {"sources": [s.name for s in sources],
                                                       "since": str(window.since) if window.since else None,
                                                       "full": window.full})
     except Exception as exc:

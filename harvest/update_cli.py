@@ -1,6 +1,6 @@
 """`evidence update`: the command cron and systemd timers call.
 
-Exit codes (evidence.cli_support.ExitCode): 0 every source succeeded; 1 a
+Exit codes (evidence.commands.support.ExitCode): 0 every source succeeded; 1 a
 source failed (the others still ran; each has its own HarvestRun); 2 usage
 or configuration error; 75 another update holds the lock (nothing was
 changed).  The harvesters are imported when the command runs.
@@ -16,15 +16,15 @@ from typing import Annotated, Optional
 
 import typer
 
-from evidence.cli_support import EXIT_LOCKED, EXIT_USAGE, fail, parse_date, settings_of, store_with_schema
+from evidence.commands.support import EXIT_LOCKED, EXIT_USAGE, fail, parse_date, settings_of, store_with_schema
 from evidence.settings import Settings
+from evidence.vocab import HARVEST_RUN_SOURCES
 
 log = logging.getLogger(__name__)
 
 
-class SourceName(str, Enum):
-    pubmed = "pubmed"
-    ctgov = "ctgov"
+#: The registries ``--source`` may name: the scheduled harvests of evidence.vocab.
+SourceName = Enum("SourceName", {code: code for code in HARVEST_RUN_SOURCES}, type=str)
 
 
 def lock_path(settings: Settings) -> Path:

@@ -14,7 +14,7 @@ import typer
 from typer.testing import CliRunner
 
 from evidence.cli import app
-from evidence.cli_support import ExitCode, parse_date, parse_moment
+from evidence.commands.support import ExitCode, parse_date, parse_moment
 from evidence.commands import COMMAND_MODULES
 
 README = Path(__file__).resolve().parent.parent / "README.md"

@@ -32,3 +32,17 @@ def test_durability_and_late_harm_outcomes():
     assert Outcome.LICATS.category is OutcomeCategory.SAFETY and Outcome.GVHD.category is OutcomeCategory.SAFETY
     assert Outcome.RELAPSE.category is OutcomeCategory.EFFICACY
     assert [o for o in Outcome if o.needs_timepoint_months] == [Outcome.REMISSION_MAINTAINED_LAST]
+
+
+def test_labels_read_inside_a_sentence_keep_names_and_acronyms():
+    from evidence.vocab import PoolTransform, Tau2Method
+
+    assert [t.phrase for t in PoolTransform] == ["logit", "Freeman–Tukey double arcsine", "arcsine", "untransformed"]
+    assert [m.phrase for m in Tau2Method] == ["REML", "DerSimonian–Laird", "Paule–Mandel", "maximum likelihood"]
+
+
+def test_every_run_source_and_row_origin_is_a_code_the_store_holds():
+    from evidence.vocab import HARVEST_RUN_SOURCES, REGISTRY_RUN_SOURCES, RowOrigin, RunSource
+
+    assert set(HARVEST_RUN_SOURCES) <= set(REGISTRY_RUN_SOURCES) <= {s.value for s in RunSource}
+    assert {o.value for o in RowOrigin} == {"pubmed", "ctgov", "import", "curated"}

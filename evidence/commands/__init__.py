@@ -2,11 +2,11 @@
 
 Each entry of :data:`COMMAND_MODULES` is a module with a ``register(app)``
 function that adds its commands (and, through
-:func:`evidence.cli_groups.group`, its sub-commands of ``harvest`` and
+:func:`evidence.commands.groups.group`, its sub-commands of ``harvest`` and
 ``import``).  The order of the table is the order of ``evidence --help``.
 
 Command modules stay cheap to import: only the standard library, Typer and
-:mod:`evidence.cli_support` at module level; the database, HTTP and
+:mod:`evidence.commands.support` at module level; the database, HTTP and
 statistics libraries are imported inside the command functions, when the
 command runs.  ``evidence --help`` therefore loads none of them.
 

@@ -15,8 +15,8 @@ from typing import Annotated
 
 import typer
 
-from evidence.cli_groups import get_or_create_group
-from evidence.cli_support import EXIT_FAILED, EXIT_USAGE, fail, settings_of, store_with_schema
+from evidence.commands.groups import get_or_create_group
+from evidence.commands.support import EXIT_FAILED, EXIT_USAGE, fail, settings_of, store_with_schema
 from evidence.settings import mask_url
 
 DB_HELP = "Move the whole database to another one."

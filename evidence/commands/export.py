@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from evidence.cli_support import EXIT_USAGE, fail, settings_of, store_with_schema
+from evidence.commands.support import EXIT_USAGE, fail, settings_of, store_with_schema
 from evidence.commands.selection_options import (
     AllReports,
     Ci,

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from evidence.cli_support import EXIT_FAILED, EXIT_USAGE, settings_of
+from evidence.commands.support import EXIT_FAILED, EXIT_USAGE, settings_of
 from evidence.commands.selection_options import (
     AllReports,
     Ci,
@@ -119,7 +119,7 @@ def _pool_store(ctx: typer.Context, sel: Any, json_out: bool) -> None:
     """Pool an outcome from the store: the library's analysis, the same numbers as the app."""
     from sqlmodel import Session
 
-    from evidence.cli_support import store_with_schema
+    from evidence.commands.support import store_with_schema
     from evidence.outcome_analysis import analyse_outcome, to_json
 
     with Session(store_with_schema(settings_of(ctx), readonly=True)) as session:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from evidence.cli_support import parse_moment, settings_of, store_with_schema
+from evidence.commands.support import parse_moment, settings_of, store_with_schema
 
 
 class Format(StrEnum):

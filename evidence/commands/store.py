@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from evidence.cli_support import EXIT_USAGE, fail, settings_of, store_with_schema
+from evidence.commands.support import EXIT_USAGE, fail, settings_of, store_with_schema
 
 log = logging.getLogger("evidence")
 

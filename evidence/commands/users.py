@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
-from evidence.cli_support import EXIT_USAGE, fail, settings_of, store_with_schema
+from evidence.commands.support import EXIT_USAGE, fail, settings_of, store_with_schema
 
 group = typer.Typer(name="users", help="Team members and their roles (viewer, screener, extractor, verifier, admin).",
                     no_args_is_help=True)

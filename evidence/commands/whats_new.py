@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from evidence.cli_support import EXIT_USAGE, fail, parse_moment, settings_of, store_with_schema
+from evidence.commands.support import EXIT_USAGE, fail, parse_moment, settings_of, store_with_schema
 
 
 class DigestFormat(str, Enum):

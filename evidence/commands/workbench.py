@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
-from evidence.cli_support import EXIT_USAGE, fail, settings_of, store_with_schema
+from evidence.commands.support import EXIT_USAGE, fail, settings_of, store_with_schema
 
 group = typer.Typer(name="workbench", help="The reviewer's workbench: screening, audit trail, undo.",
                     no_args_is_help=True)

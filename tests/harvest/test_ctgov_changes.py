@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from evidence.models import HarvestRun, Trial, TrialChange
-from harvest._http import HttpClient
+from harvest.http_client import HttpClient
 from harvest.ctgov import Strategy, harvest
 from harvest.ctgov_parse import parse_study
 from harvest.ctgov_store import as_text, upsert_records

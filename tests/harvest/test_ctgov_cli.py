@@ -18,10 +18,10 @@ from sqlmodel import Session
 from typer.testing import CliRunner
 
 from evidence.cli import app
-from evidence.cli_groups import get_or_create_group
+from evidence.commands.groups import get_or_create_group
 from evidence.models import HarvestRun, PublicationTrialLink, Trial, TrialChange
 from evidence.store import open_store
-from harvest._http import HttpClient
+from harvest.http_client import HttpClient
 from harvest.ctgov import Strategy, harvest
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ctgov"

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from evidence.models import HarvestRun, PublicationTrialLink, Trial, utcnow
-from harvest._http import HarvestHTTPError, HttpClient
+from harvest.http_client import HarvestHTTPError, HttpClient
 from harvest.ctgov import CtgovHarvestError, Strategy, harvest, load_strategy, search_params
 from harvest.ctgov_parse import CtgovParseError
 

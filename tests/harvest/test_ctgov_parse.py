@@ -55,7 +55,42 @@ def test_interventional_phase_1_2_study_all_fields():
     assert [(ref.pmid, ref.type) for ref in r.references] == [("39000001", "RESULT"), ("30000002", "BACKGROUND")]
     assert r.has_results is False
     assert r.diseases == ["lupus_nephritis", "sle"] and r.targets == ["cd19"] and r.car_construct == "autologous"
-    assert json.loads(r.raw_json) == _study("NCT06100001")
+    kept = json.loads(r.raw_json)  # the record as given, less the people to contact
+    assert "centralContacts" not in kept["protocolSection"]["contactsLocationsModule"]
+    assert kept["protocolSection"]["contactsLocationsModule"]["overallOfficials"][0]["role"] == "STUDY_DIRECTOR"
+    kept["protocolSection"]["contactsLocationsModule"] = _study("NCT06100001")["protocolSection"][
+        "contactsLocationsModule"]
+    assert kept == _study("NCT06100001")
+
+
+def test_sites_and_eligibility_without_anyone_to_call():
+    r = parse_study(_study("NCT06100001"))
+    assert [(s.city, s.state, s.zip, s.country, s.status) for s in r.sites] == [
+        ("Shanghai", "Shanghai", "200127", "China", "RECRUITING"),
+        ("Erlangen", "Bavaria", "91054", "Germany", "RECRUITING"),
+        ("Shanghai", "Shanghai", "200127", "China", "NOT_YET_RECRUITING")]
+    assert r.sites[1].facility == "Universitätsklinikum Erlangen" and (r.sites[1].lat, r.sites[1].lon) == (
+        49.59099, 11.00783)
+    assert r.eligibility_criteria.startswith("Inclusion Criteria:\n\n* Age 12 to 70 years")
+    assert "  * proteinuria > 0.5 g/24 h\n\nExclusion Criteria:" in r.eligibility_criteria  # bullets kept
+    assert (r.sex, r.healthy_volunteers) == ("ALL", False)
+    for text in ("Site Contact", "Study Coordinator", "example.org", "+86 21 5555", "+49 9131"):
+        assert text not in r.raw_json and text not in repr(r.sites)
+    assert parse_study(_study("NCT05900003")).sites[0].status == ""  # the record does not say: unknown
+
+
+def test_absent_locations_module_is_unknown_and_an_empty_list_is_no_site():
+    study = copy.deepcopy(_study("NCT07654321"))
+    del study["protocolSection"]["contactsLocationsModule"]
+    assert parse_study(study).sites is None
+    study["protocolSection"]["contactsLocationsModule"] = {"overallOfficials": [{"name": "X", "role": "STUDY_CHAIR"}]}
+    assert parse_study(study).sites == []
+    study["protocolSection"]["contactsLocationsModule"]["locations"] = [{}, "junk", {"city": "Erlangen"}]
+    assert [s.city for s in parse_study(study).sites] == ["Erlangen"]
+    del study["protocolSection"]["eligibilityModule"]
+    partial = parse_study(study)
+    assert {"eligibility_criteria", "sex", "healthy_volunteers"} <= set(partial.unknown_fields)
+    assert partial.healthy_volunteers is None
 
 
 def test_observational_study_without_phases_and_a_study_with_results():

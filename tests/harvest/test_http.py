@@ -6,7 +6,7 @@ import pytest
 import requests
 import responses
 
-from harvest._http import HarvestHTTPError, HttpClient, RateLimiter, RegistryUnreachable, retry_after_seconds
+from harvest.http_client import HarvestHTTPError, HttpClient, RateLimiter, RegistryUnreachable, retry_after_seconds
 
 URL = "https://registry.example/api"
 

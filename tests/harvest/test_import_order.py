@@ -20,9 +20,7 @@ from sqlmodel import Session
 
 from evidence.db import init_db, make_engine
 from evidence.models import Publication, PublicationTrialLink, Trial, TrialChange
-from harvest.ctgov import import_files
-from harvest.pubmed_import import import_file
-from harvest.runs import harvest_run
+from harvest import ctgov, pubmed_import
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 #: The corpus, plus the fixtures with a Bookshelf chapter, structured abstracts and MEDLINE text of the same records.
@@ -51,11 +49,8 @@ def _import(tmp: Path, order: list[Path]):
     engine = make_engine(f"sqlite:///{tmp / 'order.db'}")
     init_db(engine)
     for path in order:
-        if path.suffix == ".json":
-            import_files(engine, [path])
-        else:
-            with harvest_run(engine, "import-pubmed", {"files": [str(path)]}) as run_id:
-                import_file(engine, path, run_id)
+        registry = ctgov if path.suffix == ".json" else pubmed_import
+        registry.import_files(engine, [path])
     return engine
 
 

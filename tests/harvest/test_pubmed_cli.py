@@ -12,7 +12,7 @@ from sqlmodel import Session
 from typer.testing import CliRunner
 
 from evidence.cli import app
-from evidence.cli_groups import get_or_create_group
+from evidence.commands.groups import get_or_create_group
 from evidence.models import HarvestRun, Publication
 from fixtures.pubmed.fake_eutils import HERE, FakeEutils, Fault, Server
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from evidence.models import HarvestRun, Publication
+from evidence.settings import Settings
 from fixtures.pubmed.fake_eutils import (
     EMPTY_FETCH,
     EMPTY_SEARCH,
@@ -21,10 +22,11 @@ from fixtures.pubmed.fake_eutils import (
     Server,
 )
 from harvest import pubmed
-from harvest._http import HarvestHTTPError, HttpClient, RegistryUnreachable
+from harvest.http_client import HarvestHTTPError, HttpClient, RegistryUnreachable
 from harvest.pubmed import EutilsClient, PubmedHarvestError, Window, harvest
 
 TERM = "car-t AND lupus"
+SETTINGS = Settings()  # the client each test passes replaces the one these would make
 TODAY = date.today()
 
 
@@ -78,7 +80,7 @@ def _count(engine) -> int:
 
 
 def test_full_harvest_one_search_then_one_fetch_per_batch(engine, client, fake):
-    summary = harvest(engine, client, TERM, full=True, batch_size=5)
+    summary = harvest(engine, SETTINGS, TERM, client=client, full=True, batch_size=5)
     assert (summary.counts.fetched, summary.counts.new) == (12, 12)
     assert fake.count("esearch") == 1 and fake.count("efetch") == 3 and summary.requests == 4
     search = fake.requests[0][1]
@@ -99,7 +101,7 @@ def test_over_the_cap_splits_into_date_windows(engine, client, fake, monkeypatch
     monkeypatch.setattr(pubmed, "MAX_RESULTS", 10)
     fake.cap = 10
     fake.add_many(40, 39200001, date(2020, 1, 1), date(2024, 12, 31))
-    summary = harvest(engine, client, TERM, full=True, batch_size=4)
+    summary = harvest(engine, SETTINGS, TERM, client=client, full=True, batch_size=4)
     assert summary.counts.fetched == 52 and summary.counts.new == 52  # every record, once
     windows = [p for e, p in fake.requests if e == "esearch" and "mindate" in p]
     assert windows and all(p["datetype"] == "edat" for p in windows)
@@ -119,11 +121,11 @@ def test_window_split_covers_the_range_without_gaps():
 
 
 def test_incremental_run_fetches_entered_or_modified_since_last_success(engine, client, fake):
-    harvest(engine, client, TERM, batch_size=50)  # first run ever: full
+    harvest(engine, SETTINGS, TERM, client=client, batch_size=50)  # first run ever: full
     fake.requests.clear()
     fake.add(39300001, edat=TODAY)  # new
     fake.add(39100003, edat=date(2024, 2, 1), mdat=TODAY, template=2, marker="revised")  # modified
-    summary = harvest(engine, client, TERM, batch_size=50)
+    summary = harvest(engine, SETTINGS, TERM, client=client, batch_size=50)
     assert summary.mode == "incremental" and summary.since == (TODAY - timedelta(days=2)).isoformat()
     assert (summary.counts.fetched, summary.counts.new, summary.counts.updated) == (2, 1, 1)
     searches = [p for e, p in fake.requests if e == "esearch"]
@@ -136,36 +138,36 @@ def test_incremental_run_fetches_entered_or_modified_since_last_success(engine, 
 
 
 def test_incremental_follows_only_runs_of_the_same_search(engine, client, fake):
-    harvest(engine, client, "another search", full=True)
-    assert harvest(engine, client, TERM).mode == "full"
+    harvest(engine, SETTINGS, "another search", client=client, full=True)
+    assert harvest(engine, SETTINGS, TERM, client=client).mode == "full"
 
 
 def test_a_backfill_with_an_old_until_is_not_a_starting_point(engine, client, fake):
-    harvest(engine, client, TERM, full=True)
+    harvest(engine, SETTINGS, TERM, client=client, full=True)
     with Session(engine) as s:  # the full run was ten days ago
         run = s.get(HarvestRun, _runs(engine)[-1].id)
         run.started_at = datetime.now(timezone.utc) - timedelta(days=10)
         s.commit()
-    harvest(engine, client, TERM, since=date(2024, 1, 1), until=date(2024, 2, 1))  # backfill today
-    assert harvest(engine, client, TERM).since == (TODAY - timedelta(days=12)).isoformat()
+    harvest(engine, SETTINGS, TERM, client=client, since=date(2024, 1, 1), until=date(2024, 2, 1))  # backfill today
+    assert harvest(engine, SETTINGS, TERM, client=client).since == (TODAY - timedelta(days=12)).isoformat()
 
 
 def test_since_overrides_and_until_bounds(engine, client, fake):
-    summary = harvest(engine, client, TERM, since=date(2024, 6, 1), until=date(2024, 8, 31))
+    summary = harvest(engine, SETTINGS, TERM, client=client, since=date(2024, 6, 1), until=date(2024, 8, 31))
     assert summary.mode == "since" and 0 < summary.counts.fetched < 12
     first = fake.requests[0][1]
     assert (first["mindate"], first["maxdate"]) == ("2024/06/01", "2024/08/31")
 
 
 def test_empty_search_is_a_successful_run(engine, client, fake):
-    summary = harvest(engine, client, "NOTHING[tiab]", full=True)
+    summary = harvest(engine, SETTINGS, "NOTHING[tiab]", client=client, full=True)
     assert summary.counts.fetched == 0 and fake.count("efetch") == 0
     assert _runs(engine)[-1].status == "succeeded"
 
 
 def test_long_query_is_posted(engine, client, fake):
     long_term = " OR ".join(f'"term number {i}"[tiab]' for i in range(60))
-    harvest(engine, client, long_term, full=True)
+    harvest(engine, SETTINGS, long_term, client=client, full=True)
     assert fake.requests[0][1]["term"] == long_term
 
 
@@ -176,27 +178,27 @@ def test_429_and_500_are_retried_honouring_retry_after(engine, client, fake, sle
                                           b'"limit":"3"}', {"Content-Type": "application/json", "Retry-After": "2"}),
                     Fault("efetch", 500, b"<html><body>Internal Server Error</body></html>",
                           {"Content-Type": "text/html"})]
-    summary = harvest(engine, client, TERM, full=True, batch_size=50)
+    summary = harvest(engine, SETTINGS, TERM, client=client, full=True, batch_size=50)
     assert summary.counts.new == 12 and sleeps[0] == 2.0 and len(sleeps) == 2
     assert summary.requests == 4  # two answered plus two retried
 
 
 def test_timeout_and_connection_reset_are_retried(engine, client, fake):
     fake.faults += [Fault("esearch", delay=1.0), Fault("efetch", drop=True)]
-    summary = harvest(engine, client, TERM, full=True, batch_size=50)
+    summary = harvest(engine, SETTINGS, TERM, client=client, full=True, batch_size=50)
     assert summary.counts.new == 12
 
 
 def test_connection_reset_in_the_middle_of_an_answer_is_retried(engine, client, fake):
     fake.faults += [Fault("efetch", cut=True), Fault("esearch", cut=True)]
-    summary = harvest(engine, client, TERM, full=True, batch_size=50)
+    summary = harvest(engine, SETTINGS, TERM, client=client, full=True, batch_size=50)
     assert summary.counts.new == 12 and fake.count("efetch") == 2 and fake.count("esearch") == 2
 
 
 def test_truncated_efetch_is_fetched_again(engine, client, fake, sleeps):
     body = (HERE / "efetch_truncated.xml").read_bytes()
     fake.faults.append(Fault("efetch", 200, body))
-    summary = harvest(engine, client, TERM, full=True, batch_size=50)
+    summary = harvest(engine, SETTINGS, TERM, client=client, full=True, batch_size=50)
     assert summary.counts.new == 12 and fake.count("efetch") == 2 and sleeps == [1.0]
 
 
@@ -213,7 +215,7 @@ def _failing_run(engine, client, fake, fault: Fault, error, batch_size: int = 5)
 
     fake.answer = answer
     with pytest.raises(error) as exc:
-        harvest(engine, client, TERM, full=True, batch_size=batch_size)
+        harvest(engine, SETTINGS, TERM, client=client, full=True, batch_size=batch_size)
     run = _runs(engine)[-1]
     assert run.status == "failed" and run.finished_at is not None
     assert (run.fetched, run.new) == (5, 5) and json.loads(run.cursor)["next_retstart"] == 5
@@ -232,7 +234,7 @@ def test_http_400_with_error_body_fails_at_once_and_keeps_committed_batches(engi
 @pytest.mark.parametrize("body", [ERROR_200, HTML_200], ids=["error-element", "html-page"])
 def test_an_error_served_with_200_is_retried_like_a_5xx(engine, client, fake, sleeps, endpoint, body):
     fake.faults.append(Fault(endpoint, 200, body, {"Content-Type": "text/html"} if body == HTML_200 else {}))
-    summary = harvest(engine, client, TERM, full=True, batch_size=50)
+    summary = harvest(engine, SETTINGS, TERM, client=client, full=True, batch_size=50)
     assert summary.counts.new == 12 and fake.count(endpoint) == 2 and len(sleeps) == 1
 
 
@@ -255,12 +257,12 @@ def test_unreachable_server_fails_the_run(engine, client, fake):
 def test_esearch_error_element_fails_before_anything_is_written(engine, client, fake):
     fake.faults.append(Fault("esearch", 200, (HERE / "esearch_error.xml").read_bytes(), times=99))
     with pytest.raises(HarvestHTTPError, match="unbalanced parentheses"):
-        harvest(engine, client, TERM, full=True)
+        harvest(engine, SETTINGS, TERM, client=client, full=True)
     assert _runs(engine)[-1].status == "failed" and _count(engine) == 0
 
 
 def test_after_a_failed_run_the_next_resumes_from_the_last_success(engine, client, fake):
-    harvest(engine, client, TERM, full=True)
+    harvest(engine, SETTINGS, TERM, client=client, full=True)
     with Session(engine) as s:  # pretend the success was ten days ago
         run = s.get(HarvestRun, _runs(engine)[-1].id)
         run.started_at = datetime.now(timezone.utc) - timedelta(days=10)
@@ -269,9 +271,9 @@ def test_after_a_failed_run_the_next_resumes_from_the_last_success(engine, clien
     fake.add(39400002, edat=TODAY - timedelta(days=4))
     fake.faults.append(Fault("efetch", 503, b"busy", times=99))
     with pytest.raises(HarvestHTTPError):
-        harvest(engine, client, TERM)
+        harvest(engine, SETTINGS, TERM, client=client)
     fake.faults.clear()
-    summary = harvest(engine, client, TERM)
+    summary = harvest(engine, SETTINGS, TERM, client=client)
     assert summary.since == (TODAY - timedelta(days=12)).isoformat()  # the success, not the failure
     assert summary.counts.new == 2 and _runs(engine)[-2].status == "failed"
 
@@ -290,7 +292,7 @@ def test_settings_give_rate_and_identity():
 
 def test_an_empty_batch_is_fetched_again(engine, client, fake, sleeps):
     fake.faults.append(Fault("efetch", 200, EMPTY_FETCH, skip=1))
-    summary = harvest(engine, client, TERM, full=True, batch_size=5)
+    summary = harvest(engine, SETTINGS, TERM, client=client, full=True, batch_size=5)
     assert summary.counts.new == 12 and fake.count("efetch") == 4 and sleeps == [1.0]
     assert _runs(engine)[-1].status == "succeeded"
 
@@ -299,39 +301,39 @@ def test_a_batch_that_stays_short_fails_the_run_and_the_next_run_fetches_it(engi
     _, run = _failing_run(engine, client, fake, Fault("efetch", 200, EMPTY_FETCH, times=99), PubmedHarvestError)
     assert "after 3 tries: 0 of the 5 records asked for came back" in run.error
     fake.faults.clear()
-    summary = harvest(engine, client, TERM, batch_size=5)
+    summary = harvest(engine, SETTINGS, TERM, client=client, batch_size=5)
     assert summary.mode == "full" and _count(engine) == 12  # the failed run is no starting point
 
 
 def test_a_first_run_answered_empty_is_no_starting_point(engine, client, fake):
     fake.faults.append(Fault("esearch", 200, EMPTY_SEARCH))
-    assert harvest(engine, client, TERM).counts.fetched == 0
+    assert harvest(engine, SETTINGS, TERM, client=client).counts.fetched == 0
     assert _runs(engine)[-1].status == "succeeded"
-    summary = harvest(engine, client, TERM)  # everything, not "since the empty run"
+    summary = harvest(engine, SETTINGS, TERM, client=client)  # everything, not "since the empty run"
     assert summary.mode == "full" and summary.counts.new == 12
 
 
 def test_a_search_that_suddenly_finds_nothing_is_asked_again_then_fails(engine, client, fake, sleeps):
-    harvest(engine, client, TERM, full=True)
+    harvest(engine, SETTINGS, TERM, client=client, full=True)
     fake.faults.append(Fault("esearch", 200, EMPTY_SEARCH))  # once: the second answer is right
-    assert harvest(engine, client, TERM, full=True).counts.fetched == 12 and sleeps == [1.0]
+    assert harvest(engine, SETTINGS, TERM, client=client, full=True).counts.fetched == 12 and sleeps == [1.0]
     fake.faults.append(Fault("esearch", 200, EMPTY_SEARCH, times=99))
     with pytest.raises(PubmedHarvestError, match="found no records 3 times for a search that found records"):
-        harvest(engine, client, TERM, full=True)
+        harvest(engine, SETTINGS, TERM, client=client, full=True)
     assert _runs(engine)[-1].status == "failed"
 
 
 def test_an_incremental_window_may_be_empty_but_the_query_may_not(engine, client, fake):
-    harvest(engine, client, TERM, full=True)
-    quiet = harvest(engine, client, TERM)  # nothing entered in the last days: a normal night
+    harvest(engine, SETTINGS, TERM, client=client, full=True)
+    quiet = harvest(engine, SETTINGS, TERM, client=client)  # nothing entered in the last days: a normal night
     assert quiet.mode == "incremental" and quiet.counts.fetched == 0
     counted = [p for e, p in fake.requests if e == "esearch" and p.get("rettype") == "count"]
     assert len(counted) == 1 and "mindate" not in counted[0]  # the whole query still finds records
     watermark = _runs(engine)[-1].started_at
     fake.faults.append(Fault("esearch", 200, EMPTY_SEARCH, times=99))
     with pytest.raises(PubmedHarvestError, match="found records in earlier runs"):
-        harvest(engine, client, TERM)
+        harvest(engine, SETTINGS, TERM, client=client)
     fake.faults.clear()
     fake.add(39500001, edat=TODAY)
-    assert harvest(engine, client, TERM).counts.new == 1
+    assert harvest(engine, SETTINGS, TERM, client=client).counts.new == 1
     assert pubmed.last_success_of_query(engine, pubmed.query_sha(TERM)).started_at > watermark

@@ -10,11 +10,13 @@ import pytest
 import responses
 from Bio import Entrez
 
-from harvest._http import HarvestHTTPError, HttpClient
+from evidence.settings import Settings
+from harvest.http_client import HarvestHTTPError, HttpClient
 from harvest.pubmed import EutilsClient, PubmedHarvestError, harvest
 
 FIX = Path(__file__).parents[1] / "fixtures" / "pubmed"
 BASE = "https://eutils.example.org/entrez/eutils/"
+SETTINGS = Settings()  # the replaying client each test passes replaces the one these would make
 
 
 @pytest.mark.parametrize("name", ["efetch_batch.xml", "efetch_empty.xml", "esearch_page1.xml",
@@ -33,7 +35,7 @@ def _client() -> EutilsClient:
 def test_replayed_incremental_window(engine):
     responses.get(BASE + "esearch.fcgi", body=(FIX / "esearch_page1.xml").read_bytes())
     responses.get(BASE + "efetch.fcgi", body=(FIX / "efetch_batch.xml").read_bytes())
-    summary = harvest(engine, _client(), "car-t", since=date(2024, 1, 1), until=date(2024, 12, 31))
+    summary = harvest(engine, SETTINGS, "car-t", client=_client(), since=date(2024, 1, 1), until=date(2024, 12, 31))
     assert (summary.counts.new, summary.counts.deleted) == (5, 0)
     searches = [c.request for c in responses.calls if "esearch" in c.request.url]
     assert len(searches) == 3 and "datetype=edat" in searches[0].url and "datetype=mdat" in searches[1].url
@@ -48,7 +50,7 @@ def test_replayed_over_cap_answer_is_split(engine):
     responses.get(BASE + "esearch.fcgi", body=(FIX / "esearch_over_cap.xml").read_bytes())
     responses.get(BASE + "esearch.fcgi", body=(FIX / "esearch_page1.xml").read_bytes())
     responses.get(BASE + "efetch.fcgi", body=(FIX / "efetch_batch.xml").read_bytes())
-    summary = harvest(engine, _client(), "car-t", full=True)
+    summary = harvest(engine, SETTINGS, "car-t", client=_client(), full=True)
     assert summary.windows == 2  # 12,000 hits: two windows aimed at 80% of 9,999
     searches = [c.request.url for c in responses.calls if "esearch" in c.request.url]
     assert len(searches) == 3 and "mindate=1985%2F01%2F01" in searches[1]
@@ -58,10 +60,10 @@ def test_replayed_over_cap_answer_is_split(engine):
 def test_replayed_esearch_error_and_html(engine):
     responses.get(BASE + "esearch.fcgi", body=(FIX / "esearch_error.xml").read_bytes())
     with pytest.raises(HarvestHTTPError, match="unbalanced parentheses"):  # retried like a 5xx, then reported
-        harvest(engine, _client(), "car-t (", full=True)
+        harvest(engine, SETTINGS, "car-t (", client=_client(), full=True)
     responses.replace(responses.GET, BASE + "esearch.fcgi", body=b"<html>Service unavailable</html>")
     with pytest.raises(HarvestHTTPError, match="an HTML page instead of data"):
-        harvest(engine, _client(), "car-t", full=True)
+        harvest(engine, SETTINGS, "car-t", client=_client(), full=True)
 
 
 @responses.activate
@@ -69,4 +71,4 @@ def test_replayed_esearch_without_count(engine):
     head = (FIX / "esearch_empty.xml").read_bytes().split(b"<eSearchResult>")[0]
     responses.get(BASE + "esearch.fcgi", body=head + b"<eSearchResult><IdList/></eSearchResult>\n")
     with pytest.raises(PubmedHarvestError, match="without a Count"):
-        harvest(engine, _client(), "car-t", full=True)
+        harvest(engine, SETTINGS, "car-t", client=_client(), full=True)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from sqlmodel import Session
 
 from evidence.models import HarvestRun
@@ -48,3 +50,32 @@ def test_a_run_the_store_cannot_close_raises_its_own_error(engine, monkeypatch, 
         with harvest_run(engine, "pubmed", {}):
             raise RuntimeError("HTTP 500 from esearch")
     assert "could not be marked failed (the disk holding the database is full" in caplog.text
+
+
+def test_both_registries_import_as_their_own_run_counted_the_same_way(engine, tmp_path):
+    from evidence.vocab import RunSource
+    from harvest import ctgov, pubmed_import
+    from harvest.pubmed_parse import PubmedParseError
+    from harvest.runs import RunCounts
+
+    fixtures = Path(__file__).parents[1] / "fixtures"
+    bad = tmp_path / "cut.xml"
+    bad.write_bytes((fixtures / "pubmed" / "efetch_truncated.xml").read_bytes())
+    heard: list[str] = []
+    with pytest.raises(PubmedParseError):
+        pubmed_import.import_files(engine, [fixtures / "pubmed" / "efetch_batch.xml", bad],
+                                   on_file=lambda name, counts: heard.append(name))
+    pubs = pubmed_import.import_files(engine, [fixtures / "pubmed" / "medline_export.nbib"])
+    trials = ctgov.import_files(engine, [fixtures / "ctgov" / "studies_page1.json"],
+                                on_file=lambda name, counts: heard.append(name))
+    assert heard == [str(fixtures / "pubmed" / "efetch_batch.xml"), str(fixtures / "ctgov" / "studies_page1.json")]
+    assert isinstance(pubs.counts, RunCounts) and isinstance(trials.counts, RunCounts)
+    with Session(engine) as session:
+        runs = session.execute(select(HarvestRun).order_by(HarvestRun.id)).scalars().all()
+        assert [(r.source, r.status) for r in runs] == [(RunSource.IMPORT_PUBMED, "failed"),
+                                                        (RunSource.IMPORT_PUBMED, "succeeded"),
+                                                        (RunSource.IMPORT_CTGOV, "succeeded")]
+        assert runs[0].fetched > 0  # the file before the bad one stays imported, and counted
+        for run, result in zip(runs[1:], (pubs, trials), strict=True):
+            assert (run.fetched, run.new, run.updated) == (result.counts.fetched, result.counts.new,
+                                                           result.counts.updated) and run.fetched > 0

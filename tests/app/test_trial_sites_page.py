@@ -1,0 +1,67 @@
+"""The trial detail shows sites and eligibility from the registry record, as text (AppTest)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+
+from evidence.db import make_engine
+from harvest.ctgov_parse import parse_study
+from harvest.ctgov_store import upsert_records
+
+PAGE1 = Path(__file__).parent.parent / "fixtures" / "ctgov" / "studies_page1.json"
+MARKUP = "Inclusion Criteria:\n\n* Age 12 to 70 years\n* **bold** [link](http://evil) <b>x</b>\n- dash item"
+
+
+@pytest.fixture
+def harvested(app_env):
+    """The fixture's NCT06100001 stored as a harvest would, its criteria holding Markdown and HTML."""
+    study = json.loads(PAGE1.read_text())["studies"][0]
+    study["protocolSection"]["eligibilityModule"]["eligibilityCriteria"] = MARKUP
+    engine = make_engine(f"sqlite:///{app_env}")
+    with Session(engine) as session:
+        upsert_records(session, [parse_study(study)])
+        session.commit()
+    engine.dispose()
+
+
+def test_detail_shows_sites_and_criteria_as_plain_text(page, harvested):
+    at = page("trials", {"trial": "NCT06100001"})
+    sites = next(d.value for d in at.dataframe if "Facility" in d.value.columns)
+    assert sites[["City", "Country", "Status"]].values.tolist() == [
+        ["Shanghai", "China", "Recruiting"], ["Erlangen", "Germany", "Recruiting"],
+        ["Shanghai", "China", "Not yet recruiting"]]
+    assert MARKUP in [t.value for t in at.text]  # bullets kept as typed, never rendered
+    assert not any("evil" in m.value or "<b>" in m.value for m in at.markdown)
+    assert any("3 sites, 2 recruiting" in c.value for c in at.caption)
+    assert not any("5555" in str(d.value.to_dict()) for d in at.dataframe)  # no contact's phone anywhere
+
+
+def test_curated_trial_says_its_sites_are_not_recorded(page):
+    at = page("trials", {"trial": "NCT07654321"})
+    captions = [c.value for c in at.caption]
+    assert "Sites not recorded (registry record not yet harvested)." in captions
+    assert not any("Facility" in d.value.columns for d in at.dataframe)
+
+
+def test_recruiting_site_filter_is_in_the_url_and_lists_unknown_sites_apart(page, harvested):
+    at = page("trials", {"recruiting": "true", "region": "Europe"})
+    assert at.toggle(key="recruiting").value is True
+    assert list(at.dataframe[0].value["Registry ID"]) == ["NCT06100001"]  # recruits in Erlangen
+    apart = next(d.value for d in at.dataframe if "Not shown above because" in d.value.columns)
+    assert dict(zip(apart["Registry ID"], apart["Not shown above because"])) == {
+        "NCT07654321": "sites not recorded"}  # curated Germany/Italy trial: not dropped, listed apart
+
+
+def test_an_identifier_typed_alone_goes_straight_to_its_report_or_trial(page):
+    at = page("studies", {"q": "PMID 22222222"})
+    assert at.selectbox(key="report").value == "alpha-2024"
+    at = page("trials", {"q": "nct 0765 4321"})
+    assert at.selectbox(key="trial").value == "NCT07654321"
+    assert any(s.value for s in at.subheader if "NCT07654321" in s.value)
+    at = page("studies", {"q": "NCT01234567"})
+    links = [link.proto for link in at.get("page_link")]
+    assert [(p.page, p.query_string) for p in links if p.page == "trials"] == [("trials", "trial=NCT01234567")]
