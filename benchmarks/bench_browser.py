@@ -168,8 +168,8 @@ def switch(browser, base: str, start: str, title: str) -> float:
 
 
 def _choose(page, label: str, option: str) -> None:
-    """Open the sidebar select/multiselect named ``label`` and click ``option``."""
-    widget = page.locator("[data-testid='stSidebar']").get_by_label(label, exact=True).first
+    """Open the select/multiselect named ``label`` (sidebar or page body) and click ``option``."""
+    widget = page.get_by_label(label, exact=True).first
     widget.click()
     page.get_by_role("option", name=option, exact=True).first.click()
 
@@ -184,10 +184,10 @@ def filter_change(browser, url: str, label: str, option: str) -> float:
 
 
 def _options(page_url: str, browser, label: str, count: int) -> list[str]:
-    """The first ``count`` option texts of a sidebar widget other than the chosen one."""
+    """The first ``count`` option texts of a widget other than the chosen one."""
     context, page = _opened(browser, page_url)
     try:
-        page.locator("[data-testid='stSidebar']").get_by_label(label, exact=True).first.click()
+        page.get_by_label(label, exact=True).first.click()
         texts = [t.strip() for t in page.get_by_role("option").all_inner_texts()]
         return texts[1:count + 1] if len(texts) > count else texts[:count]
     finally:
