@@ -122,7 +122,7 @@ def evidence_map_spec(version: str, measure: str, lang: str = "en") -> dict:
 def headline(version: str) -> pd.DataFrame:
     """Per disease: remission and harm rates, pooled (``evidence.headline``; kept per data version)."""
     with Session(get_engine()) as s:
-        return stored_headline_table(s)
+        return stored_headline_table(s, keep=False)  # the app never writes; init/update keep it
 
 
 @st.cache_data(**CACHE)

@@ -98,7 +98,10 @@ def main_widgets(version: str, names: tuple[str, ...]) -> None:
     """The ``main`` widgets of ``widgets``, side by side in the page body (already bound)."""
     for column, name in zip(st.columns(len(names)), names):
         with column:
-            _outcome(version) if name == "outcome" else filter_widgets([name], container=st)
+            if name == "outcome":
+                _outcome(version)
+            else:
+                filter_widgets([name], container=st)
 
 
 def current() -> Selection:

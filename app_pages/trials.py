@@ -128,7 +128,7 @@ def _summary_timeline_table(shown: pd.DataFrame) -> None:
     cols[3].metric(_("Planned enrollment"), int(shown["Enrollment"].fillna(0).sum()))
     chart = charts.timeline_chart(relabel(shown, LABELS), lang=language())
     if chart is not None:
-        st.altair_chart(chart, width="stretch")
+        st.vega_lite_chart(chart, width="stretch")
         undated = int(shown["Start"].map(lambda v: charts.partial_date(v) is None).sum())
         missing = " " + _("{n} trials without a registered start date are not drawn.").format(n=undated) \
             if undated else ""

@@ -20,12 +20,13 @@ log = logging.getLogger(__name__)
 
 
 def _warm(version: str) -> None:
-    from app_pages import data, selection
+    from app_pages import data, pooled, selection
 
     try:
         data.headline(version)
-        selection.compute(version, selection.Selection())
-        selection.compute(version, selection.Selection(outcome="crs_any"))
+        for sel in (selection.Selection(), selection.Selection(outcome="crs_any")):
+            selection.compute(version, sel)
+            pooled.method_sensitivity(version, sel)  # the table under the forest plot (imports scipy.stats once)
     except Exception:  # a warm-up failure must never take the app down; the page will compute and show it
         log.exception("cache warm-up failed for data version %s", version)
 

@@ -8,8 +8,8 @@ The table costs dozens of GLMM fits (about 2 s at 20,000 publications), so
 it is computed once per data version and kept in the database itself
 (``stored_headline_table``, a ``meta`` row keyed on ``queries.data_version``
 and the last workbench edit):
-``evidence init``/``update`` fill it after loading, the app reads it, and any
-reader recomputes it when the data have changed since.
+``evidence init``/``update`` fill it after loading, the app reads it (and
+computes it, without writing, when the data have changed since).
 """
 
 from __future__ import annotations
@@ -133,10 +133,16 @@ def store_headline_table(session: Session) -> pd.DataFrame:
     return table
 
 
-def stored_headline_table(session: Session) -> pd.DataFrame:
-    """``headline_table`` for the current data: the kept copy when it is of this data version, else computed."""
+def stored_headline_table(session: Session, keep: bool = True) -> pd.DataFrame:
+    """``headline_table`` for the current data: the kept copy when it is of this data version, else computed.
+
+    ``keep=False`` (the app, which never writes) computes a missing or stale
+    table without keeping it.
+    """
     stored = _read_stored(session, _version(session))
-    return stored if stored is not None else store_headline_table(session)
+    if stored is not None:
+        return stored
+    return store_headline_table(session) if keep else headline_table(session)
 
 
 def refresh_stored_headline(engine: Engine) -> None:

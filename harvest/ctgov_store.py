@@ -55,8 +55,6 @@ TRACKED_FIELDS: tuple[str, ...] = ("status", "phases", "enrollment", "enrollment
                                    "primary_completion_date", "completion_date", "has_results")
 CURATED_UNTRACKED = frozenset({"has_results"})
 CLASSIFICATION_FIELDS = ("diseases", "targets", "car_construct", "population")
-ORIGIN = "ctgov"  # harvested rows
-IMPORT_ORIGIN = "import"  # rows loaded from saved files by `evidence import ctgov`
 
 
 def as_text(value: Any) -> str | None:
@@ -206,7 +204,7 @@ def _known(session: Session, ids: list[str]) -> dict[str, Row]:
 
 
 def upsert_records(session: Session, records: Iterable[TrialRecord], run_id: int | None = None,
-                   origin: str = ORIGIN) -> RunCounts:
+                   origin: str = RowOrigin.CTGOV.value) -> RunCounts:
     """Insert new trials, update known ones and record their changes; flush, do not commit.
 
     ``origin`` is "ctgov" for a harvest and "import" for saved files, so a

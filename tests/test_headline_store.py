@@ -58,3 +58,9 @@ def test_a_database_that_refuses_the_write_still_gets_its_table(engine, monkeypa
     with Session(engine) as s:
         table = headline.stored_headline_table(s)
         assert not table.empty and s.get(models.Meta, headline.STORE_KEY) is None
+
+
+def test_the_app_reads_the_kept_table_but_never_writes_it(engine):
+    with Session(engine) as s:
+        computed = headline.stored_headline_table(s, keep=False)
+        assert not computed.empty and s.get(models.Meta, headline.STORE_KEY) is None
