@@ -101,7 +101,7 @@ def main() -> None:
     show_flash()
     numbers = read(extraction.numbers_to_verify)
     st.caption(_("Verifying as {reviewer}. A number is verified only by a reviewer who did not enter or change "
-                 "it, after reading it in the source.").format(reviewer=reviewer))
+                 "it, after reading it in the source.").format(reviewer=escape_md(reviewer)))
     st.subheader(_("Numbers waiting for a second reviewer ({n})").format(n=len(numbers)))
     if not numbers:
         st.success(_("Nothing waits for verification."))

@@ -82,7 +82,15 @@ def test_duplicates_are_flagged_on_the_record(workbench):
     at.selectbox(key="wb_order").set_value("newest")
     at.text_input(key="wb_contains").set_value("refractory LUPUS").run()
     assert first_pmid(at) == "40000006"  # the later copy of 40000001's title
-    assert any("Possible duplicate of: pmid:40000001" in w.value for w in at.warning)
+    assert any("Possible duplicate of: pmid\\:40000001" in w.value for w in at.warning)  # escaped: text
+
+
+def test_the_reviewer_shown_is_text_never_a_link(workbench, monkeypatch):
+    monkeypatch.setenv("EVIDENCE_REVIEWER", "ann@example.org [x](https://example.org)")
+    at = open_page("workbench_screening")
+    assert not at.exception
+    said = next(c.value for c in at.caption if c.value.startswith("Screening as"))
+    assert "@\u2060" in said and "\\[x\\]\\(https\u2060" in said  # no mailto, no link
 
 
 def test_dual_screening_conflict_is_listed_with_kappa_and_settled(workbench, monkeypatch):
