@@ -22,7 +22,7 @@ OUTCOMES = {o.value: _(o.label) for o in Outcome}
 def _verify(key: str) -> None:
     done = write(lambda s, who: extraction.verify_outcome(s, key, reviewer=who).status)
     flash("success" if done.ok else "error",
-          _("Number {key} verified.").format(key=key) if done.ok else
+          _("Number {key} verified.").format(key=escape_md(key)) if done.ok else
           "; ".join([done.error or "", *done.fields.values()]))
 
 
@@ -58,7 +58,7 @@ def _number(n: extraction.Number, reviewer: str) -> None:
                         s, n.key, {"events": events, "patients": patients}, reviewer=who, why=why)))
                     if done.ok:
                         flash("success", _("Number {key} corrected; it waits for verification again.").format(
-                            key=done.value))
+                            key=escape_md(done.value)))
                         st.rerun()
                     st.error("; ".join([done.error or "", *done.fields.values()]))
 

@@ -119,6 +119,7 @@ def test_no_workbench_page_is_reachable_when_switched_off(app_env, engine, monke
     """`make run`: the menu holds the six reading pages only, and a workbench page run directly refuses to act."""
     from streamlit.testing.v1 import AppTest
 
+    from app_pages.common import escape_md
     from app_pages.workbench_common import PAGES, workbench_pages
     from evidence.settings import REPO_ROOT
 
@@ -132,9 +133,9 @@ def test_no_workbench_page_is_reachable_when_switched_off(app_env, engine, monke
             at.switch_page(path)
         page = AppTest.from_file(str(REPO_ROOT / path), default_timeout=60).run()
         assert not page.exception
-        assert [e.value for e in page.error] == ["The workbench cannot act: the reviewer's workbench is off; set "
-                                                 "EVIDENCE_WORKBENCH=true (or workbench = true in the [evidence] "
-                                                 "table of the settings file) to switch it on"]
+        assert [e.value for e in page.error] == ["The workbench cannot act: " + escape_md(
+            "the reviewer's workbench is off; set EVIDENCE_WORKBENCH=true (or workbench = true in the [evidence] "
+            "table of the settings file) to switch it on")]  # the library's message as text, never Markdown
         assert not page.button and not page.text_input and not page.get("download_button")
     with Session(engine) as s:
         assert audit.history(s) == []
