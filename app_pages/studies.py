@@ -79,8 +79,8 @@ def _detail(version: str, report_id: str) -> None:
     if detail.get("retracted"):
         st.error(_("PubMed marks this publication as retracted: its numbers are left out of every default analysis."))
     for notice in detail.get("corrections", []):
-        st.caption(_("PubMed notice: {type} (PMID {pmid})").format(type=notice.get("type", ""),
-                                                                   pmid=notice.get("pmid") or "—"))
+        st.caption(_("PubMed notice: {type} (PMID {pmid})").format(type=escape_md(notice.get("type", "")),
+                                                                   pmid=escape_md(notice.get("pmid")) or "—"))
     st.text(r["title"] or "")  # stored text: shown as it is, never as Markdown
     facts = {_("Kind"): _(data.label(ReportKind, r["kind"])), _("Patients"): r["n_treated"],
              _("Data cut-off"): r["data_cutoff"] or "—", _("Follow-up"): r["followup"] or "—",
@@ -148,7 +148,7 @@ def _trials(detail: dict) -> None:
                      column_config={_("Link"): st.column_config.LinkColumn(display_text=_("Open"))})
     if detail["unmatched_registry_ids"]:
         st.caption(_("Registry IDs not in the trial table: {ids}").format(
-            ids=", ".join(detail["unmatched_registry_ids"])))
+            ids=escape_md(", ".join(detail["unmatched_registry_ids"]))))
 
 
 def _go_straight(q: str, reports: pd.DataFrame) -> None:

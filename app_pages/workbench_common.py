@@ -90,7 +90,7 @@ def reviewer_or_stop() -> str:
     try:
         return current_reviewer()
     except (WorkbenchError, PermissionError) as exc:
-        st.error(_("The workbench cannot act: {reason}").format(reason=exc), icon=":material/lock:")
+        st.error(_("The workbench cannot act: {reason}").format(reason=escape_md(str(exc))), icon=":material/lock:")
         st.stop()
 
 
@@ -115,7 +115,7 @@ def write(action: Callable[[Session, str], T]) -> Result:
     try:
         reviewer = current_reviewer()
     except REFUSALS as exc:
-        return Result(error=str(exc))
+        return Result(error=escape_md(str(exc)))
     with Session(get_engine()) as session:
         try:
             value = action(session, reviewer)
@@ -123,9 +123,9 @@ def write(action: Callable[[Session, str], T]) -> Result:
         except ExtractionError as exc:
             session.rollback()
             return Result(error=_("Nothing was saved: fix the fields marked below."), fields=exc.errors)
-        except REFUSALS as exc:
+        except REFUSALS as exc:  # the message may hold an e-mail or a typed value: shown as text (escape_md)
             session.rollback()
-            return Result(error=str(exc))
+            return Result(error=escape_md(str(exc)))
         except SQLAlchemyError as exc:
             session.rollback()
             return Result(error=_("The database refused the change ({kind}); nothing was saved.").format(

@@ -96,7 +96,7 @@ def _create_report(pmid: str) -> None:
 
     done = write(act)
     if done.ok:
-        flash("success", _("Report {report} created.").format(report=done.value), change)
+        flash("success", _("Report {report} created.").format(report=escape_md(done.value)), change)
         st.rerun()
     for name, slot in slots.items():
         field_error(slot, done.fields, name)
@@ -116,7 +116,7 @@ def _attach(pmid: str) -> None:
     done = write(lambda s, who: extraction.attach_record(s, report_id, pmid, reviewer=who,
                                                         why="attached on the extraction page").report_id)
     if done.ok:
-        flash("success", _("PMID {pmid} attached to {report}.").format(pmid=pmid, report=done.value))
+        flash("success", _("PMID {pmid} attached to {report}.").format(pmid=escape_md(pmid), report=escape_md(done.value)))
         st.rerun()
     _errors_elsewhere(done, set())
 
@@ -170,7 +170,7 @@ def _add_number(report_id: str) -> None:
     ss[NUMBER_ERRORS] = done.fields
     if done.ok:
         flash("success", _("Number {key} entered (unverified until a second reviewer checks it).").format(
-            key=done.value), change)
+            key=escape_md(done.value)), change)
         ss["wb_o_events"] = ss["wb_o_patients"] = None  # an empty form for the next number
         for name in ("variant", "definition", "timepoint", "location", "note"):
             ss[f"wb_o_{name}"] = ""
@@ -248,7 +248,7 @@ def main() -> None:
         st.markdown(marked_text(record.abstract) if record.abstract else _("*No abstract.*"))
     st.subheader(_("1. Report and cohort"))
     if record.reports:
-        st.success(_("This record is report {reports}.").format(reports=", ".join(record.reports)))
+        st.success(_("This record is report {reports}.").format(reports=escape_md(", ".join(record.reports))))
     create, attach = st.tabs([_("Create a report"), _("Attach to an existing report")])
     with create:
         _create_report(pmid)

@@ -64,16 +64,16 @@ def _record(item: screening.QueueItem, reasons: dict[str, str], stage: str) -> N
                                                    f"DOI {item.doi}" if item.doi else "") if x))
     if item.duplicate_of:
         st.warning(_("Possible duplicate of: {records}. Decide it with its group in mind (nothing is dropped).")
-                   .format(records=", ".join(item.duplicate_of)), icon=":material/content_copy:")
+                   .format(records=escape_md(", ".join(item.duplicate_of))), icon=":material/content_copy:")
     for link in item.trials:
         where = _("a trial of the base") if link.in_base else _("not in the base")
         st.caption(_("Linked trial: {registry_id} ({where}; found by {method})").format(
-            registry_id=link.registry_id, where=where, method=link.method))
+            registry_id=escape_md(link.registry_id), where=where, method=escape_md(link.method)))
     st.markdown(marked_text(item.abstract) if item.abstract else _("*No abstract.*"))
     codes = list(reasons)
     st.caption(_("Keys: Alt+I include, Alt+M maybe; or type i, m, or e + reason number in the Key box and "
                  "press Enter. Reasons: {reasons}").format(
-        reasons=" · ".join(f"{n} {_(label)}" for n, label in enumerate(reasons.values(), 1))))
+        reasons=" · ".join(f"{n} {escape_md(_(label))}" for n, label in enumerate(reasons.values(), 1))))
     quick = st.columns([1, 1, 4])
     quick[0].button(_("Include"), key=f"wb_include_{item.pmid}", shortcut="Alt+I", type="primary",
                     on_click=_record_decision, args=(item.pmid, stage, ScreeningDecision.INCLUDE.value))
@@ -165,7 +165,7 @@ def main() -> None:
                    for r in read(screening.exclusion_reasons, active_only=False)]
     reasons = {r["code"]: r["label"] for r in reasons_all if r["active"]}
     st.caption(_("Screening as {reviewer}. {n} records wait for your decision; other reviewers' decisions are "
-                 "not shown.").format(reviewer=reviewer, n=len(queue)))
+                 "not shown.").format(reviewer=escape_md(reviewer), n=len(queue)))
     if queue:
         _record(queue[0], reasons, stage)
         _bulk(queue, reasons, stage)

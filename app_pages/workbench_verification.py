@@ -22,7 +22,7 @@ OUTCOMES = {o.value: _(o.label) for o in Outcome}
 def _verify(key: str) -> None:
     done = write(lambda s, who: extraction.verify_outcome(s, key, reviewer=who).status)
     flash("success" if done.ok else "error",
-          _("Number {key} verified.").format(key=key) if done.ok else
+          _("Number {key} verified.").format(key=escape_md(key)) if done.ok else
           "; ".join([done.error or "", *done.fields.values()]))
 
 
@@ -58,7 +58,7 @@ def _number(n: extraction.Number, reviewer: str) -> None:
                         s, n.key, {"events": events, "patients": patients}, reviewer=who, why=why)))
                     if done.ok:
                         flash("success", _("Number {key} corrected; it waits for verification again.").format(
-                            key=done.value))
+                            key=escape_md(done.value)))
                         st.rerun()
                     st.error("; ".join([done.error or "", *done.fields.values()]))
 
@@ -101,7 +101,7 @@ def main() -> None:
     show_flash()
     numbers = read(extraction.numbers_to_verify)
     st.caption(_("Verifying as {reviewer}. A number is verified only by a reviewer who did not enter or change "
-                 "it, after reading it in the source.").format(reviewer=reviewer))
+                 "it, after reading it in the source.").format(reviewer=escape_md(reviewer)))
     st.subheader(_("Numbers waiting for a second reviewer ({n})").format(n=len(numbers)))
     if not numbers:
         st.success(_("Nothing waits for verification."))

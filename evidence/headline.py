@@ -154,5 +154,8 @@ def refresh_stored_headline(engine: Engine) -> None:
     try:
         with Session(engine) as session:
             stored_headline_table(session)
-    except Exception:  # (the data were loaded; only the precomputed table is missing)
-        log.warning("the headline table was not precomputed; the app will compute it on first use", exc_info=True)
+    except Exception as exc:  # (the data were loaded; only the precomputed table is missing)
+        # The kind only: a traceback (or a SQL error's statement and parameters) is not a message for the user.
+        log.warning("the headline table was not precomputed (%s); the app will compute it on first use",
+                    type(exc).__name__)
+        log.debug("headline table precomputation failed", exc_info=True)

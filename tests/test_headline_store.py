@@ -64,3 +64,13 @@ def test_the_app_reads_the_kept_table_but_never_writes_it(engine):
     with Session(engine) as s:
         computed = headline.stored_headline_table(s, keep=False)
         assert not computed.empty and s.get(models.Meta, headline.STORE_KEY) is None
+
+
+def test_a_failed_precomputation_is_one_line_not_a_traceback(engine, monkeypatch, caplog):
+    def broken(session, keep=True):
+        raise ZeroDivisionError("in a fit")
+
+    monkeypatch.setattr(headline, "stored_headline_table", broken)
+    with caplog.at_level("WARNING", logger="evidence.headline"):
+        headline.refresh_stored_headline(engine)  # the command goes on
+    assert "not precomputed (ZeroDivisionError)" in caplog.text and "Traceback" not in caplog.text

@@ -120,3 +120,17 @@ def test_a_signed_in_member_sees_identity_and_role(team, monkeypatch):
     at = _app(AUTH_SECRETS)
     assert "Sign out" in [b.label for b in at.button]
     assert "Signed in as sam@uni.example (Screener)" in [t.value for t in at.text]
+
+
+def test_a_database_at_an_older_schema_is_named_not_a_traceback(app_env, engine, monkeypatch):
+    """With the workbench on, the menu asks the role before the frame checks the schema: no team table yet."""
+    from sqlalchemy import text
+
+    monkeypatch.setenv("EVIDENCE_WORKBENCH", "true")
+    monkeypatch.setenv("EVIDENCE_REVIEWER", "ann")
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE teammember"))
+        conn.execute(text("UPDATE alembic_version SET version_num = '0007_workbench'"))
+    at = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("older schema" in e.value for e in at.error)

@@ -82,7 +82,15 @@ def test_duplicates_are_flagged_on_the_record(workbench):
     at.selectbox(key="wb_order").set_value("newest")
     at.text_input(key="wb_contains").set_value("refractory LUPUS").run()
     assert first_pmid(at) == "40000006"  # the later copy of 40000001's title
-    assert any("Possible duplicate of: pmid:40000001" in w.value for w in at.warning)
+    assert any("Possible duplicate of: pmid\\:40000001" in w.value for w in at.warning)  # escaped: text
+
+
+def test_the_reviewer_shown_is_text_never_a_link(workbench, monkeypatch):
+    monkeypatch.setenv("EVIDENCE_REVIEWER", "ann@example.org [x](https://example.org)")
+    at = open_page("workbench_screening")
+    assert not at.exception
+    said = next(c.value for c in at.caption if c.value.startswith("Screening as"))
+    assert "@\u2060" in said and "\\[x\\]\\(https\u2060" in said  # no mailto, no link
 
 
 def test_dual_screening_conflict_is_listed_with_kappa_and_settled(workbench, monkeypatch):
@@ -111,6 +119,7 @@ def test_no_workbench_page_is_reachable_when_switched_off(app_env, engine, monke
     """`make run`: the menu holds the six reading pages only, and a workbench page run directly refuses to act."""
     from streamlit.testing.v1 import AppTest
 
+    from app_pages.common import escape_md
     from app_pages.workbench_common import PAGES, workbench_pages
     from evidence.settings import REPO_ROOT
 
@@ -124,9 +133,9 @@ def test_no_workbench_page_is_reachable_when_switched_off(app_env, engine, monke
             at.switch_page(path)
         page = AppTest.from_file(str(REPO_ROOT / path), default_timeout=60).run()
         assert not page.exception
-        assert [e.value for e in page.error] == ["The workbench cannot act: the reviewer's workbench is off; set "
-                                                 "EVIDENCE_WORKBENCH=true (or workbench = true in the [evidence] "
-                                                 "table of the settings file) to switch it on"]
+        assert [e.value for e in page.error] == ["The workbench cannot act: " + escape_md(
+            "the reviewer's workbench is off; set EVIDENCE_WORKBENCH=true (or workbench = true in the [evidence] "
+            "table of the settings file) to switch it on")]  # the library's message as text, never Markdown
         assert not page.button and not page.text_input and not page.get("download_button")
     with Session(engine) as s:
         assert audit.history(s) == []
