@@ -41,11 +41,11 @@ COHORT_OFF = _("Cohort-aware selection is off: every report is pooled, so patien
                "counted more than once. Switch \"One report per cohort\" back on in the sidebar of Meta-analysis "
                "or Export before quoting a number.")
 
+problem = database_problem()  # first: it builds the database on a first start, before anything asks it
 auth.frame()  # sign-in control and gate; draws nothing on a single-user install
 # The workbench's pages: only when switched on, and only for someone who may write (the library refuses the others).
-page = st.navigation(auth.navigation(PAGES, workbench_pages()), position="top")
+page = st.navigation(auth.navigation(PAGES, [] if problem else workbench_pages()), position="top")
 choose_language()
-problem = database_problem()
 if problem:
     st.error(problem, icon=":material/database:")
     st.stop()

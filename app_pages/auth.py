@@ -36,6 +36,8 @@ def signed_in_email() -> str | None:
     """The signed-in person's e-mail as the provider vouches for it (None: not signed in)."""
     if not st.user.get("is_logged_in"):  # .get: AppTest's st.user has no key at all
         return None
+    if st.user.get("email_verified") is False:  # a provider that lets people claim any address says so; not vouched
+        return None
     email = st.user.get("email")
     return str(email).strip().lower() if email else None
 

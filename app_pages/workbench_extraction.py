@@ -116,7 +116,8 @@ def _attach(pmid: str) -> None:
     done = write(lambda s, who: extraction.attach_record(s, report_id, pmid, reviewer=who,
                                                         why="attached on the extraction page").report_id)
     if done.ok:
-        flash("success", _("PMID {pmid} attached to {report}.").format(pmid=escape_md(pmid), report=escape_md(done.value)))
+        flash("success", _("PMID {pmid} attached to {report}.").format(pmid=escape_md(pmid),
+                                                                       report=escape_md(done.value)))
         st.rerun()
     _errors_elsewhere(done, set())
 

@@ -134,3 +134,14 @@ def test_a_database_at_an_older_schema_is_named_not_a_traceback(app_env, engine,
     at = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=60).run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("older schema" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize("claims, expected", [
+    ({"is_logged_in": True, "email": "Sam@Uni.Example", "email_verified": True}, "sam@uni.example"),
+    ({"is_logged_in": True, "email": "sam@uni.example"}, "sam@uni.example"),  # Entra ID sends no such claim
+    ({"is_logged_in": True, "email": "sam@uni.example", "email_verified": False}, None),  # claimed, not vouched
+    ({"is_logged_in": False}, None),
+])
+def test_an_address_the_provider_does_not_vouch_for_signs_nobody_in(monkeypatch, claims, expected):
+    monkeypatch.setattr(auth.st, "user", claims)
+    assert auth.signed_in_email() == expected

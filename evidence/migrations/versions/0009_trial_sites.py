@@ -15,8 +15,8 @@ leaves its sites unknown (``sites_known`` false), never "no site". The
 downgrade drops the table and columns; the contacts removed from the JSON
 do not come back (they are not the store's to keep).
 
-Revision ID: 0008_trial_sites
-Revises: 0007_workbench
+Revision ID: 0009_trial_sites
+Revises: 0008_users
 Create Date: 2026-12-02
 """
 import json
