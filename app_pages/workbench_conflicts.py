@@ -11,10 +11,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from app_pages import auth
 from app_pages.common import escape_md
 from app_pages.i18n import _
 from app_pages.workbench_common import DECISIONS, decision_label, flash, read, reviewer_or_stop, show_flash, write
 from evidence import screening
+from evidence.roles import Action
 from evidence.vocab import ScreeningStage
 
 
@@ -60,6 +62,10 @@ def _settle(conflict: screening.Conflict, title: str, reasons: dict[str, str]) -
 def main() -> None:
     st.title(_("Dual screening: conflicts"))
     reviewer_or_stop()
+    if not auth.may(Action.RESOLVE):  # screeners stay blind to each other's decisions
+        st.info(_("Conflicts are settled by a verifier or an administrator; screeners do not see each other's "
+                  "decisions, so that dual screening stays blind."), icon=":material/visibility_off:")
+        st.stop()
     show_flash()
     stage = st.selectbox(_("Stage"), [s.value for s in ScreeningStage], key="wb_conflict_stage",
                          format_func=lambda s: _(ScreeningStage(s).label))

@@ -171,7 +171,7 @@ def undo(session: Session, change: str, *, reviewer: str, why: str = "") -> str:
     entries = history(session, change=change)
     if not entries:
         raise UndoError(f"no recorded action {change!r}")
-    roles.require_roles(session, reviewer, [roles.ENTITY_ACTION[e.entity] for e in entries])
+    roles.require_roles(session, reviewer, [roles.undo_action(e, reviewer) for e in entries])
     rows: dict[tuple[str, str], list[AuditEntry]] = {}
     for e in entries:
         rows.setdefault((e.entity, e.entity_id), []).append(e)

@@ -26,6 +26,7 @@ courtesy, :func:`require_role` is the rule.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from enum import StrEnum
@@ -34,7 +35,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from evidence.identity import WorkbenchError
-from evidence.models import TeamMember
+from evidence.models import AuditEntry, TeamMember
 from evidence.vocab import Role
 
 _ORDER = tuple(Role)
@@ -68,6 +69,30 @@ ENTITY_ACTION: dict[str, Action] = {
     "outcome": Action.EXTRACT,
     "trial": Action.EXTRACT,
 }
+
+
+def undo_action(entry: AuditEntry, actor: str) -> Action:
+    """The action undoing one audited change needs: the one that change needed, not only its entity's.
+
+    Undoing a verification or a choice of default needs a verifier; undoing another reviewer's screening
+    decision, or a conflict's resolution, needs the role that settles conflicts (a screener undoes only
+    their own decisions).
+    """
+    if entry.entity == "outcome" and entry.action == "update" and (
+            entry.field == "is_default" or (entry.field == "status" and _json_text(entry.new) == "verified")):
+        return Action.VERIFY
+    if entry.entity == "screening":
+        decided_by = entry.entity_id.split("|")[1] if entry.entity_id.count("|") >= 2 else ""
+        if decided_by != actor or (entry.field == "resolves_conflict" and _json_text(entry.new) in ("true", "True")):
+            return Action.RESOLVE
+    return ENTITY_ACTION[entry.entity]
+
+
+def _json_text(value: str | None) -> str:
+    try:
+        return str(json.loads(value)) if value is not None else ""
+    except ValueError:
+        return value or ""
 
 
 class RoleError(WorkbenchError):
@@ -155,4 +180,4 @@ def members(session: Session) -> list[TeamMember]:
 
 
 __all__ = ["Action", "ENTITY_ACTION", "LEAST_ROLE", "RoleError", "TeamError", "add_member", "is_team", "may",
-           "members", "normalise_email", "require_role", "require_roles", "role_of", "set_role"]
+           "members", "normalise_email", "require_role", "require_roles", "role_of", "set_role", "undo_action"]

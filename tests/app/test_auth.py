@@ -145,3 +145,16 @@ def test_a_database_at_an_older_schema_is_named_not_a_traceback(app_env, engine,
 def test_an_address_the_provider_does_not_vouch_for_signs_nobody_in(monkeypatch, claims, expected):
     monkeypatch.setattr(auth.st, "user", claims)
     assert auth.signed_in_email() == expected
+
+
+def test_a_screener_stays_blind_to_the_other_reviewers_decisions(team, monkeypatch):
+    with Session(team) as s:
+        roles.add_member(s, "val@uni.example", "verifier")
+        s.commit()
+    notice = "screeners do not see each other's decisions"
+    for email, blind in (("sam@uni.example", True), ("val@uni.example", False)):
+        _signed_in(monkeypatch, email)
+        at = AppTest.from_file(str(REPO_ROOT / "app_pages" / "workbench_conflicts.py"), default_timeout=60).run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert any(notice in i.value for i in at.info) == blind
+        assert bool(at.subheader) != blind  # agreement and conflicts only for whoever settles them

@@ -92,6 +92,28 @@ def test_undo_needs_the_role_the_action_needed(session):
     assert session.get(models.Cohort, "delta") is None
 
 
+def test_undo_needs_the_role_of_the_change_it_undoes_not_only_of_its_entity(session):
+    _team(session)
+    screening.decide(session, "40000001", "include", reviewer="sam@uni.example")
+    extraction.create_cohort(session, {"cohort_id": "delta", "name": "Delta"}, reviewer="eve@uni.example")
+    extraction.create_report(session, "40000001", {"report_id": "delta-2026", "cohort_id": "delta"},
+                             reviewer="eve@uni.example")
+    key = extraction.outcome_key(extraction.add_outcome(session, NUMBER, reviewer="eve@uni.example"))
+    extraction.verify_outcome(session, key, reviewer="val@uni.example")
+    verification = audit.history(session, "outcome", key)[-1].change
+    with pytest.raises(RoleError, match="verify needs the role verifier"):  # an extractor cannot un-verify
+        audit.undo(session, verification, reviewer="eve@uni.example")
+    audit.undo(session, verification, reviewer="val@uni.example")
+    assert extraction.find_number(session, key).status != "verified"
+
+    screening.decide(session, "40000002", "include", reviewer="sam@uni.example")
+    theirs = audit.history(session, "screening", "40000002|sam@uni.example|title_abstract")[-1].change
+    roles.add_member(session, "sue@uni.example", "screener")
+    with pytest.raises(RoleError, match="resolve needs the role verifier"):  # not another screener's decision
+        audit.undo(session, theirs, reviewer="sue@uni.example")
+    audit.undo(session, theirs, reviewer="sam@uni.example")  # one's own decision, yes
+
+
 def test_members_are_checked_before_anything_is_written(session):
     with pytest.raises(roles.TeamError, match="not an e-mail"):
         roles.add_member(session, "ann", "admin")
