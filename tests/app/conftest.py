@@ -56,21 +56,23 @@ def app_env(app_db, monkeypatch) -> str:
     return app_db
 
 
-def open_page(page: str | None = None, params: dict[str, str] | None = None) -> AppTest:
+def open_page(page: str | None = None, params: dict[str, str] | None = None, lang: str | None = None) -> AppTest:
     """Run the app on ``page`` (a file under app_pages/; None = the default page) with ``params`` in the URL.
 
     AppTest can only switch pages after a first run, which lands on the default
     page (the Overview); the URL is then reset to ``params`` for the page wanted,
-    as a browser opening a shared link would send it.
+    as a browser opening a shared link would send it. ``lang`` is in the URL of
+    both runs (the language is chosen for the session at its first run).
     """
     at = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=60)
+    every_run = {"lang": lang} if lang else {}
     landing = page in (None, "overview")
-    for key, value in (params or {}).items() if landing else ():
+    for key, value in {**every_run, **((params or {}) if landing else {})}.items():
         at.query_params[key] = value
     at.run()
     if not landing:
         at.query_params.clear()
-        for key, value in (params or {}).items():
+        for key, value in {**every_run, **(params or {})}.items():
             at.query_params[key] = value
         at.switch_page(f"app_pages/{page}.py")
         at.run()

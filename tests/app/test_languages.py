@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from evidence.settings import REPO_ROOT
+from tests.app.conftest import open_page
 
 TITLES = {  # page → its title in Italian
     "overview": "Terapia con cellule CAR-T nelle malattie autoimmuni",
@@ -23,21 +23,7 @@ TITLES = {  # page → its title in Italian
 
 def open_in(lang: str, page: str | None = None, params: dict[str, str] | None = None) -> AppTest:
     """A new session opened on a shared link ``/<page>?lang=…&…`` (a browser's first request)."""
-    at = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=60)
-    at.query_params["lang"] = lang
-    landing = page in (None, "overview")
-    for key, value in (params or {}).items() if landing else ():
-        at.query_params[key] = value
-    at.run()
-    if not landing:
-        at.query_params.clear()
-        at.query_params["lang"] = lang
-        for key, value in (params or {}).items():
-            at.query_params[key] = value
-        at.switch_page(f"app_pages/{page}.py")
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(page, params, lang=lang)
 
 
 def texts(at: AppTest) -> str:
