@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from typing import Iterable
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
@@ -142,6 +143,33 @@ def escape_md(text: str | None) -> str:
     """
     escaped = _MD_SPECIAL.sub(r"\\\1", str(text or ""))
     return _AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, escaped)
+
+
+def small_table(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> None:
+    """A table of a few rows drawn as plain HTML: headers and numbers in the session's language, text escaped.
+
+    ``st.dataframe``'s grid costs the browser about 0.3 s every time it is
+    drawn and cuts long text at the column edge; a handful of rows read the
+    same as a static table, which draws at once and wraps. Its cells are
+    Markdown, so every value is escaped; booleans read as ✓, missing as —.
+    ``formats`` maps a column (English header) to a format of
+    ``i18n.FORMATS``. Keep ``st.dataframe`` for long tables (sorting,
+    scrolling) and for links.
+    """
+    formats = formats or {}
+    cells = {escape_md(header): [_cell(v, formats.get(column)) for v in frame[column]]
+             for column, header in zip(frame.columns, i18n.columns(frame).columns)}
+    st.table(pd.DataFrame(cells), hide_index=True)
+
+
+def _cell(value, fmt: str | None) -> str:
+    if isinstance(value, (bool, np.bool_)):
+        return "✓" if value else ""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "—"
+    if fmt:
+        return escape_md(i18n.FORMATS[fmt](float(value)))
+    return escape_md(value)
 
 
 def pct(x: float | None, digits: int = 0) -> str:

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import charts, data, pooled, selection, state
-from app_pages.common import estimate_text, pct
+from app_pages.common import estimate_text, pct, small_table
 from app_pages.i18n import N_, _, columns, label, language, number, number_columns, report_link, significant
 from evidence.links import source_url
 from evidence.methods import method_label
@@ -52,7 +52,7 @@ def _heterogeneity(a: selection.Analysis) -> None:
     het = {"τ²": r.tau2, "τ": r.tau, N_("I² (%)"): r.i2, N_("I² from Q (%)"): r.i2_q, "H²": r.h2, "Q": r.q,
            N_("df"): r.q_df, N_("p (Q)"): r.q_p}
     st.markdown(_("**Heterogeneity**"))
-    _table(pd.DataFrame([het]), {k: "sig3" for k in het})
+    small_table(pd.DataFrame([het]), {k: "sig3" for k in het})
     if a.subgroups is not None and a.subgroups.df:
         st.caption(_("Test for subgroup differences: Q = {q}, df = {df}, p = {p}").format(
             q=number(a.subgroups.q, 2), df=a.subgroups.df, p=significant(a.subgroups.p)))
@@ -75,7 +75,7 @@ def _sensitivity(version: str, a: selection.Analysis) -> None:
     shown = frame[[c for c in names if c in frame]].rename(columns=names)
     if language() != "en":
         shown = shown.assign(Method=shown["Method"].map(_))
-    _table(shown, POOLED_FORMATS, {"Disagrees with GLMM": st.column_config.CheckboxColumn()})
+    small_table(shown, POOLED_FORMATS)
 
 
 SET_COLUMNS = {"details": N_("Details"), "study_label": N_("Study"), "events": N_("Events"),

@@ -139,7 +139,7 @@ def test_meta_analysis_outcome_method_and_views(page):
     assert any("subgroup differences" in c.value for c in at.caption)
     for view in ("loo", "cumulative", "set", "sensitivity"):
         at = page("meta_analysis", {"outcome": "crs_any", "view": view})
-        assert not at.exception and at.dataframe
+        assert not at.exception and (at.dataframe or at.table)  # sensitivity: a static table
     at.toggle(key="cohort_aware").set_value(False).run()
     assert {m.label: m.value for m in at.metric}["Studies (k)"] == "4"
     assert at.query_params["cohort_aware"] == "0"
@@ -157,8 +157,9 @@ def test_analysis_set_view_names_exclusions_and_links_each_report(page):
 
 def test_meta_analysis_sensitivity_table_has_four_methods_and_flag(page):
     at = page("meta_analysis", {"outcome": "crs_any", "view": "sensitivity"})
-    table = next(d.value for d in at.dataframe if "Disagrees with GLMM" in d.value.columns)
+    table = next(t.value for t in at.table if "Disagrees with GLMM" in t.value.columns)
     assert len(table) == 4 and list(table["Method"])[0].startswith("GLMM")
+    assert set(table["Disagrees with GLMM"]) <= {"✓", ""}
 
 
 def test_meta_analysis_empty_state(page):
