@@ -33,7 +33,7 @@ LABELS = {"Status": (TrialStatus, "status"), "Phase": (TrialPhase, "phases"), "D
 
 
 def trial_filter() -> TrialFilter:
-    """The sidebar's choices (after ``state.bind``) as the library's filter."""
+    """The filters' choices (after ``state.bind``) as the library's filter."""
     v = state.value
     return TrialFilter(diseases=tuple(v("disease")), targets=tuple(v("target")), constructs=tuple(v("construct")),
                        populations=tuple(v("population")), phases=tuple(v("phase")), statuses=tuple(v("status")),
@@ -156,6 +156,27 @@ def _apart(apart: pd.DataFrame) -> None:
                      column_config={_("Link"): st.column_config.LinkColumn(display_text=_("Registry"))})
 
 
+def _filters(countries: list[str]) -> None:
+    """The trial filters, above the results (inside the fragment: a change reruns only the trials)."""
+    tr = translator_now()
+    with st.container(border=True):
+        first = st.columns([2, 1, 1])
+        first[0].text_input(_("Search title, sponsor, product, site, ID"), key="q")
+        filter_widgets(("status",), first[1])
+        filter_widgets(("disease",), first[2])
+        second = st.columns(4)
+        second[0].multiselect(_("Region"), [r.value for r in Region], key="region", format_func=tr,
+                              placeholder=_("Any"))
+        second[1].multiselect(_("Country"), countries, key="country", placeholder=_("Any"))
+        filter_widgets(("phase",), second[2])
+        filter_widgets(("target",), second[3])
+        third = st.columns(4)
+        third[0].toggle(_("A site recruiting now (in the region or country chosen)"), key="recruiting")
+        third[1].toggle(_("Accepts children (under 18)"), key="children")
+        filter_widgets(("construct",), third[2])
+        filter_widgets(("population",), third[3])
+
+
 def main() -> None:
     version = data.data_version()
     trials = data.trials_frame(version)
@@ -163,14 +184,13 @@ def main() -> None:
     state.bind(PARAMS, {**filter_options(FILTER_NAMES), "country": countries, "region": [r.value for r in Region]})
     st.title(_("Registered trials"))
     st.caption(_("CAR-T trials in autoimmune disease from ClinicalTrials.gov and other registries."))
-    with st.sidebar:
-        st.text_input(_("Search title, sponsor, product, site, ID"), key="q")
-        filter_widgets(FILTER_NAMES)
-        st.multiselect(_("Region"), [r.value for r in Region], key="region", format_func=translator_now(),
-                       placeholder=_("Any"))
-        st.multiselect(_("Country"), countries, key="country", placeholder=_("Any"))
-        st.toggle(_("A site recruiting now (in the region or country chosen)"), key="recruiting")
-        st.toggle(_("Accepts children (under 18)"), key="children")
+    _trials(version, trials, countries)
+
+
+@st.fragment
+def _trials(version: str, trials: pd.DataFrame, countries: list[str]) -> None:
+    """Filters, summary, timeline, table and detail: changing a filter or the trial reruns only this."""
+    _filters(countries)
     named = identifier(state.value("q"))
     if (named and named.kind == "registry" and named.value in set(trials.get("Registry ID", []))
             and st.session_state.get("_went_straight") != named.value):
@@ -181,7 +201,7 @@ def main() -> None:
     if trials.empty:
         st.info(_("No trial in the database yet. Run `make db` to load the curated trial list."))
     elif shown.empty:
-        st.info(_("No trial matches these filters. Remove a filter in the sidebar."))
+        st.info(_("No trial matches these filters. Remove a filter above."))
     else:
         _summary_timeline_table(shown)
     _apart(matches.apart)

@@ -55,8 +55,8 @@ def _lupus_nephritis_row(db: str) -> tuple[int, str, str]:
 
 
 def _pick(page, label: str, option: str, url_part: str) -> None:
-    """Choose ``option`` in the sidebar multiselect labelled ``label``, as a user types it; wait for the URL."""
-    box = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").filter(has_text=label).first
+    """Choose ``option`` in the page's multiselect labelled ``label``, as a user types it; wait for the URL."""
+    box = page.locator("[data-testid='stMain'] [data-testid='stMultiSelect']").filter(has_text=label).first
     box.locator("input").click()
     page.keyboard.type(option)
     page.get_by_role("option", name=option, exact=True).first.click()
@@ -105,7 +105,7 @@ def walk(page, base: str, lang: str, row: int, outcome: str, report: str, shots:
     assert page.locator("[data-testid='stMain'] h1").first.inner_text() == w["trials"]
     _pick(page, w["status"], w["recruiting"], "status=RECRUITING")
     _pick(page, w["region"], w["europe"], "region=Europe")
-    page.locator("[data-testid='stSidebar']").get_by_text(w["children"], exact=True).click()
+    page.locator("[data-testid='stMain']").get_by_text(w["children"], exact=True).click()
     _until_url(page, "children=1")
     for part in ("status=RECRUITING", "region=Europe", "children=1"):
         assert part in page.url, page.url
