@@ -21,7 +21,10 @@ from evidence.queries import patients_counted_once
 from evidence.vocab import Disease, Outcome
 
 MEASURES = ["Reports", "Patients", "Trials"]
-PARAMS = ("map", "days")
+PARAMS = ("map", "days", "news")
+NEWS = {"publications": N_("New publications ({n})"), "trials": N_("New trials ({n})"),
+        "changes": N_("Trial changes ({n})")}
+NEWS_KEYS = {"publications": "new_publications", "trials": "new_trials", "changes": "trial_changes"}
 WINDOWS = {7: _("Last 7 days"), 30: _("Last 30 days"), 90: _("Last 90 days"), 365: _("Last year")}
 HEADLINE = (N_("Disease"), N_("Remission / response"), N_("Definition"), N_("Remission maintained"), N_("Relapse"))
 NEWS_COLUMNS = {"pmid": "PMID", "title": N_("Title"), "journal": N_("Journal"), "kind": N_("Kind"),
@@ -130,20 +133,22 @@ def _whats_new(version: str) -> None:
             window=WINDOWS[days].lower()))
         return
     st.caption(_("Since {when}").format(when=_when(news["since"])))
-    left, right = st.columns(2)
-    with left:
-        st.markdown(_("**New publications** ({n})").format(n=len(news["new_publications"])))
+    counts = {k: len(news[key]) for k, key in NEWS_KEYS.items()}
+    # One list at a time: each is a grid the browser takes a while to draw, and a page of three is slow to open.
+    shown = st.segmented_control(_("Show"), list(NEWS), key="news", format_func=lambda k: _(NEWS[k]).format(
+        n=counts[k])) or next((k for k in NEWS if counts[k]), "publications")
+    state.publish(PARAMS)
+    if shown == "publications":
         pubs = pd.DataFrame(news["new_publications"]).reindex(
             columns=["pmid", "title", "journal", "kind", "first_seen"])
         pubs["PubMed"] = "https://pubmed.ncbi.nlm.nih.gov/" + pubs["pmid"].astype(str) + "/"
         st.dataframe(_news_headers(pubs.head(50)), hide_index=True, width="stretch",
                      column_config={"PubMed": st.column_config.LinkColumn(display_text=_("Open"))})
-        st.markdown(_("**New trials** ({n})").format(n=len(news["new_trials"])))
+    elif shown == "trials":
         st.dataframe(_news_headers(pd.DataFrame(news["new_trials"]).reindex(
             columns=["registry_id", "brief_title", "status", "sponsor", "first_seen"]).head(50)),
             hide_index=True, width="stretch")
-    with right:
-        st.markdown(_("**Trial changes** ({n})").format(n=len(news["trial_changes"])))
+    else:
         changes = pd.DataFrame(news["trial_changes"]).reindex(
             columns=["registry_id", "brief_title", "field", "old", "new", "observed_at"]).iloc[::-1].head(100)
         changes.insert(1, "change", [describe_change(c, language()) for c in changes.to_dict("records")])
@@ -157,7 +162,7 @@ def _news_headers(frame: pd.DataFrame) -> pd.DataFrame:
 
 def main() -> None:
     version = data.data_version()
-    state.bind(PARAMS, {"map": MEASURES})
+    state.bind(PARAMS, {"map": MEASURES, "news": list(NEWS)})
     if st.session_state["days"] not in WINDOWS:
         st.session_state["days"] = 30
     st.title(_("CAR-T cell therapy in autoimmune disease"))

@@ -49,6 +49,7 @@ PARAMS: dict[str, Param] = {p.name: p for p in (
     Param("recruiting", "bool", False),
     Param("map", "str", "Reports"),
     Param("days", "int", 30),
+    Param("news", "str", None),  # which of What's new's lists (None: the first that has entries)
     Param("q", "str", ""),
     Param("year_from", "int", None),
     Param("year_to", "int", None),

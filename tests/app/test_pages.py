@@ -29,12 +29,16 @@ def test_default_page_is_the_overview_with_map_headline_and_whats_new(page):
     frames = [d.value for d in at.dataframe]
     headline = next(f for f in frames if "Remission / response" in f.columns)
     assert "Systemic lupus erythematosus" in set(headline["Disease"])
-    changes = next(f for f in frames if "field" in f.columns)
+    pubs = next(f for f in frames if "pmid" in f.columns)  # What's new shows one list at a time: the first
+    assert list(pubs["pmid"]) == ["44444444"]
+    assert not any("field" in f.columns for f in frames)
+    assert any(f"last harvested {day_text(NOW)}" in c.value for c in at.caption)
+    assert at.segmented_control(key="news").options == ["New publications (1)", "New trials (0)", "Trial changes (1)"]
+    at.segmented_control(key="news").set_value("changes").run()
+    changes = next(d.value for d in at.dataframe if "field" in d.value.columns)
     assert list(changes["new"]) == ["RECRUITING"]
     assert list(changes["change"]) == ["status: NOT_YET_RECRUITING → RECRUITING"]
-    pubs = next(f for f in frames if "pmid" in f.columns)
-    assert list(pubs["pmid"]) == ["44444444"]
-    assert any(f"last harvested {day_text(NOW)}" in c.value for c in at.caption)
+    assert at.query_params["news"] == "changes"
 
 
 def test_studies_lists_the_curated_reports(page):
