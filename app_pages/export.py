@@ -23,12 +23,6 @@ RENDERERS = {"forest_png": exports.spec_png, "forest_svg": exports.spec_svg}
 TABLE_SCOPES = {"analysis": _("Reports in the analysis"), "filters": _("All reports matching the filters")}
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def build_files(version: str, sel: selection.Selection, scope: str = "analysis", lang: str = "en") -> exports.Files:
-    """Every download for a selection (``evidence.analysis_export``), cached per data version and language."""
-    return data.export_files(version, sel, scope, lang)
-
-
 BUTTONS = (
     (_("Tables"), (("studies_csv", _("Study characteristics (CSV)")), ("outcomes_csv", _("Analysis set (CSV)")),
                    ("xlsx", _("All tables + selection (XLSX)")), ("selection_json", _("Selection (JSON)")))),
@@ -72,7 +66,7 @@ def main() -> None:
     st.segmented_control(_("Study table"), list(TABLE_SCOPES), key="table", format_func=TABLE_SCOPES.get)
     scope = state.value("table") or "analysis"
     with st.spinner(_("Building files…")):
-        files = build_files(version, sel, scope, language())
+        files = data.export_files(version, sel, scope, language())
     a = selection.compute(version, sel)
     method = method_label(a.result, language()) if a.result is not None else _("nothing pooled")
     n_refs = a.included["report_id"].nunique() if not a.included.empty else 0

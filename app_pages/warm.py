@@ -27,6 +27,7 @@ def _warm(version: str) -> None:
         for sel in (selection.Selection(), selection.Selection(outcome="crs_any")):
             selection.compute(version, sel)
             pooled.method_sensitivity(version, sel)  # the table under the forest plot (imports scipy.stats once)
+        data.export_files(version, selection.Selection())  # the Export page's files (XLSX, figures: ~0.5 s)
     except Exception:  # a warm-up failure must never take the app down; the page will compute and show it
         log.exception("cache warm-up failed for data version %s", version)
 
