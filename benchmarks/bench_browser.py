@@ -7,8 +7,10 @@ with Playwright on Debian's Chromium. Measured, in the page's own clock:
 
 - server cold: the very first visit of the Overview after the server started
   (the database as `evidence init`/`update` leave it: headline table pooled);
-- first visit of each page in a new, cold browser context (server caches as
-  they are after the first visitor);
+- first visit of each page in a new, cold browser context (empty cache; server
+  caches as they are after the first visitor);
+- returning visit: the same in a new tab of a browser that has opened the app
+  before (its HTTP cache holds Streamlit's front end), as a clinician's second day;
 - a page switch by the top menu;
 - filter changes: Meta-analysis outcome and disease, Trials status; each
   repeat picks a value not chosen before, so the server computes it afresh.
@@ -49,7 +51,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 VIEWPORT = {"width": 1400, "height": 1000}
 PAGES = {"Overview": "", "Studies": "studies", "Trials": "trials", "Meta-analysis": "meta-analysis",
          "Export": "export", "About & methods": "about"}
-TARGETS = {"server cold": 2.0, "first visit": 2.0, "page switch": 0.6, "filter change": 0.3}
+TARGETS = {"server cold": 2.0, "first visit": 2.0, "returning visit": 2.0, "page switch": 0.6, "filter change": 0.3}
 QUIET_MS = 400
 
 # Installed in every document before the app's scripts: records when the running indicator comes and goes,
@@ -141,6 +143,16 @@ def visit(browser, url: str) -> float:
         context.close()
 
 
+def revisit(context, url: str) -> float:
+    """A first visit in a new tab of a browser that has opened the app before (its HTTP cache warm)."""
+    page = context.new_page()
+    try:
+        page.goto(url, wait_until="commit")
+        return settle(page, 0.0) / 1000
+    finally:
+        page.close()
+
+
 def _opened(browser, url: str):
     context = browser.new_context(viewport=VIEWPORT)
     context.add_init_script(OBSERVER)
@@ -205,6 +217,13 @@ def measure(base: str, repeats: int) -> list[tuple[str, str, float]]:
         for title, path in PAGES.items():
             rows.append(("first visit", title, statistics.median(visit(browser, f"{base}/{path}")
                                                                  for _ in range(repeats))))
+        returning = browser.new_context(viewport=VIEWPORT)
+        returning.add_init_script(OBSERVER)
+        revisit(returning, f"{base}/")  # the visit that filled the browser's cache
+        for title, path in PAGES.items():
+            rows.append(("returning visit", title, statistics.median(revisit(returning, f"{base}/{path}")
+                                                                     for _ in range(repeats))))
+        returning.close()
         for start, title in (("", "Meta-analysis"), ("meta-analysis", "Overview"), ("", "Trials"),
                              ("trials", "Studies")):
             name = f"{[t for t, q in PAGES.items() if q == start][0]} → {title}"
