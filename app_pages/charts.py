@@ -1,4 +1,4 @@
-"""Altair charts of the app pages: the evidence map and the trial timeline (the forest plot is in the library).
+"""The app pages' charts as Vega-Lite specs: evidence map and trial timeline (the forest plot is the library's).
 
 Colours are the Okabe–Ito palette (distinguishable with every common colour
 vision deficiency), and meaning never rests on colour alone; every mark
@@ -9,7 +9,6 @@ its names are re-exported here for the pages.
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 
 from evidence.forest import GREY, OKABE_ITO, forest_chart, forest_rows, forest_spec  # noqa: F401 (re-exported for the pages)
@@ -30,24 +29,44 @@ def _in_language(cells: pd.DataFrame, lang: str) -> pd.DataFrame:
                            for shown, (vocab, code) in short.items()}).rename(columns={c: _(c) for c in COUNTS})
 
 
-def evidence_map_chart(cells: pd.DataFrame, measure: str = "Reports", lang: str = DEFAULT_LANGUAGE) -> alt.Chart:
-    """Diseases × CAR targets; colour and number show ``measure``, the tooltip all three counts (in ``lang``)."""
+def evidence_map_chart(cells: pd.DataFrame, measure: str = "Reports", lang: str = DEFAULT_LANGUAGE) -> dict:
+    """Diseases × CAR targets; colour and number show ``measure``, the tooltip all three counts (in ``lang``).
+
+    A Vega-Lite spec written as a dict (as the timeline and forest plot are):
+    importing and validating Altair cost the first visitor of the Overview
+    about half a second.
+    """
     _ = translator(lang)
     cells, measure = _in_language(cells, lang), _(measure)
-    tip = ["Disease:N", "Target:N", *(f"{_(c)}:Q" for c in COUNTS)]
-    base = alt.Chart(cells).encode(
+    counts = [_(c) for c in COUNTS]
+    tip = [{"field": "Disease", "type": "nominal"}, {"field": "Target", "type": "nominal"},
+           *({"field": c, "type": "quantitative"} for c in counts)]
+    values = cells[["Disease", "Target", *counts]].to_dict("records") if not cells.empty else []
+    dark = max(cells[measure].max() * 0.55, 1) if not cells.empty else 1
+    encoding = {
         # slanted, all shown: level labels of neighbouring narrow columns overlap on a phone
-        x=alt.X("Target:N", title=_("CAR target"),
-                axis=alt.Axis(labelAngle=-45, labelAlign="left", labelOverlap=False, orient="top")),
-        y=alt.Y("Disease:N", title=None, sort=alt.EncodingSortField(measure, op="sum", order="descending"),
-                axis=alt.Axis(labelLimit=320)), tooltip=tip)
-    rect = base.mark_rect(stroke="white").encode(color=alt.Color(
-        f"{measure}:Q", scale=alt.Scale(scheme="blues", domainMin=0), legend=alt.Legend(title=measure)))
-    text = base.mark_text(fontSize=12).encode(text=alt.Text(f"{measure}:Q"), color=alt.condition(
-        f"datum['{measure}'] > {max(cells[measure].max() * 0.55, 1) if not cells.empty else 1}",
-        alt.value("white"), alt.value("black")))
-    height = 26 * max(cells["Disease"].nunique(), 1) + 30
-    return (rect + text).transform_filter(f"datum['{measure}'] > 0").properties(height=height)
+        "x": {"field": "Target", "type": "nominal", "title": _("CAR target"),
+              "axis": {"labelAngle": -45, "labelAlign": "left", "labelOverlap": False, "orient": "top"}},
+        "y": {"field": "Disease", "type": "nominal", "title": None,
+              "sort": {"field": measure, "op": "sum", "order": "descending"}, "axis": {"labelLimit": 320}},
+        "tooltip": tip,
+    }
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "data": {"values": values},
+        "transform": [{"filter": f"datum[{measure!r}] > 0"}],
+        "height": 26 * max(cells["Disease"].nunique() if not cells.empty else 0, 1) + 30,
+        "encoding": encoding,
+        "layer": [
+            {"mark": {"type": "rect", "stroke": "white"},
+             "encoding": {"color": {"field": measure, "type": "quantitative",
+                                    "scale": {"scheme": "blues", "domainMin": 0}, "legend": {"title": measure}}}},
+            {"mark": {"type": "text", "fontSize": 12},
+             "encoding": {"text": {"field": measure, "type": "quantitative"},
+                          "color": {"condition": {"test": f"datum[{measure!r}] > {dark}", "value": "white"},
+                                    "value": "black"}}},
+        ],
+    }
 
 
 def partial_date(value: str | None) -> pd.Timestamp | None:

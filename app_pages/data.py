@@ -112,10 +112,10 @@ def evidence_map(version: str) -> pd.DataFrame:
 
 @st.cache_data(**CACHE)
 def evidence_map_spec(version: str, measure: str, lang: str = "en") -> dict:
-    """The evidence map as a Vega-Lite spec: built and validated by Altair once per data version, measure, language."""
+    """The evidence map as a Vega-Lite spec, once per data version, measure and language."""
     from app_pages.charts import evidence_map_chart
 
-    return evidence_map_chart(evidence_map(version), measure, lang).to_dict()
+    return evidence_map_chart(evidence_map(version), measure, lang)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
