@@ -156,6 +156,9 @@ def _apart(apart: pd.DataFrame) -> None:
                      column_config={_("Link"): st.column_config.LinkColumn(display_text=_("Registry"))})
 
 
+MORE_FILTERS = ("phase", "target", "construct", "population")  # folded away unless one is set
+
+
 def _filters(countries: list[str]) -> None:
     """The trial filters, above the results (inside the fragment: a change reruns only the trials)."""
     tr = translator_now()
@@ -164,17 +167,15 @@ def _filters(countries: list[str]) -> None:
         first[0].text_input(_("Search title, sponsor, product, site, ID"), key="q")
         filter_widgets(("status",), first[1])
         filter_widgets(("disease",), first[2])
-        second = st.columns(4)
+        second = st.columns([1, 1, 2], vertical_alignment="bottom")
         second[0].multiselect(_("Region"), [r.value for r in Region], key="region", format_func=tr,
                               placeholder=_("Any"))
         second[1].multiselect(_("Country"), countries, key="country", placeholder=_("Any"))
-        filter_widgets(("phase",), second[2])
-        filter_widgets(("target",), second[3])
-        third = st.columns(4)
-        third[0].toggle(_("A site recruiting now (in the region or country chosen)"), key="recruiting")
-        third[1].toggle(_("Accepts children (under 18)"), key="children")
-        filter_widgets(("construct",), third[2])
-        filter_widgets(("population",), third[3])
+        second[2].toggle(_("A site recruiting now (in the region or country chosen)"), key="recruiting")
+        second[2].toggle(_("Accepts children (under 18)"), key="children")
+        with st.expander(_("More filters"), expanded=any(state.value(n) for n in MORE_FILTERS)):
+            for name, column in zip(MORE_FILTERS, st.columns(len(MORE_FILTERS))):
+                filter_widgets((name,), column)
 
 
 def main() -> None:
