@@ -79,9 +79,9 @@ def setup(url: str, decisions: int) -> None:
                                      kind="primary", pub_date="2026-01", journal="J Bench", origin="pubmed",
                                      abstract="Fifteen patients were treated.", authors=[f"Author{j} A"],
                                      diseases=["sle"], targets=["cd19"]))
-        roles.add_member(s, "lead@uni.example", "admin")
+        roles.add_member(s, "lead@uni.example", "admin", by="bench setup")
         for i in range(REVIEWERS):
-            roles.add_member(s, reviewer_email(i), "extractor")
+            roles.add_member(s, reviewer_email(i), "extractor", by="bench setup")
         s.commit()
         for i in range(REVIEWERS):
             pmid = str(FIRST_PMID + 100_000 + i)
