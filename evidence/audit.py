@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session, SQLModel
 
 from evidence import models, roles
+from evidence.formula_safe import neutralise
 from evidence.models import AuditEntry, utcnow
 
 CSV_COLUMNS = ("id", "at", "reviewer", "action", "entity", "entity_id", "field", "old", "new", "why", "change")
@@ -153,8 +154,7 @@ def recent_actions(session: Session, limit: int = 50, entity: str | None = None)
 
 def _safe(value: Any) -> str:
     """A CSV cell a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else value.isoformat() if isinstance(value, datetime) else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return neutralise("" if value is None else value.isoformat() if isinstance(value, datetime) else str(value))
 
 
 def export_csv(session: Session, out: TextIO) -> int:
@@ -223,5 +223,5 @@ def _check_latest(session: Session, entity: str, entity_id: str, change: str) ->
         raise UndoError(f"{entity} {entity_id} changed after action {change} (by {last}); undo that first")
 
 
-__all__ = ["ENTITIES", "TEAM_MEMBER", "Action", "UndoError", "as_text", "export_csv", "from_text", "history", "new_change",
-           "recent_actions", "record_change", "snapshot", "undo"]
+__all__ = ["ENTITIES", "TEAM_MEMBER", "Action", "UndoError", "as_text", "export_csv", "from_text", "history",
+           "new_change", "recent_actions", "record_change", "snapshot", "undo"]
