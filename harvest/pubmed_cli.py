@@ -92,7 +92,8 @@ def import_pubmed(
         before = f" ({len(done)} file(s) before it were imported)" if done else " (nothing was imported)"
         raise fail(f"import failed: {exc}{before}", EXIT_USAGE) from exc
     except SpoolError as exc:
-        raise fail(f"import failed: {exc.strerror}", EXIT_FAILED) from exc
+        before = f" ({len(done)} file(s) before it were imported)" if done else ""
+        raise fail(f"import failed: {exc}{before}", EXIT_FAILED) from exc
     except Exception as exc:  # the store refused a batch: a message, and what is kept
         refused = write_failure(exc)
         if refused is None:

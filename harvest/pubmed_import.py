@@ -46,8 +46,11 @@ log = logging.getLogger(__name__)
 CHUNK = 200
 
 
-class SpoolError(OSError):
-    """The temporary file that holds a parsed file until it is written could not be written (a full disk)."""
+class SpoolError(RuntimeError):
+    """The temporary file that holds a parsed file until it is written could not be written (a full disk).
+
+    Not an OSError: the database's disk is not the one that is full, and nothing of the file was written.
+    """
 
 
 def _open(path: Path) -> BinaryIO:
@@ -133,21 +136,26 @@ def _read_whole(path: Path, spool: BinaryIO, chunk: int) -> tuple[int, int]:
         with _open(path) as stream, gc_paused():
             for batch in batches(stream, chunk):
                 seen.update(r.pmid for r in batch.records)
-                prepared = prepare(batch)
-                try:
-                    pickle.dump(prepared, spool, protocol=pickle.HIGHEST_PROTOCOL)
-                except OSError as exc:
-                    raise SpoolError(exc.errno, f"the temporary copy of {path} cannot be written "
-                                                f"({exc.strerror or exc}); nothing of it was imported") from exc
+                problem = _spool(prepare(batch), spool)
+                if problem:  # raised here, not from the OSError: that one would read as the database's disk
+                    raise SpoolError(f"the temporary copy of {path} cannot be written ({problem}; TMPDIR sets "
+                                     "where it goes); nothing of it was imported")
                 parts += 1
-    except SpoolError:
-        raise
     except PubmedParseError as exc:
         raise PubmedParseError(f"{path}{' (gzip)' if _is_gzip(path) else ''}: {exc}") from None
     except (OSError, EOFError) as exc:  # unreadable file, corrupt or truncated gzip
         what = "gzip file" if _is_gzip(path) else "file"
         raise PubmedParseError(f"{path}: the {what} cannot be read ({exc})") from None
     return parts, len(seen)
+
+
+def _spool(batch: PreparedBatch, spool: BinaryIO) -> str | None:
+    """Append a prepared batch to the temporary file; the reason when it cannot be written."""
+    try:
+        pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
 
 
 def _is_gzip(path: Path) -> bool:

@@ -117,3 +117,21 @@ def test_a_store_kept_busy_past_the_timeout_is_a_message_naming_what_is_kept(set
     assert result.exit_code == 1
     assert "the database is busy" in result.output and "importing the same files again" in result.output
     assert "INSERT" not in result.output and "Traceback" not in result.output
+
+
+def test_no_room_for_the_parsed_copy_is_a_message_and_nothing_written(engine, settings, monkeypatch, tmp_path):
+    import errno
+
+    monkeypatch.setenv("EVIDENCE_DB", settings.db)
+    monkeypatch.setenv("EVIDENCE_DATA_DIR", settings.data_dir)
+
+    def full(*_args, **_kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pubmed_import.pickle, "dump", full)
+    result = CliRunner().invoke(app, ["import", "pubmed", str(FILE)])
+    assert result.exit_code == 1 and "temporary copy" in result.output and "No space left" in result.output
+    assert "Traceback" not in result.output and held(engine) == 0
+    with Session(engine) as s:
+        run = s.execute(select(HarvestRun).order_by(HarvestRun.id.desc()).limit(1)).scalar_one()
+        assert run.status == "failed" and "temporary copy" in run.error and "database is full" not in run.error
