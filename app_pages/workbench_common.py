@@ -30,6 +30,7 @@ from evidence.highlight import highlights, terms_from_file
 from evidence.identity import WorkbenchError
 from evidence.settings import load_settings
 from evidence.vocab import ScreeningDecision
+from evidence.write_failure import is_busy
 
 T = TypeVar("T")
 # A refusal of the library: its own errors are ValueErrors (ScreeningError, ExtractionError, UndoError,
@@ -128,6 +129,9 @@ def write(action: Callable[[Session, str], T]) -> Result:
             return Result(error=escape_md(str(exc)))
         except SQLAlchemyError as exc:
             session.rollback()
+            if is_busy(exc):  # another writer (a big import, the update) kept the lock past the busy timeout
+                return Result(error=_("The database is busy with another write (an import or the update); "
+                                      "nothing was saved. Try again in a moment."))
             return Result(error=_("The database refused the change ({kind}); nothing was saved.").format(
                 kind=type(exc).__name__))
     return Result(value)

@@ -11,8 +11,8 @@ record is screened by two reviewers (dual screening), so reviewers write the
 same records. Meanwhile an update process writes ``--records`` PubMed records
 again and again through the harvest's own path (parse, classify,
 ``save_batch`` one transaction per 200 records, as the nightly update writes
-what E-utilities sends), or with ``--whole-file`` as ``evidence import pubmed``
-does (the whole file in one transaction).
+what E-utilities sends), or with ``--import-file`` as ``evidence import pubmed``
+does (the file parsed whole first, then written 200 records a transaction).
 
 Printed per back end: latency per action (median, p95, max, in ms), how many
 actions had to be retried after the database said "busy" (the reviewer would
@@ -79,9 +79,9 @@ def setup(url: str, decisions: int) -> None:
                                      kind="primary", pub_date="2026-01", journal="J Bench", origin="pubmed",
                                      abstract="Fifteen patients were treated.", authors=[f"Author{j} A"],
                                      diseases=["sle"], targets=["cd19"]))
-        roles.add_member(s, "lead@uni.example", "admin")
+        roles.add_member(s, "lead@uni.example", "admin", by="bench setup")
         for i in range(REVIEWERS):
-            roles.add_member(s, reviewer_email(i), "extractor")
+            roles.add_member(s, reviewer_email(i), "extractor", by="bench setup")
         s.commit()
         for i in range(REVIEWERS):
             pmid = str(FIRST_PMID + 100_000 + i)
@@ -149,18 +149,18 @@ def reviewer(i: int, url: str, decisions: int, numbers: int, start, out) -> None
     out.put((i, results))
 
 
-def updater(url: str, records: int, folder: str, whole_file: bool, stop, out) -> None:
+def updater(url: str, records: int, folder: str, import_file: bool, stop, out) -> None:
     """Write the same PubMed records again and again until the reviewers are done (the update's writes).
 
     As the nightly harvest writes (``save_batch``, one transaction per batch of
-    200 records), or with ``whole_file`` as `evidence import pubmed FILE` does
-    (one transaction for the whole file, so a bad file writes nothing).
+    200 records), or with ``import_file`` as `evidence import pubmed FILE` does
+    (the whole file parsed first, so a bad file writes nothing, then 200 records a transaction).
     """
     from bench_pubmed import write_file
 
     from evidence.db import make_engine
+    from harvest import pubmed_import
     from harvest.pubmed import import_bytes
-    from harvest.pubmed_import import import_file
     from harvest.runs import harvest_run
 
     path = Path(folder) / "update.xml"
@@ -171,8 +171,8 @@ def updater(url: str, records: int, folder: str, whole_file: bool, stop, out) ->
     while not stop.is_set():
         began = time.perf_counter()
         with harvest_run(engine, "import-pubmed", {"file": str(path)}) as run_id:
-            if whole_file:
-                import_file(engine, path, run_id)
+            if import_file:
+                pubmed_import.import_file(engine, path, run_id)
             else:
                 import_bytes(engine, data, path.name, run_id, chunk=200, workers=1)
         seconds.append(time.perf_counter() - began)
@@ -212,7 +212,7 @@ def run(label: str, url: str, args, folder: str) -> None:
     start, stop, out, upd = ctx.Event(), ctx.Event(), ctx.Queue(), ctx.Queue()
     procs = [ctx.Process(target=reviewer, args=(i, url, args.decisions, args.numbers, start, out))
              for i in range(REVIEWERS)]
-    update = ctx.Process(target=updater, args=(url, args.records, folder, args.whole_file, stop, upd))
+    update = ctx.Process(target=updater, args=(url, args.records, folder, args.import_file, stop, upd))
     update.start()
     for p in procs:
         p.start()
@@ -231,7 +231,7 @@ def run(label: str, url: str, args, folder: str) -> None:
         for kind, ms, tries in rows:
             by_kind.setdefault(kind, []).append(ms)
             retries[kind] = retries.get(kind, 0) + tries
-    how = "one transaction per file" if args.whole_file else "one transaction per 200 records"
+    how = "`evidence import pubmed`" if args.import_file else "the harvest's writes"
     print(f"\n{label}: {REVIEWERS} reviewers, {sum(map(len, by_kind.values()))} actions in {wall:.1f} s; "
           f"update writing {args.records} records ({how}) ran {runs} time(s) meanwhile"
           + (f", {statistics.median(seconds):.1f} s each" if seconds else ""), flush=True)
@@ -254,8 +254,8 @@ def main() -> None:
     parser.add_argument("--numbers", type=int, default=20, help="numbers entered per reviewer")
     parser.add_argument("--records", type=int, default=3000, help="records of the update's PubMed file")
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
-    parser.add_argument("--whole-file", action="store_true",
-                        help="the update imports the file in one transaction (`evidence import pubmed`)")
+    parser.add_argument("--import-file", action="store_true",
+                        help="the update imports the file as `evidence import pubmed` does")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-team-") as folder:
         if args.backend in ("sqlite", "both"):

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session, SQLModel
 
 from evidence import models, roles
+from evidence.formula_safe import neutralise
 from evidence.models import AuditEntry, utcnow
 
 CSV_COLUMNS = ("id", "at", "reviewer", "action", "entity", "entity_id", "field", "old", "new", "why", "change")
@@ -50,6 +51,9 @@ def _typed(model: type[SQLModel], name: str, value: str) -> Any:
     return int(value) if "int" in annotation and value.lstrip("-").isdigit() else value
 
 
+#: Team membership (evidence.roles): recorded here, changed only with `evidence users`, never undone by ``undo``.
+TEAM_MEMBER = "team_member"
+
 ENTITIES: dict[str, Entity] = {e.name: e for e in (
     Entity("screening", models.ScreeningDecision, ("pmid", "reviewer", "stage")),
     Entity("exclusion_reason", models.ExclusionReason, ("code",)),
@@ -57,6 +61,7 @@ ENTITIES: dict[str, Entity] = {e.name: e for e in (
     Entity("report", models.Report, ("report_id",)),
     Entity("outcome", models.Outcome, ("report_id", "outcome", "subgroup", "variant")),
     Entity("trial", models.Trial, ("registry_id",)),
+    Entity(TEAM_MEMBER, models.TeamMember, ("email",)),
 )}
 
 
@@ -149,8 +154,7 @@ def recent_actions(session: Session, limit: int = 50, entity: str | None = None)
 
 def _safe(value: Any) -> str:
     """A CSV cell a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else value.isoformat() if isinstance(value, datetime) else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return neutralise("" if value is None else value.isoformat() if isinstance(value, datetime) else str(value))
 
 
 def export_csv(session: Session, out: TextIO) -> int:
@@ -171,6 +175,9 @@ def undo(session: Session, change: str, *, reviewer: str, why: str = "") -> str:
     entries = history(session, change=change)
     if not entries:
         raise UndoError(f"no recorded action {change!r}")
+    if any(e.entity == TEAM_MEMBER for e in entries):  # a role is the server administrator's to give or take
+        raise UndoError("a change of team membership is not undone in the workbench; whoever holds the database's "
+                        "credentials changes it with `evidence users set-role` (which is recorded too)")
     roles.require_roles(session, reviewer, [roles.undo_action(e, reviewer) for e in entries])
     rows: dict[tuple[str, str], list[AuditEntry]] = {}
     for e in entries:
@@ -216,5 +223,5 @@ def _check_latest(session: Session, entity: str, entity_id: str, change: str) ->
         raise UndoError(f"{entity} {entity_id} changed after action {change} (by {last}); undo that first")
 
 
-__all__ = ["ENTITIES", "Action", "UndoError", "as_text", "export_csv", "from_text", "history", "new_change",
-           "recent_actions", "record_change", "snapshot", "undo"]
+__all__ = ["ENTITIES", "TEAM_MEMBER", "Action", "UndoError", "as_text", "export_csv", "from_text", "history",
+           "new_change", "recent_actions", "record_change", "snapshot", "undo"]

@@ -35,6 +35,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import pandas as pd
 
 from evidence.bibliography import bibtex_bytes, ris_bytes
+from evidence.formula_safe import neutralise
 from evidence.i18n import DEFAULT_LANGUAGE, N_, label, translator
 from evidence.methods import method_slug
 from evidence.vocab import Construct, Disease, Outcome, Population, ReportKind, Target, TrialPhase
@@ -136,16 +137,6 @@ class ExportSelection:
 
 
 # ---------------------------------------------------------------- safe cells
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """A text cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP); others unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
 
 def _text_cells(frame: pd.DataFrame) -> pd.DataFrame:
     """Lists to '; '-joined text, tz-aware datetimes to naive UTC, every text cell neutralised."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from evidence.i18n import DEFAULT_LANGUAGE, N_, translator
-from evidence.vocab import LabelledEnum, PoolTransform, Tau2Method
+from evidence.vocab import CiMethod, LabelledEnum, PoolTransform, Tau2Method
 
 ENGINE_LABELS = (N_("GLMM (binomial-normal, ML, 7-point AGQ)"),)  # the pooling engine's, translated when shown
 
@@ -35,26 +35,32 @@ def _phrase(vocab: type[LabelledEnum], code: str, lang: str = DEFAULT_LANGUAGE) 
 
 
 def interval_label(ci: str, level: float, model: str = "re", lang: str = DEFAULT_LANGUAGE) -> str:
-    """'95% CI: Hartung–Knapp (t, k − 1 df)' and the like; the GLMM has no HK, only the t quantile."""
+    """'95% CI: Hartung–Knapp, t quantile with k − 1 df' and the like; the GLMM has no HK, only the t quantile.
+
+    The method's name is the vocabulary's label (``CiMethod``, as the app's
+    choice and the command's ``--ci`` show it); the rest says how it forms the interval.
+    """
     _ = translator(lang)
     pct = f"{100 * level:g}%"
-    if ci == "z":
-        return _("{level} CI: Wald (normal quantile)").format(level=pct)
-    if ci == "cp":
+    if ci == "cp":  # the engine's fallback, not a choice: no vocabulary label
         return _("{level} CI: exact (Clopper–Pearson) on the total").format(level=pct)
+    try:
+        name = _(CiMethod(ci).label)
+    except ValueError:  # a method this vocabulary does not list: named by its code
+        name = str(ci)
+    if ci == CiMethod.Z:
+        return _("{level} CI: {method}, normal quantile").format(level=pct, method=name)
     if model == "glmm":
-        return _("{level} CI: t quantile with k − 1 df (Hartung–Knapp option; model SE)").format(level=pct)
-    if ci == "hk-adhoc":
-        return _("{level} CI: Hartung–Knapp ad hoc (q* ≥ 1, t, k − 1 df)").format(level=pct)
-    return _("{level} CI: Hartung–Knapp (t, k − 1 df)").format(level=pct)
+        return _("{level} CI: t quantile with k − 1 df ({method} option; model SE)").format(level=pct, method=name)
+    return _("{level} CI: {method}, t quantile with k − 1 df").format(level=pct, method=name)
 
 
 def method_label(result: Any, lang: str = DEFAULT_LANGUAGE) -> str:
     """Every option behind a pooled result (an ``analysis.PoolResult``), as one line.
 
-    Examples: 'GLMM (binomial-normal, ML, 7-point AGQ); 95% CI: Wald (normal quantile)';
+    Examples: 'GLMM (binomial-normal, ML, 7-point AGQ); 95% CI: Wald (z), normal quantile';
     'Random effects (inverse variance, logit scale, τ² by REML); 95% CI:
-    Hartung–Knapp (t, k − 1 df)'.
+    Hartung–Knapp, t quantile with k − 1 df'.
     """
     _ = translator(lang)
     model, ci, level = result.model, result.ci_method, result.level

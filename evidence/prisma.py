@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from evidence.duplicates import later_copies
+from evidence.formula_safe import neutralise
 from evidence.models import AuditEntry, Cohort, ExclusionReason, HarvestRun, Publication, Report, \
     ScreeningDecision, Trial
 from evidence.screening import settled_decisions
@@ -259,13 +260,17 @@ def csv_values(flow: PrismaFlow) -> dict[str, str]:
 
 
 def render_csv(flow: PrismaFlow) -> str:
-    """The PRISMA2020 template with this flow's numbers in its ``n`` column."""
+    """The PRISMA2020 template with this flow's numbers in its ``n`` column.
+
+    Reason labels are refused at entry when they begin like a formula; one
+    stored before that rule still reaches a spreadsheet as text (neutralised).
+    """
     values = csv_values(flow)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(TEMPLATE_COLUMNS)
     for row in TEMPLATE:
-        writer.writerow([*row, values.get(row[0], "0")])
+        writer.writerow([*row, neutralise(values.get(row[0], "0"))])
     return buf.getvalue()
 
 

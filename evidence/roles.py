@@ -14,7 +14,10 @@ admin      also the team's exclusion reasons (``configure``)
 
 Undoing an action needs the role that action needed. Team members are rows of
 ``TeamMember``, managed with ``evidence users``; whoever runs that command
-has the database's credentials and is the administrator of the server.
+has the database's credentials and is the administrator of the server. Every
+change of membership goes into the audit trail (entity ``team_member``: who
+changed whose role, from what to what); it is not undone from the workbench,
+only by another ``evidence users`` command, itself recorded.
 
 An install with no team member at all is a single-user install: whoever acts
 (the settings' reviewer) acts with every role, as before sign-in existed.
@@ -151,27 +154,43 @@ def _checked(email: str, role: str) -> tuple[str, Role]:
         raise TeamError(str(exc)) from None
 
 
-def add_member(session: Session, email: str, role: str, name: str = "") -> TeamMember:
-    """Register a team member (refused when the address is already registered)."""
+def add_member(session: Session, email: str, role: str, name: str = "", *, by: str) -> TeamMember:
+    """Register a team member (refused when the address is already registered); ``by`` goes into the trail."""
     address, checked_role = _checked(email, role)
     if session.get(TeamMember, address) is not None:
         raise TeamError(f"{address} is already a team member (change the role with `evidence users set-role`)")
     member = TeamMember(email=address, name=" ".join(name.split()), role=checked_role.value)
     session.add(member)
     session.flush()
+    _record(session, by, None, member)
     return member
 
 
-def set_role(session: Session, email: str, role: str) -> TeamMember:
-    """Change a registered member's role."""
+def set_role(session: Session, email: str, role: str, *, by: str) -> TeamMember:
+    """Change a registered member's role; ``by`` goes into the trail (nothing is recorded if it stays the same)."""
+    from evidence import audit
+
     address, checked_role = _checked(email, role)
     member = session.get(TeamMember, address)
     if member is None:
         raise TeamError(f"{address} is not a team member (add them with `evidence users add`)")
+    before = audit.snapshot(member)
     member.role = checked_role.value
     session.add(member)
     session.flush()
+    _record(session, by, before, member)
     return member
+
+
+def _record(session: Session, by: str, before: dict | None, member: TeamMember) -> None:
+    """Append a membership change to the audit trail, in the caller's transaction."""
+    from evidence import audit  # audit checks roles for its undo; imported here to keep the two modules acyclic
+
+    actor = " ".join(by.split())
+    if not actor:
+        raise TeamError("a change of team membership must say who made it")
+    audit.record_change(session, reviewer=actor, entity=audit.TEAM_MEMBER, entity_id=member.email, before=before,
+                        after=audit.snapshot(member), why="evidence users")
 
 
 def members(session: Session) -> list[TeamMember]:

@@ -26,6 +26,7 @@ from sqlmodel import Session
 
 from evidence import audit
 from evidence.duplicates import duplicate_index
+from evidence.formula_safe import starts_like_a_formula
 from evidence.models import ExclusionReason, Publication, PublicationTrialLink, ScreeningDecision, Trial, utcnow
 from evidence.roles import Action, require_role
 from evidence.vocab import PublicationKind, RowOrigin, ScreeningDecision as Decision, ScreeningStage
@@ -99,6 +100,10 @@ def save_exclusion_reason(session: Session, code: str, label: str, *, reviewer: 
     code = code.strip()
     if not code or not label.strip():
         raise ScreeningError("an exclusion reason needs a code and a label")
+    for name, text in (("code", code), ("label", label.strip())):
+        if starts_like_a_formula(text):  # it goes into PRISMA CSVs that reviewers open in spreadsheets
+            raise ScreeningError(f"an exclusion reason's {name} may not begin with = + - or @ (a spreadsheet "
+                                 f"would run {text!r} as a formula); begin it with a word")
     row = session.get(ExclusionReason, code)
     before = audit.snapshot(row, skip=())
     if row is None:

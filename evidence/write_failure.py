@@ -2,7 +2,9 @@
 
 A database that turns out to be read-only (an immutable file, a read-only
 mount, a PostgreSQL standby) is a configuration error: exit 2. A full disk or
-an I/O error makes the run fail: exit 1. Either way the user gets one line
+an I/O error makes the run fail: exit 1, as does a database kept busy by
+another writer beyond the busy timeout (SQLite's "database is locked", e.g.
+while a big import writes; running again succeeds). Either way the user gets one line
 saying so, never the driver's exception with its SQL and parameters.
 """
 
@@ -17,6 +19,8 @@ EXIT_USAGE = 2
 _READ_ONLY_TEXT = ("readonly database", "read-only", "read only")
 _FULL_TEXT = ("database or disk is full", "no space left", "disk full", "file too large")
 _IO_TEXT = ("disk i/o error",)
+_BUSY_TEXT = ("database is locked", "database table is locked")
+_BUSY_SQLSTATE = {"55P03"}  # lock_not_available (PostgreSQL's lock_timeout)
 _READ_ONLY_ERRNO = {errno.EROFS, errno.EACCES, errno.EPERM}
 _FULL_ERRNO = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 _READ_ONLY_SQLSTATE = {"25006"}  # read_only_sql_transaction
@@ -72,7 +76,26 @@ def write_failure(exc: BaseException) -> WriteFailure | None:
         if is_db and any(t in text for t in _IO_TEXT):
             return WriteFailure("the database could not be written (disk I/O error): the write was undone; "
                                 "check the disk and run again", EXIT_FAILED)
+    if is_busy(exc):
+        return WriteFailure("the database is busy: another writer (an import or update) held it longer than the "
+                            "busy timeout; the write was undone; run again in a moment", EXIT_FAILED)
     return None
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` is the store refusing a write because another writer held the lock too long.
+
+    Nothing is wrong with the database: the same write succeeds once the other
+    writer's transaction ends, so the person is told to try again, not to fix anything.
+    """
+    from sqlalchemy.exc import DBAPIError
+
+    for cause in _causes(exc):
+        state = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+        is_db = isinstance(cause, DBAPIError) or type(cause).__module__.startswith(("sqlite3", "psycopg"))
+        if state in _BUSY_SQLSTATE or (is_db and any(t in str(cause).split("\n")[0].lower() for t in _BUSY_TEXT)):
+            return True
+    return False
 
 
 def describe(exc: BaseException) -> str:

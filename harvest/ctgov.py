@@ -8,7 +8,10 @@ and cursor, so a failure keeps every good page and says where it stopped.
 
 Incremental by default: without ``--since``/``--full`` a run asks only for
 studies whose LastUpdatePostDate is on or after the start of the last
-successful run minus an overlap. A failed run leaves the watermark where it
+successful run minus an overlap. ``--until`` ends the window on a day
+(``filter.advanced=AREA[LastUpdatePostDate]RANGE[since,until]``, ``MIN`` for
+a full run), as PubMed's does; such a backfill, ending before the day it ran,
+is no starting point for the next incremental run. A failed run leaves the watermark where it
 was, so the next run covers the same window again ("resume from the last good
 date"); if the failed run's parameters match, the next run first tries to
 continue from the failed run's next page token ("resume from the last good
@@ -56,7 +59,7 @@ from harvest.ctgov_parse import (
     parse_page,
 )
 from harvest.ctgov_store import upsert_records
-from harvest.runs import RunCounts, harvest_run, successful_runs, write_batch
+from harvest.runs import RunCounts, harvest_run, reached_its_start, successful_runs, write_batch
 
 log = logging.getLogger(__name__)
 
@@ -106,15 +109,19 @@ def load_strategy(path: Path) -> Strategy:
                     str(doc.get("version", "")), str(path))
 
 
-def search_params(strategy: Strategy, since: date | None) -> dict[str, str]:
-    """The ``/studies`` parameters, identical on every page except ``pageToken``."""
+def search_params(strategy: Strategy, since: date | None, until: date | None = None) -> dict[str, str]:
+    """The ``/studies`` parameters, identical on every page except ``pageToken``.
+
+    A window of last-update dates, both ends inclusive: ``since`` (or ``MIN``) to ``until`` (or ``MAX``).
+    """
     params = {"format": "json", "pageSize": str(strategy.page_size)}
     if strategy.query_intr:
         params["query.intr"] = strategy.query_intr
     if strategy.query_cond:
         params["query.cond"] = strategy.query_cond
-    if since is not None:
-        params["filter.advanced"] = f"AREA[LastUpdatePostDate]RANGE[{since.isoformat()},MAX]"
+    if since is not None or until is not None:
+        start, end = since.isoformat() if since else "MIN", until.isoformat() if until else "MAX"
+        params["filter.advanced"] = f"AREA[LastUpdatePostDate]RANGE[{start},{end}]"
     return params
 
 
@@ -233,7 +240,8 @@ def incremental_start(engine: Engine, strategy: Strategy) -> date | None:
     runs = successful_runs(engine, RunSource.CTGOV.value)
     if not any(run.fetched for run in runs):
         return None
-    return (runs[0].started_at - timedelta(days=strategy.overlap_days)).date()
+    last = next((run for run in runs if reached_its_start(run)), None)
+    return None if last is None else (last.started_at - timedelta(days=strategy.overlap_days)).date()
 
 
 @dataclass
@@ -306,25 +314,30 @@ def _query_total(client: HttpClient, url: str, params: dict[str, str]) -> int:
 
 
 def harvest(engine: Engine, settings: Settings, strategy: Strategy, *, since: date | None = None,
-            full: bool = False, client: HttpClient | None = None) -> HarvestResult:
+            full: bool = False, client: HttpClient | None = None, until: date | None = None) -> HarvestResult:
     """Run one harvest; raise (after marking the run failed) if a page cannot be had or read.
 
     The same shape as :func:`harvest.pubmed.harvest`: the store, the settings
-    (which make the client unless one is given), what to ask, and the window.
+    (which make the client unless one is given), what to ask, and the window
+    (``until``: the last day of LastUpdatePostDate asked for; default: no end).
     """
     client = client or make_client(settings)
     window = None if full else (since or incremental_start(engine, strategy))
-    params = search_params(strategy, window)
+    if window is not None and until is not None and until < window:
+        raise ValueError(f"until {until} is before since {window}")
+    params = search_params(strategy, window, until)
     url = studies_url(settings)
-    token, resumed = (None, {}) if (full or since) else _resume_point(engine, params)
-    run_params = {"query": params, "since": window.isoformat() if window else None, "full": full,
+    token, resumed = (None, {}) if (full or since or until) else _resume_point(engine, params)
+    run_params = {"query": params, "since": window.isoformat() if window else None,
+                  "until": until.isoformat() if until else None, "full": full,
                   "strategy": strategy.source, "strategy_version": strategy.version, "url": url,
                   "resumed_from_token": token}
     total, pages = RunCounts(), 0
     tally = _Tally(resumed.get("announced"), int(resumed.get("received") or 0))
     found_before = query_found_studies(engine, params)
     sent_before = client.requests_sent
-    log.info("ctgov harvest: %s", "full" if window is None else f"updated since {window}")
+    log.info("ctgov harvest: %s%s", "full" if window is None else f"updated since {window}",
+             f" until {until}" if until else "")
     with harvest_run(engine, RunSource.CTGOV.value, run_params) as run_id, _relinked_on_failure(engine):
         for page, used in _pages_from(client, url, params, token, tally):
             if used is None:

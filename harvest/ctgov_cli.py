@@ -37,6 +37,8 @@ def _engine(ctx: typer.Context):
 def harvest_ctgov(
     ctx: typer.Context,
     since: Annotated[str | None, typer.Option(help="Studies updated on or after this date (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Studies updated on or before this date (YYYY-MM-DD; "
+                                                   "default: no end).")] = None,
     full: Annotated[bool, typer.Option("--full", help="Everything the strategy matches, ignoring dates.")] = False,
     strategy: Annotated[Path | None, typer.Option(
         help="Strategy TOML file (default: setting ctgov_strategy_file).")] = None,
@@ -53,7 +55,9 @@ def harvest_ctgov(
     from harvest.ctgov_parse import CtgovParseError
 
     settings = settings_of(ctx)
-    window = parse_date(since, "--since")
+    window, end = parse_date(since, "--since"), parse_date(until, "--until")
+    if window and end and end < window:
+        raise fail(f"--until {end} is before --since {window}", EXIT_USAGE)
     try:
         chosen = load_strategy(strategy or Path(settings.ctgov_strategy_file))
     except ValueError as exc:
@@ -61,10 +65,12 @@ def harvest_ctgov(
     chosen = chosen.with_overrides(query_intr, query_cond)
     engine = _engine(ctx)
     try:
-        result = harvest(engine, settings, chosen, since=window, full=full,
+        result = harvest(engine, settings, chosen, since=window, until=end, full=full,
                          client=make_client(settings, requests_per_minute))
     except (HarvestHTTPError, CtgovParseError) as exc:
         raise fail(f"ClinicalTrials.gov harvest failed: {exc} ({_advice(exc)})", EXIT_FAILED) from exc
+    except ValueError as exc:  # --until before the incremental window's start: nothing was asked or written
+        raise fail(f"--until: {exc}", EXIT_USAGE) from exc
     typer.echo(json.dumps(result.summary()))
 
 

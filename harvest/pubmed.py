@@ -56,7 +56,7 @@ from harvest.pubmed_parse import (
     split_document,
 )
 from harvest.pubmed_store import PreparedBatch, prepare, save_batch
-from harvest.runs import RunCounts, harvest_run, successful_runs
+from harvest.runs import RunCounts, harvest_run, reached_its_start, successful_runs
 
 log = logging.getLogger(__name__)
 
@@ -311,12 +311,6 @@ class HarvestSummary:
     found: int = 0  # records the searches announced
 
 
-def _reached_its_start(run: HarvestRun) -> bool:
-    """True if the run's date range ended on the day it ran (a backfill with an old --until did not)."""
-    until = (run.params or {}).get("until")
-    return until is None or date.fromisoformat(until) >= run.started_at.date()
-
-
 def _successes_of_query(engine: Engine, sha: str) -> list[HarvestRun]:
     """Successful runs of this same search, newest first."""
     return [run for run in successful_runs(engine, RunSource.PUBMED.value)
@@ -339,7 +333,7 @@ def last_success_of_query(engine: Engine, sha: str) -> HarvestRun | None:
     runs = _successes_of_query(engine, sha)
     if not any(run.fetched for run in runs):
         return None
-    return next((run for run in runs if _reached_its_start(run)), None)
+    return next((run for run in runs if reached_its_start(run)), None)
 
 
 def plan_dates(engine: Engine, term: str, since: date | None, full: bool) -> tuple[str, date | None]:

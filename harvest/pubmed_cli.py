@@ -80,7 +80,8 @@ def import_pubmed(
                                                 help="PubMed XML (efetch, Save → XML) or MEDLINE/.nbib files.")],
 ) -> None:
     """Load saved PubMed files through the same parser and upsert as the harvester."""
-    from harvest.pubmed_import import import_files
+    from evidence.write_failure import write_failure
+    from harvest.pubmed_import import SpoolError, import_files
     from harvest.pubmed_parse import PubmedParseError
 
     engine = store_with_schema(settings_of(ctx))
@@ -90,6 +91,15 @@ def import_pubmed(
     except PubmedParseError as exc:
         before = f" ({len(done)} file(s) before it were imported)" if done else " (nothing was imported)"
         raise fail(f"import failed: {exc}{before}", EXIT_USAGE) from exc
+    except SpoolError as exc:
+        before = f" ({len(done)} file(s) before it were imported)" if done else ""
+        raise fail(f"import failed: {exc}{before}", EXIT_FAILED) from exc
+    except Exception as exc:  # the store refused a batch: a message, and what is kept
+        refused = write_failure(exc)
+        if refused is None:
+            raise
+        raise fail(f"import stopped: {refused} (whole batches written before it are kept; importing the "
+                   "same files again finishes the job without doubling anything)", refused.exit_code) from exc
     totals = {name: counts.as_dict() for name, counts in result.files.items()}
     typer.echo(json.dumps({"run": result.run_id, "files": totals}))
 

@@ -1,11 +1,17 @@
-"""`evidence import pubmed`: saved files (XML or MEDLINE, plain or gzipped), each streamed in one transaction.
+"""`evidence import pubmed`: saved files (XML or MEDLINE, plain or gzipped), read whole, then written in batches.
 
-A file is read a block at a time and written in batches, so memory stays
-flat whatever its size; the whole file is one transaction, so a file that
-turns out truncated or garbled half-way leaves the store as it was (files
-before it are kept). Every record goes through the same upsert as a harvest,
-and :func:`import_files` records the import as its own run, as
-:func:`harvest.ctgov.import_files` does.
+A file is read a block at a time, parsed and classified in full before
+anything is written (the prepared batches wait in an anonymous temporary
+file, so memory stays flat whatever its size): a file that turns out
+truncated or garbled half-way writes nothing (files before it are kept).
+Then it is written a batch at a time, each batch one transaction with the
+run's counters and cursor, through the batch writer the harvest uses
+(:func:`harvest.pubmed_store.save_batch`), so on SQLite other writers (reviewers'
+clicks) get the write lock between batches instead of waiting for the whole
+file. An import killed while writing leaves whole batches; running it again
+upserts the same PMIDs, so nothing is doubled. Every record goes through the
+same upsert as a harvest, and :func:`import_files` records the import as its
+own run, as :func:`harvest.ctgov.import_files` does.
 """
 
 from __future__ import annotations
@@ -14,12 +20,13 @@ import gzip
 import io
 import json
 import logging
+import pickle
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
 from sqlalchemy import Engine
-from sqlmodel import Session
 
 from harvest.pubmed_parse import (
     GZIP_MAGIC,
@@ -30,12 +37,20 @@ from harvest.pubmed_parse import (
     sniff_format,
 )
 from evidence.vocab import RowOrigin, RunSource
-from harvest.pubmed_store import gc_paused, prepare, store_batch
-from harvest.runs import RunCounts, harvest_run, record_batch
+from harvest.pubmed_store import PreparedBatch, gc_paused, prepare, save_batch
+from harvest.runs import RunCounts, harvest_run
 
 log = logging.getLogger(__name__)
 
-CHUNK = 500
+#: Records parsed, and written in one transaction, at a time; as many as an efetch batch of the harvest.
+CHUNK = 200
+
+
+class SpoolError(RuntimeError):
+    """The temporary file that holds a parsed file until it is written could not be written (a full disk).
+
+    Not an OSError: the database's disk is not the one that is full, and nothing of the file was written.
+    """
 
 
 def _open(path: Path) -> BinaryIO:
@@ -79,7 +94,7 @@ class ImportResult:
 
 def import_files(engine: Engine, paths: list[Path],
                  on_file: Callable[[str, RunCounts], None] | None = None) -> ImportResult:
-    """Load saved files as one run; each file is one transaction, and ``on_file`` hears of each one loaded.
+    """Load saved files as one run, each read whole then written in batches; ``on_file`` hears of each one loaded.
 
     A bad file raises PubmedParseError naming it: it writes nothing, the run
     is marked failed, and the files before it stay imported.
@@ -96,25 +111,51 @@ def import_files(engine: Engine, paths: list[Path],
     return result
 
 
-def import_file(engine: Engine, path: Path, run_id: int, chunk: int = CHUNK) -> RunCounts:
-    """Load one saved file into run ``run_id``; raise PubmedParseError (naming the file) and write nothing if it
-    is bad."""
-    total, seen = RunCounts(), set()
+def import_file(engine: Engine, path: Path, run_id: int, chunk: int | None = None) -> RunCounts:
+    """Load one saved file into run ``run_id``: parse it all, then write it ``chunk`` records a transaction.
+
+    Raises PubmedParseError (naming the file, and the line where it can) and
+    writes nothing if the file is bad.
+    """
+    with tempfile.TemporaryFile(prefix="evidence-import-") as spool:
+        parts, distinct = _read_whole(path, spool, chunk or CHUNK)
+        spool.seek(0)
+        total = RunCounts()
+        for i in range(parts):
+            batch: PreparedBatch = pickle.load(spool)
+            cursor = json.dumps({"file": str(path), "chunk": i, "of": parts})
+            total.add(save_batch(engine, batch, RowOrigin.IMPORT.value, run_id, cursor))
+    _warn_about(path, total, distinct)
+    return total
+
+
+def _read_whole(path: Path, spool: BinaryIO, chunk: int) -> tuple[int, int]:
+    """Parse and classify the whole file into ``spool`` (pickled batches): (batches, distinct PMIDs)."""
+    parts, seen = 0, set()
     try:
-        stream = _open(path)
-        with stream, gc_paused(), Session(engine) as session, session.begin():
-            for i, batch in enumerate(batches(stream, chunk)):
+        with _open(path) as stream, gc_paused():
+            for batch in batches(stream, chunk):
                 seen.update(r.pmid for r in batch.records)
-                counts = store_batch(session, prepare(batch), RowOrigin.IMPORT.value)
-                record_batch(session, run_id, counts, json.dumps({"file": str(path), "chunk": i}))
-                total.add(counts)
+                problem = _spool(prepare(batch), spool)
+                if problem:  # raised here, not from the OSError: that one would read as the database's disk
+                    raise SpoolError(f"the temporary copy of {path} cannot be written ({problem}; TMPDIR sets "
+                                     "where it goes); nothing of it was imported")
+                parts += 1
     except PubmedParseError as exc:
         raise PubmedParseError(f"{path}{' (gzip)' if _is_gzip(path) else ''}: {exc}") from None
     except (OSError, EOFError) as exc:  # unreadable file, corrupt or truncated gzip
         what = "gzip file" if _is_gzip(path) else "file"
         raise PubmedParseError(f"{path}: the {what} cannot be read ({exc})") from None
-    _warn_about(path, total, len(seen))
-    return total
+    return parts, len(seen)
+
+
+def _spool(batch: PreparedBatch, spool: BinaryIO) -> str | None:
+    """Append a prepared batch to the temporary file; the reason when it cannot be written."""
+    try:
+        pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
 
 
 def _is_gzip(path: Path) -> bool:

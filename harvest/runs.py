@@ -15,7 +15,7 @@ import os
 import socket
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Callable, Iterator
 
 from sqlalchemy import Engine, select
@@ -124,6 +124,15 @@ def successful_runs(engine: Engine, source: str) -> list[HarvestRun]:
             .order_by(HarvestRun.started_at.desc(), HarvestRun.id.desc())).scalars().all()
         session.expunge_all()
         return list(runs)
+
+
+def reached_its_start(run: HarvestRun) -> bool:
+    """True if the run's date range ended on the day it ran; a backfill with an old ``until`` did not.
+
+    Only such runs may start the next incremental window: continuing from a backfill would skip the gap.
+    """
+    until = (run.params or {}).get("until")
+    return until is None or date.fromisoformat(until) >= run.started_at.date()
 
 
 def last_success(engine: Engine, source: str) -> HarvestRun | None:

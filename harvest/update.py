@@ -188,13 +188,16 @@ def run_update(engine: Engine, settings: Settings, sources: list[Source], window
 
 def _run_one(engine: Engine, settings: Settings, source: Source, window: Window, unreachable: bool,
              report: UpdateReport) -> SourceResult:
+    """Harvest one source; its harvester records its own run, failed ones included (one home for run rows).
+
+    A registry that did not answer the check (while another did) is still
+    handed to its harvester: with its own retries it either gets through (the
+    registry was back) or fails and records why, with its own parameters.
+    """
+    if unreachable:
+        log.warning("%s: %s did not answer the check; its harvester tries with its own retries", source.name,
+                    source.base_url(settings))
     try:
-        if unreachable:
-            run_id = start_run(engine, source.name, {"since": str(window.since), "full": window.full})
-            message = f"{source.base_url(settings)} cannot be reached"
-            finish_run(engine, run_id, HarvestStatus.FAILED, message)
-            log.error("%s: %s", source.name, message)
-            return SourceResult(source.name, False, run_id, message)
         run_id = source.run(engine, settings, window)
     except Exception as exc:  # noqa: BLE001 — one source failing must not stop the next
         report.refused(exc)

@@ -232,6 +232,22 @@ def test_no_network_fails_fast_and_leaves_the_database_untouched(tmp_path):
     assert _query(env, "SELECT count(*) FROM harvestrun") == [(0,)]
 
 
+def test_one_registry_unreachable_is_recorded_by_its_own_harvester(registries, tmp_path):
+    env = _env(tmp_path, registries["eutils_url"], f"http://127.0.0.1:{_closed_port()}/api/v2")
+    _init(env)
+    result = _run(env, "update")
+    assert result.returncode == 1 and "ctgov failed" in result.stderr and "cannot be reached" in result.stderr
+    assert json.loads(result.stdout)["unreachable"] == ["ctgov"]
+    runs = _query(env, "SELECT source, status, error, params FROM harvestrun WHERE source != 'update' ORDER BY id")
+    assert [r[:2] for r in runs] == [("pubmed", "succeeded"), ("ctgov", "failed")]
+    ctgov = runs[1]
+    assert "cannot be reached" in ctgov[2]
+    assert {"query", "strategy", "url"} <= set(json.loads(ctgov[3]))  # the harvester's own run, with its request
+    assert _query(env, "SELECT status, error FROM harvestrun WHERE source = 'update'") == [
+        ("failed", "failed: ctgov")]
+    assert _query(env, "SELECT count(*) FROM publication WHERE origin = 'pubmed'") == [(450,)]
+
+
 def test_dry_run_prints_the_requests_and_changes_nothing(registries, tmp_path):
     env = _env(tmp_path, registries["eutils_url"], registries["ctgov_url"])
     _init(env)

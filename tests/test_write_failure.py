@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from evidence.write_failure import EXIT_FAILED, EXIT_USAGE, describe, write_failure
+from evidence.write_failure import EXIT_FAILED, EXIT_USAGE, describe, is_busy, write_failure
 
 
 def _fail(engine, sql: str) -> Exception:
@@ -48,3 +48,18 @@ def test_os_errors_and_other_errors():
     assert write_failure(OSError(errno.EROFS, "Read-only file system")).exit_code == EXIT_USAGE
     assert write_failure(ValueError("read-only")) is None  # words alone, outside a driver, are not enough
     assert write_failure(RuntimeError("HTTP 500")) is None and describe(RuntimeError("x")) == "RuntimeError: x"
+
+
+def test_a_database_kept_busy_by_another_writer_is_a_failed_run_to_try_again(tmp_path):
+    path = tmp_path / "busy.db"
+    sqlite3.connect(path).execute("CREATE TABLE t (x)").connection.close()
+    importer = sqlite3.connect(path)
+    importer.execute("BEGIN IMMEDIATE")  # a big import holding the write lock
+    importer.execute("INSERT INTO t VALUES (1)")
+    impatient = create_engine(f"sqlite:///{path}", connect_args={"timeout": 0})
+    exc = _fail(impatient, "INSERT INTO t VALUES (2)")
+    importer.rollback()
+    assert is_busy(exc) and "database is locked" in str(exc)
+    failure = write_failure(exc)
+    assert failure.exit_code == EXIT_FAILED and "busy" in failure.message and "run again" in failure.message
+    assert not is_busy(RuntimeError("database is locked"))  # words alone, outside a driver, are not enough

@@ -5,6 +5,8 @@ the server's administrator: the commands themselves check no role. While no
 member is registered the install is single-user (the settings' reviewer may
 do everything); the first ``users add`` makes it a team, where an actor
 without a row is a viewer. Bad input: a message, exit 2, nothing written.
+Every change goes into the audit trail, naming who made it: the settings'
+reviewer (``EVIDENCE_REVIEWER``) when set, else the account that ran the command.
 """
 
 from __future__ import annotations
@@ -46,6 +48,21 @@ def _members(ctx: typer.Context) -> Iterator[Any]:
             raise fail(refused.message, refused.exit_code) from exc
 
 
+def _actor(ctx: typer.Context) -> str:
+    """Who the audit trail names for a membership change made from the command line."""
+    import getpass
+    import socket
+
+    reviewer = " ".join(settings_of(ctx).reviewer.split())
+    if reviewer:
+        return reviewer
+    try:
+        account = getpass.getuser()
+    except (OSError, KeyError):  # no login name and no passwd entry (some containers)
+        account = "unknown account"
+    return f"{account} (command line on {socket.gethostname()})"
+
+
 @group.command("add")
 def add(
     ctx: typer.Context,
@@ -57,7 +74,7 @@ def add(
     from evidence import roles
 
     with _members(ctx) as session:
-        member = roles.add_member(session, email, role, name)
+        member = roles.add_member(session, email, role, name, by=_actor(ctx))
         typer.echo(f"{member.email} added as {member.role}")
 
 
@@ -71,7 +88,7 @@ def set_role(
     from evidence import roles
 
     with _members(ctx) as session:
-        member = roles.set_role(session, email, role)
+        member = roles.set_role(session, email, role, by=_actor(ctx))
         typer.echo(f"{member.email} is now {member.role}")
 
 

@@ -25,8 +25,8 @@ def team(app_env, engine, monkeypatch):
     monkeypatch.setenv("EVIDENCE_WORKBENCH", "true")
     monkeypatch.setenv("EVIDENCE_REVIEWER", "settings-reviewer")
     with Session(engine) as s:
-        roles.add_member(s, "sam@uni.example", "screener")
-        roles.add_member(s, "vic@uni.example", "viewer")
+        roles.add_member(s, "sam@uni.example", "screener", by="lead@uni.example")
+        roles.add_member(s, "vic@uni.example", "viewer", by="lead@uni.example")
         s.commit()
     return engine
 
@@ -149,7 +149,7 @@ def test_an_address_the_provider_does_not_vouch_for_signs_nobody_in(monkeypatch,
 
 def test_a_screener_stays_blind_to_the_other_reviewers_decisions(team, monkeypatch):
     with Session(team) as s:
-        roles.add_member(s, "val@uni.example", "verifier")
+        roles.add_member(s, "val@uni.example", "verifier", by="lead@uni.example")
         s.commit()
     notice = "screeners do not see each other's decisions"
     for email, blind in (("sam@uni.example", True), ("val@uni.example", False)):

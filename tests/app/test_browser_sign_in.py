@@ -80,7 +80,7 @@ def test_sign_in_applies_the_role_and_signed_out_nothing_is_reachable(app_db, en
     from playwright.sync_api import sync_playwright
 
     with Session(engine) as s:
-        roles.add_member(s, "sam@uni.example", "screener")
+        roles.add_member(s, "sam@uni.example", "screener", by="lead@uni.example")
         s.commit()
     shots = Path(os.environ.get("BROWSER_SHOTS", tmp_path))
     port = _free_port()

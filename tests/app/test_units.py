@@ -218,3 +218,19 @@ def test_build_makes_every_file_of_a_selection_without_streamlit():
     empty = exports.build(sel, studies.iloc[:0], rows.iloc[:0])
     assert set(empty.files) == {"selection_json"}
     assert set(empty.missing) == {"studies_csv", "outcomes_csv", "pooled_csv", "ris"}
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_interval_wording_names_the_method_by_the_vocabulary_label(lang):
+    from evidence.i18n import translator
+    from evidence.methods import interval_label
+    from evidence.vocab import CiMethod
+
+    _ = translator(lang)
+    for ci in CiMethod:
+        assert _(ci.label) in interval_label(ci.value, 0.95, "re", lang), ci
+    assert interval_label("z", 0.95, lang="en") == "95% CI: Wald (z), normal quantile"
+    assert interval_label("hk-adhoc", 0.9, lang="en") == \
+        "90% CI: Hartung–Knapp (ad hoc, q* ≥ 1), t quantile with k − 1 df"
+    assert interval_label("hk", 0.95, "glmm", "en") == \
+        "95% CI: t quantile with k − 1 df (Hartung–Knapp option; model SE)"

@@ -149,3 +149,21 @@ def test_harvested_text_is_shown_as_text(workbench):
     assert r"\<b\>NMOSD\</b\>" in shown and r"\[click\]\(http" in shown  # escaped: never HTML or a link
     assert "<b>" not in shown and "](http" not in shown
     assert r"\*NMOSD\*" in shown
+
+
+def test_a_database_kept_busy_by_an_import_is_a_message_to_try_again(workbench, monkeypatch):
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    def locked(*_args, **_kwargs):  # what the driver raises once the busy timeout has passed
+        raise OperationalError("INSERT INTO screeningdecision ...", {}, sqlite3.OperationalError("database is locked"))
+
+    at = open_page("workbench_screening")
+    pmid = first_pmid(at)
+    monkeypatch.setattr(screening, "decide", locked)
+    at.button(key=f"wb_include_{pmid}").click().run()
+    assert not at.exception
+    assert any("database is busy" in e.value and "Try again" in e.value for e in at.error), \
+        [e.value for e in at.error]
+    assert decisions(workbench, "ann") == {} and first_pmid(at) == pmid

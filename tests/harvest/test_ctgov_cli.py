@@ -99,6 +99,14 @@ def test_harvest_ctgov_end_to_end_against_a_local_server(env, registry, settings
     assert count(settings, Trial) == 5 and count(settings, TrialChange) == 2  # curated NCT07654321 replaced
 
 
+def test_until_reaches_the_registry_as_the_end_of_the_update_window(env, registry, settings):
+    env = dict(env, EVIDENCE_CTGOV_URL=registry)
+    result = invoke(env, "harvest", "ctgov", "--since", "2025-01-01", "--until", "2025-03-31",
+                    "--requests-per-minute", "60000")
+    assert result.exit_code == 0, result.output
+    assert Registry.seen[0]["filter.advanced"] == "AREA[LastUpdatePostDate]RANGE[2025-01-01,2025-03-31]"
+
+
 def test_query_overrides_and_strategy_file(env, registry, tmp_path):
     env = dict(env, EVIDENCE_CTGOV_URL=registry)
     strategy = tmp_path / "mine.toml"
@@ -138,6 +146,8 @@ def test_unreachable_registry_exits_1(env):
 @pytest.mark.parametrize("args, message", [
     (["--since", "yesterday"], "--since must be a date"),
     (["--full", "--since", "2025-01-01"], "exclude each other"),
+    (["--since", "2025-01-02", "--until", "2025-01-01"], "--until 2025-01-01 is before --since 2025-01-02"),
+    (["--until", "someday"], "--until must be a date"),
     (["--strategy", "/nonexistent.toml"], "strategy file"),
 ])
 def test_usage_errors_exit_2(env, args, message):

@@ -113,6 +113,37 @@ def test_since_overrides_the_window_and_full_ignores_it(engine, settings):
     assert "filter.advanced" not in query(responses.calls[1])
 
 
+@responses.activate
+def test_until_ends_the_window_on_a_day_and_a_full_run_starts_at_min(engine, settings):
+    responses.get(URL, body='{"studies": []}')
+    harvest(engine, settings, STRATEGY, since=date(2024, 1, 15), until=date(2024, 6, 30), client=client())
+    harvest(engine, settings, STRATEGY, full=True, until=date(2024, 6, 30), client=client())
+    assert query(responses.calls[0])["filter.advanced"] == "AREA[LastUpdatePostDate]RANGE[2024-01-15,2024-06-30]"
+    assert query(responses.calls[1])["filter.advanced"] == "AREA[LastUpdatePostDate]RANGE[MIN,2024-06-30]"
+    assert last_run(engine).params["until"] == "2024-06-30"
+    with pytest.raises(ValueError, match="before since"):
+        harvest(engine, settings, STRATEGY, since=date(2024, 6, 30), until=date(2024, 1, 15), client=client())
+    assert len(responses.calls) == 2  # refused before asking anything
+
+
+@responses.activate
+def test_a_backfill_ending_before_its_day_is_no_starting_point(engine, settings):
+    add_three_pages()
+    first = harvest(engine, settings, STRATEGY, full=True, client=client())
+    ten_days_ago = utcnow() - timedelta(days=10)
+    with Session(engine) as session, session.begin():
+        session.get(HarvestRun, first.run_id).started_at = ten_days_ago
+    responses.get(URL, body=body("studies_page1.json"))  # a backfill of an old year: it stores studies
+    responses.get(URL, body=body("studies_page2.json"))
+    old_year_end = ten_days_ago.date() - timedelta(days=400)
+    harvest(engine, settings, STRATEGY, since=old_year_end - timedelta(days=365), until=old_year_end,
+            client=client())
+    responses.get(URL, body=body("studies_page2.json"))
+    harvest(engine, settings, STRATEGY, client=client())
+    expected = (ten_days_ago - timedelta(days=2)).date().isoformat()  # the full run's start, not the backfill's
+    assert query(responses.calls[-1])["filter.advanced"] == f"AREA[LastUpdatePostDate]RANGE[{expected},MAX]"
+
+
 def test_default_strategy_file_is_valid_and_overridable(settings):
     strategy = load_strategy(Path(settings.ctgov_strategy_file))
     assert "chimeric antigen receptor" in strategy.query_intr and "lupus" in strategy.query_cond

@@ -100,6 +100,24 @@ def test_reasons_with_commas_cannot_break_the_template(engine):
     assert n["dbr_excluded"] == "Dose  route  other, 2"
 
 
+@pytest.mark.parametrize("code, label", [("link", '=HYPERLINK("http://evil.example","x")'), ("sum", "+1+2"),
+                                         ("minus", "-2+3"), ("at", "@SUM(A1)"), ("tab", "\t=1+1"),
+                                         ("=cmd", "Command")])
+def test_a_reason_beginning_like_a_formula_is_refused_at_entry(engine, code, label):
+    with Session(engine) as s:
+        with pytest.raises(screening.ScreeningError, match="may not begin with = \\+ - or @"):
+            screening.save_exclusion_reason(s, code, label, reviewer="lead")
+        s.rollback()
+        assert s.get(models.ExclusionReason, code) is None
+        screening.save_exclusion_reason(s, "dose", "Dose - other than planned", reviewer="lead")  # inside: fine
+
+
+def test_a_formula_like_label_stored_before_the_rule_reaches_the_csv_as_text(engine):
+    flow = prisma.PrismaFlow(since=None, dbr_excluded=3, dbr_excluded_reasons=[("=1+1", 2), ("Wrong population", 1)])
+    n = {r["data"]: r["n"] for r in csv.DictReader(io.StringIO(prisma.render_csv(flow)))}
+    assert n["dbr_excluded"] == "'=1+1, 2; Wrong population, 1"
+
+
 def test_svg_escapes_team_text_and_png_renders(engine):
     flow = prisma.PrismaFlow(since=None, records_excluded=1, records_excluded_reasons=[("<script>&", 1)])
     svg = prisma.render_svg(flow)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 
 import pytest
@@ -37,7 +38,7 @@ def session(engine):
 def _team(s: Session) -> None:
     for email, role in (("sam@uni.example", "screener"), ("eve@uni.example", "extractor"),
                         ("val@uni.example", "verifier"), ("ada@uni.example", "admin"), ("vic@uni.example", "viewer")):
-        roles.add_member(s, email, role)
+        roles.add_member(s, email, role, by="lead@uni.example")
 
 
 def test_roles_are_cumulative_and_admin_may_do_everything():
@@ -108,7 +109,7 @@ def test_undo_needs_the_role_of_the_change_it_undoes_not_only_of_its_entity(sess
 
     screening.decide(session, "40000002", "include", reviewer="sam@uni.example")
     theirs = audit.history(session, "screening", "40000002|sam@uni.example|title_abstract")[-1].change
-    roles.add_member(session, "sue@uni.example", "screener")
+    roles.add_member(session, "sue@uni.example", "screener", by="lead@uni.example")
     with pytest.raises(RoleError, match="resolve needs the role verifier"):  # not another screener's decision
         audit.undo(session, theirs, reviewer="sue@uni.example")
     audit.undo(session, theirs, reviewer="sam@uni.example")  # one's own decision, yes
@@ -116,15 +117,15 @@ def test_undo_needs_the_role_of_the_change_it_undoes_not_only_of_its_entity(sess
 
 def test_members_are_checked_before_anything_is_written(session):
     with pytest.raises(roles.TeamError, match="not an e-mail"):
-        roles.add_member(session, "ann", "admin")
+        roles.add_member(session, "ann", "admin", by="lead@uni.example")
     with pytest.raises(roles.TeamError, match="unknown Role"):
-        roles.add_member(session, "ann@uni.example", "boss")
-    roles.add_member(session, " Ann@Uni.Example ", "screener", "Ann  Bee")
+        roles.add_member(session, "ann@uni.example", "boss", by="lead@uni.example")
+    roles.add_member(session, " Ann@Uni.Example ", "screener", "Ann  Bee", by="lead@uni.example")
     with pytest.raises(roles.TeamError, match="already"):
-        roles.add_member(session, "ann@uni.example", "admin")
+        roles.add_member(session, "ann@uni.example", "admin", by="lead@uni.example")
     with pytest.raises(roles.TeamError, match="not a team member"):
-        roles.set_role(session, "bob@uni.example", "admin")
-    assert roles.set_role(session, "ANN@uni.example", "verifier").role == "verifier"
+        roles.set_role(session, "bob@uni.example", "admin", by="lead@uni.example")
+    assert roles.set_role(session, "ANN@uni.example", "verifier", by="lead@uni.example").role == "verifier"
     assert [(m.email, m.name, m.role) for m in roles.members(session)] == [("ann@uni.example", "Ann Bee", "verifier")]
 
 
@@ -152,7 +153,7 @@ def test_the_workbench_command_refuses_a_role_with_a_message(engine, settings, m
                         ("EVIDENCE_WORKBENCH", "true"), ("EVIDENCE_REVIEWER", "vic@uni.example")):
         monkeypatch.setenv(name, value)
     with Session(engine) as s:
-        roles.add_member(s, "vic@uni.example", "viewer")
+        roles.add_member(s, "vic@uni.example", "viewer", by="lead@uni.example")
         s.commit()
     result = CliRunner().invoke(app, ["workbench", "decide", "40000003", "--decision", "include"])
     assert result.exit_code == 2 and "is a viewer" in result.output
@@ -207,3 +208,43 @@ def test_a_database_user_without_write_rights_gets_a_message(postgres_server, cu
         postgres_server.drop_database(url.render_as_string(hide_password=False))
     assert result.exit_code == 2 and "may not change this database" in result.output, result.output
     assert "Traceback" not in result.output and "INSERT" not in result.output
+
+
+def test_membership_changes_are_in_the_audit_trail_and_not_undone_from_the_workbench(session):
+    roles.add_member(session, "ann@uni.example", "screener", "Ann", by="lead@uni.example")
+    roles.set_role(session, "ann@uni.example", "verifier", by="lead@uni.example")
+    roles.set_role(session, "ann@uni.example", "verifier", by="lead@uni.example")  # no change: nothing recorded
+    trail = audit.history(session, "team_member", "ann@uni.example")
+    assert {(e.action, e.field, e.old, e.new) for e in trail} >= {
+        ("create", "role", None, '"screener"'), ("create", "name", None, '"Ann"'),
+        ("update", "role", '"screener"', '"verifier"')}
+    assert [e for e in trail if e.action == "update"] == [trail[-1]]
+    assert {e.reviewer for e in trail} == {"lead@uni.example"} and {e.why for e in trail} == {"evidence users"}
+    promotion = trail[-1].change
+    with pytest.raises(audit.UndoError, match="evidence users set-role"):
+        audit.undo(session, promotion, reviewer="lead@uni.example")
+    assert roles.role_of(session, "ann@uni.example") == Role.VERIFIER
+    with pytest.raises(roles.TeamError, match="who made it"):
+        roles.set_role(session, "ann@uni.example", "admin", by="  ")
+
+
+def test_users_commands_name_who_changed_the_team_in_the_trail(engine, settings, monkeypatch, tmp_path):
+    monkeypatch.setenv("EVIDENCE_DB", settings.db)
+    monkeypatch.setenv("EVIDENCE_DATA_DIR", settings.data_dir)
+    monkeypatch.delenv("EVIDENCE_REVIEWER", raising=False)
+    runner = CliRunner()
+    assert runner.invoke(app, ["users", "add", "lead@uni.example", "--role", "admin"]).exit_code == 0
+    monkeypatch.setenv("EVIDENCE_REVIEWER", "lead@uni.example")
+    assert runner.invoke(app, ["users", "add", "sam@uni.example", "--role", "screener"]).exit_code == 0
+    assert runner.invoke(app, ["users", "set-role", "sam@uni.example", "viewer"]).exit_code == 0
+    with Session(engine) as s:
+        trail = [(e.entity_id, e.action, e.reviewer) for e in audit.history(s, "team_member") if e.field == "role"]
+    assert trail[0][:2] == ("lead@uni.example", "create") and "(command line on " in trail[0][2]
+    assert trail[1:] == [("sam@uni.example", "create", "lead@uni.example"),
+                         ("sam@uni.example", "update", "lead@uni.example")]
+    out = tmp_path / "trail.csv"
+    monkeypatch.setenv("EVIDENCE_WORKBENCH", "true")
+    assert runner.invoke(app, ["workbench", "audit", "--out", str(out)]).exit_code == 0
+    rows = [r for r in csv.DictReader(out.open(encoding="utf-8")) if r["entity"] == "team_member"]
+    assert [(r["entity_id"], r["old"], r["new"]) for r in rows if r["action"] == "update"] == \
+        [("sam@uni.example", '"screener"', '"viewer"')]
