@@ -15,7 +15,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages import auth, data, state, warm
+from app_pages import auth, data, preload, state, warm
 from app_pages.common import database_problem
 from app_pages.i18n import _, choose_language
 from app_pages.workbench_common import workbench_pages
@@ -53,3 +53,4 @@ if not state.value("cohort_aware"):
     st.warning(COHORT_OFF, icon=":material/warning:")
 warm.start(data.data_version())  # fills the shared caches of slow pages once per data version
 page.run()
+preload.preload()  # after the page: the other pages' widget code, fetched while the reader reads

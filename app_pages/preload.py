@@ -1,0 +1,49 @@
+"""Fetch the browser code of the app's widgets while the reader reads the first page.
+
+Streamlit's front end loads each element's code (select box, multiselect,
+toggle, table, grid, chart…) only when a page first shows one, and draws a
+grey placeholder until it arrives: the first page switch or filter in a tab
+waited about half a second for code, not for data. Once the first page of a
+session is drawn, a small script imports the code of every element type the
+app's pages use, when the browser is idle; the browser keeps one copy of each
+module, so Streamlit's own import later resolves at once. File names come
+from the installed Streamlit (they carry a hash per release); a name that is
+not found is skipped. The script is this module's own text: no data reaches it.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import streamlit as st
+
+# Streamlit's element chunks (static/js/<Name>.<hash>.js) that the app's pages draw.
+ELEMENTS = ("Selectbox", "Multiselect", "Checkbox", "Radio", "ButtonGroup", "TextInput", "NumberInput", "Metric",
+            "Table", "DataFrame", "ArrowVegaLiteChart", "DownloadButton", "PageLink")
+
+SCRIPT = """<script>
+(() => {
+  const entry = document.querySelector('script[type="module"][src*="static/js/index."]');
+  if (!entry) return;
+  const load = () => FILES.forEach((f) => import(new URL(f, entry.src).href).catch(() => {}));
+  (window.requestIdleCallback || ((f) => setTimeout(f, 1000)))(load, {timeout: 3000});
+})();
+</script>"""
+
+
+@cache
+def chunks() -> tuple[str, ...]:
+    """The installed Streamlit's file names for ``ELEMENTS`` (siblings of its entry script)."""
+    folder = Path(st.__file__).parent / "static" / "static" / "js"
+    return tuple(sorted(p.name for name in ELEMENTS for p in folder.glob(f"{name}.*.js")))
+
+
+def preload() -> None:
+    """Once per session, after the first page: import the element code when the browser is idle."""
+    if st.session_state.get("_preloaded") or not chunks():
+        return
+    st.session_state["_preloaded"] = True
+    with st.sidebar:
+        st.html(SCRIPT.replace("FILES", json.dumps(list(chunks()))), unsafe_allow_javascript=True)
