@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import data
-from app_pages.i18n import _, moment
+from app_pages.i18n import NP_, _, moment
 from evidence.settings import load_settings
 
 METHODS = _("""**Analysis set.** The same patients are reported repeatedly (a first case series, an update, a final
@@ -95,8 +95,8 @@ def main() -> None:
         when=moment(last) if last else _("no harvest has run yet"),
         hash=(status["data_hash"] or "none")[:12]))
     if status["runs"]:
-        runs = {"source": _("Source"), "status": _("Status"), "finished": _("Finished"), "new": _("New"),
-                "changed": _("Changed"), "error": _("Error")}
+        runs = {"source": _("Source"), "status": _("Status"), "finished": _("Finished"),
+                "new": _(NP_("records", "New")), "changed": _("Changed"), "error": _("Error")}
         st.dataframe(pd.DataFrame(status["runs"]).rename(columns=runs), hide_index=True, width="stretch")
     st.subheader(_("Search strategies"), anchor=False)
     _strategy(settings.pubmed_query_file, "PubMed")

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import data, state
-from app_pages.i18n import N_, _, language, moment, translator_now
+from app_pages.i18n import N_, NP_, _, language, moment, translator_now
 from evidence.digest import describe_change
 from evidence.headline import CODE_COLUMNS, DURABILITY, cell_selection
 from evidence.queries import patients_counted_once
@@ -27,7 +27,7 @@ HEADLINE = (N_("Disease"), N_("Remission / response"), N_("Definition"), N_("Rem
 NEWS_COLUMNS = {"pmid": "PMID", "title": N_("Title"), "journal": N_("Journal"), "kind": N_("Kind"),
                 "first_seen": N_("First seen"), "registry_id": N_("Registry ID"), "brief_title": N_("Title"),
                 "status": N_("Status"), "sponsor": N_("Sponsor"), "change": N_("Change"), "field": N_("Field"),
-                "old": N_("Old"), "new": N_("New"), "observed_at": N_("Observed")}
+                "old": N_("Old"), "new": NP_("changed value", "New"), "observed_at": N_("Observed")}
 
 
 def _when(value: datetime | None) -> str:

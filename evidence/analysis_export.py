@@ -102,7 +102,8 @@ def export_files(session: Session, sel: Selection, scope: str = "analysis",
         studies = matching_reports(reports, sel)
     prov = export_selection(sel, a, scope, data_version, lang)
     sub = a.subgroups
-    return exports.build(prov, studies, a.rows, a.result, subgroups=sub.subgroups if sub is not None else None,
+    return exports.build(prov, studies, a.rows_in(lang), a.result,
+                         subgroups=sub.subgroups if sub is not None else None,
                          test_between={"q": sub.q, "df": sub.df, "p": sub.p} if sub is not None else None,
                          forest_spec=forest_spec(a, prov), refs=queries.references(session, included_ids))
 

@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 import analysis
 from analysis import PoolResult
-from evidence.analysis_set import AnalysisRow, analysis_set
+from evidence.analysis_set import AnalysisRow, analysis_set, reason_text
 from evidence.i18n import DEFAULT_LANGUAGE, N_, format_percent, translator
 from evidence.vocab import (
     CiMethod,
@@ -112,6 +112,10 @@ class OutcomeAnalysis:
         """Every candidate number (ROW_COLUMNS), in or out."""
         return rows_frame(self.records)
 
+    def rows_in(self, lang: str | None) -> pd.DataFrame:
+        """``rows`` with the reasons written in ``lang``."""
+        return self.rows if lang in (None, DEFAULT_LANGUAGE) else rows_frame(self.records, lang)
+
     @property
     def included(self) -> pd.DataFrame:
         return self.rows[self.rows["included"]].reset_index(drop=True)
@@ -151,9 +155,10 @@ class OutcomeAnalysis:
         return analysis.method_sensitivity(events, totals, labels=labels)
 
 
-def rows_frame(rows: list[AnalysisRow]) -> pd.DataFrame:
-    """Analysis rows as a typed frame (typed even when empty: an empty mask must select rows)."""
-    columns = {c: [list(r.diseases) if c == "diseases" else getattr(r, c) for r in rows] for c in ROW_COLUMNS}
+def rows_frame(rows: list[AnalysisRow], lang: str | None = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """Analysis rows as a typed frame (typed even when empty: an empty mask must select rows), reasons in ``lang``."""
+    columns = {c: [list(r.diseases) if c == "diseases" else reason_text(r.why, lang) if c == "reason"
+                   else getattr(r, c) for r in rows] for c in ROW_COLUMNS}
     typed = {"included": bool, "events": "int64", "patients": "int64"}
     return pd.DataFrame({c: pd.Series(v, dtype=typed.get(c, object)) for c, v in columns.items()})
 
@@ -239,7 +244,7 @@ def _mixed_definitions(outcome: str) -> bool:
 
 
 def plain_notes(a: OutcomeAnalysis, lang: str = DEFAULT_LANGUAGE) -> list[str]:
-    """What a careful reader should know about this analysis, in plain words (in ``lang``; reasons as stored)."""
+    """What a careful reader should know about this analysis, in plain words (in ``lang``)."""
     _ = translator(lang)
     notes: list[str] = []
     inc, r = a.included_records, a.result
@@ -263,7 +268,7 @@ def plain_notes(a: OutcomeAnalysis, lang: str = DEFAULT_LANGUAGE) -> list[str]:
         notes.append(_("Included {study}: a whole-cohort number of a mixed cohort ({mixed}); "
                        "it also counts patients with other diseases.").format(study=row.study_label, mixed=row.mixed))
     for row in excluded:
-        notes.append(_("Excluded {study}: {reason}.").format(study=row.study_label, reason=row.reason))
+        notes.append(_("Excluded {study}: {reason}.").format(study=row.study_label, reason=reason_text(row.why, lang)))
     if not a.selection.include_mixed and any(x.mixed for x in excluded):
         notes.append(_("Mixed-disease cohorts are left out; 'Include mixed cohorts (disease is the majority)' adds "
                        "those in which more than half of the patients have the disease asked about."))

@@ -22,6 +22,7 @@ from sqlmodel import Session
 from evidence import models
 from evidence.cohorts import Dated, latest_per_cohort
 from evidence.curated import DATA_HASH_KEY
+from evidence.ages import age_range
 from evidence.digest import last_successful_update, whats_new
 from evidence.geography import regions_of
 from evidence.i18n import N_
@@ -180,12 +181,6 @@ def accepts_children(paediatric: bool | None, population: str | None) -> bool | 
     return False if population == Population.ADULT.value else None
 
 
-def _ages(t: models.Trial) -> str:
-    if not (t.min_age or t.max_age):
-        return ""
-    return f"{t.min_age or 'no minimum'} to {t.max_age or 'no maximum'}"
-
-
 def _trial_dict(t: models.Trial, sites: list[tuple[str, str, str]] | None = None) -> dict:
     """One trial's row; ``sites`` are its (country, site status, "facility city") triples."""
     status = t.status or TrialStatus.UNKNOWN.value
@@ -201,7 +196,8 @@ def _trial_dict(t: models.Trial, sites: list[tuple[str, str, str]] | None = None
         "Construct": label_of(Construct, t.car_construct), "construct": t.car_construct,
         "Population": label_of(Population, t.population), "population": t.population,
         "Product": t.product, "Conditions": "; ".join(t.conditions), "Link": registry_url(t.registry_id),
-        "registry": t.registry_name, "origin": t.origin, "Ages": _ages(t),
+        "registry": t.registry_name, "origin": t.origin, "Ages": age_range(t.min_age, t.max_age),
+        "min_age": t.min_age, "max_age": t.max_age,
         "children": accepts_children(t.paediatric, t.population),
         "regions": sorted(r.value for r in regions_of(t.countries)),
         "sites": [(country, status) for country, status, _ in sites or []] if t.sites_known else None,
@@ -335,7 +331,8 @@ def _sites_frame(session: Session, registry_id: str) -> pd.DataFrame:
 def _eligibility(t: models.Trial) -> dict:
     return {"criteria": t.eligibility_criteria, "Sex": label_of(Sex, t.sex) if t.sex else "",
             "Healthy volunteers": {True: "yes", False: "no"}.get(t.healthy_volunteers, ""),
-            "Ages": _ages(t), "age_groups": list(t.age_groups)}
+            "Ages": age_range(t.min_age, t.max_age), "min_age": t.min_age, "max_age": t.max_age,
+            "age_groups": list(t.age_groups)}
 
 
 def trial_detail(session: Session, registry_id: str) -> dict | None:
@@ -358,7 +355,7 @@ def trial_detail(session: Session, registry_id: str) -> dict | None:
     return {
         "trial": _trial_dict(t) | {"official_title": t.official_title, "why_stopped": t.why_stopped,
                                    "interventions": list(t.interventions), "source": t.source,
-                                   "notes": t.notes, "min_age": t.min_age, "max_age": t.max_age},
+                                   "notes": t.notes},
         "changes": _frame([{"Observed": c.observed_at, "Field": c.field, "Old": c.old, "New": c.new}
                            for c in changes], ["Observed", "Field", "Old", "New"]),
         "publications": _frame([{"PMID": x.pmid, "Title": titles.get(x.pmid, ""), "How linked": x.method,

@@ -85,6 +85,17 @@ def test_mixed_cohorts_where_the_disease_is_the_majority_can_be_included(engine)
         r.reason for r in minority if r.report_id == "alpha-2024")
 
 
+def test_reasons_are_codes_and_values_written_in_the_readers_language(engine):
+    with Session(engine) as session:
+        same = next(r.why for r in analysis_set(session, "crs_any") if r.report_id == "alpha-2022")
+        minority = next(r.why for r in analysis_set(session, "crs_any", diseases=["iim"], include_mixed=True)
+                        if r.report_id == "alpha-2024")
+    assert (same.code, same.report) == ("same_cohort", "Alpha 2024, J Test")
+    assert same.text("it").startswith("stessa coorte di Alpha 2024, J Test (alpha-cd19), che riporta questo esito")
+    assert minority.text("it").endswith(": 3 pazienti su 15 con miosite (non la maggioranza)")
+    assert "LES" in minority.text("it") and "SLE" in minority.text("en") == minority.text()
+
+
 def _add_nephritis_series(engine, counts: dict[str, int]) -> None:
     from evidence import models
 
@@ -116,6 +127,7 @@ def test_an_sle_series_is_not_a_nephritis_series_unless_its_patients_are(engine)
         rows = analysis_set(session, "icans_any", diseases=["lupus_nephritis"])
     assert _included(rows) == []
     assert rows[0].reason == "number for all the report's SLE patients: 3 of 7 have lupus nephritis"
+    assert rows[0].why.text("it") == "numero riferito a tutti i pazienti con LES del report: 3 su 7 con nefrite lupica"
 
 
 def test_a_retracted_report_is_left_out_with_the_reason(engine):

@@ -1,0 +1,51 @@
+"""Texts the library composes (reasons, age ranges, PRISMA boxes) and words with two meanings, in Italian pages.
+
+Each is checked against the Italian the catalog gives, on the page a reader
+opens with ``?lang=it``; English pages keep their words.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from evidence import models
+from tests.app.conftest import open_page
+
+
+def _frames(at) -> list:
+    return [d.value for d in at.dataframe]
+
+
+def test_the_analysis_set_gives_the_same_cohort_reason_in_italian(app_env):
+    at = open_page("meta_analysis", {"outcome": "crs_any", "view": "set"}, lang="it")
+    table = next(f for f in _frames(at) if "Motivo dell'esclusione" in f.columns)
+    reasons = [r for r in table["Motivo dell'esclusione"] if r]
+    assert any(r.startswith("stessa coorte di Alpha 2024") for r in reasons), reasons
+    assert not any("same cohort" in r for r in reasons)
+    assert any(n.startswith("• Escluso ") and "stessa coorte di" in n for n in (t.value for t in at.text))
+
+
+def _ages(engine) -> None:
+    with Session(engine) as s:
+        trial = s.get(models.Trial, "NCT01234567")
+        trial.min_age, trial.max_age = "6 Months", "17 Years"
+        s.add(trial)
+        s.commit()
+
+
+def test_trial_ages_are_written_in_italian(app_env, engine):
+    _ages(engine)
+    it = open_page("trials", {"trial": "NCT01234567"}, lang="it")
+    shown = [str(v) for f in _frames(it) if "Età" in f.columns for v in f["Età"]]
+    assert "da 6 mesi a 17 anni" in shown and not any("Years" in v for v in shown), shown
+    en = open_page("trials", {"trial": "NCT01234567"})
+    assert "6 Months to 17 Years" in [str(v) for f in _frames(en) if "Ages" in f.columns for v in f["Ages"]]
+
+
+def test_new_value_and_new_records_are_told_apart_in_italian(app_env):
+    trials = open_page("trials", {"trial": "NCT01234567"}, lang="it")
+    changes = next(f for f in _frames(trials) if "Prima" in f.columns)
+    assert "Dopo" in changes.columns and list(changes["Dopo"]) == ["RECRUITING"]
+    about = open_page("about", lang="it")
+    runs = next(f for f in _frames(about) if "Modificati" in f.columns)
+    assert "Nuovi" in runs.columns
