@@ -20,7 +20,7 @@ from evidence.ages import age_range
 from evidence.geography import Region
 from evidence.queries import TrialFilter, filter_trials
 from evidence.search import identifier
-from evidence.vocab import Construct, Disease, Population, Target, TrialPhase, TrialStatus
+from evidence.vocab import Construct, Disease, LinkMethod, Population, Target, TrialPhase, TrialStatus
 
 FILTER_NAMES = ("disease", "target", "construct", "population", "phase", "status")
 PARAMS = (*FILTER_NAMES, "region", "country", "recruiting", "children", "q", "trial")
@@ -83,7 +83,8 @@ def _detail(version: str, registry_id: str) -> None:
     if detail["publications"].empty and not detail["reports"]:
         st.caption(_("No publication is linked to this trial yet."))
     if not detail["publications"].empty:
-        st.dataframe(columns(detail["publications"]), hide_index=True, width="stretch",
+        st.dataframe(columns(relabel(detail["publications"], {"How linked": (LinkMethod, "How linked")})),
+                     hide_index=True, width="stretch",
                      column_config={"PubMed": st.column_config.LinkColumn(display_text=_("Open"))})
     for report_id, label in detail["reports"]:
         st.page_link("app_pages/studies.py", label=_("Curated report: {report}").format(report=escape_md(label)),

@@ -219,6 +219,13 @@ ENGINE_TEXTS = (
     N_("Hartung-Knapp is not defined for the GLMM: t(k-1) quantile with the model SE is used (metafor test='t')."),
     N_("tau^2 estimated at 0: the fit equals the common-effect binomial model."),
     N_("single study"), N_("logit-REML (GLMM did not converge)"),
+    N_("common-effect binomial (every study has 0 events)"),
+    N_("common-effect binomial (every study has all patients with events)"),
+    N_("Every study has 0 events: no random-effects GLMM is estimable (metafor's rma.glmm errors). Pooled "
+       "proportion is total events / total patients with a Clopper-Pearson CI; no tau^2 or prediction interval."),
+    N_("Every study has all patients with events: no random-effects GLMM is estimable (metafor's rma.glmm "
+       "errors). Pooled proportion is total events / total patients with a Clopper-Pearson CI; no tau^2 or "
+       "prediction interval."),
 )
 
 

@@ -25,7 +25,7 @@ from evidence.curated import DATA_HASH_KEY
 from evidence.ages import age_range
 from evidence.digest import last_successful_update, whats_new
 from evidence.geography import regions_of
-from evidence.i18n import N_
+from evidence.i18n import DEFAULT_LANGUAGE, N_, format_significant, translator
 from evidence.registries import registry_url
 from evidence.search import fold
 from evidence.vocab import (
@@ -125,9 +125,11 @@ def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def _timepoint(o: models.Outcome) -> str:
-    months = "" if o.timepoint_months is None else f"{o.timepoint_months:g} months"
-    return " · ".join(x for x in (o.timepoint, months) if x)
+def timepoint_text(timepoint: str | None, months: float | None, lang: str | None = DEFAULT_LANGUAGE) -> str:
+    """When a number was assessed: the source's words and the months, "week 12 · 3 months" ("3 mesi" in Italian)."""
+    _ = translator(lang)
+    after = "" if months is None or months != months else _("{n} months").format(n=format_significant(months, lang, 6))
+    return " · ".join(x for x in (timepoint if isinstance(timepoint, str) else "", after) if x)
 
 
 def _outcome_rows(outcomes: Iterable[models.Outcome]) -> pd.DataFrame:
@@ -135,10 +137,14 @@ def _outcome_rows(outcomes: Iterable[models.Outcome]) -> pd.DataFrame:
         "Outcome": label_of(Outcome, o.outcome), "Subgroup": "all" if o.subgroup == "all"
         else label_of(Disease, o.subgroup), "Events": o.events, "Patients": o.patients,
         "Rate": o.events / o.patients, "Default": o.is_default, "Variant": o.variant,
-        "Definition": o.definition, "Time point": _timepoint(o), "Source": o.source,
+        "Definition": o.definition, "Time point": timepoint_text(o.timepoint, o.timepoint_months),
+        "timepoint": o.timepoint, "timepoint_months": o.timepoint_months, "Source": o.source,
         "Where": o.source_location, "Status": o.status, "Note": o.note} for o in outcomes],
         ["Outcome", "Subgroup", "Events", "Patients", "Rate", "Default", "Variant", "Definition",
-         "Time point", "Source", "Where", "Status", "Note"])
+         "Time point", "Source", "Where", "Status", "Note", *TIMEPOINT_CODES])
+
+
+TIMEPOINT_CODES = ("timepoint", "timepoint_months")  # what "Time point" is written from, in another language
 
 
 def report_detail(session: Session, report_id: str) -> dict | None:
@@ -360,7 +366,7 @@ def trial_detail(session: Session, registry_id: str) -> dict | None:
                            for c in changes], ["Observed", "Field", "Old", "New"]),
         "publications": _frame([{"PMID": x.pmid, "Title": titles.get(x.pmid, ""), "How linked": x.method,
                                  "PubMed": PUBMED_URL.format(x.pmid)} for x in links],
-                               ["PMID", "Title", "How linked", "PubMed"]),
+                               ["PMID", "Title", N_("How linked"), "PubMed"]),
         "reports": [(r.report_id, r.label) for r in reports],
         "sites": _sites_frame(session, registry_id),
         "sites_known": t.sites_known,

@@ -49,3 +49,19 @@ def test_new_value_and_new_records_are_told_apart_in_italian(app_env):
     about = open_page("about", lang="it")
     runs = next(f for f in _frames(about) if "Modificati" in f.columns)
     assert "Nuovi" in runs.columns
+
+
+def test_a_reports_numbers_and_the_harvest_runs_show_words_not_codes_in_italian(app_env):
+    at = open_page("studies", {"report": "alpha-2024"}, lang="it")
+    numbers = next(f for f in _frames(at) if "Posizione nella fonte" in f.columns)
+    assert {"Verificato nella fonte primaria", "Fonti discordanti"} <= set(numbers["Stato"])
+    assert "intera coorte" in set(numbers["Sottogruppo"]) and "all" not in set(numbers["Sottogruppo"])
+    assert not {"timepoint", "timepoint_months", "Where"} & set(numbers.columns)
+    runs = next(f for f in _frames(open_page("about", lang="it")) if "Modificati" in f.columns)
+    assert set(runs["Stato"]) == {"Riuscito"} and "pubmed" not in set(runs["Fonte"])
+
+
+def test_the_analysis_set_shows_status_words_in_italian(app_env):
+    at = open_page("meta_analysis", {"outcome": "crs_any", "view": "set"}, lang="it")
+    table = next(f for f in _frames(at) if "Motivo dell'esclusione" in f.columns)
+    assert "Verificato nella fonte primaria" in set(table["Stato"]) and "verified" not in set(table["Stato"])
