@@ -102,9 +102,16 @@ class AnalysisRow:
 
     @property
     def study_label(self) -> str:
+        return self.label_in(DEFAULT_LANGUAGE)
+
+    def label_in(self, lang: str | None) -> str:
+        """The row's name in plots and notes, in ``lang``: the report's label, the disease code, a mixed share."""
+        _ = translator(lang)
+        if self.mixed and self.subgroup == SUBGROUP_ALL:
+            return _("{label} [mixed: {share}]").format(label=self.label, share=self.mixed)
         if self.mixed:
-            within = "" if self.subgroup == SUBGROUP_ALL else f"{self.subgroup.upper()}, "
-            return f"{self.label} [{within}mixed: {self.mixed}]"
+            return _("{label} [{subgroup}, mixed: {share}]").format(label=self.label, subgroup=self.subgroup.upper(),
+                                                                     share=self.mixed)
         return self.label if self.subgroup == SUBGROUP_ALL else f"{self.label} [{self.subgroup.upper()}]"
 
 

@@ -112,6 +112,10 @@ class OutcomeAnalysis:
         """Every candidate number (ROW_COLUMNS), in or out."""
         return rows_frame(self.records)
 
+    def study_labels(self, lang: str | None) -> dict[str, str]:
+        """Each row's study label → its name in ``lang`` (for the forest plot, drawn from the pooled labels)."""
+        return {r.study_label: r.label_in(lang) for r in self.records}
+
     def rows_in(self, lang: str | None) -> pd.DataFrame:
         """``rows`` with the reasons written in ``lang``."""
         return self.rows if lang in (None, DEFAULT_LANGUAGE) else rows_frame(self.records, lang)
@@ -156,9 +160,10 @@ class OutcomeAnalysis:
 
 
 def rows_frame(rows: list[AnalysisRow], lang: str | None = DEFAULT_LANGUAGE) -> pd.DataFrame:
-    """Analysis rows as a typed frame (typed even when empty: an empty mask must select rows), reasons in ``lang``."""
-    columns = {c: [list(r.diseases) if c == "diseases" else reason_text(r.why, lang) if c == "reason"
-                   else getattr(r, c) for r in rows] for c in ROW_COLUMNS}
+    """Analysis rows as a typed frame (typed even when empty: an empty mask must select rows), words in ``lang``."""
+    written = {"diseases": lambda r: list(r.diseases), "reason": lambda r: reason_text(r.why, lang),
+               "study_label": lambda r: r.label_in(lang)}
+    columns = {c: [written[c](r) if c in written else getattr(r, c) for r in rows] for c in ROW_COLUMNS}
     typed = {"included": bool, "events": "int64", "patients": "int64"}
     return pd.DataFrame({c: pd.Series(v, dtype=typed.get(c, object)) for c, v in columns.items()})
 
@@ -273,15 +278,17 @@ def plain_notes(a: OutcomeAnalysis, lang: str = DEFAULT_LANGUAGE) -> list[str]:
                        "the pooled value mixes them, so quote it only with that caveat."))
     for row in (x for x in inc if x.mixed):
         notes.append(_("Included {study}: a whole-cohort number of a mixed cohort ({mixed}); "
-                       "it also counts patients with other diseases.").format(study=row.study_label, mixed=row.mixed))
+                       "it also counts patients with other diseases.").format(study=row.label_in(lang),
+                                                                              mixed=row.mixed))
     for row in excluded:
-        notes.append(_("Excluded {study}: {reason}.").format(study=row.study_label, reason=reason_text(row.why, lang)))
+        notes.append(_("Excluded {study}: {reason}.").format(study=row.label_in(lang),
+                                                              reason=reason_text(row.why, lang)))
     if not a.selection.include_mixed and any(x.mixed for x in excluded):
         notes.append(_("Mixed-disease cohorts are left out; 'Include mixed cohorts (disease is the majority)' adds "
                        "those in which more than half of the patients have the disease asked about."))
     for row in (x for x in inc if x.status in FLAGGED_STATUSES):
         notes.append(_("{study}: number is '{status}' (see its source on the Studies page).").format(
-            study=row.study_label, status=_(label_of(NumberStatus, row.status)) if lang != DEFAULT_LANGUAGE
+            study=row.label_in(lang), status=_(label_of(NumberStatus, row.status)) if lang != DEFAULT_LANGUAGE
             else row.status))
     if r is not None:
         notes.extend(_engine_notes(r, lang))

@@ -79,6 +79,7 @@ def test_mixed_cohorts_where_the_disease_is_the_majority_can_be_included(engine)
         minority = analysis_set(session, "crs_any", diseases=["iim"], include_mixed=True)
     assert _included(rows) == [("alpha-2024", "all", 9, 15)]  # the latest report of the cohort
     assert next(r for r in rows if r.included).study_label == "Alpha 2024, J Test [mixed: 8/15 SLE]"
+    assert next(r for r in rows if r.included).label_in("it") == "Alpha 2024, J Test [coorte mista: 8/15 SLE]"
     assert [r.reason for r in rows if r.report_id == "alpha-2022"][0].startswith("same cohort as Alpha 2024")
     assert _included(minority) == [("gamma-2023", "iim", 1, 1)]
     assert "3 of 15 patients have myositis (not a majority)" in next(
@@ -144,3 +145,14 @@ def test_a_retracted_report_is_left_out_with_the_reason(engine):
     assert alpha[0].reason.startswith("retracted")
     # the cohort's earlier report stands in for it
     assert ("alpha-2022", "sle", 3, 5) in _included(rows)
+
+
+def test_an_italian_export_writes_reasons_and_mixed_labels_in_italian(engine):
+    from evidence.analysis_export import export_files
+    from evidence.outcome_analysis import Selection
+
+    with Session(engine) as session:
+        files = export_files(session, Selection(outcome="crs_any", diseases=("sle",), include_mixed=True), lang="it")
+    assert "coorte mista: 8/15 SLE" in files.files["forest_svg"].data  # the forest plot's spec
+    outcomes = files.files["outcomes_csv"].data.decode("utf-8")
+    assert "stessa coorte di Alpha 2024, J Test (alpha-cd19)" in outcomes and "same cohort" not in outcomes

@@ -65,3 +65,10 @@ def test_the_analysis_set_shows_status_words_in_italian(app_env):
     at = open_page("meta_analysis", {"outcome": "crs_any", "view": "set"}, lang="it")
     table = next(f for f in _frames(at) if "Motivo dell'esclusione" in f.columns)
     assert "Verificato nella fonte primaria" in set(table["Stato"]) and "verified" not in set(table["Stato"])
+
+
+def test_a_mixed_cohort_is_named_in_italian_in_the_notes(app_env):
+    at = open_page("meta_analysis", {"outcome": "crs_any", "disease": "sle", "mixed": "1"}, lang="it")
+    notes = [t.value for t in at.text]
+    assert any("Alpha 2024, J Test [coorte mista: 8/15 SLE]" in n for n in notes), notes
+    assert not any("mixed:" in n for n in notes)
