@@ -34,7 +34,7 @@ from evidence.i18n import DEFAULT_LANGUAGE, N_, NP_, format_moment, translator
 from evidence.models import AuditEntry, Cohort, ExclusionReason, HarvestRun, Publication, Report, \
     ScreeningDecision, Trial
 from evidence.screening import settled_decisions
-from evidence.vocab import REGISTRY_RUN_SOURCES, RowOrigin, ScreeningDecision as Decision, ScreeningStage
+from evidence.vocab import REGISTRY_RUN_SOURCES, AuditAction, RowOrigin, ScreeningDecision as Decision, ScreeningStage
 
 NO_REASON = N_("no reason")
 NOT_RETRIEVED = "not_retrieved"  # a full-text exclusion reason a team may add: counted as "not retrieved"
@@ -134,7 +134,7 @@ def prisma_flow(session: Session, since: datetime | None = None) -> PrismaFlow:
 def _included(session: Session, flow: PrismaFlow, since: datetime | None) -> None:
     """Studies (cohorts) and reports, new when the workbench created them at or after ``since``."""
     created: dict[tuple[str, str], datetime] = {}
-    for e in session.execute(select(AuditEntry).where(AuditEntry.action == "create",
+    for e in session.execute(select(AuditEntry).where(AuditEntry.action == AuditAction.CREATE.value,
                                                       AuditEntry.entity.in_(("cohort", "report")))).scalars():
         created.setdefault((e.entity, e.entity_id), _aware(e.at))
     reports = list(session.execute(select(Report.report_id, Report.cohort_id)).all())

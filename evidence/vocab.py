@@ -369,6 +369,14 @@ class SetExclusion(LabelledEnum):
         "{disease} is not recorded"
 
 
+class AuditAction(LabelledEnum):
+    """What one audit-trail entry did to its row (``AuditEntry.action``)."""
+
+    CREATE = "create", "Row created"
+    UPDATE = "update", "Row changed"
+    DELETE = "delete", "Row deleted"
+
+
 class ScreeningDecision(LabelledEnum):
     """A reviewer's decision on a harvested record (Rayyan's include / maybe / exclude)."""
 

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from evidence import models
 from tests.app.conftest import open_page
+from tests.app.test_workbench_extraction import workbench  # noqa: F401 (the workbench fixture)
 
 
 def _frames(at) -> list:
@@ -72,3 +73,10 @@ def test_a_mixed_cohort_is_named_in_italian_in_the_notes(app_env):
     notes = [t.value for t in at.text]
     assert any("Alpha 2024, J Test [coorte mista: 8/15 SLE]" in n for n in notes), notes
     assert not any("mixed:" in n for n in notes)
+
+
+def test_the_workbench_history_names_actions_in_italian(workbench):
+    at = open_page("workbench_history", lang="it")
+    actions = next(f for f in _frames(at) if "Azione" in f.columns)
+    assert set(actions["Azione"]) <= {"Riga creata", "Riga modificata", "Riga eliminata"} and len(actions)
+    assert "· Riga creata " in at.selectbox(key="wb_h_change").options[0]  # the action to undo, named
