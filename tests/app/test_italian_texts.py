@@ -6,6 +6,9 @@ opens with ``?lang=it``; English pages keep their words.
 
 from __future__ import annotations
 
+import base64
+
+import pytest
 from sqlmodel import Session
 
 from evidence import models
@@ -75,8 +78,18 @@ def test_a_mixed_cohort_is_named_in_italian_in_the_notes(app_env):
     assert not any("mixed:" in n for n in notes)
 
 
-def test_the_workbench_history_names_actions_in_italian(workbench):
+@pytest.mark.usefixtures("workbench")
+def test_the_workbench_history_names_actions_in_italian():
     at = open_page("workbench_history", lang="it")
     actions = next(f for f in _frames(at) if "Azione" in f.columns)
     assert set(actions["Azione"]) <= {"Riga creata", "Riga modificata", "Riga eliminata"} and len(actions)
     assert "· Riga creata " in at.selectbox(key="wb_h_change").options[0]  # the action to undo, named
+
+
+@pytest.mark.usefixtures("workbench")
+def test_the_prisma_page_draws_the_diagram_in_italian():
+    at = open_page("workbench_prisma", lang="it")
+    url = at.get("image")[0].proto.imgs[0].url
+    svg = base64.b64decode(url.split(",", 1)[1]).decode("utf-8")
+    assert "Record identificati da:" in svg and "Report valutati per l'eleggibilità" in svg
+    assert "Records identified" not in svg
