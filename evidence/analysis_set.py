@@ -106,13 +106,13 @@ class AnalysisRow:
 
     def label_in(self, lang: str | None) -> str:
         """The row's name in plots and notes, in ``lang``: the report's label, the disease code, a mixed share."""
+        if not self.mixed:  # no word to translate (the common case: no catalog look-up)
+            return self.label if self.subgroup == SUBGROUP_ALL else f"{self.label} [{self.subgroup.upper()}]"
         _ = translator(lang)
-        if self.mixed and self.subgroup == SUBGROUP_ALL:
+        if self.subgroup == SUBGROUP_ALL:
             return _("{label} [mixed: {share}]").format(label=self.label, share=self.mixed)
-        if self.mixed:
-            return _("{label} [{subgroup}, mixed: {share}]").format(label=self.label, subgroup=self.subgroup.upper(),
-                                                                     share=self.mixed)
-        return self.label if self.subgroup == SUBGROUP_ALL else f"{self.label} [{self.subgroup.upper()}]"
+        return _("{label} [{subgroup}, mixed: {share}]").format(label=self.label, subgroup=self.subgroup.upper(),
+                                                                 share=self.mixed)
 
 
 @dataclass(frozen=True)

@@ -117,7 +117,7 @@ class OutcomeAnalysis:
         return {r.study_label: r.label_in(lang) for r in self.records}
 
     def rows_in(self, lang: str | None) -> pd.DataFrame:
-        """``rows`` with the reasons written in ``lang``."""
+        """``rows`` with its words (reasons, mixed-cohort labels) in ``lang``."""
         return self.rows if lang in (None, DEFAULT_LANGUAGE) else rows_frame(self.records, lang)
 
     @property
