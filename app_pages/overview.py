@@ -15,10 +15,12 @@ import streamlit as st
 
 from app_pages import data, state
 from app_pages.i18n import N_, NP_, _, language, moment, translator_now
+from app_pages.i18n import relabel
 from evidence.digest import describe_change
 from evidence.headline import CODE_COLUMNS, DURABILITY, cell_selection
 from evidence.queries import patients_counted_once
 from evidence.vocab import Disease, Outcome
+from evidence.vocab import PublicationKind, TrialStatus
 
 MEASURES = ["Reports", "Patients", "Trials"]
 PARAMS = ("map", "days")
@@ -151,8 +153,12 @@ def _whats_new(version: str) -> None:
 
 
 def _news_headers(frame: pd.DataFrame) -> pd.DataFrame:
-    """Readable headers in Italian; English keeps the digest's field names (what scripts and tests read)."""
-    return frame if language() == "en" else frame.rename(columns=lambda c: _(NEWS_COLUMNS.get(c, c)))
+    """Readable headers and code labels in Italian; English keeps the digest's field names and codes (what scripts
+    and tests read)."""
+    if language() == "en":
+        return frame
+    frame = relabel(frame, {"kind": (PublicationKind, "kind"), "status": (TrialStatus, "status")})
+    return frame.rename(columns=lambda c: _(NEWS_COLUMNS.get(c, c)))
 
 
 def main() -> None:

@@ -93,3 +93,8 @@ def test_the_prisma_page_draws_the_diagram_in_italian():
     svg = base64.b64decode(url.split(",", 1)[1]).decode("utf-8")
     assert "Record identificati da:" in svg and "Report valutati per l'eleggibilità" in svg
     assert "Records identified" not in svg
+
+
+def test_whats_new_on_the_overview_labels_publication_kinds_in_italian(app_env):
+    pubs = next(f for f in _frames(open_page("overview", lang="it")) if "Rivista" in f.columns)
+    assert list(pubs["Tipo"]) == ["Report clinico primario"]
