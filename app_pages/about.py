@@ -14,8 +14,9 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import data
-from app_pages.i18n import _, moment
+from app_pages.i18n import NP_, _, moment, relabel
 from evidence.settings import load_settings
+from evidence.vocab import HarvestStatus, RunSource
 
 METHODS = _("""**Analysis set.** The same patients are reported repeatedly (a first case series, an update, a final
 paper). For each outcome, each cohort contributes one report: the latest that reports that outcome for
@@ -95,9 +96,11 @@ def main() -> None:
         when=moment(last) if last else _("no harvest has run yet"),
         hash=(status["data_hash"] or "none")[:12]))
     if status["runs"]:
-        runs = {"source": _("Source"), "status": _("Status"), "finished": _("Finished"), "new": _("New"),
-                "changed": _("Changed"), "error": _("Error")}
-        st.dataframe(pd.DataFrame(status["runs"]).rename(columns=runs), hide_index=True, width="stretch")
+        runs = {"source": _("Source"), "status": _("Status"), "finished": _("Finished"),
+                "new": _(NP_("records", "New")), "changed": _("Changed"), "error": _("Error")}
+        shown = relabel(pd.DataFrame(status["runs"]), {"source": (RunSource, "source"),
+                                                       "status": (HarvestStatus, "status")})
+        st.dataframe(shown.rename(columns=runs), hide_index=True, width="stretch")
     st.subheader(_("Search strategies"), anchor=False)
     _strategy(settings.pubmed_query_file, "PubMed")
     _strategy(settings.ctgov_strategy_file, "ClinicalTrials.gov")

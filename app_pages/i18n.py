@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from evidence import i18n
-from evidence.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, normalise, translator  # noqa: F401 (N_ for pages)
+from evidence.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, NP_, normalise, translator  # noqa: F401 (for pages)
 from evidence.vocab import LabelledEnum
 
 LANG_KEY = "lang"

@@ -16,9 +16,10 @@ import streamlit as st
 from app_pages import charts, data, pooled, selection, state
 from app_pages.common import estimate_text, pct, small_table
 from app_pages.i18n import N_, _, columns, label, language, number, number_columns, report_link, significant
+from app_pages.i18n import relabel, translated
 from evidence.links import source_url
 from evidence.methods import method_label
-from evidence.vocab import Outcome
+from evidence.vocab import NumberStatus, Outcome
 
 VIEWS = {"sensitivity": _("Method sensitivity"), "loo": _("Leave-one-out"), "cumulative": _("Cumulative by date"),
          "set": _("Analysis set")}
@@ -28,7 +29,7 @@ POOLED_FORMATS = {**{c: "percent" for c in ("Estimate", "CI low", "CI high", "PI
 
 def _table(frame: pd.DataFrame, formats: dict[str, str], config: dict | None = None) -> None:
     """A table with its numbers and headers in the session's language (``config`` keyed by English headers)."""
-    shown, number_config = number_columns(frame, formats)
+    shown, number_config = number_columns(translated(frame, ("Fallback",)), formats)
     st.dataframe(columns(shown), hide_index=True, width="stretch",
                  column_config={_(k): v for k, v in {**number_config, **(config or {})}.items()})
 
@@ -75,7 +76,7 @@ def _sensitivity(version: str, a: selection.Analysis) -> None:
     shown = frame[[c for c in names if c in frame]].rename(columns=names)
     if language() != "en":
         shown = shown.assign(Method=shown["Method"].map(_))
-    small_table(shown, POOLED_FORMATS)
+    small_table(translated(shown, ("Fallback",)), POOLED_FORMATS)
 
 
 SET_COLUMNS = {"details": N_("Details"), "study_label": N_("Study"), "events": N_("Events"),
@@ -90,7 +91,7 @@ def _analysis_set(a: selection.Analysis) -> None:
     shown = a.rows.assign(details=a.rows["report_id"].map(report_link),
                           data_cutoff=a.rows["data_cutoff"].fillna(""),
                           source_link=a.rows["source"].map(source_url))  # None: shown as text only
-    shown = shown[list(SET_COLUMNS)].rename(columns=SET_COLUMNS)
+    shown = relabel(shown, {"status": (NumberStatus, "status")})[list(SET_COLUMNS)].rename(columns=SET_COLUMNS)
     _table(shown, {}, {"Details": st.column_config.LinkColumn(display_text=_("report page")),
                        "Open source": st.column_config.LinkColumn(display_text=_("open")),
                        "Year": st.column_config.NumberColumn(format="%d")})

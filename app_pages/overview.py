@@ -14,11 +14,13 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import data, state
-from app_pages.i18n import N_, _, language, moment, translator_now
+from app_pages.i18n import N_, NP_, _, language, moment, translator_now
+from app_pages.i18n import relabel
 from evidence.digest import describe_change
 from evidence.headline import CODE_COLUMNS, DURABILITY, cell_selection
 from evidence.queries import patients_counted_once
 from evidence.vocab import Disease, Outcome
+from evidence.vocab import PublicationKind, TrialStatus
 
 MEASURES = ["Reports", "Patients", "Trials"]
 PARAMS = ("map", "days", "news")
@@ -30,7 +32,7 @@ HEADLINE = (N_("Disease"), N_("Remission / response"), N_("Definition"), N_("Rem
 NEWS_COLUMNS = {"pmid": "PMID", "title": N_("Title"), "journal": N_("Journal"), "kind": N_("Kind"),
                 "first_seen": N_("First seen"), "registry_id": N_("Registry ID"), "brief_title": N_("Title"),
                 "status": N_("Status"), "sponsor": N_("Sponsor"), "change": N_("Change"), "field": N_("Field"),
-                "old": N_("Old"), "new": N_("New"), "observed_at": N_("Observed")}
+                "old": N_("Old"), "new": NP_("changed value", "New"), "observed_at": N_("Observed")}
 
 
 def _when(value: datetime | None) -> str:
@@ -156,8 +158,12 @@ def _whats_new(version: str) -> None:
 
 
 def _news_headers(frame: pd.DataFrame) -> pd.DataFrame:
-    """Readable headers in Italian; English keeps the digest's field names (what scripts and tests read)."""
-    return frame if language() == "en" else frame.rename(columns=lambda c: _(NEWS_COLUMNS.get(c, c)))
+    """Readable headers and code labels in Italian; English keeps the digest's field names and codes (what scripts
+    and tests read)."""
+    if language() == "en":
+        return frame
+    frame = relabel(frame, {"kind": (PublicationKind, "kind"), "status": (TrialStatus, "status")})
+    return frame.rename(columns=lambda c: _(NEWS_COLUMNS.get(c, c)))
 
 
 def main() -> None:

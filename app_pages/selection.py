@@ -118,11 +118,12 @@ def compute(version: str, sel: Selection, lang: str = DEFAULT_LANGUAGE) -> Analy
     """The library's analysis of ``sel`` (cached per data version), its notes and forest rows in ``lang``."""
     a = data.analysis(version, sel)
     notes = tuple(a.notes) if lang == DEFAULT_LANGUAGE else tuple(library_notes(a, lang))
-    out = Analysis(sel, a.rows, a.included, a.result, a.subgroups, notes=notes, library=a)
+    out = Analysis(sel, a.rows_in(lang), a.included, a.result, a.subgroups, notes=notes, library=a)
     if a.subgroups is not None:
-        out.forest = charts.forest_rows(a.subgroups.overall, a.subgroups.subgroups, a.subgroups.labels, lang=lang)
+        out.forest = charts.forest_rows(a.subgroups.overall, a.subgroups.subgroups, a.subgroups.labels, lang=lang,
+                                        study_labels=a.study_labels(lang))
     elif a.result is not None:
-        out.forest = charts.forest_rows(a.result, lang=lang)
+        out.forest = charts.forest_rows(a.result, lang=lang, study_labels=a.study_labels(lang))
     return out
 
 

@@ -13,10 +13,21 @@ import streamlit as st
 
 from app_pages import data, state
 from app_pages.common import any_overlap, escape_md, filter_options, filter_widgets
-from app_pages.i18n import N_, _, columns, relabel, report_link, translated
+from app_pages.i18n import N_, _, columns, language, relabel, report_link, translated
+from evidence.queries import TIMEPOINT_CODES, timepoint_text
 from evidence.search import identifier
 from evidence.links import doi_url, pubmed_url, web_url
-from evidence.vocab import Construct, Disease, Population, ReportKind, Target, TrialPhase, expand_diseases
+from evidence.vocab import (
+    SUBGROUP_ALL,
+    Construct,
+    Disease,
+    NumberStatus,
+    Population,
+    ReportKind,
+    Target,
+    TrialPhase,
+    expand_diseases,
+)
 
 FILTER_NAMES = ("disease", "target", "construct", "population", "phase", "kind")
 PARAMS = (*FILTER_NAMES, "q", "year_from", "year_to", "report")
@@ -116,10 +127,21 @@ def _outcomes(outcomes: pd.DataFrame) -> None:
     if outcomes.empty:
         st.info(_("No outcome has been extracted from this report yet."))
         return
-    shown = columns(translated(outcomes, ("Outcome", "Subgroup")))
+    shown = columns(translated(_outcome_words(outcomes), ("Outcome", "Subgroup")))
     st.dataframe(shown, hide_index=True, width="stretch", column_config={
         _("Rate"): st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1),
         _("Default"): st.column_config.CheckboxColumn(help=_("The value used for pooling when sources differ"))})
+
+
+def _outcome_words(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """The outcome table's codes as words of the session's language (status labels, "whole cohort")."""
+    out = outcomes.rename(columns={"Where": N_("Where in the source")}).drop(columns=list(TIMEPOINT_CODES))
+    if language() == "en":
+        return out
+    out = relabel(out, {"Status": (NumberStatus, "Status")})
+    return out.assign(Subgroup=out["Subgroup"].map(lambda s: _("whole cohort") if s == SUBGROUP_ALL else s),
+                      **{"Time point": [timepoint_text(t, m, language()) for t, m in
+                                        zip(outcomes["timepoint"], outcomes["timepoint_months"])]})
 
 
 def _cohort(detail: dict) -> None:

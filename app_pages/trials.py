@@ -15,11 +15,12 @@ import streamlit as st
 
 from app_pages import charts, data, state
 from app_pages.common import escape_md, filter_options, filter_widgets
-from app_pages.i18n import N_, _, columns, language, relabel, translated, translator_now
+from app_pages.i18n import N_, NP_, _, columns, language, relabel, translated, translator_now
+from evidence.ages import age_range
 from evidence.geography import Region
 from evidence.queries import TrialFilter, filter_trials
 from evidence.search import identifier
-from evidence.vocab import Construct, Disease, Population, Target, TrialPhase, TrialStatus
+from evidence.vocab import Construct, Disease, LinkMethod, Population, Target, TrialPhase, TrialStatus
 
 FILTER_NAMES = ("disease", "target", "construct", "population", "phase", "status")
 PARAMS = (*FILTER_NAMES, "region", "country", "recruiting", "children", "q", "trial")
@@ -41,6 +42,14 @@ def trial_filter() -> TrialFilter:
                        recruiting_site=bool(v("recruiting")), children=bool(v("children")), text=v("q") or "")
 
 
+def _localised(trials: pd.DataFrame) -> pd.DataFrame:
+    """Labels and age ranges in the session's language."""
+    out = relabel(trials, LABELS)
+    if language() == "en" or out.empty:
+        return out
+    return out.assign(Ages=[age_range(a, b, language()) for a, b in zip(out["min_age"], out["max_age"])])
+
+
 def _countries(trials: pd.DataFrame) -> list[str]:
     return sorted({c for cs in trials.get("countries", []) for c in cs})
 
@@ -56,7 +65,7 @@ def _detail(version: str, registry_id: str) -> None:
         st.caption(escape_md(t["official_title"]))
     facts = {k: t[k] for k in ("Status", "Phase", "Sponsor", "Enrollment", "Start", "Primary completion",
                                "Completion", "Countries", "Ages", "Population", "Product")}
-    st.dataframe(columns(relabel(pd.DataFrame([{**facts, **t}]), LABELS)[list(facts)].astype(str)),
+    st.dataframe(columns(_localised(pd.DataFrame([{**facts, **t}]))[list(facts)].astype(str)),
                  hide_index=True, width="stretch")
     if t["Link"]:
         st.markdown("[{text}]({link})".format(text=_("Open the registry record"), link=t["Link"]))
@@ -68,12 +77,14 @@ def _detail(version: str, registry_id: str) -> None:
     if detail["changes"].empty:
         st.caption(_("No change recorded yet. Changes appear after the trial has been harvested twice."))
     else:
-        st.dataframe(columns(detail["changes"]), hide_index=True, width="stretch")
+        st.dataframe(columns(detail["changes"].rename(columns={"New": NP_("changed value", "New")})),
+                     hide_index=True, width="stretch")
     st.markdown(_("**Linked publications and reports**"))
     if detail["publications"].empty and not detail["reports"]:
         st.caption(_("No publication is linked to this trial yet."))
     if not detail["publications"].empty:
-        st.dataframe(columns(detail["publications"]), hide_index=True, width="stretch",
+        st.dataframe(columns(relabel(detail["publications"], {"How linked": (LinkMethod, "How linked")})),
+                     hide_index=True, width="stretch",
                      column_config={"PubMed": st.column_config.LinkColumn(display_text=_("Open"))})
     for report_id, label in detail["reports"]:
         st.page_link("app_pages/studies.py", label=_("Curated report: {report}").format(report=escape_md(label)),
@@ -103,7 +114,8 @@ def _sites(detail: dict) -> None:
 def _eligibility(eligibility: dict, curated: bool) -> None:
     """Who may enrol: ages, sex, and the criteria as the registry wrote them (plain text, never rendered)."""
     st.markdown("**" + _("Eligibility") + "**")
-    facts = {_("Ages"): eligibility["Ages"], _("Sex"): eligibility["Sex"],
+    facts = {_("Ages"): age_range(eligibility["min_age"], eligibility["max_age"], language()),
+             _("Sex"): eligibility["Sex"],
              _("Healthy volunteers"): eligibility["Healthy volunteers"]}
     st.dataframe(pd.DataFrame([facts]).astype(str), hide_index=True, width="stretch")
     if eligibility["criteria"]:
@@ -126,7 +138,7 @@ def _summary_timeline_table(shown: pd.DataFrame) -> None:
     cols[1].metric(_("Recruiting"), int((shown["status"] == "RECRUITING").sum()))
     cols[2].metric(_("Not yet recruiting"), int((shown["status"] == "NOT_YET_RECRUITING").sum()))
     cols[3].metric(_("Planned enrollment"), int(shown["Enrollment"].fillna(0).sum()))
-    chart = charts.timeline_chart(relabel(shown, LABELS), lang=language())
+    chart = charts.timeline_chart(_localised(shown), lang=language())
     if chart is not None:
         st.vega_lite_chart(chart, width="stretch")
         undated = int(shown["Start"].map(lambda v: charts.partial_date(v) is None).sum())
@@ -138,7 +150,7 @@ def _summary_timeline_table(shown: pd.DataFrame) -> None:
         st.caption(_("Bars run from start to completion (faded: no completion date registered, 2 years shown); "
                      "the dashed line is today. Hover for details.") + missing)
     ids = list(shown["Registry ID"])
-    st.dataframe(columns(relabel(shown, LABELS)[TABLE_COLUMNS]), hide_index=True, width="stretch", key="trials_table",
+    st.dataframe(columns(_localised(shown)[TABLE_COLUMNS]), hide_index=True, width="stretch", key="trials_table",
                  on_select=lambda: _select_row(ids), selection_mode="single-row",
                  column_config={_("Link"): st.column_config.LinkColumn(display_text=_("Registry")),
                                 _("Enrollment"): st.column_config.NumberColumn(format="%d")})
@@ -150,7 +162,7 @@ def _apart(apart: pd.DataFrame) -> None:
         return
     with st.expander(_("{n} more trials may match: their registry record lacks what a filter asks "
                        "(country, sites or age eligibility)").format(n=len(apart))):
-        shown = translated(relabel(apart, LABELS), ("why",))[["why", *TABLE_COLUMNS]]
+        shown = translated(_localised(apart), ("why",))[["why", *TABLE_COLUMNS]]
         st.dataframe(columns(shown.rename(columns={"why": N_("Not shown above because")})),
                      hide_index=True, width="stretch",
                      column_config={_("Link"): st.column_config.LinkColumn(display_text=_("Registry"))})

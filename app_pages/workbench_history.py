@@ -11,17 +11,20 @@ import io
 import pandas as pd
 import streamlit as st
 
-from app_pages.i18n import _
+from app_pages.i18n import _, label, translator_now
 from app_pages.workbench_common import flash, read, reviewer_or_stop, show_flash, write
 from evidence import audit
+from evidence.vocab import AuditAction, label_of
 
 def _entity(name: str) -> str:
     return {"screening": _("Screening"), "exclusion_reason": _("Exclusion reason"), "cohort": _("Cohort"),
-            "report": _("Report"), "outcome": _("Number"), "trial": _("Trial")}.get(name, name)
+            "report": _("Report"), "outcome": _("Number"), "trial": _("Trial"),
+            "team_member": _("Team member")}.get(name, name)
 
 
 def _trail(entries: list) -> pd.DataFrame:
-    return pd.DataFrame([{_("When"): e.at, _("Who"): e.reviewer, _("Action"): e.action, _("Field"): e.field,
+    return pd.DataFrame([{_("When"): e.at, _("Who"): e.reviewer, _("Action"): label(AuditAction, e.action),
+                          _("Field"): e.field,
                           _("Old value"): e.old, _("New value"): e.new, _("Why"): e.why, _("Action id"): e.change}
                          for e in entries])
 
@@ -49,13 +52,14 @@ def _actions() -> None:
     if not actions:
         st.caption(_("The trail is empty."))
         return
-    st.dataframe(pd.DataFrame([{_("When"): a.at, _("Who"): a.reviewer, _("Action"): a.action,
+    st.dataframe(pd.DataFrame([{_("When"): a.at, _("Who"): a.reviewer, _("Action"): label(AuditAction, a.action),
                                 _("What"): _entity(a.entity), _("Rows"): ", ".join(a.rows), _("Why"): a.why,
                                 _("Action id"): a.change} for a in actions]), hide_index=True, width="stretch")
-    by_id = {a.change: a for a in actions}
+    by_id, tr = {a.change: a for a in actions}, translator_now()  # format_func may run after the script
     with st.form("wb_undo"):
         st.selectbox(_("Action to undo"), list(by_id), key="wb_h_change", format_func=lambda c: (
-            f"{by_id[c].at:%Y-%m-%d %H:%M} · {by_id[c].reviewer} · {by_id[c].action} {_entity(by_id[c].entity)} "
+            f"{by_id[c].at:%Y-%m-%d %H:%M} · {by_id[c].reviewer} · {tr(label_of(AuditAction, by_id[c].action))} "
+            f"{_entity(by_id[c].entity)} "
             f"{', '.join(by_id[c].rows)[:80]}"))
         st.text_input(_("Why"), key="wb_h_why")
         st.form_submit_button(_("Undo"), on_click=lambda: _undo(st.session_state["wb_h_change"],

@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta, timezone
 import pandas as pd
 import streamlit as st
 
-from app_pages.i18n import _
+from app_pages.i18n import _, language
 from app_pages.workbench_common import read, reviewer_or_stop
 from evidence import prisma
 
@@ -28,11 +28,12 @@ def main() -> None:
         since = datetime.combine(day, time.min, tzinfo=timezone.utc)
     flow = read(prisma.prisma_flow, since)
     stem = f"prisma-{since:%Y-%m-%d}" if since else "prisma"
-    svg = prisma.render_svg(flow)
+    lang = language()
+    svg = prisma.render_svg(flow, lang)
     cols = st.columns(4)
     cols[0].download_button(_("Diagram (SVG)"), svg.encode("utf-8"), file_name=f"{stem}.svg", mime="image/svg+xml",
                             key="wb_p_svg")
-    cols[1].download_button(_("Diagram (PNG)"), lambda: prisma.render_png(flow), file_name=f"{stem}.png",
+    cols[1].download_button(_("Diagram (PNG)"), lambda: prisma.render_png(flow, lang=lang), file_name=f"{stem}.png",
                             mime="image/png", key="wb_p_png")
     cols[2].download_button(_("PRISMA2020 template (CSV)"), prisma.render_csv(flow).encode("utf-8"),
                             file_name=f"{stem}.csv", mime="text/csv", key="wb_p_csv")

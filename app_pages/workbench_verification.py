@@ -11,10 +11,10 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import escape_md
-from app_pages.i18n import _
+from app_pages.i18n import _, label
 from app_pages.workbench_common import flash, read, reviewer_or_stop, show_flash, write
 from evidence import extraction
-from evidence.vocab import Outcome
+from evidence.vocab import SUBGROUP_ALL, Disease, Outcome
 
 OUTCOMES = {o.value: _(o.label) for o in Outcome}
 
@@ -26,10 +26,15 @@ def _verify(key: str) -> None:
           "; ".join([done.error or "", *done.fields.values()]))
 
 
+def _subgroup(code: str) -> str:
+    """Whom a number counts: "whole cohort" or the disease subgroup, in the session's language."""
+    return _("whole cohort") if code == SUBGROUP_ALL else label(Disease, code)
+
+
 def _number(n: extraction.Number, reviewer: str) -> None:
     with st.container(border=True):
         st.markdown(f"**{escape_md(n.report_id)}** · {escape_md(_(OUTCOMES.get(n.outcome, n.outcome)))} · "
-                    f"{escape_md(n.subgroup)}" + (f" · {escape_md(n.variant)}" if n.variant else ""))
+                    f"{escape_md(_subgroup(n.subgroup))}" + (f" · {escape_md(n.variant)}" if n.variant else ""))
         cols = st.columns(4)
         cols[0].metric(_("Events / patients"), f"{n.events} / {n.patients}")
         cols[1].markdown(_("Source: {source}  \nWhere: {where}").format(source=escape_md(n.source),
@@ -72,7 +77,7 @@ def _disagreements() -> None:
     for d in found:
         with st.container(border=True):
             st.markdown(f"**{escape_md(d.report_id)}** · {escape_md(_(OUTCOMES.get(d.outcome, d.outcome)))} · "
-                        f"{escape_md(d.subgroup)}")
+                        f"{escape_md(_subgroup(d.subgroup))}")
             values = [{**v, "variant": v["variant"] or _("(first value)"), "by": v["by"] or _("curated data")}
                       for v in d.values]
             frame = pd.DataFrame(values).rename(columns={

@@ -79,8 +79,10 @@ def forest_spec(a: OutcomeAnalysis, prov: exports.ExportSelection) -> str | None
     """The forest plot of an analysis as a Vega-Lite spec (rendered to PNG or SVG on demand)."""
     if a.result is None:
         return None
-    rows = (forest_rows(a.subgroups.overall, a.subgroups.subgroups, a.subgroups.labels, lang=prov.lang)
-            if a.subgroups else forest_rows(a.result, lang=prov.lang))
+    names = a.study_labels(prov.lang)
+    rows = (forest_rows(a.subgroups.overall, a.subgroups.subgroups, a.subgroups.labels, lang=prov.lang,
+                        study_labels=names)
+            if a.subgroups else forest_rows(a.result, lang=prov.lang, study_labels=names))
     title = label(Outcome, a.selection.outcome, prov.lang)
     return json.dumps(forest_chart(rows, title=title, subtitle=(prov.caption(), *prov.warnings), x_title=title,
                                    lang=prov.lang))
@@ -102,7 +104,8 @@ def export_files(session: Session, sel: Selection, scope: str = "analysis",
         studies = matching_reports(reports, sel)
     prov = export_selection(sel, a, scope, data_version, lang)
     sub = a.subgroups
-    return exports.build(prov, studies, a.rows, a.result, subgroups=sub.subgroups if sub is not None else None,
+    return exports.build(prov, studies, a.rows_in(lang), a.result,
+                         subgroups=sub.subgroups if sub is not None else None,
                          test_between={"q": sub.q, "df": sub.df, "p": sub.p} if sub is not None else None,
                          forest_spec=forest_spec(a, prov), refs=queries.references(session, included_ids))
 

@@ -6,6 +6,8 @@ patients twice. For an outcome, each cohort contributes one report: the
 latest (``evidence.cohorts``) that reports that outcome for the population
 asked about. Every other report of the cohort is returned too, marked
 excluded, with the reason, so the app can say what was left out and why.
+A reason is carried as its code and the values it names (``Reason``) and
+written in the reader's language where it is shown.
 
 A number belongs to a disease when every patient it counts has that disease:
 a disease subgroup, or the whole of a single-disease report (a lupus
@@ -27,9 +29,45 @@ from sqlmodel import Session
 
 from evidence import models
 from evidence.cohorts import Dated, latest_report
-from evidence.vocab import SUBGROUP_ALL, Disease, parent_disease
+from evidence.i18n import DEFAULT_LANGUAGE, N_, translator
+from evidence.vocab import SUBGROUP_ALL, Disease, SetExclusion, parent_disease
 
 LN, SLE = Disease.LUPUS_NEPHRITIS.value, Disease.SLE.value
+
+
+# Short disease names inside a reason ("8 of 15 patients have SLE"); other diseases by their label.
+SHORT_NAMES = {Disease.SLE.value: N_("SLE"), Disease.IIM.value: N_("myositis"), Disease.SSC.value: N_("SSc")}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a number is not pooled: a ``SetExclusion`` code and the values its sentence names.
+
+    Disease values are codes, so the whole sentence can be written in any
+    language (``text``); counts, report labels and cohort IDs are data.
+    """
+
+    code: str
+    report: str = ""
+    cohort: str = ""
+    disease: str = ""
+    within: str = ""
+    diseases: tuple[str, ...] = ()
+    part: int | None = None
+    whole: int | None = None
+
+    def text(self, lang: str | None = DEFAULT_LANGUAGE) -> str:
+        """The reason as a sentence in ``lang``."""
+        _ = translator(lang)
+        names = sorted(_disease_name(d, lang) for d in self.diseases if parent_disease(d) == d)
+        return _(SetExclusion(self.code).label).format(
+            report=self.report, cohort=self.cohort, disease=_disease_name(self.disease, lang),
+            within=_disease_name(self.within, lang), diseases=", ".join(names), part=self.part, whole=self.whole)
+
+
+def reason_text(reason: Reason | None, lang: str | None = DEFAULT_LANGUAGE) -> str:
+    """A row's reason in ``lang`` ("" for a pooled row)."""
+    return reason.text(lang) if reason is not None else ""
 
 
 @dataclass(frozen=True)
@@ -54,15 +92,27 @@ class AnalysisRow:
     source: str
     source_location: str
     included: bool = True
-    reason: str = ""
+    why: Reason | None = None  # why not pooled (None when pooled)
     mixed: str = ""  # a number not wholly about the disease asked: its share, "4/8 SLE"
 
     @property
+    def reason(self) -> str:
+        """Why not pooled, in English ("" when pooled); ``why.text(lang)`` in another language."""
+        return reason_text(self.why)
+
+    @property
     def study_label(self) -> str:
-        if self.mixed:
-            within = "" if self.subgroup == SUBGROUP_ALL else f"{self.subgroup.upper()}, "
-            return f"{self.label} [{within}mixed: {self.mixed}]"
-        return self.label if self.subgroup == SUBGROUP_ALL else f"{self.label} [{self.subgroup.upper()}]"
+        return self.label_in(DEFAULT_LANGUAGE)
+
+    def label_in(self, lang: str | None) -> str:
+        """The row's name in plots and notes, in ``lang``: the report's label, the disease code, a mixed share."""
+        if not self.mixed:  # no word to translate (the common case: no catalog look-up)
+            return self.label if self.subgroup == SUBGROUP_ALL else f"{self.label} [{self.subgroup.upper()}]"
+        _ = translator(lang)
+        if self.subgroup == SUBGROUP_ALL:
+            return _("{label} [mixed: {share}]").format(label=self.label, share=self.mixed)
+        return _("{label} [{subgroup}, mixed: {share}]").format(label=self.label, subgroup=self.subgroup.upper(),
+                                                                 share=self.mixed)
 
 
 @dataclass(frozen=True)
@@ -82,26 +132,31 @@ class _Share:
         """Short, for the forest plot: "8/15 SLE"."""
         return f"{self.part}/{self.whole} {self.disease.upper()}" if self.part is not None else ""
 
-    def reason(self, diseases: Iterable[str]) -> str:
-        name = _disease_name(self.disease)
-        if self.within == SUBGROUP_ALL:
-            listed = ", ".join(sorted(_disease_name(d) for d in diseases if parent_disease(d) == d))
-            split = f"{self.part} of {self.whole} patients have {name}" if self.part is not None \
-                else "patients per disease not recorded"
-            return f"whole-cohort number of a mixed cohort ({listed}): {split}"
-        counted = _disease_name(self.within)
-        split = f"{self.part} of {self.whole} have {name}" if self.part is not None \
-            else f"how many have {name} is not recorded"
-        return f"number for all the report's {counted} patients: {split}"
+    def reason(self, diseases: Iterable[str], minority: bool) -> Reason:
+        """Why this number is out; ``minority`` when mixed cohorts were asked for and this is not a majority."""
+        whole_cohort = self.within == SUBGROUP_ALL
+        if self.part is None:
+            code = SetExclusion.MIXED_COHORT_UNSPLIT if whole_cohort else SetExclusion.WIDER_GROUP_UNSPLIT
+        elif minority:
+            code = SetExclusion.MIXED_COHORT_MINORITY if whole_cohort else SetExclusion.WIDER_GROUP_MINORITY
+        else:
+            code = SetExclusion.MIXED_COHORT if whole_cohort else SetExclusion.WIDER_GROUP
+        return Reason(code.value, disease=self.disease, within=self.within,
+                      diseases=tuple(diseases) if whole_cohort else (), part=self.part, whole=self.whole)
 
 
-def _disease_name(code: str) -> str:
-    names = {Disease.SLE.value: "SLE", Disease.IIM.value: "myositis", Disease.SSC.value: "SSc"}
+def _disease_name(code: str, lang: str | None = DEFAULT_LANGUAGE) -> str:
+    """A disease inside a sentence: "SLE", "myositis", "lupus nephritis" (in ``lang``)."""
+    _ = translator(lang)
+    if not code:
+        return ""
+    if code in SHORT_NAMES:
+        return _(SHORT_NAMES[code])
     try:
-        label = Disease(code).label.split(" (")[0]
-        return names.get(code) or (label if label[1:2].isupper() else label[0].lower() + label[1:])
+        label = _(Disease(code).label).split(" (")[0]
     except ValueError:
         return code
+    return label if label[1:2].isupper() else label[0].lower() + label[1:]
 
 
 def _total(report: Any) -> int | None:
@@ -242,7 +297,7 @@ def analysis_set(
                               include_mixed, retracted)
 
 
-RETRACTED = "retracted: PubMed marks this publication as retracted"
+RETRACTED = Reason(SetExclusion.RETRACTED.value)
 
 
 def _retracted_reports(session: Session, reports: dict[str, Any]) -> set[str]:
@@ -251,9 +306,8 @@ def _retracted_reports(session: Session, reports: dict[str, Any]) -> set[str]:
     return {rid for rid, r in reports.items() if r.pmid and r.pmid in pmids}
 
 
-def _mixed_reason(share: _Share, report: Any, include_mixed: bool) -> str:
-    why = share.reason(report.diseases)
-    return why + " (not a majority)" if include_mixed and share.part is not None else why
+def _mixed_reason(share: _Share, report: Any, include_mixed: bool) -> Reason:
+    return share.reason(report.diseases, minority=include_mixed and share.part is not None)
 
 
 def _choose_per_cohort(reports, candidates: dict[str, list[_Candidate]], cohort_aware: bool,
@@ -262,7 +316,7 @@ def _choose_per_cohort(reports, candidates: dict[str, list[_Candidate]], cohort_
     eligible: dict[str, list[str]] = {}
     for rid, cands in candidates.items():
         if rid in retracted:
-            rows += [replace(_row(c, reports[rid]), included=False, reason=RETRACTED) for c in cands]
+            rows += [replace(_row(c, reports[rid]), included=False, why=RETRACTED) for c in cands]
             continue
         usable = [c for c in cands if c.share is None or (include_mixed and c.share.majority)]
         if usable:
@@ -270,7 +324,7 @@ def _choose_per_cohort(reports, candidates: dict[str, list[_Candidate]], cohort_
         for c in cands:
             if c not in usable:
                 rows.append(replace(_row(c, reports[rid]), included=False,
-                                    reason=_mixed_reason(c.share, reports[rid], include_mixed)))
+                                    why=_mixed_reason(c.share, reports[rid], include_mixed)))
     dated = {rid: Dated(rid, r.supersedes, r.data_cutoff, r.year) for rid, r in reports.items()}
     for cohort_rids in eligible.values():
         latest = latest_report(cohort_rids, dated)
@@ -280,8 +334,8 @@ def _choose_per_cohort(reports, candidates: dict[str, list[_Candidate]], cohort_
                     continue
                 row = _row(c, reports[rid])
                 if cohort_aware and rid != latest:
-                    row = replace(row, included=False, reason=(
-                        f"same cohort as {reports[latest].label} ({reports[latest].cohort_id}), "
-                        "which reports this outcome at a later cut-off"))
+                    row = replace(row, included=False, why=Reason(
+                        SetExclusion.SAME_COHORT.value, report=reports[latest].label,
+                        cohort=reports[latest].cohort_id))
                 rows.append(row)
     return sorted(rows, key=lambda r: (not r.included, r.year or 0, r.label, r.subgroup))

@@ -22,6 +22,7 @@ from sqlmodel import Session, SQLModel
 from evidence import models, roles
 from evidence.formula_safe import neutralise
 from evidence.models import AuditEntry, utcnow
+from evidence.vocab import AuditAction
 
 CSV_COLUMNS = ("id", "at", "reviewer", "action", "entity", "entity_id", "field", "old", "new", "why", "change")
 
@@ -98,7 +99,8 @@ def record_change(session: Session, *, reviewer: str, entity: str, entity_id: st
     """Append one entry per field that differs between ``before`` and ``after`` (None: absent row)."""
     if entity not in ENTITIES:
         raise ValueError(f"unknown audited entity {entity!r}")
-    action = "create" if before is None else "delete" if after is None else "update"
+    action = (AuditAction.CREATE if before is None else AuditAction.DELETE if after is None
+              else AuditAction.UPDATE).value
     before, after = before or {}, after or {}
     change = change or new_change()
     now = utcnow()
@@ -106,7 +108,7 @@ def record_change(session: Session, *, reviewer: str, entity: str, entity_id: st
                           field=name, old=as_text(before.get(name)), new=as_text(after.get(name)), why=why,
                           change=change)
                for name in sorted(set(before) | set(after))
-               if as_text(before.get(name)) != as_text(after.get(name)) or action != "update"]
+               if as_text(before.get(name)) != as_text(after.get(name)) or action != AuditAction.UPDATE]
     session.add_all(entries)
     return entries
 
@@ -189,7 +191,7 @@ def undo(session: Session, change: str, *, reviewer: str, why: str = "") -> str:
         current = entity.find(session, entity_id)
         before = snapshot(current)
         action = fields[0].action
-        if action == "create":
+        if action == AuditAction.CREATE:
             if current is not None:
                 session.delete(current)
             after = None

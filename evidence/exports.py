@@ -211,7 +211,8 @@ def _subgroup_text(code: Any, lang: str = DEFAULT_LANGUAGE) -> Any:
 def outcomes_table(rows: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
     """The analysis set as a table: every number with its source, status and whether (and why not) it was pooled.
 
-    Headers and vocabulary labels in ``lang``; definitions, sources and reasons are data, as stored.
+    Headers and vocabulary labels in ``lang`` (the reasons arrive written in it); definitions and sources are
+    data, as stored.
     """
     out = rows.copy()
     if not out.empty:

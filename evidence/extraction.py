@@ -27,7 +27,7 @@ from evidence.curated_format import COHORTS, OUTCOMES, REPORTS, FileSpec
 from evidence.models import AuditEntry, Cohort, Outcome, Publication, PublicationTrialLink, Report
 from evidence.roles import Action, require_role
 from evidence.screening import final_decisions
-from evidence.vocab import SUBGROUP_ALL, NumberStatus, ReportKind, ScreeningDecision, ScreeningStage
+from evidence.vocab import SUBGROUP_ALL, AuditAction, NumberStatus, ReportKind, ScreeningDecision, ScreeningStage
 
 
 class ExtractionError(ValueError):
@@ -306,7 +306,7 @@ def _find_outcome(session: Session, key: str) -> Outcome:
 def entered_by(session: Session, key: str) -> str | None:
     """Who entered a number through the workbench (None for the shipped curated numbers)."""
     return session.execute(select(AuditEntry.reviewer).where(
-        AuditEntry.entity == "outcome", AuditEntry.entity_id == key, AuditEntry.action == "create")
+        AuditEntry.entity == "outcome", AuditEntry.entity_id == key, AuditEntry.action == AuditAction.CREATE.value)
         .order_by(AuditEntry.id.desc()).limit(1)).scalar()
 
 

@@ -53,10 +53,11 @@ def _pi_row(r: Any, row: int, lang: str) -> dict | None:
 
 
 def forest_rows(overall: Any, subgroups: dict[str, Any] | None = None, group_labels: dict[str, str] | None = None,
-                lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+                lang: str = DEFAULT_LANGUAGE, study_labels: dict[str, str] | None = None) -> pd.DataFrame:
     """The rows of a forest plot, top to bottom: studies (in blocks), pooled diamonds, prediction interval.
 
-    Row labels and numbers are written in ``lang`` (study labels are data and stay as stored).
+    Row labels and numbers are written in ``lang``; a study's label is the report's, or its name in ``lang``
+    from ``study_labels`` (``OutcomeAnalysis.study_labels``: the words of a mixed-cohort label).
     """
     _ = translator(lang)
     rows: list[dict] = []
@@ -74,6 +75,9 @@ def forest_rows(overall: Any, subgroups: dict[str, Any] | None = None, group_lab
         pi = _pi_row(overall, len(rows), lang)
         if pi:
             rows.append(pi)
+    for r in rows:
+        if r["kind"] == "study" and study_labels:
+            r["label"] = study_labels.get(r["label"], r["label"])
     return pd.DataFrame(rows)
 
 

@@ -10,7 +10,10 @@ definitions, quotes, sources) are data and are never translated.
 
 In the library, name the translator ``_`` (``_ = translator(lang)``) and mark
 texts defined away from where they are shown with ``N_``, so that ``pybabel
-extract`` (``make translations``) finds them.
+extract`` (``make translations``) finds them. One English word with two
+meanings ("New" value of a change, "New" records of a run) gets a message
+context: ``NP_("changed value", "New")`` marks it (``babel.cfg``), and the
+same ``_`` translates it.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ DOMAIN = "messages"
 LANGUAGES: dict[str, str] = {"en": "English", "it": "Italiano"}
 DEFAULT_LANGUAGE = "en"
 MISSING = "—"
+CONTEXT_SEPARATOR = "\x04"  # gettext's: a contextual entry is looked up as "context\x04text"
 
 
 def normalise(lang: str | None) -> str:
@@ -45,6 +49,11 @@ def N_(text: str) -> str:  # noqa: N802 (gettext's name for a marker)
     return text
 
 
+def NP_(context: str, text: str) -> str:  # noqa: N802 (a marker, like N_)
+    """Mark ``text`` in a message ``context`` (gettext's ``pgettext``); ``_`` translates what this returns."""
+    return f"{context}{CONTEXT_SEPARATOR}{text}"
+
+
 def catalog_path(lang: str) -> Path:
     """The .po catalog of ``lang``."""
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
@@ -54,7 +63,7 @@ def catalog_path(lang: str) -> Path:
 def _read(path: Path, lang: str, mtime_ns: int) -> dict[str, str]:
     with path.open("rb") as f:
         catalog = read_po(f, locale=lang)
-    return {m.id: m.string for m in catalog
+    return {(f"{m.context}{CONTEXT_SEPARATOR}{m.id}" if m.context else m.id): m.string for m in catalog
             if m.id and isinstance(m.id, str) and isinstance(m.string, str) and m.string and not m.fuzzy}
 
 
@@ -69,9 +78,10 @@ def messages(lang: str) -> dict[str, str]:
 
 
 def translator(lang: str | None) -> Callable[[str], str]:
-    """``gettext`` for ``lang``: a function from an English text to its translation (English when none)."""
+    """``gettext`` for ``lang``: a function from an English text (or an ``NP_`` text in its context) to its
+    translation (the English text when none)."""
     table = messages(normalise(lang))
-    return lambda text: table.get(text) or text
+    return lambda text: table.get(text) or text.rpartition(CONTEXT_SEPARATOR)[2]
 
 
 def label(vocab: type[LabelledEnum], code: str | None, lang: str | None) -> str:

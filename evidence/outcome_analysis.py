@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 import analysis
 from analysis import PoolResult
-from evidence.analysis_set import AnalysisRow, analysis_set
+from evidence.analysis_set import AnalysisRow, analysis_set, reason_text
 from evidence.i18n import DEFAULT_LANGUAGE, N_, format_percent, translator
 from evidence.vocab import (
     CiMethod,
@@ -112,6 +112,14 @@ class OutcomeAnalysis:
         """Every candidate number (ROW_COLUMNS), in or out."""
         return rows_frame(self.records)
 
+    def study_labels(self, lang: str | None) -> dict[str, str]:
+        """Each row's study label → its name in ``lang`` (for the forest plot, drawn from the pooled labels)."""
+        return {r.study_label: r.label_in(lang) for r in self.records}
+
+    def rows_in(self, lang: str | None) -> pd.DataFrame:
+        """``rows`` with its words (reasons, mixed-cohort labels) in ``lang``."""
+        return self.rows if lang in (None, DEFAULT_LANGUAGE) else rows_frame(self.records, lang)
+
     @property
     def included(self) -> pd.DataFrame:
         return self.rows[self.rows["included"]].reset_index(drop=True)
@@ -151,9 +159,11 @@ class OutcomeAnalysis:
         return analysis.method_sensitivity(events, totals, labels=labels)
 
 
-def rows_frame(rows: list[AnalysisRow]) -> pd.DataFrame:
-    """Analysis rows as a typed frame (typed even when empty: an empty mask must select rows)."""
-    columns = {c: [list(r.diseases) if c == "diseases" else getattr(r, c) for r in rows] for c in ROW_COLUMNS}
+def rows_frame(rows: list[AnalysisRow], lang: str | None = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """Analysis rows as a typed frame (typed even when empty: an empty mask must select rows), words in ``lang``."""
+    written = {"diseases": lambda r: list(r.diseases), "reason": lambda r: reason_text(r.why, lang),
+               "study_label": lambda r: r.label_in(lang)}
+    columns = {c: [written[c](r) if c in written else getattr(r, c) for r in rows] for c in ROW_COLUMNS}
     typed = {"included": bool, "events": "int64", "patients": "int64"}
     return pd.DataFrame({c: pd.Series(v, dtype=typed.get(c, object)) for c, v in columns.items()})
 
@@ -214,6 +224,13 @@ ENGINE_TEXTS = (
     N_("Hartung-Knapp is not defined for the GLMM: t(k-1) quantile with the model SE is used (metafor test='t')."),
     N_("tau^2 estimated at 0: the fit equals the common-effect binomial model."),
     N_("single study"), N_("logit-REML (GLMM did not converge)"),
+    N_("common-effect binomial (every study has 0 events)"),
+    N_("common-effect binomial (every study has all patients with events)"),
+    N_("Every study has 0 events: no random-effects GLMM is estimable (metafor's rma.glmm errors). Pooled "
+       "proportion is total events / total patients with a Clopper-Pearson CI; no tau^2 or prediction interval."),
+    N_("Every study has all patients with events: no random-effects GLMM is estimable (metafor's rma.glmm "
+       "errors). Pooled proportion is total events / total patients with a Clopper-Pearson CI; no tau^2 or "
+       "prediction interval."),
 )
 
 
@@ -239,7 +256,7 @@ def _mixed_definitions(outcome: str) -> bool:
 
 
 def plain_notes(a: OutcomeAnalysis, lang: str = DEFAULT_LANGUAGE) -> list[str]:
-    """What a careful reader should know about this analysis, in plain words (in ``lang``; reasons as stored)."""
+    """What a careful reader should know about this analysis, in plain words (in ``lang``)."""
     _ = translator(lang)
     notes: list[str] = []
     inc, r = a.included_records, a.result
@@ -261,15 +278,17 @@ def plain_notes(a: OutcomeAnalysis, lang: str = DEFAULT_LANGUAGE) -> list[str]:
                        "the pooled value mixes them, so quote it only with that caveat."))
     for row in (x for x in inc if x.mixed):
         notes.append(_("Included {study}: a whole-cohort number of a mixed cohort ({mixed}); "
-                       "it also counts patients with other diseases.").format(study=row.study_label, mixed=row.mixed))
+                       "it also counts patients with other diseases.").format(study=row.label_in(lang),
+                                                                              mixed=row.mixed))
     for row in excluded:
-        notes.append(_("Excluded {study}: {reason}.").format(study=row.study_label, reason=row.reason))
+        notes.append(_("Excluded {study}: {reason}.").format(study=row.label_in(lang),
+                                                              reason=reason_text(row.why, lang)))
     if not a.selection.include_mixed and any(x.mixed for x in excluded):
         notes.append(_("Mixed-disease cohorts are left out; 'Include mixed cohorts (disease is the majority)' adds "
                        "those in which more than half of the patients have the disease asked about."))
     for row in (x for x in inc if x.status in FLAGGED_STATUSES):
         notes.append(_("{study}: number is '{status}' (see its source on the Studies page).").format(
-            study=row.study_label, status=_(label_of(NumberStatus, row.status)) if lang != DEFAULT_LANGUAGE
+            study=row.label_in(lang), status=_(label_of(NumberStatus, row.status)) if lang != DEFAULT_LANGUAGE
             else row.status))
     if r is not None:
         notes.extend(_engine_notes(r, lang))

@@ -11,7 +11,9 @@ dated by the audit trail.
 
 Renderings: the CSV template of the PRISMA2020 R package and Shiny app
 (``inst/extdata/PRISMA.csv`` of version 1.1.4, its row names and columns,
-so reviewers can redraw the diagram there), JSON, SVG and PNG.
+so reviewers can redraw the diagram there), JSON, SVG and PNG. The diagram
+(SVG, PNG) is drawn in the reader's language; the CSV template and the JSON
+keep the package's row names and English texts, for the tools that read them.
 """
 
 from __future__ import annotations
@@ -29,11 +31,13 @@ from sqlmodel import Session
 
 from evidence.duplicates import later_copies
 from evidence.formula_safe import neutralise
+from evidence.i18n import DEFAULT_LANGUAGE, N_, NP_, format_moment, translator
 from evidence.models import AuditEntry, Cohort, ExclusionReason, HarvestRun, Publication, Report, \
     ScreeningDecision, Trial
 from evidence.screening import settled_decisions
-from evidence.vocab import REGISTRY_RUN_SOURCES, RowOrigin, ScreeningDecision as Decision, ScreeningStage
+from evidence.vocab import REGISTRY_RUN_SOURCES, AuditAction, RowOrigin, ScreeningDecision as Decision, ScreeningStage
 
+NO_REASON = N_("no reason")
 NOT_RETRIEVED = "not_retrieved"  # a full-text exclusion reason a team may add: counted as "not retrieved"
 DATABASE_ORIGINS = (RowOrigin.PUBMED.value, RowOrigin.IMPORT.value)
 REGISTER_ORIGINS = (RowOrigin.CTGOV.value, RowOrigin.IMPORT.value)
@@ -80,7 +84,7 @@ def _after(value: datetime | None, since: datetime | None) -> bool:
 def _reasons(decided: list[ScreeningDecision], labels: dict[str, tuple[int, str]]) -> list[tuple[str, int]]:
     counts = Counter(d.reason or "" for d in decided)
     order = sorted(counts, key=lambda code: labels.get(code, (999, code)))
-    return [(labels.get(code, (0, code or "no reason"))[1], counts[code]) for code in order]
+    return [(labels.get(code, (0, code or NO_REASON))[1], counts[code]) for code in order]
 
 
 def prisma_flow(session: Session, since: datetime | None = None) -> PrismaFlow:
@@ -131,7 +135,7 @@ def prisma_flow(session: Session, since: datetime | None = None) -> PrismaFlow:
 def _included(session: Session, flow: PrismaFlow, since: datetime | None) -> None:
     """Studies (cohorts) and reports, new when the workbench created them at or after ``since``."""
     created: dict[tuple[str, str], datetime] = {}
-    for e in session.execute(select(AuditEntry).where(AuditEntry.action == "create",
+    for e in session.execute(select(AuditEntry).where(AuditEntry.action == AuditAction.CREATE.value,
                                                       AuditEntry.entity.in_(("cohort", "report")))).scalars():
         created.setdefault((e.entity, e.entity_id), _aware(e.at))
     reports = list(session.execute(select(Report.report_id, Report.cohort_id)).all())
@@ -305,13 +309,25 @@ def _band(y: int, h: int, label: str) -> str:
             f'transform="rotate(-90 {cx} {cy})">{escape(label)}</text>')
 
 
-def _reason_lines(title: str, n: int, reasons: list[tuple[str, int]]) -> list[str]:
-    return [f"{title} (n = {n})"] + [f"  {label} (n = {count})" for label, count in reasons]
+def _reason_lines(title: str, n: int, reasons: list[tuple[str, int]], _) -> list[str]:
+    """A box's title and count, then each reason (the team's labels: shown translated when the catalog has them)."""
+    return [title.format(n=n)] + [_("  {reason} (n = {n})").format(reason=_(label), n=count)
+                                  for label, count in reasons]
 
 
-def render_svg(flow: PrismaFlow) -> str:
-    """The PRISMA 2020 flow diagram for updated reviews, as SVG text (values escaped)."""
-    since = f" since {flow.since:%Y-%m-%d}" if flow.since else ""
+def _lines(text: str, **values) -> list[str]:
+    """A box text, its lines as the catalog breaks them (each language its own breaks)."""
+    return text.format(**values).split("\n")
+
+
+def render_svg(flow: PrismaFlow, lang: str | None = DEFAULT_LANGUAGE) -> str:
+    """The PRISMA 2020 flow diagram for updated reviews, as SVG text in ``lang`` (values escaped)."""
+    _ = translator(lang)
+    title = _("Identification of new studies via databases and registers")
+    if flow.since:
+        title = _("{title} since {date}").format(title=title, date=flow.since.strftime("%Y-%m-%d")
+                                                 if lang == DEFAULT_LANGUAGE else format_moment(flow.since, lang,
+                                                                                                time=False))
     prev_x, mid_x, side_x = 50, 300, 640
     reasons_h = 40 + 16 * max(len(flow.records_excluded_reasons), 1)
     ft_h = 40 + 16 * max(len(flow.dbr_excluded_reasons), 1)
@@ -325,60 +341,64 @@ def render_svg(flow: PrismaFlow) -> str:
         '<defs><marker id="a" markerWidth="10" markerHeight="7" refX="9" refY="3.5" orient="auto">'
         '<polygon points="0 0, 10 3.5, 0 7" fill="#333"/></marker></defs>',
         '<rect width="100%" height="100%" fill="#ffffff"/>',
-        _box(prev_x, 10, 220, 40, ["Previous studies"], "#d9d9d9"),
-        _box(mid_x, 10, 640, 40, [f"Identification of new studies via databases and registers{since}"], "#ffe599"),
-        _band(y_id, 150, "Identification"),
-        _box(prev_x, y_id, 220, 80, ["Studies included in previous",
-                                     f"version of review (n = {flow.previous_studies})",
-                                     "Reports of studies included in",
-                                     f"previous version (n = {flow.previous_reports})"]),
-        _box(mid_x, y_id, 300, 120, ["Records identified from:"]
-             + [f"  Databases (n = {flow.database_results})"]
+        _box(prev_x, 10, 220, 40, [_("Previous studies")], "#d9d9d9"),
+        _box(mid_x, 10, 640, 40, [title], "#ffe599"),
+        _band(y_id, 150, _("Identification")),
+        _box(prev_x, y_id, 220, 80, _lines(_("Studies included in previous\nversion of review (n = {studies})\n"
+                                             "Reports of studies included in\nprevious version (n = {reports})"),
+                                           studies=flow.previous_studies, reports=flow.previous_reports)),
+        _box(mid_x, y_id, 300, 120, [_("Records identified from:")]
+             + [_("  Databases (n = {n})").format(n=flow.database_results)]
              + [f"    {label} (n = {n})" for label, n in flow.database_specific]
-             + [f"  Registers (n = {flow.register_results})"]
+             + [_("  Registers (n = {n})").format(n=flow.register_results)]
              + [f"    {label} (n = {n})" for label, n in flow.register_specific]),
-        _box(side_x, y_id, 300, 120, ["Records removed before screening:",
-                                      f"  Duplicate records (n = {flow.duplicates})",
-                                      "  Records marked as ineligible by",
-                                      f"  automation tools (n = {flow.excluded_automatic})",
-                                      "  Records removed for other",
-                                      f"  reasons (n = {flow.excluded_other})"]),
+        _box(side_x, y_id, 300, 120, _lines(_("Records removed before screening:\n"
+                                              "  Duplicate records (n = {duplicates})\n"
+                                              "  Records marked as ineligible by\n"
+                                              "  automation tools (n = {automatic})\n"
+                                              "  Records removed for other\n"
+                                              "  reasons (n = {other})"), duplicates=flow.duplicates,
+                                            automatic=flow.excluded_automatic, other=flow.excluded_other)),
         _arrow(mid_x + 300, y_id + 60, side_x, y_id + 60),
-        _band(y_scr, y_inc - y_scr - 20, "Screening"),
+        _band(y_scr, y_inc - y_scr - 20, _("Screening")),
         _arrow(mid_x + 150, y_id + 120, mid_x + 150, y_scr),
-        _box(mid_x, y_scr, 300, 70, [f"Records screened (n = {flow.records_screened})",
-                                     f"Awaiting screening (n = {flow.records_awaiting})"]),
+        _box(mid_x, y_scr, 300, 70, _lines(_("Records screened (n = {screened})\nAwaiting screening (n = {awaiting})"),
+                                           screened=flow.records_screened, awaiting=flow.records_awaiting)),
         _box(side_x, y_scr, 300, max(70, reasons_h),
-             _reason_lines("Records excluded", flow.records_excluded, flow.records_excluded_reasons)),
+             _reason_lines(_("Records excluded (n = {n})"), flow.records_excluded, flow.records_excluded_reasons, _)),
         _arrow(mid_x + 300, y_scr + 35, side_x, y_scr + 35),
         _arrow(mid_x + 150, y_scr + 70, mid_x + 150, y_sought),
-        _box(mid_x, y_sought, 300, 60, ["Reports sought for retrieval", f"(n = {flow.dbr_sought_reports})"]),
-        _box(side_x, y_sought, 300, 60, ["Reports not retrieved", f"(n = {flow.dbr_notretrieved_reports})"]),
+        _box(mid_x, y_sought, 300, 60, _lines(_("Reports sought for retrieval\n(n = {n})"),
+                                              n=flow.dbr_sought_reports)),
+        _box(side_x, y_sought, 300, 60, _lines(_("Reports not retrieved\n(n = {n})"),
+                                               n=flow.dbr_notretrieved_reports)),
         _arrow(mid_x + 300, y_sought + 30, side_x, y_sought + 30),
         _arrow(mid_x + 150, y_sought + 60, mid_x + 150, y_ass),
-        _box(mid_x, y_ass, 300, 60, ["Reports assessed for eligibility", f"(n = {flow.dbr_assessed})"]),
-        _box(side_x, y_ass, 300, max(70, ft_h), _reason_lines("Reports excluded", flow.dbr_excluded,
-                                                               flow.dbr_excluded_reasons)),
+        _box(mid_x, y_ass, 300, 60, _lines(_("Reports assessed for eligibility\n(n = {n})"), n=flow.dbr_assessed)),
+        _box(side_x, y_ass, 300, max(70, ft_h), _reason_lines(_("Reports excluded (n = {n})"), flow.dbr_excluded,
+                                                               flow.dbr_excluded_reasons, _)),
         _arrow(mid_x + 300, y_ass + 30, side_x, y_ass + 30),
-        _band(y_inc, 170, "Included"),
+        _band(y_inc, 170, _(NP_("PRISMA stage", "Included"))),
         _arrow(mid_x + 150, y_ass + 60, mid_x + 150, y_inc),
-        _box(mid_x, y_inc, 300, 60, [f"New studies included in review (n = {flow.new_studies})",
-                                     f"Reports of new included studies (n = {flow.new_reports})"]),
+        _box(mid_x, y_inc, 300, 60, _lines(_("New studies included in review (n = {studies})\n"
+                                             "Reports of new included studies (n = {reports})"),
+                                           studies=flow.new_studies, reports=flow.new_reports)),
         _arrow(mid_x + 150, y_inc + 60, mid_x + 150, y_inc + 100),
         f'<line x1="{prev_x + 110}" y1="{y_id + 80}" x2="{prev_x + 110}" y2="{y_inc + 130}" stroke="#333"/>',
         _arrow(prev_x + 110, y_inc + 130, mid_x, y_inc + 130),
-        _box(mid_x, y_inc + 100, 300, 60, [f"Total studies included in review (n = {flow.total_studies})",
-                                           f"Reports of total included studies (n = {flow.total_reports})"]),
+        _box(mid_x, y_inc + 100, 300, 60, _lines(_("Total studies included in review (n = {studies})\n"
+                                                   "Reports of total included studies (n = {reports})"),
+                                                 studies=flow.total_studies, reports=flow.total_reports)),
         "</svg>",
     ]
     return "\n".join(parts) + "\n"
 
 
-def render_png(flow: PrismaFlow, scale: float = 2.0) -> bytes:
+def render_png(flow: PrismaFlow, scale: float = 2.0, lang: str | None = DEFAULT_LANGUAGE) -> bytes:
     """The SVG diagram as PNG (vl-convert, already a dependency for chart exports)."""
     import vl_convert
 
-    return vl_convert.svg_to_png(render_svg(flow), scale=scale)
+    return vl_convert.svg_to_png(render_svg(flow, lang), scale=scale)
 
 
 __all__ = ["NOT_RETRIEVED", "PrismaFlow", "TEMPLATE", "csv_values", "prisma_flow", "render_csv", "render_json",

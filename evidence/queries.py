@@ -22,9 +22,10 @@ from sqlmodel import Session
 from evidence import models
 from evidence.cohorts import Dated, latest_per_cohort
 from evidence.curated import DATA_HASH_KEY
+from evidence.ages import age_range
 from evidence.digest import last_successful_update, whats_new
 from evidence.geography import regions_of
-from evidence.i18n import N_
+from evidence.i18n import DEFAULT_LANGUAGE, N_, format_significant, translator
 from evidence.registries import registry_url
 from evidence.search import fold
 from evidence.vocab import (
@@ -124,9 +125,11 @@ def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def _timepoint(o: models.Outcome) -> str:
-    months = "" if o.timepoint_months is None else f"{o.timepoint_months:g} months"
-    return " · ".join(x for x in (o.timepoint, months) if x)
+def timepoint_text(timepoint: str | None, months: float | None, lang: str | None = DEFAULT_LANGUAGE) -> str:
+    """When a number was assessed: the source's words and the months, "week 12 · 3 months" ("3 mesi" in Italian)."""
+    _ = translator(lang)
+    after = "" if months is None or months != months else _("{n} months").format(n=format_significant(months, lang, 6))
+    return " · ".join(x for x in (timepoint if isinstance(timepoint, str) else "", after) if x)
 
 
 def _outcome_rows(outcomes: Iterable[models.Outcome]) -> pd.DataFrame:
@@ -134,10 +137,14 @@ def _outcome_rows(outcomes: Iterable[models.Outcome]) -> pd.DataFrame:
         "Outcome": label_of(Outcome, o.outcome), "Subgroup": "all" if o.subgroup == "all"
         else label_of(Disease, o.subgroup), "Events": o.events, "Patients": o.patients,
         "Rate": o.events / o.patients, "Default": o.is_default, "Variant": o.variant,
-        "Definition": o.definition, "Time point": _timepoint(o), "Source": o.source,
+        "Definition": o.definition, "Time point": timepoint_text(o.timepoint, o.timepoint_months),
+        "timepoint": o.timepoint, "timepoint_months": o.timepoint_months, "Source": o.source,
         "Where": o.source_location, "Status": o.status, "Note": o.note} for o in outcomes],
         ["Outcome", "Subgroup", "Events", "Patients", "Rate", "Default", "Variant", "Definition",
-         "Time point", "Source", "Where", "Status", "Note"])
+         "Time point", "Source", "Where", "Status", "Note", *TIMEPOINT_CODES])
+
+
+TIMEPOINT_CODES = ("timepoint", "timepoint_months")  # what "Time point" is written from, in another language
 
 
 def report_detail(session: Session, report_id: str) -> dict | None:
@@ -180,12 +187,6 @@ def accepts_children(paediatric: bool | None, population: str | None) -> bool | 
     return False if population == Population.ADULT.value else None
 
 
-def _ages(t: models.Trial) -> str:
-    if not (t.min_age or t.max_age):
-        return ""
-    return f"{t.min_age or 'no minimum'} to {t.max_age or 'no maximum'}"
-
-
 def _trial_dict(t: models.Trial, sites: list[tuple[str, str, str]] | None = None) -> dict:
     """One trial's row; ``sites`` are its (country, site status, "facility city") triples."""
     status = t.status or TrialStatus.UNKNOWN.value
@@ -201,7 +202,8 @@ def _trial_dict(t: models.Trial, sites: list[tuple[str, str, str]] | None = None
         "Construct": label_of(Construct, t.car_construct), "construct": t.car_construct,
         "Population": label_of(Population, t.population), "population": t.population,
         "Product": t.product, "Conditions": "; ".join(t.conditions), "Link": registry_url(t.registry_id),
-        "registry": t.registry_name, "origin": t.origin, "Ages": _ages(t),
+        "registry": t.registry_name, "origin": t.origin, "Ages": age_range(t.min_age, t.max_age),
+        "min_age": t.min_age, "max_age": t.max_age,
         "children": accepts_children(t.paediatric, t.population),
         "regions": sorted(r.value for r in regions_of(t.countries)),
         "sites": [(country, status) for country, status, _ in sites or []] if t.sites_known else None,
@@ -335,7 +337,8 @@ def _sites_frame(session: Session, registry_id: str) -> pd.DataFrame:
 def _eligibility(t: models.Trial) -> dict:
     return {"criteria": t.eligibility_criteria, "Sex": label_of(Sex, t.sex) if t.sex else "",
             "Healthy volunteers": {True: "yes", False: "no"}.get(t.healthy_volunteers, ""),
-            "Ages": _ages(t), "age_groups": list(t.age_groups)}
+            "Ages": age_range(t.min_age, t.max_age), "min_age": t.min_age, "max_age": t.max_age,
+            "age_groups": list(t.age_groups)}
 
 
 def trial_detail(session: Session, registry_id: str) -> dict | None:
@@ -358,12 +361,12 @@ def trial_detail(session: Session, registry_id: str) -> dict | None:
     return {
         "trial": _trial_dict(t) | {"official_title": t.official_title, "why_stopped": t.why_stopped,
                                    "interventions": list(t.interventions), "source": t.source,
-                                   "notes": t.notes, "min_age": t.min_age, "max_age": t.max_age},
+                                   "notes": t.notes},
         "changes": _frame([{"Observed": c.observed_at, "Field": c.field, "Old": c.old, "New": c.new}
                            for c in changes], ["Observed", "Field", "Old", "New"]),
         "publications": _frame([{"PMID": x.pmid, "Title": titles.get(x.pmid, ""), "How linked": x.method,
                                  "PubMed": PUBMED_URL.format(x.pmid)} for x in links],
-                               ["PMID", "Title", "How linked", "PubMed"]),
+                               ["PMID", "Title", N_("How linked"), "PubMed"]),
         "reports": [(r.report_id, r.label) for r in reports],
         "sites": _sites_frame(session, registry_id),
         "sites_known": t.sites_known,

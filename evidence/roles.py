@@ -39,7 +39,7 @@ from sqlmodel import Session
 
 from evidence.identity import WorkbenchError
 from evidence.models import AuditEntry, TeamMember
-from evidence.vocab import Role
+from evidence.vocab import AuditAction, Role
 
 _ORDER = tuple(Role)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -81,7 +81,7 @@ def undo_action(entry: AuditEntry, actor: str) -> Action:
     decision, or a conflict's resolution, needs the role that settles conflicts (a screener undoes only
     their own decisions).
     """
-    if entry.entity == "outcome" and entry.action == "update" and (
+    if entry.entity == "outcome" and entry.action == AuditAction.UPDATE and (
             entry.field == "is_default" or (entry.field == "status" and _json_text(entry.new) == "verified")):
         return Action.VERIFY
     if entry.entity == "screening":

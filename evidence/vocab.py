@@ -347,6 +347,36 @@ class SubgroupBy(LabelledEnum):
     KIND = "kind", "Report kind"
 
 
+class SetExclusion(LabelledEnum):
+    """Why a number of an analysis set is not pooled (``evidence.analysis_set.Reason``).
+
+    Each label is the sentence, with the ``{names}`` the reason carries filled
+    in the reader's language where it is shown.
+    """
+
+    SAME_COHORT = "same_cohort", "same cohort as {report} ({cohort}), which reports this outcome at a later cut-off"
+    RETRACTED = "retracted", "retracted: PubMed marks this publication as retracted"
+    MIXED_COHORT = "mixed_cohort", "whole-cohort number of a mixed cohort ({diseases}): {part} of {whole} patients " \
+        "have {disease}"
+    MIXED_COHORT_MINORITY = "mixed_cohort_minority", "whole-cohort number of a mixed cohort ({diseases}): {part} of " \
+        "{whole} patients have {disease} (not a majority)"
+    MIXED_COHORT_UNSPLIT = "mixed_cohort_unsplit", "whole-cohort number of a mixed cohort ({diseases}): patients per " \
+        "disease not recorded"
+    WIDER_GROUP = "wider_group", "number for all the report's {within} patients: {part} of {whole} have {disease}"
+    WIDER_GROUP_MINORITY = "wider_group_minority", "number for all the report's {within} patients: {part} of {whole} " \
+        "have {disease} (not a majority)"
+    WIDER_GROUP_UNSPLIT = "wider_group_unsplit", "number for all the report's {within} patients: how many have " \
+        "{disease} is not recorded"
+
+
+class AuditAction(LabelledEnum):
+    """What one audit-trail entry did to its row (``AuditEntry.action``)."""
+
+    CREATE = "create", "Row created"
+    UPDATE = "update", "Row changed"
+    DELETE = "delete", "Row deleted"
+
+
 class ScreeningDecision(LabelledEnum):
     """A reviewer's decision on a harvested record (Rayyan's include / maybe / exclude)."""
 

@@ -18,10 +18,10 @@ from __future__ import annotations
 import gzip
 import json
 import logging
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from evidence.ages import AGE_PATTERN
 from evidence.linking import StudyReference, study_references
 from evidence.registries import identify, normalise
 from evidence.vocab import Population, Registry
@@ -29,7 +29,6 @@ from harvest.classify import classify_construct, classify_diseases, classify_pop
 
 log = logging.getLogger(__name__)
 
-_AGE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s+(year|month|week|day|hour|minute)s?\s*$", re.I)
 _DAYS_PER_UNIT = {"year": 365.25, "month": 30.44, "week": 7.0, "day": 1.0, "hour": 1 / 24, "minute": 1 / 1440}
 
 
@@ -227,7 +226,7 @@ def _enrollment(design: Any, where: str) -> tuple[int | None, str]:
 
 def age_in_days(age: str) -> float | None:
     """``"18 Years"`` → days; None for an absent or unreadable age."""
-    m = _AGE_RE.match(age or "")
+    m = AGE_PATTERN.match(age or "")
     return float(m.group(1)) * _DAYS_PER_UNIT[m.group(2).lower()] if m else None
 
 

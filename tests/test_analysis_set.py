@@ -79,10 +79,22 @@ def test_mixed_cohorts_where_the_disease_is_the_majority_can_be_included(engine)
         minority = analysis_set(session, "crs_any", diseases=["iim"], include_mixed=True)
     assert _included(rows) == [("alpha-2024", "all", 9, 15)]  # the latest report of the cohort
     assert next(r for r in rows if r.included).study_label == "Alpha 2024, J Test [mixed: 8/15 SLE]"
+    assert next(r for r in rows if r.included).label_in("it") == "Alpha 2024, J Test [coorte mista: 8/15 SLE]"
     assert [r.reason for r in rows if r.report_id == "alpha-2022"][0].startswith("same cohort as Alpha 2024")
     assert _included(minority) == [("gamma-2023", "iim", 1, 1)]
     assert "3 of 15 patients have myositis (not a majority)" in next(
         r.reason for r in minority if r.report_id == "alpha-2024")
+
+
+def test_reasons_are_codes_and_values_written_in_the_readers_language(engine):
+    with Session(engine) as session:
+        same = next(r.why for r in analysis_set(session, "crs_any") if r.report_id == "alpha-2022")
+        minority = next(r.why for r in analysis_set(session, "crs_any", diseases=["iim"], include_mixed=True)
+                        if r.report_id == "alpha-2024")
+    assert (same.code, same.report) == ("same_cohort", "Alpha 2024, J Test")
+    assert same.text("it").startswith("stessa coorte di Alpha 2024, J Test (alpha-cd19), che riporta questo esito")
+    assert minority.text("it").endswith(": 3 pazienti su 15 con miosite (non la maggioranza)")
+    assert "LES" in minority.text("it") and "SLE" in minority.text("en") == minority.text()
 
 
 def _add_nephritis_series(engine, counts: dict[str, int]) -> None:
@@ -116,6 +128,7 @@ def test_an_sle_series_is_not_a_nephritis_series_unless_its_patients_are(engine)
         rows = analysis_set(session, "icans_any", diseases=["lupus_nephritis"])
     assert _included(rows) == []
     assert rows[0].reason == "number for all the report's SLE patients: 3 of 7 have lupus nephritis"
+    assert rows[0].why.text("it") == "numero riferito a tutti i pazienti con LES del report: 3 su 7 con nefrite lupica"
 
 
 def test_a_retracted_report_is_left_out_with_the_reason(engine):
@@ -132,3 +145,14 @@ def test_a_retracted_report_is_left_out_with_the_reason(engine):
     assert alpha[0].reason.startswith("retracted")
     # the cohort's earlier report stands in for it
     assert ("alpha-2022", "sle", 3, 5) in _included(rows)
+
+
+def test_an_italian_export_writes_reasons_and_mixed_labels_in_italian(engine):
+    from evidence.analysis_export import export_files
+    from evidence.outcome_analysis import Selection
+
+    with Session(engine) as session:
+        files = export_files(session, Selection(outcome="crs_any", diseases=("sle",), include_mixed=True), lang="it")
+    assert "coorte mista: 8/15 SLE" in files.files["forest_svg"].data  # the forest plot's spec
+    outcomes = files.files["outcomes_csv"].data.decode("utf-8")
+    assert "stessa coorte di Alpha 2024, J Test (alpha-cd19)" in outcomes and "same cohort" not in outcomes

@@ -18,7 +18,8 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from evidence import i18n
-from evidence.i18n import format_estimate, format_number, format_percent, format_significant, label, translator
+from evidence.ages import age_range, age_text
+from evidence.i18n import NP_, format_estimate, format_number, format_percent, format_significant, label, translator
 from evidence.settings import REPO_ROOT
 from evidence.vocab import Disease, Outcome, TrialStatus
 
@@ -26,21 +27,26 @@ CATALOG = REPO_ROOT / "evidence" / "locale" / "it" / "LC_MESSAGES" / "messages.p
 SOURCES = ("streamlit_app.py", "app_pages", "evidence")
 
 
-def extracted() -> dict[str, str]:
-    """Every text the catalog must hold → where it was found."""
+def extracted() -> dict[tuple[str, str | None], str]:
+    """Every text the catalog must hold, with its message context (None for most) → where it was found."""
     with open(REPO_ROOT / "babel.cfg", encoding="utf-8") as f:
         method_map, options_map = parse_mapping_cfg(f)
-    found: dict[str, str] = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(REPO_ROOT, method_map, options_map):
+    found: dict[tuple[str, str | None], str] = {}
+    for filename, lineno, message, _comments, context in extract_from_dir(REPO_ROOT, method_map, options_map):
         for text in (message if isinstance(message, tuple) else (message,)):
             if text:
-                found.setdefault(text, f"{filename}:{lineno}")
+                found.setdefault((text, context), f"{filename}:{lineno}")
     return found
 
 
 @pytest.fixture(scope="module")
-def texts() -> dict[str, str]:
+def in_context() -> dict[tuple[str, str | None], str]:
     return extracted()
+
+
+@pytest.fixture(scope="module")
+def texts(in_context) -> dict[str, str]:
+    return {text: where for (text, _context), where in in_context.items()}
 
 
 @pytest.fixture(scope="module")
@@ -58,9 +64,10 @@ def test_the_extraction_finds_page_library_and_vocabulary_texts(texts):
     assert "Europe" in texts  # a region (geography, named in babel.cfg)
 
 
-def test_every_interface_text_has_an_italian_translation(texts, catalog):
-    missing = [f"{where}: {text!r}" for text, where in sorted(texts.items(), key=lambda t: t[1])
-               if not (catalog.get(text) and catalog.get(text).string and not catalog.get(text).fuzzy)]
+def test_every_interface_text_has_an_italian_translation(in_context, catalog):
+    missing = [f"{where}: {text!r}" + (f" (context {context!r})" if context else "")
+               for (text, context), where in sorted(in_context.items(), key=lambda t: t[1])
+               if not ((m := catalog.get(text, context)) and m.string and not m.fuzzy)]
     assert not missing, ("texts without Italian (run `make translations`, then write their msgstr in "
                          f"{CATALOG.relative_to(REPO_ROOT)}):\n" + "\n".join(missing))
 
@@ -126,3 +133,21 @@ def test_numbers_are_written_as_each_language_writes_them(lang, expected):
     assert [format_percent(0.625, lang, 1), format_number(1234.567, lang, 2), format_significant(0.012345, lang),
             format_estimate(0.62, 0.45, 0.77, lang)] == expected
     assert format_percent(None, lang) == "—" and format_number(float("nan"), lang) == "—"
+
+
+def test_one_english_word_with_two_meanings_has_one_translation_per_context(catalog):
+    it, en = translator("it"), translator("en")
+    assert it(NP_("changed value", "New")) == "Dopo"  # beside "Old" → "Prima" in a change table
+    assert it(NP_("records", "New")) == "Nuovi"  # records a harvest run added
+    assert en(NP_("changed value", "New")) == en(NP_("records", "New")) == "New"
+    assert catalog.get("New", "changed value") and catalog.get("New", "records")
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("en", ["18 Years to 65 Years", "6 Months to no maximum", "no minimum to 17 Years", ""]),
+    ("it", ["da 18 anni a 65 anni", "da 6 mesi, senza età massima", "senza età minima, fino a 17 anni", ""])])
+def test_age_ranges_are_composed_in_the_readers_language(lang, expected):
+    assert [age_range("18 Years", "65 Years", lang), age_range("6 Months", None, lang),
+            age_range(None, "17 Years", lang), age_range(None, float("nan"), lang)] == expected
+    assert age_text("1 Year", lang) in ("1 Year", "1 anno") and age_text("2.5 Years", "it") == "2,5 anni"
+    assert age_text("N/A", "it") == "N/A"  # what cannot be read is shown as the registry wrote it

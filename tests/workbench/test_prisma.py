@@ -139,3 +139,21 @@ def test_command_writes_each_format(flow_engine, settings, monkeypatch, tmp_path
     assert "database_results,node7" in later.stdout
     bad = runner.invoke(app, ["prisma", "--since", "yesterday"])
     assert bad.exit_code == 2 and "must be a date" in bad.output
+
+
+def test_the_diagram_is_drawn_in_italian_and_the_template_keeps_its_names(flow_engine, settings, monkeypatch):
+    monkeypatch.setenv("EVIDENCE_DB", settings.db)
+    runner = CliRunner()
+    svg = runner.invoke(app, ["prisma", "--format", "svg", "--lang", "it"])
+    assert svg.exit_code == 0, svg.output
+    for italian in ("Record identificati da:", "Record sottoposti a screening (n = 4)", "Report ricercati per il "
+                    "reperimento", "Report valutati per l'eleggibilità", "Articolo di revisione o commento (n = 1)",
+                    ">Identificazione<", ">Inclusi<"):
+        assert italian in svg.stdout, italian
+    assert "Records identified" not in svg.stdout and "Reports sought" not in svg.stdout
+    english = runner.invoke(app, ["prisma", "--format", "svg"]).stdout
+    assert "Records identified from:" in english and "Review or commentary (n = 1)" in english
+    csv_it = runner.invoke(app, ["prisma", "--format", "csv", "--lang", "it"]).stdout
+    assert csv_it == runner.invoke(app, ["prisma", "--format", "csv"]).stdout  # for the R package, as it ships
+    bad = runner.invoke(app, ["prisma", "--lang", "fr"])
+    assert bad.exit_code == 2 and "--lang must be one of" in bad.output
