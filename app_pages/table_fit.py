@@ -15,6 +15,7 @@ text; ``tests/app/test_browser_headline.py`` checks the grid's own drawing.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import pandas as pd
 
@@ -58,6 +59,7 @@ def line_count(text: str, width: float) -> int:
     return lines
 
 
+@lru_cache(maxsize=4096)  # the same texts on every rerun: measured once per process
 def _cell_width(text: str, lines: int) -> int:
     """The narrowest column width (px) that shows ``text`` in at most ``lines`` lines."""
     low = math.ceil(max((text_width(w) for w in text.split(" ")), default=0))
