@@ -112,6 +112,12 @@ def survey(page, grid) -> dict:
     width, view, height, view_height = scroller.evaluate(
         "s => [s.scrollWidth, s.clientWidth, s.scrollHeight, s.clientHeight]")
     positions = sorted({*range(0, max(width - view, 0), max(view // 2, 1)), max(width - view, 0)})
+    size = page.viewport_size  # a fresh, full drawing to start from: what the page drew while loading is left out
+    page.set_viewport_size({**size, "width": size["width"] - 1})
+    page.wait_for_timeout(300)
+    page.evaluate("window.__drawn.length = 0")
+    page.set_viewport_size(size)
+    page.wait_for_timeout(600)
     titles: dict[int, str] = {}
     expected: dict[tuple[int, int], str] = {}
     whole_headers: set[str] = set()
