@@ -21,7 +21,7 @@ import pandas as pd
 
 ROW_HEIGHT = 65  # px: the lowest row height at which Streamlit's grid wraps text
 HEADER_HEIGHT = 37  # px: the grid's header row (35) and its frame's two borders: a table of n rows is this + n rows
-LINES = 2  # lines a cell may take (three would fit the row; two keep numbers and their k, n together)
+LINES = 2  # lines a cell may take: the row holds three; two read better, at the cost of wider columns
 PADDING = 8  # px the grid keeps on each side of a cell's text
 MIN_WIDTH = 80
 
