@@ -79,12 +79,16 @@ def may_write() -> bool:
     return may(roles.Action.SCREEN)
 
 
-def navigation(public: list, workbench: list) -> list:
-    """The pages to list in the menu: the workbench's only for someone who may write.
+def navigation(public: list, workbench: list) -> list | dict[str, list]:
+    """The menu for ``st.navigation``: the public pages, and the workbench's only for someone who may write,
+    in a section of their own ("" keeps the public pages first and ungrouped; the top menu shows a section as
+    one drop-down, so twelve pages no longer overflow into "more").
 
     A page left out of ``st.navigation`` cannot be opened by its URL either.
     """
-    return public + (workbench if workbench and may_write() else [])
+    if not (workbench and may_write()):
+        return public
+    return {"": public, _("Workbench"): workbench}
 
 
 def frame() -> None:

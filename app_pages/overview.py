@@ -8,6 +8,7 @@ additions and trial changes, and when the data were last updated.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pandas as pd
@@ -16,6 +17,7 @@ import streamlit as st
 from app_pages import data, state
 from app_pages.i18n import N_, NP_, _, language, moment, translator_now
 from app_pages.i18n import relabel
+from app_pages.table_fit import HEADER_HEIGHT, ROW_HEIGHT, fitted_widths
 from evidence.digest import describe_change
 from evidence.headline import CODE_COLUMNS, DURABILITY, cell_selection
 from evidence.queries import patients_counted_once
@@ -28,6 +30,8 @@ NEWS = {"publications": N_("New publications ({n})"), "trials": N_("New trials (
         "changes": N_("Trial changes ({n})")}
 NEWS_KEYS = {"publications": "new_publications", "trials": "new_trials", "changes": "trial_changes"}
 WINDOWS = {7: _("Last 7 days"), 30: _("Last 30 days"), 90: _("Last 90 days"), 365: _("Last year")}
+NBSP = "\u00a0"
+POOLED_CELL = re.compile(r"^(\S+ \([^)]*\)) (k=\d+, n=\d+)(?: (\(.+\)))?$")  # evidence.headline.cell_text [+ when]
 HEADLINE = (N_("Disease"), N_("Remission / response"), N_("Definition"), N_("Remission maintained"), N_("Relapse"))
 NEWS_COLUMNS = {"pmid": "PMID", "title": N_("Title"), "journal": N_("Journal"), "kind": N_("Kind"),
                 "first_seen": N_("First seen"), "registry_id": N_("Registry ID"), "brief_title": N_("Title"),
@@ -88,17 +92,32 @@ def _headline(version: str) -> None:
     if table.empty:
         st.info(_("No outcome has been extracted yet."))
         return
-    widths = {_("Disease"): 200, _("Remission / response"): 165, _("Definition"): 230}
     english = {_(c): c for c in table.columns}  # shown header → the library's column name
-    shown = _headline_in_language(table).drop(columns=list(CODE_COLUMNS)).replace("", "—").rename(columns=_)
+    shown = _headline_in_language(table).drop(columns=list(CODE_COLUMNS)).map(_break_between_parts).replace(
+        "", "—").rename(columns=_)
+    # Never a cut text: each column as wide as its header and its cells wrapped in at most two lines, rows tall
+    # enough to wrap, every row shown; the table scrolls sideways inside its frame (a pinned disease column
+    # would leave a phone too little room to show a whole column beside it).
     event = st.dataframe(shown, hide_index=True, width="stretch", key="headline", on_select="rerun",
-                         selection_mode="single-cell", column_config={
-                             c: st.column_config.TextColumn(c, width=widths.get(c, 140)) for c in shown.columns})
+                         selection_mode="single-cell", row_height=ROW_HEIGHT,
+                         height=ROW_HEIGHT * len(shown) + HEADER_HEIGHT,
+                         column_config={c: st.column_config.TextColumn(c, width=w)
+                                        for c, w in fitted_widths(shown).items()})
     st.caption(_("Click a rate to open its forest plot and the studies behind it."))
     cells = event.selection.cells if event else []
     target = cell_selection(table, cells[0][0], english.get(cells[0][1], cells[0][1])) if cells else None
     if target:
         st.switch_page("app_pages/meta_analysis.py", query_params=target)
+
+
+def _break_between_parts(text: str) -> str:
+    """A pooled cell that wraps only between its parts: the estimate with its CI, k and n, the time point
+    ("84% (59–95%) | k=5, n=37 | (at 12 months)"); no-break spaces hold each part together."""
+    match = POOLED_CELL.match(text)
+    if not match:
+        return text
+    estimate, counts, when = match.groups()
+    return " ".join(p for p in (estimate.replace(" ", NBSP), counts.replace(" ", NBSP), when) if p)
 
 
 def _headline_in_language(table: pd.DataFrame) -> pd.DataFrame:

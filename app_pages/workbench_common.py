@@ -23,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from app_pages.common import escape_md, get_engine
-from app_pages.i18n import _
+from app_pages.i18n import N_, _
 from app_pages.reviewer import current_reviewer
 from evidence.extraction import ExtractionError
 from evidence.highlight import highlights, terms_from_file
@@ -41,12 +41,12 @@ KEYS = {"i": ScreeningDecision.INCLUDE.value, "m": ScreeningDecision.MAYBE.value
 DECISIONS = tuple(d.value for d in ScreeningDecision)  # include, maybe, exclude: the order a reviewer reads
 
 PAGES = (  # file, title, icon, url path (stable: part of shared links)
-    ("app_pages/workbench_screening.py", "Screening", ":material/checklist:", "workbench-screening"),
-    ("app_pages/workbench_conflicts.py", "Conflicts", ":material/compare_arrows:", "workbench-conflicts"),
-    ("app_pages/workbench_extraction.py", "Extraction", ":material/edit_note:", "workbench-extraction"),
-    ("app_pages/workbench_verification.py", "Verification", ":material/fact_check:", "workbench-verification"),
-    ("app_pages/workbench_history.py", "History", ":material/history:", "workbench-history"),
-    ("app_pages/workbench_prisma.py", "PRISMA flow", ":material/account_tree:", "workbench-prisma"),
+    ("app_pages/workbench_screening.py", N_("Screening"), ":material/checklist:", "workbench-screening"),
+    ("app_pages/workbench_conflicts.py", N_("Conflicts"), ":material/compare_arrows:", "workbench-conflicts"),
+    ("app_pages/workbench_extraction.py", N_("Extraction"), ":material/edit_note:", "workbench-extraction"),
+    ("app_pages/workbench_verification.py", N_("Verification"), ":material/fact_check:", "workbench-verification"),
+    ("app_pages/workbench_history.py", N_("History"), ":material/history:", "workbench-history"),
+    ("app_pages/workbench_prisma.py", N_("PRISMA flow"), ":material/account_tree:", "workbench-prisma"),
 )
 
 

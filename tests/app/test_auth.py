@@ -69,7 +69,37 @@ def test_workbench_pages_are_listed_only_for_someone_who_may_write(team, monkeyp
     _signed_in(monkeypatch, "vic@uni.example")
     assert auth.navigation(public, workbench) == public
     _signed_in(monkeypatch, "sam@uni.example")
-    assert auth.navigation(public, workbench) == public + workbench
+    assert auth.navigation(public, workbench) == {"": public, "Workbench": workbench}  # a section of their own
+    assert auth.navigation(public, []) == public  # workbench off: the menu as ever
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_the_menu_keeps_the_reading_pages_first_and_the_workbench_in_one_section(app_env, monkeypatch, lang):
+    import streamlit as st
+
+    from app_pages.workbench_common import PAGES
+    from evidence.i18n import translator
+    from tests.app.conftest import open_page
+
+    menus = []
+    navigation = st.navigation
+    monkeypatch.setattr(st, "navigation", lambda pages, **kw: (menus.append(pages), navigation(pages, **kw))[1])
+    monkeypatch.delenv("EVIDENCE_WORKBENCH", raising=False)
+    open_page(lang=lang)
+    reading = [(p.title, p.url_path) for p in menus[-1]]  # workbench off: the six pages, as ever ("" the default)
+    assert [url for _, url in reading] == ["", "studies", "trials", "meta-analysis", "export", "about"]
+    monkeypatch.setenv("EVIDENCE_WORKBENCH", "true")
+    monkeypatch.setenv("EVIDENCE_REVIEWER", "Ada")
+    at = open_page(lang=lang)
+    menu = menus[-1]
+    section = translator(lang)("Workbench")
+    assert list(menu) == ["", section]  # the reading pages first, ungrouped; then one drop-down
+    assert [(p.title, p.url_path) for p in menu[""]] == reading
+    assert [p.url_path for p in menu[section]] == [url for *_, url in PAGES]
+    assert [p.title for p in menu[section]] == [translator(lang)(title) for _, title, *_ in PAGES]
+    at.switch_page(PAGES[0][0])  # a page of the section opens
+    at.run()
+    assert not at.exception
 
 
 def test_an_address_outside_the_allowed_domains_is_refused(team, monkeypatch):

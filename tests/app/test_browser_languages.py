@@ -24,6 +24,7 @@ from evidence.store import open_store
 from evidence.settings import Settings
 from tests.app.test_browser import (CHROMIUM, CHROMIUM_ARGS, _free_port, _settle, _wait_for, browser_database,
                                     start_app)
+from tests.app.test_browser_headline import GRID_DRAWING, cell_point, headline_grid
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -31,13 +32,12 @@ WORDS = {  # what each step must show, per language (the Italian as the catalog 
     "en": {"menu_trials": "Trials", "meta": "Meta-analysis: ", "forest": "Events/n", "report": "Outcomes",
            "trials": "Registered trials", "status": "Recruitment status", "recruiting": "Recruiting",
            "region": "Region", "europe": "Europe", "children": "Accepts children (under 18)",
-           "headline": "Headline rates per disease", "language": "Language"},
+           "remission": "Remission / response", "language": "Language"},
     "it": {"menu_trials": "Sperimentazioni", "meta": "Meta-analisi: ", "forest": "Eventi/n", "report": "Esiti",
            "trials": "Sperimentazioni registrate", "status": "Stato del reclutamento", "recruiting": "In reclutamento",
            "region": "Area geografica", "europe": "Europa", "children": "Arruola bambini (sotto i 18 anni)",
-           "headline": "Frequenze principali per malattia", "language": "Lingua"},
+           "remission": "Remissione / risposta", "language": "Lingua"},
 }
-ROW, HEADER, DISEASE_WIDTH = 35, 35, 200  # st.dataframe row and header heights; the headline's first column width
 
 
 def _lupus_nephritis_row(db: str) -> tuple[int, str, str]:
@@ -81,13 +81,11 @@ def walk(page, base: str, lang: str, row: int, outcome: str, report: str, shots:
     _settle(page)
     assert page.locator("[data-testid='stSidebar']").get_by_text(w["language"], exact=True).count() == 1
     # 1. Overview: the remission cell of the clinician's disease opens its forest plot
-    heading = page.get_by_text(w["headline"], exact=True).first
-    grid = heading.locator("xpath=following::*[@data-testid='stDataFrame'][1]")
+    grid = headline_grid(page, lang)
     grid.scroll_into_view_if_needed()
     page.wait_for_timeout(500)
     page.screenshot(path=str(shots / f"{lang}-1-overview.png"), full_page=True)
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + DISEASE_WIDTH + 60, box["y"] + HEADER + ROW * row + ROW / 2)
+    page.mouse.click(*cell_point(page, grid, w["remission"], row))  # where the grid drew that cell
     page.wait_for_function("location.pathname.endsWith('/meta-analysis')", timeout=60000)
     _settle(page)
     assert f"outcome={outcome}" in page.url, page.url
@@ -132,6 +130,7 @@ def test_the_clinicians_path_in_each_language(app_db, tmp_path, lang):
             browser = p.chromium.launch_persistent_context(
                 tempfile.mkdtemp(prefix="chromium-profile-"), executable_path=str(CHROMIUM), headless=True,
                 args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1200})
+            browser.add_init_script(GRID_DRAWING)  # what the grid draws, and where
             walk(browser.new_page(), f"http://127.0.0.1:{port}", lang, row, outcome, report, shots)
             browser.close()
     finally:
