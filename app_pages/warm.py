@@ -1,7 +1,9 @@
 """Warm the slow caches in the background whenever the data version changes.
 
 The Overview's headline rates and the default meta-analysis fit dozens of
-GLMMs (seconds on a large database). ``st.cache_data`` is shared by all
+GLMMs (seconds on a large database); then every outcome and every disease a
+Meta-analysis reader may choose next is pooled too, a pause between two, so a
+choice answers from the cache. ``st.cache_data`` is shared by all
 sessions, so filling it once per data version, in a daemon thread started by
 the first visitor after a restart or a harvest, means later visitors (and
 usually the first one too, by the time they scroll) get a cached page. The
@@ -13,23 +15,50 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 import streamlit as st
 
 log = logging.getLogger(__name__)
 
 
+PAUSE = 0.05  # s between two analyses of the long tail: a visitor's run gets the interpreter in between
+
+
 def _warm(version: str) -> None:
-    from app_pages import data, pooled, selection
+    from app_pages import data, selection
 
     try:
         data.headline(version)
         for sel in (selection.Selection(), selection.Selection(outcome="crs_any")):
-            selection.compute(version, sel)
-            pooled.method_sensitivity(version, sel)  # the table under the forest plot (imports scipy.stats once)
+            _analyse(version, sel)
         data.export_files(version, selection.Selection())  # the Export page's files (XLSX, figures: ~0.5 s)
+        for sel in _next_choices(version):
+            time.sleep(PAUSE)
+            _analyse(version, sel)
     except Exception:  # a warm-up failure must never take the app down; the page will compute and show it
         log.exception("cache warm-up failed for data version %s", version)
+
+
+def _analyse(version: str, sel) -> None:
+    """The analysis and its method-sensitivity table (the table under the forest plot), into the shared caches."""
+    from app_pages import data, pooled
+
+    a = data.analysis(version, sel)
+    if a.result is not None and a.result.k >= 2:
+        pooled.method_sensitivity(version, sel)  # the first one imports scipy.stats
+
+
+def _next_choices(version: str) -> list:
+    """What a reader of Meta-analysis picks next: every other outcome with data, and each disease on the default
+    outcome (0.05-0.2 s each to pool; then a choice answers from the cache instead of fitting while they wait)."""
+    from app_pages import data, selection
+    from app_pages.common import filter_options
+
+    default = selection.Selection()
+    outcomes = [o for o in selection.outcome_options(version) if o in data.outcome_counts(version)]
+    return [*(selection.Selection(outcome=o) for o in outcomes if o not in (default.outcome, "crs_any")),
+            *(selection.Selection(diseases=(d,)) for d in filter_options(("disease",))["disease"])]
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
