@@ -69,7 +69,7 @@ def trial_detail(version: str, registry_id: str) -> dict | None:
         return queries.trial_detail(s, registry_id)
 
 
-@st.cache_data(**CACHE)
+@st.cache_data(**{**CACHE, "max_entries": 256})  # room for the warm-up's outcomes × diseases and readers' choices
 def analysis(version: str, sel: Selection) -> OutcomeAnalysis:
     """The analysis of a selection (``evidence.outcome_analysis.analyse_outcome``)."""
     with Session(get_engine()) as s:

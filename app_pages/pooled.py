@@ -15,7 +15,7 @@ from app_pages import data
 from app_pages.i18n import N_
 from evidence.outcome_analysis import Selection
 
-CACHE = dict(max_entries=128, show_spinner=False)
+CACHE = dict(max_entries=256, show_spinner=False)
 SHOWN = {"omitted": N_("Study"), "added": N_("Study"), "order_key": N_("Date"), "k": "k", "estimate": N_("Estimate"),
          "ci_low": N_("CI low"), "ci_high": N_("CI high"), "pi_low": N_("PI low"), "pi_high": N_("PI high"),
          "tau2": "τ²", "i2": N_("I² (%)"), "fallback": N_("Fallback")}  # translated where shown
