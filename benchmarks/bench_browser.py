@@ -23,7 +23,11 @@ the end is the last change of the DOM (charts draw after the script ends).
 Figures are medians of ``--repeats``; targets are printed beside them. This
 script prints figures; it asserts nothing.
 
-    .venv/bin/python benchmarks/bench_browser.py [--repeats 3] [--only shipped|synthetic] [--app-dir DIR]
+With ``--floor`` the same kinds of measurement run on a minimal two-page
+Streamlit app (a title, a select box, a multiselect): what Streamlit and the
+browser cost on this machine before any of the app's own work.
+
+    .venv/bin/python benchmarks/bench_browser.py [--repeats 3] [--only shipped|synthetic] [--app-dir DIR] [--floor]
 """
 
 from __future__ import annotations
@@ -239,6 +243,40 @@ def measure(base: str, repeats: int) -> list[tuple[str, str, float]]:
     return rows
 
 
+FLOOR_APP = {
+    "streamlit_app.py": "import streamlit as st\n"
+                        "st.navigation([st.Page('a.py', title='Overview', url_path='overview', default=True),\n"
+                        "               st.Page('b.py', title='Meta-analysis', url_path='meta-analysis')],\n"
+                        "              position='top').run()\n",
+    "a.py": "import streamlit as st\nst.title('Overview')\nst.write('A page with one line of text.')\n",
+    "b.py": "import streamlit as st\nst.title('Meta-analysis')\n"
+            "o = st.selectbox('Outcome', list('abcdefgh'))\n"
+            "m = st.multiselect('Recruitment status', list('abcdefgh'))\nst.write(o, m)\n",
+}
+
+
+def measure_floor(repeats: int) -> list[tuple[str, str, float]]:
+    """The same measurements on a minimal two-page Streamlit app: what Streamlit and the browser cost alone."""
+    from playwright.sync_api import sync_playwright
+
+    rows: list[tuple[str, str, float]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, text in FLOOR_APP.items():
+            (Path(tmp) / name).write_text(text, encoding="utf-8")
+        with app_server(str(Path(tmp) / "none.db"), Path(tmp)) as base, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            visit(browser, f"{base}/")
+            rows.append(("first visit", "minimal page", statistics.median(visit(browser, f"{base}/")
+                                                                          for _ in range(repeats))))
+            rows.append(("page switch", "minimal: Overview → Meta-analysis", statistics.median(
+                switch(browser, base, "", "Meta-analysis") for _ in range(repeats))))
+            for what, label in (("minimal: select box", "Outcome"), ("minimal: multiselect", "Recruitment status")):
+                times = [filter_change(browser, f"{base}/meta-analysis", label, o) for o in "bcdefg"[:repeats]]
+                rows.append(("filter change", what, statistics.median(times)))
+            browser.close()
+    return rows
+
+
 def shipped_database(tmp: Path) -> str:
     """The curated evidence base of data/ in a new SQLite file (what `evidence init` builds)."""
     from evidence.settings import Settings
@@ -264,6 +302,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--only", choices=("shipped", "synthetic"))
+    parser.add_argument("--floor", action="store_true",
+                        help="also measure a minimal two-page Streamlit app (the cost of Streamlit and the browser)")
     parser.add_argument("--app-dir", type=Path, default=REPO_ROOT,
                         help="checkout whose app is served (e.g. an older commit, for before/after)")
     args = parser.parse_args()
@@ -284,6 +324,10 @@ def main() -> None:
     for i, (kind, what, _) in enumerate(results[names[0]]):
         figures = "".join(f"{results[n][i][2]:>10.2f} s" for n in names)
         print(f"{kind + ': ' + what:<52}{figures}{'≤ ' + format(TARGETS[kind], '.1f') + ' s':>10}")
+    if args.floor:
+        print(f"\n{'the same on a minimal Streamlit app (title, select box, multiselect)':<52}")
+        for kind, what, seconds in measure_floor(args.repeats):
+            print(f"{kind + ': ' + what:<52}{seconds:>10.2f} s")
     print(f"\nmedian of {args.repeats}; headless Chromium {VIEWPORT['width']}×{VIEWPORT['height']}; "
           f"app {args.app_dir}; load {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
 
