@@ -51,6 +51,7 @@ if problem:
     st.stop()
 if not state.value("cohort_aware"):
     st.warning(COHORT_OFF, icon=":material/warning:")
-warm.start(data.data_version())  # fills the shared caches of slow pages once per data version
 page.run()
-preload.preload()  # after the page: the other pages' widget code, fetched while the reader reads
+# After the page, so the first visitor after a start or a harvest is not slowed by the warm-up's fits:
+warm.start(data.data_version())  # fills the shared caches of slow pages once per data version
+preload.preload()  # the other pages' widget code, fetched while the reader reads
