@@ -238,7 +238,7 @@ def upsert_records(session: Session, records: Iterable[TrialRecord], run_id: int
     partial_sites = sum(r.sites_partial for r in unique)
     if partial_sites:
         log.warning("%d of %d studies list sites without all their fields (facility, city, status…): their "
-                    "stored sites are kept", partial_sites, len(unique))
+                    "sites are not written (stored ones kept)", partial_sites, len(unique))
     for record in unique:
         stored = known.get(record.registry_id)
         if stored is None:
