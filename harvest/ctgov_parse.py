@@ -10,7 +10,10 @@ file is not what it claims to be, and guessing would store wrong data.
 Sites (``contactsLocationsModule.locations``) are kept with facility, place,
 recruitment status and geoPoint; the people to contact (site and central
 contacts: names, phones, e-mails) are dropped, from the sites and from the
-kept raw JSON, so the store holds no personal contact data.
+kept raw JSON, so the store holds no personal contact data. In a full record
+a location key the registry leaves out means "none" (``""``); in a partial
+record (a ``fields=`` answer keeps only the requested leaves) it means
+*unknown*, and the site lists it in ``Site.unknown``.
 """
 
 from __future__ import annotations
@@ -48,6 +51,12 @@ class Site:
     status: str = ""  # vocab.SITE_STATUSES; "" when the registry does not say
     lat: float | None = None
     lon: float | None = None
+    unknown: frozenset[str] = frozenset()  # fields a partial record's location does not give (not "none")
+
+
+#: Where each ``Site`` field sits in a ``locations[]`` entry.
+SITE_KEYS: dict[str, str] = {"facility": "facility", "city": "city", "state": "state", "zip": "zip",
+                             "country": "country", "status": "status", "lat": "geoPoint", "lon": "geoPoint"}
 
 
 @dataclass
@@ -95,6 +104,11 @@ class TrialRecord:
     @property
     def partial(self) -> bool:
         return bool(self.unknown_fields)
+
+    @property
+    def sites_partial(self) -> bool:
+        """The record lists sites, but some of their fields are unknown (a ``fields=``-limited download)."""
+        return any(site.unknown for site in self.sites or [])
 
     def trial_values(self) -> dict[str, Any]:
         """The values of the ``Trial`` columns this record sets (everything but references and sites)."""
@@ -261,18 +275,26 @@ def _coordinate(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def _sites(protocol: Any) -> list[Site] | None:
-    """The study's sites in registry order; None when the record has no contactsLocationsModule at all."""
+def _sites(protocol: Any, complete: bool) -> list[Site] | None:
+    """The study's sites in registry order; None when they are unknown.
+
+    They are unknown when the record has no contactsLocationsModule, or is
+    partial and its module has no ``locations`` (a ``fields=`` answer for
+    other leaves of the module). In a partial record each location's absent
+    keys are its unknown fields.
+    """
     module = _get(protocol, "contactsLocationsModule")
-    if not isinstance(module, dict):
+    if not isinstance(module, dict) or (not complete and "locations" not in module):
         return None
     sites = []
     for loc in _list(module, "locations"):
         if not isinstance(loc, dict):
             continue
+        unknown = frozenset() if complete else frozenset(name for name, key in SITE_KEYS.items() if key not in loc)
         site = Site(facility=_text(loc, "facility"), city=_text(loc, "city"), state=_text(loc, "state"),
                     zip=_text(loc, "zip"), country=_text(loc, "country"), status=_text(loc, "status"),
-                    lat=_coordinate(_get(loc, "geoPoint", "lat")), lon=_coordinate(_get(loc, "geoPoint", "lon")))
+                    lat=_coordinate(_get(loc, "geoPoint", "lat")), lon=_coordinate(_get(loc, "geoPoint", "lon")),
+                    unknown=unknown)
         if site != Site():
             sites.append(site)
     return sites
@@ -370,6 +392,9 @@ def unknown_fields(study: dict) -> list[str]:
         return []
     protocol = study.get("protocolSection")
     unknown = [name for name, path in FIELD_SOURCES.items() if _get(protocol, *path) is None]
+    locations = _list(protocol, "contactsLocationsModule", "locations")
+    if locations and not any(isinstance(loc, dict) and "country" in loc for loc in locations):
+        unknown.append("countries")  # locations asked for other leaves (fields=LocationFacility)
     if "age_groups" in unknown and "min_age" in unknown:
         unknown.append("paediatric")
     if "hasResults" not in study:
@@ -411,7 +436,7 @@ def parse_study(study: Any, where: str = "study") -> TrialRecord:
     record.healthy_volunteers = volunteers if isinstance(volunteers, bool) else None
     locations = _list(protocol, "contactsLocationsModule", "locations")
     record.countries = _unique(_strings([_get(loc, "country") for loc in locations]))
-    record.sites = _sites(protocol)
+    record.sites = _sites(protocol, is_complete(study))
     record.has_results = study.get("hasResults") is True
     record.references = study_references(study)
     _classify(record, protocol, intervention_text)

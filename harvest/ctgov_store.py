@@ -31,6 +31,16 @@ Sites (``TrialSite``) follow the same rule: a record without
 ``contactsLocationsModule`` says nothing about them, so the stored sites
 stay; a record with the module replaces them (an empty ``locations`` list
 empties them). An older record replaces sites only where none were known.
+
+Sites are replaced only whole, by a record that gives every field of every
+site. A partial record's locations may carry only the leaves its ``fields=``
+asked for (``{"country": "China"}`` for ``fields=LocationCountry``): such
+sites are not written at all, neither over known sites (which would lose
+their facility, city and recruitment status) nor where none are known
+(``sites_known`` means a whole list is stored, so a later full record, even
+an older one, still fills them). A partial record's countries still update
+the trial's ``countries``. Merging a partial list into the stored one site by
+site is not attempted: the registry gives sites no identifier to match on.
 """
 
 from __future__ import annotations
@@ -111,12 +121,12 @@ def _raw_is_partial(raw: str | None) -> bool:
 
 def _new_row(record: TrialRecord, now: datetime, origin: str) -> dict[str, Any]:
     return {**record.trial_values(), "origin": origin, "first_seen": now, "last_seen": now,
-            "product": "", "seen_date": "", "source": "", "notes": "", "sites_known": record.sites is not None}
+            "product": "", "seen_date": "", "source": "", "notes": "", "sites_known": _gives_sites(None, record)}
 
 
 def _gives_sites(stored: Row | None, record: TrialRecord) -> bool:
-    """Whether the record's sites replace the stored ones: it has the module, and is not older than known sites."""
-    if record.sites is None:
+    """Whether the record's sites replace the stored ones: it gives them whole, and is not older than known sites."""
+    if record.sites is None or record.sites_partial:
         return False
     return stored is None or not stored.sites_known or not _is_stale(stored, record)
 
@@ -225,6 +235,10 @@ def upsert_records(session: Session, records: Iterable[TrialRecord], run_id: int
     known = _known(session, [r.registry_id for r in unique])
     new_rows, update_rows, change_rows = [], [], []
     with_sites = [r for r in unique if _gives_sites(known.get(r.registry_id), r)]
+    partial_sites = sum(r.sites_partial for r in unique)
+    if partial_sites:
+        log.warning("%d of %d studies list sites without all their fields (facility, city, status…): their "
+                    "sites are not written (stored ones kept)", partial_sites, len(unique))
     for record in unique:
         stored = known.get(record.registry_id)
         if stored is None:

@@ -1,4 +1,7 @@
-"""Trial sites in the store: an absent module keeps them, a present one replaces them, nobody's phone is kept."""
+"""Trial sites in the store: an absent module keeps them, a present one replaces them, nobody's phone is kept.
+
+A partial record whose locations lack keys (a `fields=` download) never erases what is stored.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,9 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
-from evidence.models import Trial, TrialSite
-from harvest.ctgov_parse import parse_study
+from evidence.models import Trial, TrialChange, TrialSite
+from harvest.ctgov import import_files
+from harvest.ctgov_parse import parse_document, parse_study
 from harvest.ctgov_store import upsert_records
 
 pytestmark = pytest.mark.both_backends  # store tests: run on SQLite and PostgreSQL
@@ -105,3 +109,97 @@ def test_a_full_record_without_the_module_leaves_sites_unknown(engine):
     assert "contactsLocationsModule" not in withdrawn["protocolSection"]
     store(engine, withdrawn)
     assert sites(engine, "NCT05999990") == (False, [])
+
+
+# A saved `fields=NCTId,OverallStatus,LastUpdatePostDate,LocationCountry` page (fixture README): newer, country only.
+COUNTRY_ONLY = FIXTURES / "NCT06100001_fields_location_country_page.json"
+FULL_PAGE = FIXTURES / "studies_page1.json"  # NCT06100001 whole, 2025-06-02, RECRUITING
+
+
+def imported(engine, *paths: Path) -> None:
+    for path in paths:
+        import_files(engine, [path])
+
+
+def trial_state(engine, nct: str) -> tuple:
+    with Session(engine) as session:
+        trial = session.get(Trial, nct)
+        return trial.status, trial.last_update_posted, trial.countries, trial.sites_known
+
+
+def full_sites(engine, nct: str) -> list[tuple]:
+    with Session(engine) as session:
+        rows = session.execute(select(TrialSite).where(TrialSite.registry_id == nct)
+                               .order_by(TrialSite.position)).scalars()
+        return [(r.facility, r.city, r.state, r.zip, r.country, r.status, r.lat, r.lon) for r in rows]
+
+
+def test_a_fields_limited_location_is_unknown_where_its_keys_are_absent():
+    record = parse_document(json.loads(COUNTRY_ONLY.read_text()), str(COUNTRY_ONLY))[0]
+    assert record.partial and record.sites_partial and record.countries == ["China", "Germany"]
+    assert record.sites[0].country == "China" and record.sites[0].unknown == {
+        "facility", "city", "state", "zip", "status", "lat", "lon"}
+    given = copy.deepcopy(json.loads(COUNTRY_ONLY.read_text())["studies"][0])
+    given["protocolSection"]["contactsLocationsModule"]["locations"] = [
+        {"facility": "", "status": "", "city": "Erlangen", "state": "", "zip": "", "country": "Germany",
+         "geoPoint": {"lat": 49.59, "lon": 11.0}}]
+    assert not parse_study(given).sites_partial  # present but empty is "none", not unknown
+    assert not parse_study(study("NCT05900003")).sites_partial  # a full record's absent status is "none"
+
+
+def test_a_newer_country_only_record_keeps_full_sites_and_applies_the_rest(engine, caplog):
+    imported(engine, FULL_PAGE)
+    before = full_sites(engine, "NCT06100001")
+    assert before[1] == ("Universitätsklinikum Erlangen", "Erlangen", "Bavaria", "91054", "Germany", "RECRUITING",
+                         49.59099, 11.00783)
+    imported(engine, COUNTRY_ONLY)
+    assert full_sites(engine, "NCT06100001") == before  # facility, city and status not erased
+    assert trial_state(engine, "NCT06100001") == ("ACTIVE_NOT_RECRUITING", "2025-11-03", ["China", "Germany"], True)
+    with Session(engine) as session:
+        change = session.execute(select(TrialChange).where(TrialChange.registry_id == "NCT06100001")).scalar_one()
+        assert (change.field, change.old, change.new) == ("status", "RECRUITING", "ACTIVE_NOT_RECRUITING")
+    assert "list sites without all their fields" in caplog.text
+
+    newer = later(study("NCT06100001"), "2025-12-01")
+    newer["protocolSection"]["contactsLocationsModule"]["locations"][0]["status"] = "COMPLETED"
+    store(engine, newer)  # a newer full record still replaces them
+    assert [s[5] for s in full_sites(engine, "NCT06100001")] == ["COMPLETED", "RECRUITING", "NOT_YET_RECRUITING"]
+
+
+def test_a_country_only_record_first_leaves_sites_unknown_for_the_full_one(engine):
+    imported(engine, COUNTRY_ONLY)
+    assert trial_state(engine, "NCT06100001") == ("ACTIVE_NOT_RECRUITING", "2025-11-03", ["China", "Germany"], False)
+    assert full_sites(engine, "NCT06100001") == []  # unknown, not three sites with only a country
+    imported(engine, FULL_PAGE)  # older, but the only record that gives the sites whole
+    assert trial_state(engine, "NCT06100001")[3] is True
+    assert full_sites(engine, "NCT06100001")[0][:2] == (
+        "Renji Hospital, Shanghai Jiao Tong University School of Medicine", "Shanghai")
+
+
+@pytest.mark.parametrize("order", [(FULL_PAGE, COUNTRY_ONLY), (COUNTRY_ONLY, FULL_PAGE)])
+def test_the_sites_do_not_depend_on_the_import_order(engine, order):
+    imported(engine, *order)
+    assert trial_state(engine, "NCT06100001") == ("ACTIVE_NOT_RECRUITING", "2025-11-03", ["China", "Germany"], True)
+    assert full_sites(engine, "NCT06100001") == [
+        ("Renji Hospital, Shanghai Jiao Tong University School of Medicine", "Shanghai", "Shanghai", "200127",
+         "China", "RECRUITING", 31.22222, 121.45806),
+        ("Universitätsklinikum Erlangen", "Erlangen", "Bavaria", "91054", "Germany", "RECRUITING",
+         49.59099, 11.00783),
+        ("Shanghai Children's Medical Center", "Shanghai", "Shanghai", "200127", "China", "NOT_YET_RECRUITING",
+         31.22222, 121.45806)]
+
+
+def test_a_partial_module_without_locations_or_countries_is_unknown(engine):
+    store(engine, study("NCT06100001"))
+    officials = {"protocolSection": {
+        "identificationModule": {"nctId": "NCT06100001"},
+        "statusModule": {"lastUpdatePostDateStruct": {"date": "2025-11-03", "type": "ACTUAL"}},
+        "contactsLocationsModule": {"overallOfficials": [{"name": "Principal Investigator Alpha, MD"}]}}}
+    assert parse_study(officials).sites is None  # fields=OverallOfficials: the sites were not asked for
+    facilities = copy.deepcopy(officials)
+    facilities["protocolSection"]["contactsLocationsModule"] = {"locations": [{"facility": "Renji Hospital"}]}
+    assert "countries" in parse_study(facilities).unknown_fields  # fields=LocationFacility gives no country
+    store(engine, officials)
+    store(engine, facilities)
+    assert trial_state(engine, "NCT06100001") == ("RECRUITING", "2025-11-03", ["China", "Germany"], True)
+    assert [s[1] for s in full_sites(engine, "NCT06100001")] == ["Shanghai", "Erlangen", "Shanghai"]
