@@ -18,6 +18,7 @@ import threading
 import time
 
 import streamlit as st
+from streamlit import config
 
 log = logging.getLogger(__name__)
 
@@ -70,5 +71,6 @@ def _start(version: str) -> threading.Thread:
 
 def start(version: str) -> None:
     """Start the warm-up for ``version`` once per process (no-op under AppTest)."""
-    if not st.get_option("global.appTest"):
+    # streamlit.config.get_option, not st.get_option: AppTest patches the module's function only.
+    if not config.get_option("global.appTest"):
         _start(version)
