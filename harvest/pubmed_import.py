@@ -22,6 +22,7 @@ import json
 import logging
 import pickle
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
@@ -117,9 +118,9 @@ def import_file(engine: Engine, path: Path, run_id: int, chunk: int | None = Non
     Raises PubmedParseError (naming the file, and the line where it can) and
     writes nothing if the file is bad.
     """
-    with tempfile.TemporaryFile(prefix="evidence-import-") as spool:
+    with _spool_file(path) as spool:
         parts, distinct = _read_whole(path, spool, chunk or CHUNK)
-        spool.seek(0)
+        _rewind(path, spool)
         total = RunCounts()
         for i in range(parts):
             batch: PreparedBatch = pickle.load(spool)
@@ -138,8 +139,7 @@ def _read_whole(path: Path, spool: BinaryIO, chunk: int) -> tuple[int, int]:
                 seen.update(r.pmid for r in batch.records)
                 problem = _spool(prepare(batch), spool)
                 if problem:  # raised here, not from the OSError: that one would read as the database's disk
-                    raise SpoolError(f"the temporary copy of {path} cannot be written ({problem}; TMPDIR sets "
-                                     "where it goes); nothing of it was imported")
+                    raise _spool_error(path, problem)
                 parts += 1
     except PubmedParseError as exc:
         raise PubmedParseError(f"{path}{' (gzip)' if _is_gzip(path) else ''}: {exc}") from None
@@ -147,6 +147,31 @@ def _read_whole(path: Path, spool: BinaryIO, chunk: int) -> tuple[int, int]:
         what = "gzip file" if _is_gzip(path) else "file"
         raise PubmedParseError(f"{path}: the {what} cannot be read ({exc})") from None
     return parts, len(seen)
+
+
+def _spool_error(path: Path, problem: str) -> SpoolError:
+    return SpoolError(f"the temporary copy of {path} cannot be written ({problem}; TMPDIR sets where it goes); "
+                      "nothing of it was imported")
+
+
+@contextmanager
+def _spool_file(path: Path) -> Iterator[BinaryIO]:
+    """The temporary file the parsed batches wait in; a temp directory that refuses it is said as such."""
+    try:
+        spool = tempfile.TemporaryFile(prefix="evidence-import-")
+    except OSError as exc:
+        raise _spool_error(path, exc.strerror or str(exc)) from None
+    with spool:
+        yield spool
+
+
+def _rewind(path: Path, spool: BinaryIO) -> None:
+    """Flush the last batch to the temporary file (where a full temp disk shows) and go back to its start."""
+    try:
+        spool.flush()
+        spool.seek(0)
+    except OSError as exc:
+        raise _spool_error(path, exc.strerror or str(exc)) from None
 
 
 def _spool(batch: PreparedBatch, spool: BinaryIO) -> str | None:

@@ -135,3 +135,42 @@ def test_no_room_for_the_parsed_copy_is_a_message_and_nothing_written(engine, se
     with Session(engine) as s:
         run = s.execute(select(HarvestRun).order_by(HarvestRun.id.desc()).limit(1)).scalar_one()
         assert run.status == "failed" and "temporary copy" in run.error and "database is full" not in run.error
+
+
+@pytest.mark.parametrize("where", ["create", "flush"])
+def test_a_temp_directory_that_refuses_the_copy_is_named_not_the_database(engine, settings, monkeypatch, where):
+    """Creating the temporary file and writing its last buffered batch fail as the spool, not as the database."""
+    import errno
+    import tempfile
+
+    monkeypatch.setenv("EVIDENCE_DB", settings.db)
+    monkeypatch.setenv("EVIDENCE_DATA_DIR", settings.data_dir)
+    refused = OSError(errno.EACCES if where == "create" else errno.ENOSPC,
+                      "Permission denied" if where == "create" else "No space left on device")
+    real = tempfile.TemporaryFile
+
+    def temporary_file(*args, **kwargs):
+        if where == "create":
+            raise refused
+        spool = real(*args, **kwargs)
+
+        class Spool:  # the real file, whose flush meets a full disk
+            def __getattr__(self, name):
+                return getattr(spool, name)
+
+            def flush(self):
+                raise refused
+
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                spool.close()
+
+        return Spool()
+
+    monkeypatch.setattr(pubmed_import.tempfile, "TemporaryFile", temporary_file)
+    result = CliRunner().invoke(app, ["import", "pubmed", str(FILE)])
+    assert result.exit_code == 1 and "temporary copy" in result.output, result.output
+    assert refused.strerror in result.output and "database" not in result.output.split("temporary copy")[0]
+    assert "Traceback" not in result.output and held(engine) == 0
