@@ -141,17 +141,18 @@ def escape_md(text: str | None) -> str:
     where GFM would start one get an invisible word joiner. Where a value
     need not be Markdown at all, prefer ``st.text``.
     """
-    escaped = _MD_SPECIAL.sub(r"\\\1", str(text or ""))
+    escaped = _MD_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
     return _AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, escaped)
 
 
 def small_table(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> None:
-    """A table of a few rows drawn as plain HTML: headers and numbers in the session's language, text escaped.
+    """A table of a few rows drawn by ``st.table``: headers and numbers in the session's language, text escaped.
 
     ``st.dataframe``'s grid costs the browser about 0.3 s every time it is
     drawn and cuts long text at the column edge; a handful of rows read the
     same as a static table, which draws at once and wraps. Its cells are
-    Markdown, so every value is escaped; booleans read as ✓, missing as —.
+    Markdown, so every value is escaped; True reads as ✓ (False as an empty
+    cell), missing as —, a zero as 0.
     ``formats`` maps a column (English header) to a format of
     ``i18n.FORMATS``. Keep ``st.dataframe`` for long tables (sorting,
     scrolling) and for links.

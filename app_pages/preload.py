@@ -14,6 +14,7 @@ not found is skipped. The script is this module's own text: no data reaches it.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -22,6 +23,8 @@ import streamlit as st
 # Streamlit's element chunks (static/js/<Name>.<hash>.js) that the app's pages draw.
 ELEMENTS = ("Selectbox", "Multiselect", "Checkbox", "Radio", "ButtonGroup", "TextInput", "NumberInput", "Metric",
             "Table", "DataFrame", "ArrowVegaLiteChart", "DownloadButton", "PageLink")
+
+SAFE_NAME = re.compile(r"^[A-Za-z0-9_.-]+\.js$")  # nothing that could end the script or the string
 
 SCRIPT = """<script>
 (() => {
@@ -37,7 +40,7 @@ SCRIPT = """<script>
 def chunks() -> tuple[str, ...]:
     """The installed Streamlit's file names for ``ELEMENTS`` (siblings of its entry script)."""
     folder = Path(st.__file__).parent / "static" / "static" / "js"
-    return tuple(sorted(p.name for name in ELEMENTS for p in folder.glob(f"{name}.*.js")))
+    return tuple(sorted(p.name for name in ELEMENTS for p in folder.glob(f"{name}.*.js") if SAFE_NAME.match(p.name)))
 
 
 def preload() -> None:

@@ -33,10 +33,14 @@ def _warm(version: str) -> None:
         data.headline(version)
         for sel in (selection.Selection(), selection.Selection(outcome="crs_any")):
             _analyse(version, sel)
-        data.export_files(version, selection.Selection())  # the Export page's files (XLSX, figures: ~0.5 s)
+        # The Export page's files (XLSX, figures: ~0.5 s), with the arguments the page passes: cache_data keys on them.
+        data.export_files(version, selection.Selection(), "analysis", "en")
         for sel in _next_choices(version):
             time.sleep(PAUSE)
-            _analyse(version, sel)
+            try:
+                _analyse(version, sel)
+            except Exception:  # one odd selection must not stop the others; its page will say what is wrong
+                log.exception("cache warm-up of %s failed for data version %s", sel, version)
     except Exception:  # a warm-up failure must never take the app down; the page will compute and show it
         log.exception("cache warm-up failed for data version %s", version)
 

@@ -313,6 +313,10 @@ def _query_total(client: HttpClient, url: str, params: dict[str, str]) -> int:
     return 0
 
 
+class WindowError(ValueError):
+    """The window asked for is empty (``until`` before its start): raised before any request or write."""
+
+
 def harvest(engine: Engine, settings: Settings, strategy: Strategy, *, since: date | None = None,
             full: bool = False, client: HttpClient | None = None, until: date | None = None) -> HarvestResult:
     """Run one harvest; raise (after marking the run failed) if a page cannot be had or read.
@@ -324,7 +328,7 @@ def harvest(engine: Engine, settings: Settings, strategy: Strategy, *, since: da
     client = client or make_client(settings)
     window = None if full else (since or incremental_start(engine, strategy))
     if window is not None and until is not None and until < window:
-        raise ValueError(f"until {until} is before since {window}")
+        raise WindowError(f"until {until} is before since {window}")
     params = search_params(strategy, window, until)
     url = studies_url(settings)
     token, resumed = (None, {}) if (full or since or until) else _resume_point(engine, params)

@@ -51,7 +51,7 @@ def harvest_ctgov(
     if full and since:
         raise fail("--full and --since exclude each other", EXIT_USAGE)
     from harvest.http_client import HarvestHTTPError
-    from harvest.ctgov import harvest, load_strategy, make_client
+    from harvest.ctgov import WindowError, harvest, load_strategy, make_client
     from harvest.ctgov_parse import CtgovParseError
 
     settings = settings_of(ctx)
@@ -69,7 +69,7 @@ def harvest_ctgov(
                          client=make_client(settings, requests_per_minute))
     except (HarvestHTTPError, CtgovParseError) as exc:
         raise fail(f"ClinicalTrials.gov harvest failed: {exc} ({_advice(exc)})", EXIT_FAILED) from exc
-    except ValueError as exc:  # --until before the incremental window's start: nothing was asked or written
+    except WindowError as exc:  # --until before the incremental window's start: nothing was asked or written
         raise fail(f"--until: {exc}", EXIT_USAGE) from exc
     typer.echo(json.dumps(result.summary()))
 

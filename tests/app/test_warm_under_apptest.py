@@ -11,3 +11,25 @@ def test_no_warm_up_thread_under_apptest(app_env):
     open_page()
     names = [t.name for t in threading.enumerate()]
     assert "cache-warm" not in names, names
+
+
+def test_the_warm_up_fills_the_caches_the_pages_read(app_env, monkeypatch):
+    """cache_data keys on the arguments as passed: the warm-up must call as the Export page does."""
+    from app_pages import data, selection, warm
+    from evidence import analysis_export
+
+    monkeypatch.setattr(warm, "PAUSE", 0)
+    version = data.data_version()
+    warm._warm(version)
+    built = []
+    real = analysis_export.export_files
+    monkeypatch.setattr(analysis_export, "export_files", lambda *a, **k: built.append(a) or real(*a, **k))
+    data.export_files(version, selection.Selection(), "analysis", "en")  # what app_pages/export.py calls
+    assert built == []  # answered from the cache
+
+
+def test_small_table_cells_keep_a_zero():
+    from app_pages.common import _cell
+
+    assert _cell(0, None) == "0" and _cell(0.0, "sig3") == "0" and _cell(None, None) == "—"
+    assert _cell(True, None) == "✓" and _cell(False, None) == "" and _cell("a|b", None) == "a\\|b"
