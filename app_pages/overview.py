@@ -155,9 +155,11 @@ def _whats_new(version: str) -> None:
         return
     st.caption(_("Since {when}").format(when=_when(news["since"])))
     counts = {k: len(news[key]) for k, key in NEWS_KEYS.items()}
+    first = next((k for k in NEWS if counts[k]), "publications")  # shown while none is chosen (not in the URL)
+    tr = translator_now()  # format_func may run after the script
     # One list at a time: each is a grid the browser takes a while to draw, and a page of three is slow to open.
-    shown = st.segmented_control(_("Show"), list(NEWS), key="news", format_func=lambda k: _(NEWS[k]).format(
-        n=counts[k])) or next((k for k in NEWS if counts[k]), "publications")
+    shown = st.segmented_control(_("Show"), list(NEWS), key="news", format_func=lambda k: tr(NEWS[k]).format(
+        n=counts[k])) or first
     state.publish(PARAMS)
     if shown == "publications":
         pubs = pd.DataFrame(news["new_publications"]).reindex(

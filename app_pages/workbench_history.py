@@ -55,7 +55,9 @@ def _actions() -> None:
     st.dataframe(pd.DataFrame([{_("When"): a.at, _("Who"): a.reviewer, _("Action"): label(AuditAction, a.action),
                                 _("What"): _entity(a.entity), _("Rows"): ", ".join(a.rows), _("Why"): a.why,
                                 _("Action id"): a.change} for a in actions]), hide_index=True, width="stretch")
-    by_id, tr = {a.change: a for a in actions}, translator_now()  # format_func may run after the script
+    # A role change is the administrator's to make again (`evidence users set-role`), never undone here.
+    by_id = {a.change: a for a in actions if a.entity != audit.TEAM_MEMBER}
+    tr = translator_now()  # format_func may run after the script
     with st.form("wb_undo"):
         st.selectbox(_("Action to undo"), list(by_id), key="wb_h_change", format_func=lambda c: (
             f"{by_id[c].at:%Y-%m-%d %H:%M} · {by_id[c].reviewer} · {tr(label_of(AuditAction, by_id[c].action))} "

@@ -263,6 +263,8 @@ def measure_floor(repeats: int) -> list[tuple[str, str, float]]:
     with tempfile.TemporaryDirectory() as tmp:
         for name, text in FLOOR_APP.items():
             (Path(tmp) / name).write_text(text, encoding="utf-8")
+        (Path(tmp) / ".streamlit").mkdir()  # the app's own settings (no forced garbage collection…): like for like
+        (Path(tmp) / ".streamlit" / "config.toml").write_bytes((REPO_ROOT / ".streamlit" / "config.toml").read_bytes())
         with app_server(str(Path(tmp) / "none.db"), Path(tmp)) as base, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             visit(browser, f"{base}/")
