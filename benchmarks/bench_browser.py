@@ -135,20 +135,15 @@ def settle(page, since: float, grace: float = 1500) -> float:
     return b["lastChange"] - since
 
 
-def visit(browser, url: str) -> float:
-    """A first visit in a new browser context (empty cache): seconds from navigation start to settled."""
+def _context(browser):
+    """A new browser context (empty cache) with the observer in every document."""
     context = browser.new_context(viewport=VIEWPORT)
     context.add_init_script(OBSERVER)
-    page = context.new_page()
-    try:
-        page.goto(url, wait_until="commit")
-        return settle(page, 0.0) / 1000
-    finally:
-        context.close()
+    return context
 
 
 def revisit(context, url: str) -> float:
-    """A first visit in a new tab of a browser that has opened the app before (its HTTP cache warm)."""
+    """A first visit in a new tab of ``context``: seconds from navigation start to settled."""
     page = context.new_page()
     try:
         page.goto(url, wait_until="commit")
@@ -157,9 +152,17 @@ def revisit(context, url: str) -> float:
         page.close()
 
 
+def visit(browser, url: str) -> float:
+    """A first visit in a new browser context (empty cache)."""
+    context = _context(browser)
+    try:
+        return revisit(context, url)
+    finally:
+        context.close()
+
+
 def _opened(browser, url: str):
-    context = browser.new_context(viewport=VIEWPORT)
-    context.add_init_script(OBSERVER)
+    context = _context(browser)
     page = context.new_page()
     page.goto(url, wait_until="commit")
     settle(page, 0.0)
@@ -221,8 +224,7 @@ def measure(base: str, repeats: int) -> list[tuple[str, str, float]]:
         for title, path in PAGES.items():
             rows.append(("first visit", title, statistics.median(visit(browser, f"{base}/{path}")
                                                                  for _ in range(repeats))))
-        returning = browser.new_context(viewport=VIEWPORT)
-        returning.add_init_script(OBSERVER)
+        returning = _context(browser)  # a browser that has opened the app before: its cache holds the front end
         revisit(returning, f"{base}/")  # the visit that filled the browser's cache
         for title, path in PAGES.items():
             rows.append(("returning visit", title, statistics.median(revisit(returning, f"{base}/{path}")
