@@ -16,7 +16,9 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -57,12 +59,34 @@ def _wait_for(url: str, timeout: float = 60) -> None:
     raise TimeoutError(f"streamlit did not answer on {url}")
 
 
-def start_app(db: str, port: int, log) -> subprocess.Popen:
-    """`streamlit run streamlit_app.py` against ``db`` on ``port`` (headless, no telemetry)."""
-    env = {**os.environ, "EVIDENCE_DB": db}
+def start_app(db: str, port: int, log, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """`streamlit run streamlit_app.py` against ``db`` on ``port`` (headless, no telemetry; ``env`` added)."""
+    env = {**os.environ, "EVIDENCE_DB": db, **(env or {})}
     cmd = [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "streamlit_app.py"), "--server.port", str(port),
            "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     return subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+@contextmanager
+def served_app(db: str, tmp_path: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """The app served against ``db`` on a free port until the block ends; yields its base URL."""
+    port = _free_port()
+    log = (tmp_path / "streamlit.log").open("w")
+    proc = start_app(db, port, log, env)
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/_stcore/health")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+
+
+def chromium_profile(playwright, **options):
+    """Debian's Chromium with a profile of its own, as a person's browser; ``options`` as Playwright's."""
+    return playwright.chromium.launch_persistent_context(
+        tempfile.mkdtemp(prefix="chromium-profile-"), executable_path=str(CHROMIUM), headless=True,
+        args=CHROMIUM_ARGS, **options)
 
 
 def browser_database(tmp_path: Path, fallback: str) -> str:
@@ -143,20 +167,12 @@ def shoot(base_url: str, out_dir: Path, readme_dir: Path | None, pages: dict[str
                     "(run `make browser`, or apt-get install chromium)")
 def test_every_page_renders_in_chromium(app_db, tmp_path):
     db = browser_database(tmp_path, app_db)
-    port = _free_port()
-    log = (tmp_path / "streamlit.log").open("w")
-    proc = start_app(db, port, log)
-    try:
-        _wait_for(f"http://127.0.0.1:{port}/_stcore/health")
+    with served_app(db, tmp_path) as base:
         # The README's screenshots are rewritten only on request, so a test run leaves the checkout clean.
         readme = REPO_ROOT / "docs" / "screenshots" if os.environ.get("UPDATE_SCREENSHOTS") else tmp_path
         readme.mkdir(parents=True, exist_ok=True)
-        problems = shoot(f"http://127.0.0.1:{port}", tmp_path, readme, report=first_sle_report(db))
-        selected = select_first_row(f"http://127.0.0.1:{port}")
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        log.close()
+        problems = shoot(base, tmp_path, readme, report=first_sle_report(db))
+        selected = select_first_row(base)
     assert problems and all(not errs for errs in problems.values()), problems
     assert "report=" in selected  # selecting a table row opens the report and puts it in the URL
     for name in README_SHOTS:

@@ -12,7 +12,6 @@ Italian), which the top menu must keep; screenshots go to ``BROWSER_SHOTS``
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -22,8 +21,7 @@ from evidence.headline import headline_table
 from evidence.outcome_analysis import Selection, analyse_outcome
 from evidence.store import open_store
 from evidence.settings import Settings
-from tests.app.test_browser import (CHROMIUM, CHROMIUM_ARGS, _free_port, _settle, _wait_for, browser_database,
-                                    start_app)
+from tests.app.test_browser import CHROMIUM, _settle, browser_database, chromium_profile, served_app
 from tests.app.test_browser_headline import GRID_DRAWING, cell_point, headline_grid
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -120,20 +118,9 @@ def test_the_clinicians_path_in_each_language(app_db, tmp_path, lang):
 
     db = browser_database(tmp_path, app_db)
     row, outcome, report = _lupus_nephritis_row(db)
-    port = _free_port()
-    log = (tmp_path / "streamlit.log").open("w")
-    proc = start_app(db, port, log)
     shots = Path(os.environ.get("BROWSER_SHOTS", tmp_path))
-    try:
-        _wait_for(f"http://127.0.0.1:{port}/_stcore/health")
-        with sync_playwright() as p:
-            browser = p.chromium.launch_persistent_context(
-                tempfile.mkdtemp(prefix="chromium-profile-"), executable_path=str(CHROMIUM), headless=True,
-                args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1200})
-            browser.add_init_script(GRID_DRAWING)  # what the grid draws, and where
-            walk(browser.new_page(), f"http://127.0.0.1:{port}", lang, row, outcome, report, shots)
-            browser.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        log.close()
+    with served_app(db, tmp_path) as base, sync_playwright() as p:
+        browser = chromium_profile(p, viewport={"width": 1400, "height": 1200})
+        browser.add_init_script(GRID_DRAWING)  # what the grid draws, and where
+        walk(browser.new_page(), base, lang, row, outcome, report, shots)
+        browser.close()

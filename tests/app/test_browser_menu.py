@@ -5,13 +5,11 @@ drop-down, nothing folded away into "more". Screenshots go to ``BROWSER_SHOTS`` 
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import pytest
 
-from tests.app.test_browser import (CHROMIUM, CHROMIUM_ARGS, _free_port, _settle, _wait_for, browser_database,
-                                    start_app)
+from tests.app.test_browser import CHROMIUM, _settle, browser_database, chromium_profile, served_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -25,44 +23,28 @@ def test_the_workbench_sits_in_one_section_of_the_top_menu(app_db, tmp_path):
     from playwright.sync_api import sync_playwright
 
     db = browser_database(tmp_path, app_db)
-    port = _free_port()
-    log = (tmp_path / "streamlit.log").open("w")
-    switched_on = {"EVIDENCE_WORKBENCH": "true", "EVIDENCE_REVIEWER": "Ann Reviewer"}
-    os.environ.update(switched_on)
-    try:
-        proc = start_app(db, port, log)
-    finally:
-        for key in switched_on:
-            os.environ.pop(key, None)
     shots = Path(os.environ.get("BROWSER_SHOTS", tmp_path))
-    try:
-        _wait_for(f"http://127.0.0.1:{port}/_stcore/health")
-        with sync_playwright() as p:
-            browser = p.chromium.launch_persistent_context(
-                tempfile.mkdtemp(prefix="chromium-profile-"), executable_path=str(CHROMIUM), headless=True,
-                args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 900})
-            page = browser.new_page()
-            page.goto(f"http://127.0.0.1:{port}/", wait_until="networkidle")
-            _settle(page)
-            menu = page.locator("header")
-            for title in READING:  # each in the row itself, none folded into "more"
-                assert menu.get_by_role("link", name=title, exact=True).first.is_visible(), title
-            section = menu.get_by_text("Workbench", exact=True).first
-            assert section.is_visible()
-            dropdown = page.locator("[data-testid='stTopNavDropdownLink']")
-            assert not any(dropdown.filter(has_text=t).first.is_visible() for t in WORKBENCH)  # closed
-            section.click()
-            page.wait_for_timeout(500)
-            page.screenshot(path=str(shots / "menu-workbench-open.png"), clip={"x": 0, "y": 0, "width": 1400,
-                                                                               "height": 400})
-            assert [dropdown.nth(i).inner_text().split("\n")[-1] for i in range(dropdown.count())] == WORKBENCH
-            assert all(dropdown.nth(i).is_visible() for i in range(dropdown.count()))
-            dropdown.filter(has_text="Extraction").first.click()
-            page.wait_for_function("location.pathname.endsWith('/workbench-extraction')", timeout=60000)
-            _settle(page)
-            assert page.locator("[data-testid='stException'], [data-testid='stAlertContentError']").count() == 0
-            browser.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        log.close()
+    switched_on = {"EVIDENCE_WORKBENCH": "true", "EVIDENCE_REVIEWER": "Ann Reviewer"}
+    with served_app(db, tmp_path, switched_on) as base, sync_playwright() as p:
+        browser = chromium_profile(p, viewport={"width": 1400, "height": 900})
+        page = browser.new_page()
+        page.goto(f"{base}/", wait_until="networkidle")
+        _settle(page)
+        menu = page.locator("header")
+        for title in READING:  # each in the row itself, none folded into "more"
+            assert menu.get_by_role("link", name=title, exact=True).first.is_visible(), title
+        section = menu.get_by_text("Workbench", exact=True).first
+        assert section.is_visible()
+        dropdown = page.locator("[data-testid='stTopNavDropdownLink']")
+        assert not any(dropdown.filter(has_text=t).first.is_visible() for t in WORKBENCH)  # closed
+        section.click()
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(shots / "menu-workbench-open.png"), clip={"x": 0, "y": 0, "width": 1400,
+                                                                           "height": 400})
+        assert [dropdown.nth(i).inner_text().split("\n")[-1] for i in range(dropdown.count())] == WORKBENCH
+        assert all(dropdown.nth(i).is_visible() for i in range(dropdown.count()))
+        dropdown.filter(has_text="Extraction").first.click()
+        page.wait_for_function("location.pathname.endsWith('/workbench-extraction')", timeout=60000)
+        _settle(page)
+        assert page.locator("[data-testid='stException'], [data-testid='stAlertContentError']").count() == 0
+        browser.close()

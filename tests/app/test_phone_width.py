@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.test_browser import (CHROMIUM, CHROMIUM_ARGS, _free_port, _settle, _wait_for, browser_database,
-                                    start_app)
+from tests.app.test_browser import CHROMIUM, _settle, browser_database, chromium_profile, served_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PHONE = {"width": 390, "height": 844}
@@ -21,30 +20,21 @@ def test_nothing_scrolls_sideways_on_a_phone(app_db, tmp_path):
     from playwright.sync_api import sync_playwright
 
     db = browser_database(tmp_path, app_db)
-    port = _free_port()
-    log = (tmp_path / "streamlit.log").open("w")
-    proc = start_app(db, port, log)
     widths = {}
-    try:
-        _wait_for(f"http://127.0.0.1:{port}/_stcore/health")
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-            page = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
-            for path in ("", "meta-analysis?outcome=crs_any"):
-                page.goto(f"http://127.0.0.1:{port}/{path}", wait_until="networkidle")
-                _settle(page)
-                charts = page.locator(".vega-embed")
-                charts.first.scroll_into_view_if_needed()
-                page.wait_for_timeout(500)
-                widths[path] = {
-                    "page": page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]"),
-                    "charts": [charts.nth(i).bounding_box() for i in range(charts.count())]}
-                page.screenshot(path=str(tmp_path / f"phone-{path.split('?')[0] or 'overview'}.png"))
-            browser.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        log.close()
+    with served_app(db, tmp_path) as base, sync_playwright() as p:
+        browser = chromium_profile(p, viewport=PHONE, is_mobile=True, has_touch=True)
+        page = browser.new_page()
+        for path in ("", "meta-analysis?outcome=crs_any"):
+            page.goto(f"{base}/{path}", wait_until="networkidle")
+            _settle(page)
+            charts = page.locator(".vega-embed")
+            charts.first.scroll_into_view_if_needed()
+            page.wait_for_timeout(500)
+            widths[path] = {
+                "page": page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]"),
+                "charts": [charts.nth(i).bounding_box() for i in range(charts.count())]}
+            page.screenshot(path=str(tmp_path / f"phone-{path.split('?')[0] or 'overview'}.png"))
+        browser.close()
     for path, seen in widths.items():
         scroll_width, inner_width = seen["page"]
         assert scroll_width <= inner_width, (path, seen)
