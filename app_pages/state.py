@@ -65,6 +65,7 @@ PARAMS: dict[str, Param] = {p.name: p for p in (
     Param("mixed", "bool", False),
     Param("view", "str", "sensitivity"),
     Param("table", "str", "analysis"),
+    Param("show", "str", "table"),  # Trials: the table or the timeline
     Param("lang", "str", "en"),  # the interface language (app_pages.i18n), on every page
 )}
 EVERY_PAGE = ("lang",)  # chosen in the frame, kept in every page's URL

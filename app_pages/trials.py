@@ -1,7 +1,10 @@
 """Trials: the registry tracker — status, phase, sponsor, countries, enrollment, dates, changes.
 
 Registered trials show what is coming and what is recruiting now. The
-timeline shows start to (primary) completion; the detail view shows the
+results are a table (the default: what a clinician referring a patient
+scans) or a timeline from start to (primary) completion, one at a time: the
+timeline's chart code alone cost a cold browser about 0.6 s, and every filter
+change redrew both. The detail view shows the
 sites with their recruitment status and the eligibility criteria (so a
 clinician can see where to refer a patient), the change history seen
 between harvests and the publications linked to the trial, so a reader
@@ -23,7 +26,8 @@ from evidence.search import identifier
 from evidence.vocab import Construct, Disease, LinkMethod, Population, Target, TrialPhase, TrialStatus
 
 FILTER_NAMES = ("disease", "target", "construct", "population", "phase", "status")
-PARAMS = (*FILTER_NAMES, "region", "country", "recruiting", "children", "q", "trial")
+PARAMS = (*FILTER_NAMES, "region", "country", "recruiting", "children", "q", "show", "trial")
+SHOW = {"table": N_("Table"), "timeline": N_("Timeline")}  # how the matching trials are shown
 SITE_COLUMNS = ["Facility", "City", "State", "Country", "Status"]
 TABLE_COLUMNS = [N_("Registry ID"), N_("Title"), N_("Status"), N_("Phase"), N_("Sponsor"), N_("Countries"), N_("Ages"),
                  N_("Enrollment"), N_("Start"), N_("Primary completion"), N_("Completion"), N_("Diseases"),
@@ -132,28 +136,44 @@ def _select_row(ids: list[str]) -> None:
         st.session_state["trial"] = ids[rows[0]]
 
 
-def _summary_timeline_table(shown: pd.DataFrame) -> None:
+def _summary(shown: pd.DataFrame) -> None:
     cols = st.columns(4)
     cols[0].metric(_("Trials"), len(shown))
     cols[1].metric(_("Recruiting"), int((shown["status"] == "RECRUITING").sum()))
     cols[2].metric(_("Not yet recruiting"), int((shown["status"] == "NOT_YET_RECRUITING").sum()))
     cols[3].metric(_("Planned enrollment"), int(shown["Enrollment"].fillna(0).sum()))
+
+
+def _timeline(shown: pd.DataFrame) -> None:
     chart = charts.timeline_chart(_localised(shown), lang=language())
-    if chart is not None:
-        st.vega_lite_chart(chart, width="stretch")
-        undated = int(shown["Start"].map(lambda v: charts.partial_date(v) is None).sum())
-        missing = " " + _("{n} trials without a registered start date are not drawn.").format(n=undated) \
-            if undated else ""
-        if len(shown) - undated > charts.TIMELINE_LIMIT:
-            missing += " " + _("Only the {n} most recently started are drawn; filter to see others.").format(
-                n=charts.TIMELINE_LIMIT)
-        st.caption(_("Bars run from start to completion (faded: no completion date registered, 2 years shown); "
-                     "the dashed line is today. Hover for details.") + missing)
+    if chart is None:
+        st.info(_("None of these trials has a registered start date to draw."))
+        return
+    st.vega_lite_chart(chart, width="stretch")
+    undated = int(shown["Start"].map(lambda v: charts.partial_date(v) is None).sum())
+    missing = " " + _("{n} trials without a registered start date are not drawn.").format(n=undated) \
+        if undated else ""
+    if len(shown) - undated > charts.TIMELINE_LIMIT:
+        missing += " " + _("Only the {n} most recently started are drawn; filter to see others.").format(
+            n=charts.TIMELINE_LIMIT)
+    st.caption(_("Bars run from start to completion (faded: no completion date registered, 2 years shown); "
+                 "the dashed line is today. Hover for details.") + missing)
+
+
+def _table(shown: pd.DataFrame) -> None:
     ids = list(shown["Registry ID"])
     st.dataframe(columns(_localised(shown)[TABLE_COLUMNS]), hide_index=True, width="stretch", key="trials_table",
                  on_select=lambda: _select_row(ids), selection_mode="single-row",
                  column_config={_("Link"): st.column_config.LinkColumn(display_text=_("Registry")),
                                 _("Enrollment"): st.column_config.NumberColumn(format="%d")})
+
+
+def _results(shown: pd.DataFrame) -> None:
+    """The summary, then the table or the timeline: one at a time, the table unless the reader asks."""
+    _summary(shown)
+    tr = translator_now()
+    view = st.segmented_control(_("Show"), list(SHOW), key="show", format_func=lambda k: tr(SHOW[k])) or "table"
+    (_timeline if view == "timeline" else _table)(shown)
 
 
 def _apart(apart: pd.DataFrame) -> None:
@@ -194,7 +214,8 @@ def main() -> None:
     version = data.data_version()
     trials = data.trials_frame(version)
     countries = _countries(trials)
-    state.bind(PARAMS, {**filter_options(FILTER_NAMES), "country": countries, "region": [r.value for r in Region]})
+    state.bind(PARAMS, {**filter_options(FILTER_NAMES), "country": countries, "region": [r.value for r in Region],
+                        "show": list(SHOW)})
     st.title(_("Registered trials"))
     st.caption(_("CAR-T trials in autoimmune disease from ClinicalTrials.gov and other registries."))
     _trials(version, trials, countries)
@@ -202,7 +223,7 @@ def main() -> None:
 
 @st.fragment
 def _trials(version: str, trials: pd.DataFrame, countries: list[str]) -> None:
-    """Filters, summary, timeline, table and detail: changing a filter or the trial reruns only this."""
+    """Filters, summary, table or timeline, and detail: changing a filter or the trial reruns only this."""
     _filters(countries)
     named = identifier(state.value("q"))
     if (named and named.kind == "registry" and named.value in set(trials.get("Registry ID", []))
@@ -216,7 +237,7 @@ def _trials(version: str, trials: pd.DataFrame, countries: list[str]) -> None:
     elif shown.empty:
         st.info(_("No trial matches these filters. Remove a filter above."))
     else:
-        _summary_timeline_table(shown)
+        _results(shown)
     _apart(matches.apart)
     options = [""] + list(shown["Registry ID"] if not shown.empty else [])
     if state.value("trial") and state.value("trial") not in options:

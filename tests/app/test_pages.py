@@ -226,3 +226,18 @@ def test_trials_region_filter_is_in_the_url(page):
     frames = [d.value for d in at.dataframe]
     assert list(frames[0]["Registry ID"]) == ["NCT07654321"]  # Germany, Italy; the other trial is in China
     assert at.query_params["region"] == "Europe"
+
+
+def test_trials_show_the_table_or_the_timeline_one_at_a_time(page):
+    at = page("trials")
+    assert at.segmented_control(key="show").value == "table"
+    assert not at.get("vega_lite_chart") and list(at.dataframe[0].value["Registry ID"])
+    at.segmented_control(key="show").set_value("timeline").run()
+    assert at.query_params["show"] == "timeline"
+    assert not any("Registry ID" in d.value.columns for d in at.dataframe)  # no table beside the chart
+    spec = at.get("vega_lite_chart")[0].proto.spec
+    assert "NCT01234567" in spec
+    at = page("trials", {"show": "timeline", "status": "RECRUITING"})  # a shared link opens the timeline
+    assert "NCT01234567" in at.get("vega_lite_chart")[0].proto.spec
+    at.segmented_control(key="show").set_value("table").run()
+    assert "show" not in at.query_params and not at.get("vega_lite_chart")
