@@ -1,4 +1,4 @@
-"""The app pages' charts as Vega-Lite specs: evidence map and trial timeline (the forest plot is the library's).
+"""The app pages' charts: the evidence map's shaded grid and the trial timeline (the forest plot is the library's).
 
 Colours are the Okabe–Ito palette (distinguishable with every common colour
 vision deficiency), and meaning never rests on colour alone; every mark
@@ -29,44 +29,36 @@ def _in_language(cells: pd.DataFrame, lang: str) -> pd.DataFrame:
                            for shown, (vocab, code) in short.items()}).rename(columns={c: _(c) for c in COUNTS})
 
 
-def evidence_map_chart(cells: pd.DataFrame, measure: str = "Reports", lang: str = DEFAULT_LANGUAGE) -> dict:
-    """Diseases × CAR targets; colour and number show ``measure``, the tooltip all three counts (in ``lang``).
+# ColorBrewer "Blues" (the scheme of the former Vega map), lightest to darkest; the count is always written too.
+BLUES = ("#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b")
 
-    A Vega-Lite spec written as a dict (as the timeline and forest plot are):
-    importing and validating Altair cost the first visitor of the Overview
-    about half a second.
+
+def evidence_map_grid(cells: pd.DataFrame, measure: str = "Reports", lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """Diseases × CAR targets: the count of ``measure`` per cell (0 where none), names in ``lang``.
+
+    Rows and columns run from the most to the least evidence, and a disease
+    or target with none of ``measure`` is left out, as the chart left empty
+    cells undrawn. A plain table, not a chart: the Vega code alone cost a
+    cold browser about 0.6 s on every first visit of the Overview.
     """
     _ = translator(lang)
     cells, measure = _in_language(cells, lang), _(measure)
-    counts = [_(c) for c in COUNTS]
-    tip = [{"field": "Disease", "type": "nominal"}, {"field": "Target", "type": "nominal"},
-           *({"field": c, "type": "quantitative"} for c in counts)]
-    values = cells[["Disease", "Target", *counts]].to_dict("records") if not cells.empty else []
-    dark = max(cells[measure].max() * 0.55, 1) if not cells.empty else 1
-    encoding = {
-        # slanted, all shown: level labels of neighbouring narrow columns overlap on a phone
-        "x": {"field": "Target", "type": "nominal", "title": _("CAR target"),
-              "axis": {"labelAngle": -45, "labelAlign": "left", "labelOverlap": False, "orient": "top"}},
-        "y": {"field": "Disease", "type": "nominal", "title": None,
-              "sort": {"field": measure, "op": "sum", "order": "descending"}, "axis": {"labelLimit": 320}},
-        "tooltip": tip,
-    }
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "data": {"values": values},
-        "transform": [{"filter": f"datum[{measure!r}] > 0"}],
-        "height": 26 * max(cells["Disease"].nunique() if not cells.empty else 0, 1) + 30,
-        "encoding": encoding,
-        "layer": [
-            {"mark": {"type": "rect", "stroke": "white"},
-             "encoding": {"color": {"field": measure, "type": "quantitative",
-                                    "scale": {"scheme": "blues", "domainMin": 0}, "legend": {"title": measure}}}},
-            {"mark": {"type": "text", "fontSize": 12},
-             "encoding": {"text": {"field": measure, "type": "quantitative"},
-                          "color": {"condition": {"test": f"datum[{measure!r}] > {dark}", "value": "white"},
-                                    "value": "black"}}},
-        ],
-    }
+    if cells.empty:
+        return pd.DataFrame()
+    grid = cells.pivot_table(index="Disease", columns="Target", values=measure, aggfunc="sum", fill_value=0)
+    rows = grid.sum(axis=1).sort_values(ascending=False, kind="stable")
+    cols = grid.sum().sort_values(ascending=False, kind="stable")
+    grid = grid.loc[rows[rows > 0].index, cols[cols > 0].index].astype(int)
+    grid.index.name, grid.columns.name = None, None
+    return grid
+
+
+def shade(count: int, top: int) -> str:
+    """CSS for a map cell: a darker blue for more (an empty cell stays white), white text on the dark half."""
+    if not count:
+        return ""
+    step = BLUES[min(len(BLUES) - 1, 1 + round((len(BLUES) - 2) * count / max(top, 1)))]
+    return f"background-color: {step}; color: {'white' if count > top * 0.55 else 'black'}"
 
 
 def partial_date(value: str | None) -> pd.Timestamp | None:

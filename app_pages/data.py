@@ -111,11 +111,11 @@ def evidence_map(version: str) -> pd.DataFrame:
 
 
 @st.cache_data(**CACHE)
-def evidence_map_spec(version: str, measure: str, lang: str = "en") -> dict:
-    """The evidence map as a Vega-Lite spec, once per data version, measure and language."""
-    from app_pages.charts import evidence_map_chart
+def evidence_map_grid(version: str, measure: str, lang: str = "en") -> pd.DataFrame:
+    """The evidence map's diseases × targets counts, once per data version, measure and language."""
+    from app_pages.charts import evidence_map_grid as grid
 
-    return evidence_map_chart(evidence_map(version), measure, lang)
+    return grid(evidence_map(version), measure, lang)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -14,7 +14,8 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from app_pages import data, state
+from app_pages import charts, data, state
+from app_pages.common import escape_md
 from app_pages.i18n import N_, NP_, _, language, moment, translator_now
 from app_pages.i18n import relabel
 from app_pages.table_fit import HEADER_HEIGHT, ROW_HEIGHT, fitted_widths
@@ -76,9 +77,12 @@ def _evidence_map(version: str) -> None:
         return
     measure = st.segmented_control(_("Count"), MEASURES, key="map", format_func=translator_now()) or "Reports"
     state.publish(PARAMS)  # a fragment rerun does not reach main's publish
-    st.vega_lite_chart(data.evidence_map_spec(version, measure, language()), width="stretch")
+    grid = data.evidence_map_grid(version, measure, language())
+    top = int(grid.to_numpy().max()) if grid.size else 0
+    shown = grid.rename(index=escape_md, columns=escape_md)  # st.table's headers are Markdown
+    st.table(shown.style.format(lambda v: str(v) if v else "").map(lambda v: charts.shade(v, top)))
     st.caption(_("Patients: latest report of each cohort; a mixed-disease cohort counts in each of its diseases. "
-                 "Hover a cell for all three counts."))
+                 "Switch the count above to see reports, patients or trials."))
 
 
 def _headline(version: str) -> None:

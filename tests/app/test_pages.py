@@ -206,10 +206,15 @@ def test_harvested_title_is_escaped_in_the_trial_heading(page, app_db):
 def test_overview_map_measure_is_in_the_url(page):
     at = page("overview", {"map": "Trials"})
     assert at.segmented_control(key="map").value == "Trials"
+    grid = at.table[0].value  # the map: diseases × targets, the count chosen; no Vega chart on the Overview
+    assert not at.get("vega_lite_chart")
+    assert grid.loc["Neuromyelitis optica spectrum disorder", "BCMA"] == 1 and "Systemic sclerosis" not in grid.index
     at.segmented_control(key="map").set_value("Patients").run()
     assert at.query_params["map"] == "Patients"
     at.segmented_control(key="map").set_value("Reports").run()
     assert "map" not in at.query_params
+    grid = at.table[0].value
+    assert list(grid.columns) == ["CD19", "BCMA"] and grid.loc["Systemic sclerosis", "CD19"] == 1
 
 
 def test_whats_new_window_is_in_the_url(page):

@@ -1,7 +1,8 @@
-"""On a phone (390 × 844) nothing scrolls the page sideways and the forest plot fits the width.
+"""On a phone (390 × 844) nothing scrolls the page sideways; the evidence map and the forest plot fit the width.
 
 Only a browser lays the page out: Chromium at a phone's viewport, the real
-`streamlit run` app, the Overview and a Meta-analysis with a forest plot.
+`streamlit run` app, the Overview (its evidence map is a shaded table) and a
+Meta-analysis with a forest plot.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def test_nothing_scrolls_sideways_on_a_phone(app_db, tmp_path):
         for path in ("", "meta-analysis?outcome=crs_any"):
             page.goto(f"{base}/{path}", wait_until="networkidle")
             _settle(page)
-            charts = page.locator(".vega-embed")
+            charts = page.locator(".vega-embed" if path else '[data-testid="stTable"]')
             charts.first.scroll_into_view_if_needed()
             page.wait_for_timeout(500)
             widths[path] = {

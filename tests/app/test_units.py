@@ -234,3 +234,26 @@ def test_interval_wording_names_the_method_by_the_vocabulary_label(lang):
         "90% CI: Hartung–Knapp (ad hoc, q* ≥ 1), t quantile with k − 1 df"
     assert interval_label("hk", 0.95, "glmm", "en") == \
         "95% CI: t quantile with k − 1 df (Hartung–Knapp option; model SE)"
+
+
+def test_evidence_map_grid_orders_by_evidence_and_drops_empty_rows():
+    cells = pd.DataFrame([
+        {"disease": "sle", "target": "cd19", "Disease": "SLE", "Target": "CD19", "Reports": 3, "Patients": 20, "Trials": 0},
+        {"disease": "ssc", "target": "cd19", "Disease": "SSc", "Target": "CD19", "Reports": 1, "Patients": 0, "Trials": 2},
+        {"disease": "ssc", "target": "bcma", "Disease": "SSc", "Target": "BCMA", "Reports": 0, "Patients": 0, "Trials": 4},
+    ])
+    grid = charts.evidence_map_grid(cells, "Reports")
+    assert list(grid.index) == ["SLE", "SSc"] and list(grid.columns) == ["CD19"]  # BCMA has no report
+    assert grid.loc["SSc", "CD19"] == 1
+    trials = charts.evidence_map_grid(cells, "Trials")
+    assert list(trials.index) == ["SSc"] and list(trials.columns) == ["BCMA", "CD19"]  # SLE has no trial
+    italian = charts.evidence_map_grid(cells, "Patients", "it")
+    assert list(italian.index) == ["Lupus eritematoso sistemico"]
+    assert charts.evidence_map_grid(cells.iloc[:0], "Reports").empty
+
+
+def test_map_shade_darkens_with_the_count_and_keeps_text_readable():
+    assert charts.shade(0, 10) == ""
+    light, dark = charts.shade(1, 10), charts.shade(10, 10)
+    assert light != dark and "color: black" in light and "color: white" in dark
+    assert charts.BLUES[-1] in dark
