@@ -14,7 +14,8 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import data
-from app_pages.i18n import NP_, _, moment, relabel
+from app_pages.common import small_table
+from app_pages.i18n import NP_, _, label, moment
 from evidence.settings import load_settings
 from evidence.vocab import HarvestStatus, RunSource
 
@@ -98,9 +99,12 @@ def main() -> None:
     if status["runs"]:
         runs = {"source": _("Source"), "status": _("Status"), "finished": _("Finished"),
                 "new": _(NP_("records", "New")), "changed": _("Changed"), "error": _("Error")}
-        shown = relabel(pd.DataFrame(status["runs"]), {"source": (RunSource, "source"),
-                                                       "status": (HarvestStatus, "status")})
-        st.dataframe(shown.rename(columns=runs), hide_index=True, width="stretch")
+        shown = pd.DataFrame(status["runs"])  # codes, labelled here in every language (relabel leaves English)
+        shown["source"] = [label(RunSource, c) for c in shown["source"]]
+        shown["status"] = [label(HarvestStatus, c) for c in shown["status"]]
+        shown["finished"] = [moment(t) if pd.notna(t) else None for t in shown["finished"]]
+        # One row per source: a static table (the grid's code cost a cold browser about 1 s), errors wrapped whole.
+        small_table(shown[list(runs)].rename(columns=runs), {runs["new"]: "int", runs["changed"]: "int"})
     st.subheader(_("Search strategies"), anchor=False)
     _strategy(settings.pubmed_query_file, "PubMed")
     _strategy(settings.ctgov_strategy_file, "ClinicalTrials.gov")

@@ -17,7 +17,9 @@ from tests.app.test_workbench_extraction import workbench  # noqa: F401 (the wor
 
 
 def _frames(at) -> list:
-    return [d.value for d in at.dataframe]
+    """The page's grids and static tables (a static table's cells are escaped Markdown: unescaped here)."""
+    return [d.value for d in at.dataframe] + [t.value.map(lambda v: v.replace("\\", "") if isinstance(v, str) else v)
+                                              for t in at.table]
 
 
 def test_the_analysis_set_gives_the_same_cohort_reason_in_italian(app_env):

@@ -246,3 +246,13 @@ def test_trials_show_the_table_or_the_timeline_one_at_a_time(page):
     assert "NCT01234567" in at.get("vega_lite_chart")[0].proto.spec
     at.segmented_control(key="show").set_value("table").run()
     assert "show" not in at.query_params and not at.get("vega_lite_chart")
+
+
+def test_about_lists_each_source_last_run_in_words_in_a_static_table(page):
+    at = page("about")
+    assert not at.dataframe  # a few rows: no grid to load
+    runs = at.table[0].value.map(lambda v: v.replace("\\", ""))  # Markdown cells, escaped
+    assert set(runs["Source"]) == {"PubMed harvest", "ClinicalTrials.gov harvest"}  # labels, not codes
+    assert set(runs["Status"]) == {"Succeeded"} and all(v.endswith("UTC") for v in runs["Finished"])
+    italian = page("about", lang="it").table[0].value
+    assert "Fonte" in italian.columns and "Aggiornamento da PubMed" in set(italian["Fonte"])

@@ -237,11 +237,10 @@ def test_interval_wording_names_the_method_by_the_vocabulary_label(lang):
 
 
 def test_evidence_map_grid_orders_by_evidence_and_drops_empty_rows():
-    cells = pd.DataFrame([
-        {"disease": "sle", "target": "cd19", "Disease": "SLE", "Target": "CD19", "Reports": 3, "Patients": 20, "Trials": 0},
-        {"disease": "ssc", "target": "cd19", "Disease": "SSc", "Target": "CD19", "Reports": 1, "Patients": 0, "Trials": 2},
-        {"disease": "ssc", "target": "bcma", "Disease": "SSc", "Target": "BCMA", "Reports": 0, "Patients": 0, "Trials": 4},
-    ])
+    cells = pd.DataFrame(
+        [("sle", "cd19", "SLE", "CD19", 3, 20, 0), ("ssc", "cd19", "SSc", "CD19", 1, 0, 2),
+         ("ssc", "bcma", "SSc", "BCMA", 0, 0, 4)],
+        columns=["disease", "target", "Disease", "Target", "Reports", "Patients", "Trials"])
     grid = charts.evidence_map_grid(cells, "Reports")
     assert list(grid.index) == ["SLE", "SSc"] and list(grid.columns) == ["CD19"]  # BCMA has no report
     assert grid.loc["SSc", "CD19"] == 1
