@@ -13,7 +13,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from app_pages import charts, data, pooled, selection, state
+from app_pages import data, pooled, selection, state
 from app_pages.common import estimate_text, pct, small_table
 from app_pages.i18n import N_, _, columns, label, language, number, number_columns, report_link, significant
 from app_pages.i18n import relabel, translated
@@ -160,7 +160,7 @@ def _analysis(version: str) -> None:
         state.publish((*selection.PARAMS, "view"))
         return
     _summary(a)
-    st.vega_lite_chart(charts.forest_spec(a.forest, x_title=outcome, lang=language()), width="stretch")
+    st.vega_lite_chart(selection.forest_spec(version, sel, language()), width="stretch")
     st.caption(_("Squares: study proportions with exact (Clopper–Pearson) 95% CIs, sized by weight. Diamonds: "
                  "pooled estimates. Dashed line: 95% prediction interval (where a new study's rate may fall)."))
     _heterogeneity(a)

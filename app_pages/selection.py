@@ -20,6 +20,7 @@ from app_pages import charts, data, state
 from app_pages.common import filter_options, filter_widgets
 from app_pages.i18n import DEFAULT_LANGUAGE, _, translator_now
 from evidence.outcome_analysis import Method, OutcomeAnalysis, Selection, Subgroups, group_label  # noqa: F401
+from evidence.i18n import label
 from evidence.outcome_analysis import plain_notes as library_notes
 from evidence.vocab import CiMethod, Outcome, PoolModel, PoolTransform, SubgroupBy, Tau2Method, label_of
 
@@ -125,6 +126,20 @@ def compute(version: str, sel: Selection, lang: str = DEFAULT_LANGUAGE) -> Analy
     elif a.result is not None:
         out.forest = charts.forest_rows(a.result, lang=lang, study_labels=a.study_labels(lang))
     return out
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def forest_spec(version: str, sel: Selection, lang: str = DEFAULT_LANGUAGE) -> dict | None:
+    """The forest plot of ``sel`` in ``lang`` (a Vega-Lite spec), or None when nothing is pooled.
+
+    Building the spec took about 40 ms on every run of the Meta-analysis page
+    (an outcome or disease change, a page switch); it depends only on the data
+    version, the selection and the language, so it is built once for each.
+    """
+    a = compute(version, sel, lang)
+    if a.forest is None or a.included.empty:
+        return None
+    return charts.forest_spec(a.forest, x_title=label(Outcome, sel.outcome, lang), lang=lang)
 
 
 def plain_notes(a: Analysis) -> list[str]:

@@ -46,10 +46,11 @@ def _warm(version: str) -> None:
 
 
 def _analyse(version: str, sel) -> None:
-    """The analysis and its method-sensitivity table (the table under the forest plot), into the shared caches."""
-    from app_pages import data, pooled
+    """The analysis, its forest plot and its method-sensitivity table, into the shared caches."""
+    from app_pages import data, pooled, selection
 
     a = data.analysis(version, sel)
+    selection.forest_spec(version, sel)  # the plot the page draws (English: the default language)
     if a.result is not None and a.result.k >= 2:
         pooled.method_sensitivity(version, sel)  # the first one imports scipy.stats
 
