@@ -129,12 +129,14 @@ def compute(version: str, sel: Selection, lang: str = DEFAULT_LANGUAGE) -> Analy
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def forest_spec(version: str, sel: Selection, lang: str = DEFAULT_LANGUAGE) -> dict | None:
+def forest_spec(version: str, sel: Selection, lang: str) -> dict | None:
     """The forest plot of ``sel`` in ``lang`` (a Vega-Lite spec), or None when nothing is pooled.
 
     Building the spec took about 40 ms on every run of the Meta-analysis page
     (an outcome or disease change, a page switch); it depends only on the data
     version, the selection and the language, so it is built once for each.
+    ``lang`` has no default: the cache keys on the arguments as passed, so the
+    warm-up and the page must both name it.
     """
     a = compute(version, sel, lang)
     if a.forest is None or a.included.empty:

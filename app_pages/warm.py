@@ -20,6 +20,8 @@ import time
 import streamlit as st
 from streamlit import config
 
+from evidence.i18n import DEFAULT_LANGUAGE
+
 log = logging.getLogger(__name__)
 
 
@@ -50,7 +52,7 @@ def _analyse(version: str, sel) -> None:
     from app_pages import data, pooled, selection
 
     a = data.analysis(version, sel)
-    selection.forest_spec(version, sel)  # the plot the page draws (English: the default language)
+    selection.forest_spec(version, sel, DEFAULT_LANGUAGE)  # the plot the page draws, called as the page calls it
     if a.result is not None and a.result.k >= 2:
         pooled.method_sensitivity(version, sel)  # the first one imports scipy.stats
 

@@ -33,3 +33,18 @@ def test_small_table_cells_keep_a_zero():
 
     assert _cell(0, None) == "0" and _cell(0.0, "sig3") == "0" and _cell(None, None) == "—"
     assert _cell(True, None) == "✓" and _cell(False, None) == "" and _cell("a|b", None) == "a\\|b"
+
+
+def test_the_warm_up_builds_the_forest_plot_the_meta_analysis_page_reads(app_env, monkeypatch):
+    from app_pages import charts, data, selection, warm
+    from app_pages.i18n import language
+
+    monkeypatch.setattr(warm, "PAUSE", 0)
+    version = data.data_version()
+    warm._warm(version)
+    built = []
+    real = charts.forest_spec
+    monkeypatch.setattr(charts, "forest_spec", lambda *a, **k: built.append(a) or real(*a, **k))
+    for sel in (selection.Selection(), selection.Selection(outcome="crs_any")):
+        assert selection.forest_spec(version, sel, language())["layer"]  # as app_pages/meta_analysis.py calls it
+    assert built == []  # answered from the cache
