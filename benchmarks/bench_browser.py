@@ -328,7 +328,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--only", choices=("shipped", "synthetic"))
     parser.add_argument("--floor", action="store_true",
-                        help="also measure a minimal two-page Streamlit app (the cost of Streamlit and the browser)")
+                        help="also measure a minimal three-page Streamlit app (the cost of Streamlit and the browser)")
     parser.add_argument("--app-dir", type=Path, default=REPO_ROOT,
                         help="checkout whose app is served (e.g. an older commit, for before/after)")
     args = parser.parse_args()
