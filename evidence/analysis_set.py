@@ -29,7 +29,7 @@ from sqlmodel import Session
 
 from evidence import models
 from evidence.cohorts import Dated, latest_report
-from evidence.i18n import DEFAULT_LANGUAGE, N_, translator
+from evidence.i18n import DEFAULT_LANGUAGE, N_, normalise, translator
 from evidence.vocab import SUBGROUP_ALL, Disease, SetExclusion, parent_disease
 
 LN, SLE = Disease.LUPUS_NEPHRITIS.value, Disease.SLE.value
@@ -93,7 +93,16 @@ class AnalysisRow:
     source_location: str
     included: bool = True
     why: Reason | None = None  # why not pooled (None when pooled)
-    mixed: str = ""  # a number not wholly about the disease asked: its share, "4/8 SLE"
+    share: Share | None = None  # a number not wholly about the disease asked: how much of it is
+
+    @property
+    def mixed(self) -> str:
+        """The share in English ("4/8 SLE"; "" when wholly about the disease or the split is not recorded)."""
+        return self.mixed_in(DEFAULT_LANGUAGE)
+
+    def mixed_in(self, lang: str | None) -> str:
+        """The share in ``lang``: "4/8 SLE" (en), "4/8 LES" (it)."""
+        return self.share.label(lang) if self.share is not None else ""
 
     @property
     def reason(self) -> str:
@@ -105,18 +114,20 @@ class AnalysisRow:
         return self.label_in(DEFAULT_LANGUAGE)
 
     def label_in(self, lang: str | None) -> str:
-        """The row's name in plots and notes, in ``lang``: the report's label, the disease code, a mixed share."""
-        if not self.mixed:  # no word to translate (the common case: no catalog look-up)
-            return self.label if self.subgroup == SUBGROUP_ALL else f"{self.label} [{self.subgroup.upper()}]"
+        """The row's name in plots and notes, in ``lang``: the report's label, the disease, a mixed share."""
+        share = self.mixed_in(lang)
+        if not share:  # no sentence to translate (the common case: no catalog look-up)
+            return self.label if self.subgroup == SUBGROUP_ALL else \
+                f"{self.label} [{short_disease(self.subgroup, lang)}]"
         _ = translator(lang)
         if self.subgroup == SUBGROUP_ALL:
-            return _("{label} [mixed: {share}]").format(label=self.label, share=self.mixed)
-        return _("{label} [{subgroup}, mixed: {share}]").format(label=self.label, subgroup=self.subgroup.upper(),
-                                                                 share=self.mixed)
+            return _("{label} [mixed: {share}]").format(label=self.label, share=share)
+        return _("{label} [{subgroup}, mixed: {share}]").format(
+            label=self.label, subgroup=short_disease(self.subgroup, lang), share=share)
 
 
 @dataclass(frozen=True)
-class _Share:
+class Share:
     """How much of a number's population has the disease asked about."""
 
     disease: str
@@ -128,9 +139,9 @@ class _Share:
     def majority(self) -> bool:
         return self.part is not None and bool(self.whole) and self.part * 2 > self.whole
 
-    def label(self) -> str:
-        """Short, for the forest plot: "8/15 SLE"."""
-        return f"{self.part}/{self.whole} {self.disease.upper()}" if self.part is not None else ""
+    def label(self, lang: str | None = DEFAULT_LANGUAGE) -> str:
+        """Short, for the forest plot: "8/15 SLE" (en), "8/15 LES" (it); "" when the split is not recorded."""
+        return f"{self.part}/{self.whole} {short_disease(self.disease, lang)}" if self.part is not None else ""
 
     def reason(self, diseases: Iterable[str], minority: bool) -> Reason:
         """Why this number is out; ``minority`` when mixed cohorts were asked for and this is not a majority."""
@@ -159,6 +170,13 @@ def _disease_name(code: str, lang: str | None = DEFAULT_LANGUAGE) -> str:
     return label if label[1:2].isupper() else label[0].lower() + label[1:]
 
 
+def short_disease(code: str, lang: str | None = DEFAULT_LANGUAGE) -> str:
+    """A disease in a study's label: its code in capitals in English ("SLE", "IIM": the labels as
+    always published, compared byte for byte), its short name in another language ("LES", "miosite"),
+    as the reasons beside it write it."""
+    return code.upper() if normalise(lang) == DEFAULT_LANGUAGE else _disease_name(code, lang)
+
+
 def _total(report: Any) -> int | None:
     counts = report.disease_counts or {}
     top = sum(n for code, n in counts.items() if parent_disease(code) == code)
@@ -185,7 +203,7 @@ def _row_diseases(subgroup: str, report: Any) -> frozenset[str]:
     return frozenset(out)
 
 
-def _share(subgroup: str, report: Any, wanted: set[str]) -> _Share | None:
+def _share(subgroup: str, report: Any, wanted: set[str]) -> Share | None:
     """For a number that is not about ``wanted`` but whose report is: how much of it is."""
     tags = set(report.diseases) | {parent_disease(d) for d in report.diseases}
     hits = sorted(tags & wanted, key=lambda d: (d != SLE, d))
@@ -194,10 +212,10 @@ def _share(subgroup: str, report: Any, wanted: set[str]) -> _Share | None:
     counts = report.disease_counts or {}
     disease, within = hits[0], _effective_subgroup(subgroup, report)
     if within == SUBGROUP_ALL:
-        return _Share(disease, SUBGROUP_ALL, counts.get(disease), _total(report))
+        return Share(disease, SUBGROUP_ALL, counts.get(disease), _total(report))
     if parent_disease(disease) == within != disease:  # an SLE number, lupus nephritis asked
         whole = counts.get(within) or (_total(report) if subgroup == SUBGROUP_ALL else None)
-        return _Share(disease, within, counts.get(disease), whole)
+        return Share(disease, within, counts.get(disease), whole)
     return None
 
 
@@ -205,7 +223,7 @@ def _share(subgroup: str, report: Any, wanted: set[str]) -> _Share | None:
 class _Candidate:
     outcome: Any
     subgroup: str
-    share: _Share | None = None  # set for a mixed number (in only with include_mixed and a majority)
+    share: Share | None = None  # set for a mixed number (in only with include_mixed and a majority)
 
 
 def _candidates(entries: list[Any], report: Any, wanted: set[str] | None) -> list[_Candidate]:
@@ -251,7 +269,7 @@ def _row(c: _Candidate, report: Any) -> AnalysisRow:
         diseases=tuple(report.diseases), target=report.target, construct=report.car_construct,
         population=report.population, kind=report.kind, status=o.status,
         definition=o.definition, source=o.source, source_location=o.source_location,
-        mixed=c.share.label() if c.share else "",
+        share=c.share,
     )
 
 
@@ -306,7 +324,7 @@ def _retracted_reports(session: Session, reports: dict[str, Any]) -> set[str]:
     return {rid for rid, r in reports.items() if r.pmid and r.pmid in pmids}
 
 
-def _mixed_reason(share: _Share, report: Any, include_mixed: bool) -> Reason:
+def _mixed_reason(share: Share, report: Any, include_mixed: bool) -> Reason:
     return share.reason(report.diseases, minority=include_mixed and share.part is not None)
 
 

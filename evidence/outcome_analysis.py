@@ -162,7 +162,7 @@ class OutcomeAnalysis:
 def rows_frame(rows: list[AnalysisRow], lang: str | None = DEFAULT_LANGUAGE) -> pd.DataFrame:
     """Analysis rows as a typed frame (typed even when empty: an empty mask must select rows), words in ``lang``."""
     written = {"diseases": lambda r: list(r.diseases), "reason": lambda r: reason_text(r.why, lang),
-               "study_label": lambda r: r.label_in(lang)}
+               "study_label": lambda r: r.label_in(lang), "mixed": lambda r: r.mixed_in(lang)}
     columns = {c: [written[c](r) if c in written else getattr(r, c) for r in rows] for c in ROW_COLUMNS}
     typed = {"included": bool, "events": "int64", "patients": "int64"}
     return pd.DataFrame({c: pd.Series(v, dtype=typed.get(c, object)) for c, v in columns.items()})
@@ -279,7 +279,7 @@ def plain_notes(a: OutcomeAnalysis, lang: str = DEFAULT_LANGUAGE) -> list[str]:
     for row in (x for x in inc if x.mixed):
         notes.append(_("Included {study}: a whole-cohort number of a mixed cohort ({mixed}); "
                        "it also counts patients with other diseases.").format(study=row.label_in(lang),
-                                                                              mixed=row.mixed))
+                                                                              mixed=row.mixed_in(lang)))
     for row in excluded:
         notes.append(_("Excluded {study}: {reason}.").format(study=row.label_in(lang),
                                                               reason=reason_text(row.why, lang)))
