@@ -29,7 +29,7 @@ from sqlmodel import Session
 
 from evidence import models
 from evidence.cohorts import Dated, latest_report
-from evidence.i18n import DEFAULT_LANGUAGE, N_, normalise, translator
+from evidence.i18n import DEFAULT_LANGUAGE, N_, NP_, normalise, translator
 from evidence.vocab import SUBGROUP_ALL, Disease, SetExclusion, parent_disease
 
 LN, SLE = Disease.LUPUS_NEPHRITIS.value, Disease.SLE.value
@@ -37,6 +37,27 @@ LN, SLE = Disease.LUPUS_NEPHRITIS.value, Disease.SLE.value
 
 # Short disease names inside a reason ("8 of 15 patients have SLE"); other diseases by their label.
 SHORT_NAMES = {Disease.SLE.value: N_("SLE"), Disease.IIM.value: N_("myositis"), Disease.SSC.value: N_("SSc")}
+# A disease in a study's label ("Mackensen 2022 [SLE]", "[mixed: 8/15 SLE]"): in English its code in capitals, as the
+# labels have always been written; in another language the abbreviation its clinicians use (Italian LES, AR, SM).
+LABEL_NAMES = {  # literal contexts: pybabel reads them from each call
+    Disease.SLE.value: NP_("disease in a study label", "SLE"),
+    Disease.LUPUS_NEPHRITIS.value: NP_("disease in a study label", "LUPUS_NEPHRITIS"),
+    Disease.IIM.value: NP_("disease in a study label", "IIM"),
+    Disease.SSC.value: NP_("disease in a study label", "SSC"),
+    Disease.MG.value: NP_("disease in a study label", "MG"),
+    Disease.NMOSD.value: NP_("disease in a study label", "NMOSD"),
+    Disease.MS.value: NP_("disease in a study label", "MS"),
+    Disease.AAV.value: NP_("disease in a study label", "AAV"),
+    Disease.RA.value: NP_("disease in a study label", "RA"),
+    Disease.SJOGREN.value: NP_("disease in a study label", "SJOGREN"),
+    Disease.ITP.value: NP_("disease in a study label", "ITP"),
+    Disease.AIHA.value: NP_("disease in a study label", "AIHA"),
+    Disease.SPS.value: NP_("disease in a study label", "SPS"),
+    Disease.CIDP.value: NP_("disease in a study label", "CIDP"),
+    Disease.MOGAD.value: NP_("disease in a study label", "MOGAD"),
+    Disease.PEMPHIGUS.value: NP_("disease in a study label", "PEMPHIGUS"),
+    Disease.OTHER.value: NP_("disease in a study label", "OTHER"),
+}
 
 
 @dataclass(frozen=True)
@@ -171,10 +192,11 @@ def _disease_name(code: str, lang: str | None = DEFAULT_LANGUAGE) -> str:
 
 
 def short_disease(code: str, lang: str | None = DEFAULT_LANGUAGE) -> str:
-    """A disease in a study's label: its code in capitals in English ("SLE", "IIM": the labels as
-    always published, compared byte for byte), its short name in another language ("LES", "miosite"),
-    as the reasons beside it write it."""
-    return code.upper() if normalise(lang) == DEFAULT_LANGUAGE else _disease_name(code, lang)
+    """A disease in a study's label (``LABEL_NAMES``): "SLE", "IIM" in English, byte for byte as the labels
+    have always been written; "LES", "miosite" in Italian, the words of the reasons beside them."""
+    if normalise(lang) == DEFAULT_LANGUAGE or code not in LABEL_NAMES:
+        return code.upper()
+    return translator(lang)(LABEL_NAMES[code])
 
 
 def _total(report: Any) -> int | None:

@@ -115,6 +115,16 @@ def test_shares_and_subgroups_name_diseases_in_the_readers_language(engine):
     assert (earlier.study_label, earlier.label_in("it")) == ("Alpha 2022, J Test [SLE]", "Alpha 2022, J Test [LES]")
 
 
+def test_a_disease_in_a_study_label_is_its_code_in_english_and_an_abbreviation_in_italian():
+    from evidence.analysis_set import short_disease
+    from evidence.vocab import Disease
+
+    assert all(short_disease(d.value) == d.value.upper() for d in Disease)  # English labels as always written
+    italian = {d.value: short_disease(d.value, "it") for d in Disease}
+    assert (italian["sle"], italian["ra"], italian["ms"], italian["iim"]) == ("LES", "AR", "SM", "miosite")
+    assert not any("_" in name for name in italian.values())
+
+
 def _add_nephritis_series(engine, counts: dict[str, int]) -> None:
     from evidence import models
 
