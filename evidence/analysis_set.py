@@ -29,7 +29,7 @@ from sqlmodel import Session
 
 from evidence import models
 from evidence.cohorts import Dated, latest_report
-from evidence.i18n import DEFAULT_LANGUAGE, N_, translator
+from evidence.i18n import DEFAULT_LANGUAGE, N_, NP_, normalise, translator
 from evidence.vocab import SUBGROUP_ALL, Disease, SetExclusion, parent_disease
 
 LN, SLE = Disease.LUPUS_NEPHRITIS.value, Disease.SLE.value
@@ -37,6 +37,27 @@ LN, SLE = Disease.LUPUS_NEPHRITIS.value, Disease.SLE.value
 
 # Short disease names inside a reason ("8 of 15 patients have SLE"); other diseases by their label.
 SHORT_NAMES = {Disease.SLE.value: N_("SLE"), Disease.IIM.value: N_("myositis"), Disease.SSC.value: N_("SSc")}
+# A disease in a study's label ("Mackensen 2022 [SLE]", "[mixed: 8/15 SLE]"): in English its code in capitals, as the
+# labels have always been written; in another language the abbreviation its clinicians use (Italian LES, AR, SM).
+LABEL_NAMES = {  # literal contexts: pybabel reads them from each call
+    Disease.SLE.value: NP_("disease in a study label", "SLE"),
+    Disease.LUPUS_NEPHRITIS.value: NP_("disease in a study label", "LUPUS_NEPHRITIS"),
+    Disease.IIM.value: NP_("disease in a study label", "IIM"),
+    Disease.SSC.value: NP_("disease in a study label", "SSC"),
+    Disease.MG.value: NP_("disease in a study label", "MG"),
+    Disease.NMOSD.value: NP_("disease in a study label", "NMOSD"),
+    Disease.MS.value: NP_("disease in a study label", "MS"),
+    Disease.AAV.value: NP_("disease in a study label", "AAV"),
+    Disease.RA.value: NP_("disease in a study label", "RA"),
+    Disease.SJOGREN.value: NP_("disease in a study label", "SJOGREN"),
+    Disease.ITP.value: NP_("disease in a study label", "ITP"),
+    Disease.AIHA.value: NP_("disease in a study label", "AIHA"),
+    Disease.SPS.value: NP_("disease in a study label", "SPS"),
+    Disease.CIDP.value: NP_("disease in a study label", "CIDP"),
+    Disease.MOGAD.value: NP_("disease in a study label", "MOGAD"),
+    Disease.PEMPHIGUS.value: NP_("disease in a study label", "PEMPHIGUS"),
+    Disease.OTHER.value: NP_("disease in a study label", "OTHER"),
+}
 
 
 @dataclass(frozen=True)
@@ -93,7 +114,16 @@ class AnalysisRow:
     source_location: str
     included: bool = True
     why: Reason | None = None  # why not pooled (None when pooled)
-    mixed: str = ""  # a number not wholly about the disease asked: its share, "4/8 SLE"
+    share: Share | None = None  # a number not wholly about the disease asked: how much of it is
+
+    @property
+    def mixed(self) -> str:
+        """The share in English ("4/8 SLE"; "" when wholly about the disease or the split is not recorded)."""
+        return self.mixed_in(DEFAULT_LANGUAGE)
+
+    def mixed_in(self, lang: str | None) -> str:
+        """The share in ``lang``: "4/8 SLE" (en), "4/8 LES" (it)."""
+        return self.share.label(lang) if self.share is not None else ""
 
     @property
     def reason(self) -> str:
@@ -105,18 +135,20 @@ class AnalysisRow:
         return self.label_in(DEFAULT_LANGUAGE)
 
     def label_in(self, lang: str | None) -> str:
-        """The row's name in plots and notes, in ``lang``: the report's label, the disease code, a mixed share."""
-        if not self.mixed:  # no word to translate (the common case: no catalog look-up)
-            return self.label if self.subgroup == SUBGROUP_ALL else f"{self.label} [{self.subgroup.upper()}]"
+        """The row's name in plots and notes, in ``lang``: the report's label, the disease, a mixed share."""
+        share = self.mixed_in(lang)
+        if not share:  # no sentence to translate (the common case: no catalog look-up)
+            return self.label if self.subgroup == SUBGROUP_ALL else \
+                f"{self.label} [{short_disease(self.subgroup, lang)}]"
         _ = translator(lang)
         if self.subgroup == SUBGROUP_ALL:
-            return _("{label} [mixed: {share}]").format(label=self.label, share=self.mixed)
-        return _("{label} [{subgroup}, mixed: {share}]").format(label=self.label, subgroup=self.subgroup.upper(),
-                                                                 share=self.mixed)
+            return _("{label} [mixed: {share}]").format(label=self.label, share=share)
+        return _("{label} [{subgroup}, mixed: {share}]").format(
+            label=self.label, subgroup=short_disease(self.subgroup, lang), share=share)
 
 
 @dataclass(frozen=True)
-class _Share:
+class Share:
     """How much of a number's population has the disease asked about."""
 
     disease: str
@@ -128,9 +160,9 @@ class _Share:
     def majority(self) -> bool:
         return self.part is not None and bool(self.whole) and self.part * 2 > self.whole
 
-    def label(self) -> str:
-        """Short, for the forest plot: "8/15 SLE"."""
-        return f"{self.part}/{self.whole} {self.disease.upper()}" if self.part is not None else ""
+    def label(self, lang: str | None = DEFAULT_LANGUAGE) -> str:
+        """Short, for the forest plot: "8/15 SLE" (en), "8/15 LES" (it); "" when the split is not recorded."""
+        return f"{self.part}/{self.whole} {short_disease(self.disease, lang)}" if self.part is not None else ""
 
     def reason(self, diseases: Iterable[str], minority: bool) -> Reason:
         """Why this number is out; ``minority`` when mixed cohorts were asked for and this is not a majority."""
@@ -159,6 +191,14 @@ def _disease_name(code: str, lang: str | None = DEFAULT_LANGUAGE) -> str:
     return label if label[1:2].isupper() else label[0].lower() + label[1:]
 
 
+def short_disease(code: str, lang: str | None = DEFAULT_LANGUAGE) -> str:
+    """A disease in a study's label (``LABEL_NAMES``): "SLE", "IIM" in English, byte for byte as the labels
+    have always been written; "LES", "miosite" in Italian, the words of the reasons beside them."""
+    if normalise(lang) == DEFAULT_LANGUAGE or code not in LABEL_NAMES:
+        return code.upper()
+    return translator(lang)(LABEL_NAMES[code])
+
+
 def _total(report: Any) -> int | None:
     counts = report.disease_counts or {}
     top = sum(n for code, n in counts.items() if parent_disease(code) == code)
@@ -185,7 +225,7 @@ def _row_diseases(subgroup: str, report: Any) -> frozenset[str]:
     return frozenset(out)
 
 
-def _share(subgroup: str, report: Any, wanted: set[str]) -> _Share | None:
+def _share(subgroup: str, report: Any, wanted: set[str]) -> Share | None:
     """For a number that is not about ``wanted`` but whose report is: how much of it is."""
     tags = set(report.diseases) | {parent_disease(d) for d in report.diseases}
     hits = sorted(tags & wanted, key=lambda d: (d != SLE, d))
@@ -194,10 +234,10 @@ def _share(subgroup: str, report: Any, wanted: set[str]) -> _Share | None:
     counts = report.disease_counts or {}
     disease, within = hits[0], _effective_subgroup(subgroup, report)
     if within == SUBGROUP_ALL:
-        return _Share(disease, SUBGROUP_ALL, counts.get(disease), _total(report))
+        return Share(disease, SUBGROUP_ALL, counts.get(disease), _total(report))
     if parent_disease(disease) == within != disease:  # an SLE number, lupus nephritis asked
         whole = counts.get(within) or (_total(report) if subgroup == SUBGROUP_ALL else None)
-        return _Share(disease, within, counts.get(disease), whole)
+        return Share(disease, within, counts.get(disease), whole)
     return None
 
 
@@ -205,7 +245,7 @@ def _share(subgroup: str, report: Any, wanted: set[str]) -> _Share | None:
 class _Candidate:
     outcome: Any
     subgroup: str
-    share: _Share | None = None  # set for a mixed number (in only with include_mixed and a majority)
+    share: Share | None = None  # set for a mixed number (in only with include_mixed and a majority)
 
 
 def _candidates(entries: list[Any], report: Any, wanted: set[str] | None) -> list[_Candidate]:
@@ -251,7 +291,7 @@ def _row(c: _Candidate, report: Any) -> AnalysisRow:
         diseases=tuple(report.diseases), target=report.target, construct=report.car_construct,
         population=report.population, kind=report.kind, status=o.status,
         definition=o.definition, source=o.source, source_location=o.source_location,
-        mixed=c.share.label() if c.share else "",
+        share=c.share,
     )
 
 
@@ -306,7 +346,7 @@ def _retracted_reports(session: Session, reports: dict[str, Any]) -> set[str]:
     return {rid for rid, r in reports.items() if r.pmid and r.pmid in pmids}
 
 
-def _mixed_reason(share: _Share, report: Any, include_mixed: bool) -> Reason:
+def _mixed_reason(share: Share, report: Any, include_mixed: bool) -> Reason:
     return share.reason(report.diseases, minority=include_mixed and share.part is not None)
 
 

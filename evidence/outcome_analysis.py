@@ -162,7 +162,7 @@ class OutcomeAnalysis:
 def rows_frame(rows: list[AnalysisRow], lang: str | None = DEFAULT_LANGUAGE) -> pd.DataFrame:
     """Analysis rows as a typed frame (typed even when empty: an empty mask must select rows), words in ``lang``."""
     written = {"diseases": lambda r: list(r.diseases), "reason": lambda r: reason_text(r.why, lang),
-               "study_label": lambda r: r.label_in(lang)}
+               "study_label": lambda r: r.label_in(lang), "mixed": lambda r: r.mixed_in(lang)}
     columns = {c: [written[c](r) if c in written else getattr(r, c) for r in rows] for c in ROW_COLUMNS}
     typed = {"included": bool, "events": "int64", "patients": "int64"}
     return pd.DataFrame({c: pd.Series(v, dtype=typed.get(c, object)) for c, v in columns.items()})
@@ -234,7 +234,7 @@ ENGINE_TEXTS = (
 )
 
 
-def _engine_notes(r: PoolResult, lang: str = DEFAULT_LANGUAGE) -> list[str]:
+def engine_notes(r: PoolResult, lang: str = DEFAULT_LANGUAGE) -> list[str]:
     """The pooling engine's notes, with its internal field names turned into numbers a reader can use."""
     _ = translator(lang)
     out = []
@@ -279,7 +279,7 @@ def plain_notes(a: OutcomeAnalysis, lang: str = DEFAULT_LANGUAGE) -> list[str]:
     for row in (x for x in inc if x.mixed):
         notes.append(_("Included {study}: a whole-cohort number of a mixed cohort ({mixed}); "
                        "it also counts patients with other diseases.").format(study=row.label_in(lang),
-                                                                              mixed=row.mixed))
+                                                                              mixed=row.mixed_in(lang)))
     for row in excluded:
         notes.append(_("Excluded {study}: {reason}.").format(study=row.label_in(lang),
                                                               reason=reason_text(row.why, lang)))
@@ -291,14 +291,14 @@ def plain_notes(a: OutcomeAnalysis, lang: str = DEFAULT_LANGUAGE) -> list[str]:
             study=row.label_in(lang), status=_(label_of(NumberStatus, row.status)) if lang != DEFAULT_LANGUAGE
             else row.status))
     if r is not None:
-        notes.extend(_engine_notes(r, lang))
+        notes.extend(engine_notes(r, lang))
         if r.fallback:
             notes.append(_("Fallback used: {fallback}.").format(fallback=_(r.fallback)))
     return notes
 
 
-def to_json(a: OutcomeAnalysis) -> dict[str, Any]:
-    """A plain payload of the analysis: selection, pooled result, studies in and out."""
+def to_json(a: OutcomeAnalysis, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """A plain payload of the analysis: selection, pooled result, studies in and out (words in ``lang``)."""
     sel, r = a.selection, a.result
     pooled = None if r is None else {
         "k": r.k, "estimate": r.estimate, "ci_low": r.ci_low, "ci_high": r.ci_high, "pi_low": r.pi_low,
@@ -311,10 +311,10 @@ def to_json(a: OutcomeAnalysis) -> dict[str, Any]:
                       "include_mixed": sel.include_mixed, "method": sel.method.kwargs(), "by": sel.by},
         "pooled": pooled,
         "patients": a.patients,
-        "studies": [{"report_id": x.report_id, "cohort_id": x.cohort_id, "study": x.study_label,
+        "studies": [{"report_id": x.report_id, "cohort_id": x.cohort_id, "study": x.label_in(lang),
                      "events": x.events, "total": x.patients, "status": x.status, "source": x.source,
-                     "mixed": x.mixed} for x in a.included_records],
-        "excluded": [{"report_id": x.report_id, "study": x.study_label, "reason": x.reason}
+                     "mixed": x.mixed_in(lang)} for x in a.included_records],
+        "excluded": [{"report_id": x.report_id, "study": x.label_in(lang), "reason": reason_text(x.why, lang)}
                      for x in a.records if not x.included],
-        "notes": list(a.notes),
+        "notes": list(a.notes) if lang == DEFAULT_LANGUAGE else plain_notes(a, lang),
     }

@@ -79,7 +79,7 @@ def test_mixed_cohorts_where_the_disease_is_the_majority_can_be_included(engine)
         minority = analysis_set(session, "crs_any", diseases=["iim"], include_mixed=True)
     assert _included(rows) == [("alpha-2024", "all", 9, 15)]  # the latest report of the cohort
     assert next(r for r in rows if r.included).study_label == "Alpha 2024, J Test [mixed: 8/15 SLE]"
-    assert next(r for r in rows if r.included).label_in("it") == "Alpha 2024, J Test [coorte mista: 8/15 SLE]"
+    assert next(r for r in rows if r.included).label_in("it") == "Alpha 2024, J Test [coorte mista: 8/15 LES]"
     assert [r.reason for r in rows if r.report_id == "alpha-2022"][0].startswith("same cohort as Alpha 2024")
     assert _included(minority) == [("gamma-2023", "iim", 1, 1)]
     assert "3 of 15 patients have myositis (not a majority)" in next(
@@ -95,6 +95,34 @@ def test_reasons_are_codes_and_values_written_in_the_readers_language(engine):
     assert same.text("it").startswith("stessa coorte di Alpha 2024, J Test (alpha-cd19), che riporta questo esito")
     assert minority.text("it").endswith(": 3 pazienti su 15 con miosite (non la maggioranza)")
     assert "LES" in minority.text("it") and "SLE" in minority.text("en") == minority.text()
+
+
+def test_shares_and_subgroups_name_diseases_in_the_readers_language(engine):
+    from evidence.outcome_analysis import rows_frame
+
+    _add_nephritis_series(engine, {"sle": 7, "lupus_nephritis": 3})
+    with Session(engine) as session:
+        mixed = analysis_set(session, "crs_any", diseases=["sle"], include_mixed=True)
+        nephritis = analysis_set(session, "icans_any", diseases=["lupus_nephritis"])
+        plain = analysis_set(session, "crs_any")
+    alpha = next(r for r in mixed if r.included)
+    assert (alpha.mixed, alpha.mixed_in("it")) == ("8/15 SLE", "8/15 LES")
+    assert list(rows_frame(mixed, "it")["mixed"]) == ["8/15 LES" if r.included else "" for r in mixed]
+    wider = nephritis[0]  # an SLE-wide number, lupus nephritis asked
+    assert wider.study_label == "LN 2025 [mixed: 3/7 LUPUS_NEPHRITIS]"  # English as always written
+    assert wider.label_in("it") == "LN 2025 [coorte mista: 3/7 nefrite lupica]"
+    earlier = next(r for r in plain if r.report_id == "alpha-2022")
+    assert (earlier.study_label, earlier.label_in("it")) == ("Alpha 2022, J Test [SLE]", "Alpha 2022, J Test [LES]")
+
+
+def test_a_disease_in_a_study_label_is_its_code_in_english_and_an_abbreviation_in_italian():
+    from evidence.analysis_set import short_disease
+    from evidence.vocab import Disease
+
+    assert all(short_disease(d.value) == d.value.upper() for d in Disease)  # English labels as always written
+    italian = {d.value: short_disease(d.value, "it") for d in Disease}
+    assert (italian["sle"], italian["ra"], italian["ms"], italian["iim"]) == ("LES", "AR", "SM", "miosite")
+    assert not any("_" in name for name in italian.values())
 
 
 def _add_nephritis_series(engine, counts: dict[str, int]) -> None:
@@ -153,6 +181,7 @@ def test_an_italian_export_writes_reasons_and_mixed_labels_in_italian(engine):
 
     with Session(engine) as session:
         files = export_files(session, Selection(outcome="crs_any", diseases=("sle",), include_mixed=True), lang="it")
-    assert "coorte mista: 8/15 SLE" in files.files["forest_svg"].data  # the forest plot's spec
+    assert "coorte mista: 8/15 LES" in files.files["forest_svg"].data  # the forest plot's spec
+    assert "8/15 SLE" not in files.files["forest_svg"].data
     outcomes = files.files["outcomes_csv"].data.decode("utf-8")
     assert "stessa coorte di Alpha 2024, J Test (alpha-cd19)" in outcomes and "same cohort" not in outcomes

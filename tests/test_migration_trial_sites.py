@@ -1,4 +1,5 @@
-"""Migration 0009_trial_sites: sites and eligibility filled from the stored registry JSON, contacts dropped."""
+"""Migrations 0009_trial_sites (sites and eligibility filled from the stored registry JSON, contacts dropped) and
+0010_site_repair (sites 0009 built from a partial record become unknown)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,10 @@ from evidence.db import alembic_config, make_engine
 
 pytestmark = pytest.mark.both_backends
 
-STUDIES = json.loads((Path(__file__).parent / "fixtures" / "ctgov" / "studies_page1.json").read_text())["studies"]
+FIXTURES = Path(__file__).parent / "fixtures" / "ctgov"
+STUDIES = json.loads((FIXTURES / "studies_page1.json").read_text())["studies"]
+# NCT06100001 as fields=NCTId,OverallStatus,LastUpdatePostDate,LocationCountry returns it: {"country": ...} per location
+COUNTRY_ONLY = json.loads((FIXTURES / "NCT06100001_fields_location_country_page.json").read_text())["studies"][0]
 
 
 @pytest.fixture
@@ -67,3 +71,50 @@ def test_upgrade_fills_sites_from_stored_records_and_downgrade_removes_them(empt
     assert "sites_known" not in {c["name"] for c in inspect(empty_engine).get_columns("trial")}
     command.upgrade(config, "head")
     assert "trialsite" in inspect(empty_engine).get_table_names()
+
+
+def _partial(nct_id: str, module: dict) -> str:
+    """A fields=-limited record: the ID and the contactsLocationsModule leaves asked for."""
+    return json.dumps({"protocolSection": {"identificationModule": {"nctId": nct_id},
+                                           "contactsLocationsModule": module}})
+
+
+def _sites_of(engine) -> tuple[dict, dict]:
+    with engine.connect() as conn:
+        sites: dict[str, list] = {}
+        for row in conn.execute(sa.text("SELECT registry_id, facility, city, country, status FROM trialsite "
+                                        "ORDER BY registry_id, position")):
+            sites.setdefault(row.registry_id, []).append(tuple(row)[1:])
+        known = {r.registry_id: bool(r.sites_known) for r in conn.execute(
+            sa.text("SELECT registry_id, sites_known FROM trial"))}
+    return sites, known
+
+
+def test_sites_0009_built_from_a_partial_record_become_unknown(empty_engine):
+    config = alembic_config(empty_engine)
+    command.upgrade(config, "0008_users")
+    whole_location = {key: "" for key in ("facility", "city", "state", "zip", "status")}
+    _insert_trial(empty_engine, "NCT06100001", json.dumps(COUNTRY_ONLY))
+    _insert_trial(empty_engine, "NCT07654321", json.dumps(STUDIES[1]))  # a full record: absent keys mean none
+    _insert_trial(empty_engine, "NCT00000003", _partial("NCT00000003", {"overallOfficials": []}))  # no locations
+    _insert_trial(empty_engine, "NCT00000004", _partial("NCT00000004", {"locations": [
+        {**whole_location, "facility": "Ospedale Pediatrico Bambino Gesù", "city": "Rome", "country": "Italy",
+         "status": "RECRUITING", "geoPoint": {"lat": 41.9, "lon": 12.5}}]}))  # every field of every site given
+    _insert_trial(empty_engine, "NCT00000005", _partial("NCT00000005", {"locations": [{"country": "Italy"}]}))
+    command.upgrade(config, "0009_trial_sites")
+    sites, known = _sites_of(empty_engine)
+    assert sites["NCT06100001"] == [("", "", "China", ""), ("", "", "Germany", ""), ("", "", "China", "")]
+    assert known["NCT06100001"] and known["NCT00000003"]  # what 0009 did: country-only sites, "no site"
+    with empty_engine.begin() as conn:  # NCT00000005's sites since came whole from another record: kept
+        conn.execute(sa.text("UPDATE trialsite SET facility = 'Policlinico', city = 'Milan' "
+                             "WHERE registry_id = 'NCT00000005'"))
+    command.upgrade(config, "0010_site_repair")
+    sites, known = _sites_of(empty_engine)
+    assert "NCT06100001" not in sites and not known["NCT06100001"]
+    assert "NCT00000003" not in sites and not known["NCT00000003"]
+    assert sites["NCT07654321"] == [("Site 1", "Erlangen", "Germany", "RECRUITING")]
+    assert sites["NCT00000004"] == [("Ospedale Pediatrico Bambino Gesù", "Rome", "Italy", "RECRUITING")]
+    assert sites["NCT00000005"] == [("Policlinico", "Milan", "Italy", "")]
+    assert known["NCT07654321"] and known["NCT00000004"] and known["NCT00000005"]
+    command.downgrade(config, "0009_trial_sites")
+    command.upgrade(config, "head")

@@ -21,14 +21,15 @@ from evidence.commands.selection_options import (
     Diseases,
     IncludeMixed,
     Kinds,
+    Lang,
     Model,
     Populations,
     Targets,
     Tau2,
     Transform,
     build_selection,
+    check_language,
 )
-from evidence.i18n import LANGUAGES
 from evidence.vocab import CiMethod, PoolModel, PoolTransform, Tau2Method
 
 FORMATS = ("csv", "studies-csv", "pooled-csv", "xlsx", "json", "selection-json", "ris", "bibtex", "png", "svg")
@@ -55,17 +56,15 @@ def export(
                   ] = None,
     studies: Annotated[str, typer.Option(help="Study table scope: 'analysis' (the pooled reports) or 'filters' "
                                          "(every report matching the filters).")] = "analysis",
-    lang: Annotated[str, typer.Option(help="Language of headers, labels and the plot: en or it (codes, data "
-                                      "and file names stay the same).")] = "en",
+    lang: Lang = "en",
 ) -> None:
     """Write one export file of an analysis, as the app's Export page would."""
     if fmt not in FORMATS:
         raise fail(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}", EXIT_USAGE)
     if studies not in ("analysis", "filters"):
         raise fail(f"--studies must be 'analysis' or 'filters', not {studies!r}", EXIT_USAGE)
-    if lang not in LANGUAGES:
-        raise fail(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}", EXIT_USAGE)
     try:
+        check_language(lang)
         sel = build_selection(outcome, disease, target, construct, population, kind, all_reports, include_mixed,
                               (model.value, transform.value, tau2.value, ci.value, 0.95), by)
     except ValueError as exc:

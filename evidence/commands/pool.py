@@ -5,7 +5,9 @@ columns ``study,events,total`` (other columns allowed), pools them with the
 analysis engine and prints a readable table, or one JSON object with
 ``--json``.  Bad input exits with status 2 and a message naming the line
 (the physical line of the file, counting blank lines and the lines inside
-quoted fields); nothing is pooled from a file with a bad row.
+quoted fields); nothing is pooled from a file with a bad row. ``--lang it``
+writes the table's words and numbers in Italian (decimal comma); English is
+written as it always was, and JSON keeps its keys and plain numbers.
 
 The analysis package (NumPy, SciPy) is imported when the command runs.
 """
@@ -31,13 +33,16 @@ from evidence.commands.selection_options import (
     Diseases,
     IncludeMixed,
     Kinds,
+    Lang,
     Model,
     Populations,
     Targets,
     Tau2,
     Transform,
     build_selection,
+    check_language,
 )
+from evidence.i18n import DEFAULT_LANGUAGE, format_number, format_significant, translator
 from evidence.vocab import CiMethod, PoolModel, PoolTransform, Tau2Method
 
 if TYPE_CHECKING:
@@ -84,9 +89,11 @@ def pool(
     by: Annotated[str | None, typer.Option(help="Subgroups: a CSV column, or with --outcome one of "
                                                 "subgroup, target, construct, population, kind.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    lang: Lang = DEFAULT_LANGUAGE,
 ) -> None:
     """Pool the proportions in FILE, or an outcome from the store, and print the result."""
     try:
+        check_language(lang)
         if not 0 < level < 1:
             raise InputError(f"--level must be between 0 and 1, got {level}")
         if (file is None) == (outcome is None):
@@ -94,7 +101,7 @@ def pool(
         if file is None:
             sel = build_selection(outcome, disease, target, construct, population, kind, all_reports,
                                   include_mixed, (model.value, transform.value, tau2.value, ci.value, level), by)
-            _pool_store(ctx, sel, json_out)
+            _pool_store(ctx, sel, json_out, lang)
             return
         rows = read_counts(file, by)
         result = _pool(rows, by, model=model.value, transform=transform.value,
@@ -108,14 +115,14 @@ def pool(
     if json_out:
         typer.echo(json.dumps(result.to_dict(), allow_nan=False))
     else:
-        typer.echo(format_result(result))
+        typer.echo(format_result(result, lang))
 
 
 
 
 
 
-def _pool_store(ctx: typer.Context, sel: Any, json_out: bool) -> None:
+def _pool_store(ctx: typer.Context, sel: Any, json_out: bool, lang: str = DEFAULT_LANGUAGE) -> None:
     """Pool an outcome from the store: the library's analysis, the same numbers as the app."""
     from sqlmodel import Session
 
@@ -125,31 +132,35 @@ def _pool_store(ctx: typer.Context, sel: Any, json_out: bool) -> None:
     with Session(store_with_schema(settings_of(ctx), readonly=True)) as session:
         a = analyse_outcome(session, sel)
     if json_out:
-        payload = to_json(a)
+        payload = to_json(a, lang)
         if a.result is not None:
             payload["result"] = a.result.to_dict()
         typer.echo(json.dumps(payload, allow_nan=False, default=str))
     else:
-        typer.echo(format_analysis(a))
+        typer.echo(format_analysis(a, lang))
 
 
-def format_analysis(a: Any) -> str:
-    """Plain text of a store analysis: the pooled table, then what was left out and what to know."""
-    lines = [f"Outcome: {a.selection.outcome}; one report per cohort: {'yes' if a.selection.cohort_aware else 'NO'}"]
+def format_analysis(a: Any, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Plain text of a store analysis in ``lang``: the pooled table, then what was left out and why."""
+    from evidence.analysis_set import reason_text
+
+    _, names = translator(lang), a.study_labels(lang)
+    lines = [_("Outcome: {outcome}; one report per cohort: {answer}").format(
+        outcome=a.selection.outcome, answer=_("yes") if a.selection.cohort_aware else _("NO"))]
     if a.result is None:
-        lines.append("Nothing to pool for this selection.")
+        lines.append(_("Nothing to pool for this selection."))
     elif a.subgroups is not None:
         for code, sub in a.subgroups.subgroups.items():
-            lines += [f"== Subgroup: {a.subgroups.labels.get(code, code)} ==", *_pooled_lines(sub), ""]
-        lines += ["== Overall ==", *_pooled_lines(a.result),
-                  f"Test for subgroup differences: Q = {a.subgroups.q:.2f}, df = {a.subgroups.df}, "
-                  f"p = {a.subgroups.p:.3g}"]
+            lines += [_("== Subgroup: {name} ==").format(name=_(a.subgroups.labels.get(code, code))),
+                      *_pooled_lines(sub, lang, names), ""]
+        lines += [_("== Overall =="), *_pooled_lines(a.result, lang, names),
+                  _between(a.subgroups.q, a.subgroups.df, a.subgroups.p, lang)]
     else:
-        lines += _pooled_lines(a.result)
+        lines += _pooled_lines(a.result, lang, names)
     excluded = [r for r in a.records if not r.included]
     if excluded:
-        lines += ["", f"Left out ({len(excluded)}):"]
-        lines += [f"  {r.study_label} [{r.report_id}]: {r.reason}" for r in excluded]
+        lines += ["", _("Left out ({n}):").format(n=len(excluded))]
+        lines += [f"  {r.label_in(lang)} [{r.report_id}]: {reason_text(r.why, lang)}" for r in excluded]
     return "\n".join(lines)
 
 
@@ -270,47 +281,97 @@ def _parse_row(raw: dict[str, Any], line: int, by: str | None) -> dict[str, Any]
     return row
 
 
-def _pct(value: float | None) -> str:
-    return "  -  " if value is None or not math.isfinite(value) else f"{100 * value:5.1f}"
+def _fixed(value: float, digits: int, lang: str) -> str:
+    """``value`` with ``digits`` decimals: in English as the table always wrote it, else per ``lang`` (0,25)."""
+    return f"{value:.{digits}f}" if lang == DEFAULT_LANGUAGE else format_number(value, lang, digits)
 
 
-def _pooled_lines(res: PoolResult) -> list[str]:
-    lines = [f"Method: {res.method_label}"]
+def _sig(value: float, digits: int, lang: str) -> str:
+    """``value`` to ``digits`` significant digits: in English as ``%g`` writes it, else per ``lang``."""
+    return f"{value:.{digits}g}" if lang == DEFAULT_LANGUAGE else format_significant(value, lang, digits)
+
+
+def _pct(value: float | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    return "  -  " if value is None or not math.isfinite(value) else f"{_fixed(100 * value, 1, lang):>5}"
+
+
+def _interval(low: float | None, high: float | None, lang: str) -> str:
+    _ = translator(lang)
+    return _("[{low}, {high}]").format(low=_pct(low, lang), high=_pct(high, lang))
+
+
+def _between(q: float, df: int, p: float, lang: str) -> str:
+    _ = translator(lang)
+    return _("Test for subgroup differences: Q = {q}, df = {df}, p = {p}").format(
+        q=_fixed(q, 2, lang), df=df, p=_sig(p, 3, lang))
+
+
+def _notes(res: Any, lang: str) -> list[str]:
+    """The engine's notes: as it wrote them in English, the library's reading of them in another language."""
+    _ = translator(lang)
+    if lang == DEFAULT_LANGUAGE:  # a plain CSV pooling loads neither pandas nor the store
+        return [_("Note: {note}").format(note=note) for note in res.notes]
+    from evidence.outcome_analysis import engine_notes
+
+    return [_("Note: {note}").format(note=note) for note in engine_notes(res, lang)]
+
+
+def _method(res: PoolResult, lang: str) -> str:
+    """The engine's label in English (what scripts have read), the library's whole label in another language."""
+    if lang == DEFAULT_LANGUAGE:
+        return res.method_label
+    from evidence.methods import method_label
+
+    return method_label(res, lang)
+
+
+def _pooled_lines(res: PoolResult, lang: str = DEFAULT_LANGUAGE, names: dict[str, str] | None = None) -> list[str]:
+    """The table of one pooled result; ``names`` gives a study's label in ``lang`` (the store's mixed cohorts)."""
+    _, names = translator(lang), names or {}
+    lines = [_("Method: {method}").format(method=_method(res, lang))]
     if res.fallback:
-        lines.append(f"Fallback: {res.fallback}")
-    header = f"{'Study':<28} {'Events':>6} {'Total':>6} {'%':>6} {'95% CI':>15} {'Weight':>7}"
-    lines += [header.replace("95%", f"{100 * res.level:g}%"), "-" * len(header)]
+        lines.append(_("Fallback: {fallback}").format(fallback=_(res.fallback)))
+    study, events, total, weights = _("Study"), _("Events"), _("Total"), _("Weight")
+    ci = _("{level}% CI").format(level=_sig(100 * res.level, 6, lang))
+    header = f"{study:<28} {events:>6} {total:>6} {'%':>6} {ci:>15} {weights:>7}"
+    lines += [header, "-" * len(header)]
     for s in res.studies:
-        weight = "" if s.weight is None else f"{s.weight:6.1f}%"
-        lines.append(f"{s.label[:28]:<28} {s.events:>6} {s.total:>6} {_pct(s.proportion):>6} "
-                     f"[{_pct(s.ci_low)}, {_pct(s.ci_high)}] {weight:>7}")
+        weight = "" if s.weight is None else f"{_fixed(s.weight, 1, lang):>6}%"
+        lines.append(f"{names.get(s.label, s.label)[:28]:<28} {s.events:>6} {s.total:>6} {_pct(s.proportion, lang):>6} "
+                     f"{_interval(s.ci_low, s.ci_high, lang)} {weight:>7}")
     lines.append("-" * len(header))
-    lines.append(f"{'Pooled (k=' + str(res.k) + ')':<42} {_pct(res.estimate):>6} "
-                 f"[{_pct(res.ci_low)}, {_pct(res.ci_high)}]")
+    pooled = _("Pooled (k={k})").format(k=res.k)
+    lines.append(f"{pooled:<42} {_pct(res.estimate, lang):>6} {_interval(res.ci_low, res.ci_high, lang)}")
     if res.pi_low is not None:
-        df = "normal" if res.pi_df is None else f"t, df={res.pi_df}"
-        lines.append(f"{'Prediction interval (' + df + ')':<49} [{_pct(res.pi_low)}, {_pct(res.pi_high)}]")
+        df = _("normal") if res.pi_df is None else _("t, df={df}").format(df=res.pi_df)
+        interval = _("Prediction interval ({distribution})").format(distribution=df)
+        lines.append(f"{interval:<49} {_interval(res.pi_low, res.pi_high, lang)}")
     if res.tau2 is not None:
-        i2 = "" if res.i2 is None else f"I2 = {res.i2:.1f}% (tau2-based), {res.i2_q:.1f}% (Q-based); "
-        q = "" if res.q is None else f"Q = {res.q:.2f} (df = {res.q_df}, p = {res.q_p:.3g})"
-        lines.append(f"Heterogeneity: tau2 = {res.tau2:.4g}; {i2}{q}")
-    lines += [f"Note: {note}" for note in res.notes]
-    return lines
+        measures = [f"tau2 = {_sig(res.tau2, 4, lang)}"]
+        if res.i2 is not None:
+            measures.append(_("I2 = {i2}% (tau2-based), {i2_q}% (Q-based)").format(
+                i2=_fixed(res.i2, 1, lang), i2_q=_fixed(res.i2_q, 1, lang)))
+        if res.q is not None:
+            measures.append(_("Q = {q} (df = {df}, p = {p})").format(q=_fixed(res.q, 2, lang), df=res.q_df,
+                                                                     p=_sig(res.q_p, 3, lang)))
+        lines.append(_("Heterogeneity: {measures}").format(measures="; ".join(measures)))
+    return lines + _notes(res, lang)
 
 
-def format_result(result: PoolResult | SubgroupResult) -> str:
-    """Readable plain-text table of a pooled or subgrouped result."""
+def format_result(result: PoolResult | SubgroupResult, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Readable plain-text table of a pooled or subgrouped result, in ``lang``."""
     from analysis import PoolResult
 
     if isinstance(result, PoolResult):
-        return "\n".join(_pooled_lines(result))
+        return "\n".join(_pooled_lines(result, lang))
+    _ = translator(lang)
     parts = []
     for name, sub in result.subgroups.items():
-        parts.append(f"== Subgroup: {name} ==")
-        parts += _pooled_lines(sub) + [""]
-    parts.append("== Overall ==")
-    parts += _pooled_lines(result.overall)
+        parts.append(_("== Subgroup: {name} ==").format(name=name))
+        parts += _pooled_lines(sub, lang) + [""]
+    parts.append(_("== Overall =="))
+    parts += _pooled_lines(result.overall, lang)
     tb = result.test_between
-    parts.append(f"Test for subgroup differences: Q = {tb.q:.2f}, df = {tb.df}, p = {tb.p:.3g}")
-    parts += [f"Note: {note}" for note in result.notes]
+    parts.append(_between(tb.q, tb.df, tb.p, lang))
+    parts += _notes(result, lang)
     return "\n".join(parts)

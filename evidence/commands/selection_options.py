@@ -2,7 +2,8 @@
 
 One definition of each option (name, help, default) and one function that
 turns their values into the library's ``Selection``, so the two commands
-accept the same words and the same codes as the Meta-analysis page.
+accept the same words and the same codes as the Meta-analysis page; and the
+language they write in (``--lang``), checked in one place.
 """
 
 from __future__ import annotations
@@ -27,6 +28,17 @@ Model = Annotated[PoolModel, typer.Option("--model", help="GLMM (default), rando
 Transform = Annotated[PoolTransform, typer.Option("--transform", help="Scale for re/fe.")]
 Tau2 = Annotated[Tau2Method, typer.Option("--tau2", help="tau^2 estimator for re.")]
 Ci = Annotated[CiMethod, typer.Option("--ci", help="z, Hartung-Knapp (metafor knha) or HK ad hoc.")]
+Lang = Annotated[str, typer.Option("--lang", help="Language of what is written for people (headers, labels, "
+                                   "reasons, numbers, the plot): en or it; codes, data, JSON keys and file names "
+                                   "stay the same.")]
+
+
+def check_language(lang: str) -> None:
+    """A language the interface has; a ValueError naming the choices otherwise (exit 2)."""
+    from evidence.i18n import LANGUAGES
+
+    if lang not in LANGUAGES:
+        raise ValueError(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
 
 
 def codes(values: list[str] | None) -> tuple[str, ...]:

@@ -98,6 +98,27 @@ def test_readable_table(app, csv_file):
     assert "Test for subgroup differences" in res.stdout
 
 
+def test_readable_table_in_italian_with_a_decimal_comma(app, csv_file):
+    from evidence.i18n import format_number
+
+    ref = pool_proportions([r[1] for r in EXAMPLE8], [r[2] for r in EXAMPLE8])
+    english = run(app, _example8(csv_file)).stdout.splitlines()
+    assert english[1] == f"{'Study':<28} {'Events':>6} {'Total':>6} {'%':>6} {'95% CI':>15} {'Weight':>7}"
+    res = run(app, _example8(csv_file), "--lang", "it")
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    assert lines[0].startswith("Metodo: GLMM (binomiale-normale, ML, AGQ a 7 punti); IC 95%")
+    assert lines[1].split() == ["Studio", "Eventi", "Totale", "%", "IC", "95%", "Peso"]
+    pct = [format_number(100 * v, "it", 1) for v in (ref.estimate, ref.ci_low, ref.ci_high)]
+    pooled = next(line for line in lines if line.startswith("Stima aggregata (k=8)"))
+    assert pooled.endswith(f"{pct[0]:>6} [{pct[1]:>5}; {pct[2]:>5}]") and "," in pct[0]
+    assert any(line.startswith("Intervallo di predizione (normale)") for line in lines)
+    assert any(line.startswith("Eterogeneità: tau2 = ") and "(gdl = 7, p = " in line for line in lines)
+    assert any(line.startswith("Nota: ") for line in lines) and "Pooled" not in res.stdout
+    bad = run(app, _example8(csv_file), "--lang", "fr")
+    assert bad.exit_code == 2 and "--lang must be one of en, it" in bad.output
+
+
 def test_other_columns_and_blank_lines_are_fine(app, csv_file):
     path = csv_file("id,study,notes,events,total\n1,S1,x,0,3\n\n2,S2,y,1,4\n")
     res = run(app, path, "--json")

@@ -18,7 +18,7 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 import pytest
 
@@ -59,23 +59,31 @@ def _wait_for(url: str, timeout: float = 60) -> None:
     raise TimeoutError(f"streamlit did not answer on {url}")
 
 
-def start_app(db: str, port: int, log, env: dict[str, str] | None = None) -> subprocess.Popen:
-    """`streamlit run streamlit_app.py` against ``db`` on ``port`` (headless, no telemetry; ``env`` added)."""
+def start_app(db: str, port: int, log, env: dict[str, str] | None = None,
+              options: Sequence[str] = ()) -> subprocess.Popen:
+    """`streamlit run streamlit_app.py` against ``db`` on ``port`` (headless, no telemetry; ``env`` and
+    Streamlit ``options`` added)."""
     env = {**os.environ, "EVIDENCE_DB": db, **(env or {})}
     cmd = [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "streamlit_app.py"), "--server.port", str(port),
-           "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+           "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+           *options]
     return subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 @contextmanager
-def served_app(db: str, tmp_path: Path, env: dict[str, str] | None = None) -> Iterator[str]:
-    """The app served against ``db`` on a free port until the block ends; yields its base URL."""
-    port = _free_port()
-    log = (tmp_path / "streamlit.log").open("w")
-    proc = start_app(db, port, log, env)
+def served_app(db: str, tmp_path: Path, env: dict[str, str] | None = None, *, port: int | None = None,
+               options: Sequence[str] = (), host: str = "127.0.0.1", log_name: str = "streamlit.log") -> Iterator[str]:
+    """The app served against ``db`` until the block ends; yields its base URL (``http://host:port``).
+
+    A free port unless ``port`` is given (a sign-in test writes it into the provider's redirect address);
+    ``env`` and Streamlit ``options`` are added to the server's; its output goes to ``tmp_path / log_name``.
+    """
+    port = port or _free_port()
+    log = (tmp_path / log_name).open("w")
+    proc = start_app(db, port, log, env, options)
     try:
-        _wait_for(f"http://127.0.0.1:{port}/_stcore/health")
-        yield f"http://127.0.0.1:{port}"
+        _wait_for(f"http://{host}:{port}/_stcore/health")
+        yield f"http://{host}:{port}"
     finally:
         proc.terminate()
         proc.wait(timeout=20)
@@ -122,9 +130,7 @@ def select_first_row(base_url: str, path: str = "studies?disease=nmosd") -> str:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch_persistent_context(tempfile.mkdtemp(prefix="chromium-profile-"),
-                                                       executable_path=str(CHROMIUM), headless=True,
-                                                       args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1400})
+        browser = chromium_profile(p, viewport={"width": 1400, "height": 1400})
         page = browser.new_page()
         page.goto(f"{base_url}/{path}", wait_until="networkidle")
         page.wait_for_selector("[data-testid='stDataFrame']", timeout=30000)
@@ -144,9 +150,7 @@ def shoot(base_url: str, out_dir: Path, readme_dir: Path | None, pages: dict[str
 
     problems: dict[str, list[str]] = {}
     with sync_playwright() as p:
-        profile = tempfile.mkdtemp(prefix="chromium-profile-")  # an empty --user-data-dir
-        browser = p.chromium.launch_persistent_context(profile, executable_path=str(CHROMIUM), headless=True,
-                                                       args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1000})
+        browser = chromium_profile(p, viewport={"width": 1400, "height": 1000})
         page = browser.new_page()
         page.set_viewport_size({"width": 1400, "height": 1800})
         for path, name in pages.items():
@@ -232,61 +236,49 @@ def test_selection_travels_by_the_top_menu_and_downloads_parse_back(app_db, tmp_
 
     db = browser_database(tmp_path, app_db)
     report, evil = _poison(db)
-    port = _free_port()
-    log = (tmp_path / "streamlit.log").open("w")
-    proc = start_app(db, port, log)
-    base = f"http://127.0.0.1:{port}"
     shots = Path(os.environ.get("BROWSER_SHOTS", tmp_path))
-    try:
-        _wait_for(f"{base}/_stcore/health")
-        with sync_playwright() as p:
-            browser = p.chromium.launch_persistent_context(
-                tempfile.mkdtemp(prefix="chromium-profile-"), executable_path=str(CHROMIUM), headless=True,
-                args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1400}, accept_downloads=True)
-            page = browser.new_page()
-            # item 6: Meta-analysis → Export → Meta-analysis by the top menu keeps the selection
-            page.goto(f"{base}/meta-analysis?outcome=crs_any&disease=sle", wait_until="networkidle")
-            _settle(page)
-            _menu(page, "Export")
-            page.screenshot(path=str(shots / "export-after-menu.png"), full_page=True)
-            assert "/export" in page.url and "outcome=crs_any" in page.url and "disease=sle" in page.url, page.url
-            assert "cohort_aware" not in page.url and _sidebar_toggle_on(page)
-            assert page.get_by_text("Cohort-aware selection is off").count() == 0
-            # items 9, 10: downloads parsed back
-            name, body = _download(page, "Analysis set (CSV)")
-            assert name.startswith("cart-crs_any-sle-glmm") and name.endswith("-outcomes.csv"), name
-            outcomes = pd.read_csv(io.BytesIO(body))
-            assert outcomes["Patients"].dtype == "int64" and "Why not pooled" in outcomes.columns
-            assert not outcomes["Definition"].dropna().str.startswith("=").any()
-            _, body = _download(page, "All tables + selection (XLSX)")
-            book = openpyxl.load_workbook(io.BytesIO(body))
-            assert book.sheetnames[0] == "Selection"
-            assert not [c for ws in book.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]
-            _, body = _download(page, "Selection (JSON)")
-            chosen = json.loads(body)
-            assert chosen["outcome"] == "crs_any" and chosen["filters"] == {"disease": ["sle"]}
-            assert chosen["cohort_aware"] is True
-            name, body = _download(page, "References (RIS)")
-            lines = body.decode().splitlines()
-            assert lines and all(line[2:6] == "  - " for line in lines), lines[:5]
-            assert len(rispy.loads(body.decode())) == sum(line.startswith("TY  - ") for line in lines)
-            _, body = _download(page, "Forest plot (PNG)")
-            assert body.startswith(b"\x89PNG")
-            # …and back: the Meta-analysis page still shows crs_any for SLE, one report per cohort
-            _menu(page, "Meta-analysis")
-            assert "outcome=crs_any" in page.url and "disease=sle" in page.url and _sidebar_toggle_on(page)
-            page.screenshot(path=str(shots / "meta-analysis-after-menu.png"), full_page=True)
-            # item 11: an address inside a stored title is text, not a link
-            page.goto(f"{base}/studies?report={report}", wait_until="networkidle")
-            _settle(page)
-            page.screenshot(path=str(shots / "studies-detail-title.png"), full_page=True)
-            assert page.get_by_text("see https://evil.example/x", exact=False).count() >= 1
-            assert page.locator(f"a[href*='{evil}']").count() == 0
-            browser.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        log.close()
+    with served_app(db, tmp_path) as base, sync_playwright() as p:
+        browser = chromium_profile(p, viewport={"width": 1400, "height": 1400}, accept_downloads=True)
+        page = browser.new_page()
+        # item 6: Meta-analysis → Export → Meta-analysis by the top menu keeps the selection
+        page.goto(f"{base}/meta-analysis?outcome=crs_any&disease=sle", wait_until="networkidle")
+        _settle(page)
+        _menu(page, "Export")
+        page.screenshot(path=str(shots / "export-after-menu.png"), full_page=True)
+        assert "/export" in page.url and "outcome=crs_any" in page.url and "disease=sle" in page.url, page.url
+        assert "cohort_aware" not in page.url and _sidebar_toggle_on(page)
+        assert page.get_by_text("Cohort-aware selection is off").count() == 0
+        # items 9, 10: downloads parsed back
+        name, body = _download(page, "Analysis set (CSV)")
+        assert name.startswith("cart-crs_any-sle-glmm") and name.endswith("-outcomes.csv"), name
+        outcomes = pd.read_csv(io.BytesIO(body))
+        assert outcomes["Patients"].dtype == "int64" and "Why not pooled" in outcomes.columns
+        assert not outcomes["Definition"].dropna().str.startswith("=").any()
+        _, body = _download(page, "All tables + selection (XLSX)")
+        book = openpyxl.load_workbook(io.BytesIO(body))
+        assert book.sheetnames[0] == "Selection"
+        assert not [c for ws in book.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]
+        _, body = _download(page, "Selection (JSON)")
+        chosen = json.loads(body)
+        assert chosen["outcome"] == "crs_any" and chosen["filters"] == {"disease": ["sle"]}
+        assert chosen["cohort_aware"] is True
+        name, body = _download(page, "References (RIS)")
+        lines = body.decode().splitlines()
+        assert lines and all(line[2:6] == "  - " for line in lines), lines[:5]
+        assert len(rispy.loads(body.decode())) == sum(line.startswith("TY  - ") for line in lines)
+        _, body = _download(page, "Forest plot (PNG)")
+        assert body.startswith(b"\x89PNG")
+        # …and back: the Meta-analysis page still shows crs_any for SLE, one report per cohort
+        _menu(page, "Meta-analysis")
+        assert "outcome=crs_any" in page.url and "disease=sle" in page.url and _sidebar_toggle_on(page)
+        page.screenshot(path=str(shots / "meta-analysis-after-menu.png"), full_page=True)
+        # item 11: an address inside a stored title is text, not a link
+        page.goto(f"{base}/studies?report={report}", wait_until="networkidle")
+        _settle(page)
+        page.screenshot(path=str(shots / "studies-detail-title.png"), full_page=True)
+        assert page.get_by_text("see https://evil.example/x", exact=False).count() >= 1
+        assert page.locator(f"a[href*='{evil}']").count() == 0
+        browser.close()
 
 
 # ------------------------------------------------------------------ issue 14: harvest → verified → forest plot
@@ -322,82 +314,62 @@ def test_a_harvested_record_becomes_a_verified_number_in_the_forest_plot(app_db,
                               env=env, capture_output=True, text=True, timeout=120)
     assert imported.returncode == 0, imported.stderr
     shots = Path(os.environ.get("BROWSER_SHOTS", tmp_path))
-    ann_port, bob_port = _free_port(), _free_port()
-    logs = [(tmp_path / f"streamlit-{who}.log").open("w") for who in ("ann", "bob")]
     wb = {"EVIDENCE_WORKBENCH": "true"}
-    procs = []
-    try:
-        for port, who, log in ((ann_port, "Ann Reviewer", logs[0]), (bob_port, "Bob Checker", logs[1])):
-            os.environ.update({**wb, "EVIDENCE_REVIEWER": who})
-            try:
-                procs.append(start_app(db, port, log))
-            finally:
-                for key in (*wb, "EVIDENCE_REVIEWER"):
-                    os.environ.pop(key, None)
-        ann, bob = f"http://127.0.0.1:{ann_port}", f"http://127.0.0.1:{bob_port}"
-        _wait_for(f"{ann}/_stcore/health")
-        _wait_for(f"{bob}/_stcore/health")
-        with sync_playwright() as p:
-            browser = p.chromium.launch_persistent_context(
-                tempfile.mkdtemp(prefix="chromium-profile-"), executable_path=str(CHROMIUM), headless=True,
-                args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1400})
-            page = browser.new_page()
-            page.goto(f"{ann}/meta-analysis?outcome=crs_any", wait_until="networkidle")
-            _settle(page)
-            k_before, patients_before = int(_metric(page, "Studies (k)")), int(_metric(page, "Patients"))
-            # screening: find the record, decide it with one key and Enter
-            page.goto(f"{ann}/workbench-screening", wait_until="networkidle")
-            _settle(page)
-            _fill(page, "Title or abstract contains", "Case Series with Follow-up")
-            page.keyboard.press("Enter")
-            _settle(page)
-            page.screenshot(path=str(shots / "workbench-screening.png"), full_page=True)
-            assert page.get_by_text("CD19 CAR T-Cell Therapy in Autoimmune Disease - A Case Series").count() >= 1
-            _fill(page, "Key (then Enter)", "i")
-            page.keyboard.press("Enter")
-            _settle(page)
-            assert page.get_by_text("PMID 39000001: Include.").count() == 1
-            # extraction: a report in a new cohort, then one number
-            page.goto(f"{ann}/workbench-extraction", wait_until="networkidle")
-            _settle(page)
-            _choose(page, "Cohort", "A new cohort")
-            _fill(page, "New cohort ID", "browser-path")
-            _fill(page, "Cohort name", "Browser path series")
-            _fill(page, "Label", "Browserpath 2024")
-            page.get_by_role("button", name="Create the report").click()
-            _settle(page)
-            assert page.get_by_text("created.").count() >= 1, page.content()[:2000]
-            _choose(page, "Outcome", "CRS, any grade")
-            _fill(page, "Events", "13")
-            _fill(page, "Patients", "15")
-            _fill(page, "Where in the source", "abstract")
-            page.get_by_role("button", name="Enter the number").click()
-            _settle(page)
-            page.screenshot(path=str(shots / "workbench-extraction.png"), full_page=True)
-            assert page.get_by_text("unverified until a second reviewer").count() == 1
-            # verification by the second reviewer, on their own session
-            page.goto(f"{bob}/workbench-verification", wait_until="networkidle")
-            _settle(page)
-            page.get_by_role("button", name="Verify against the source").first.click()
-            _settle(page)
-            page.screenshot(path=str(shots / "workbench-verification.png"), full_page=True)
-            assert page.get_by_text("verified.").count() >= 1
-            # the number is pooled: one more study, fifteen more patients, a row in the forest plot
-            page.goto(f"{ann}/meta-analysis?outcome=crs_any", wait_until="networkidle")
-            _settle(page)
-            page.screenshot(path=str(shots / "workbench-forest.png"), full_page=True)
-            assert int(_metric(page, "Studies (k)")) == k_before + 1
-            assert int(_metric(page, "Patients")) == patients_before + 15
-            page.goto(f"{ann}/workbench-prisma", wait_until="networkidle")
-            _settle(page)
-            page.screenshot(path=str(shots / "workbench-prisma.png"), full_page=True)
-            browser.close()
-    finally:
-        for proc in procs:
-            proc.terminate()
-            proc.wait(timeout=20)
-        for log in logs:
-            log.close()
+    with (served_app(db, tmp_path, {**wb, "EVIDENCE_REVIEWER": "Ann Reviewer"}, log_name="streamlit-ann.log") as ann,
+          served_app(db, tmp_path, {**wb, "EVIDENCE_REVIEWER": "Bob Checker"}, log_name="streamlit-bob.log") as bob,
+          sync_playwright() as p):
+        browser = chromium_profile(p, viewport={"width": 1400, "height": 1400})
+        page = browser.new_page()
+        page.goto(f"{ann}/meta-analysis?outcome=crs_any", wait_until="networkidle")
+        _settle(page)
+        k_before, patients_before = int(_metric(page, "Studies (k)")), int(_metric(page, "Patients"))
+        # screening: find the record, decide it with one key and Enter
+        page.goto(f"{ann}/workbench-screening", wait_until="networkidle")
+        _settle(page)
+        _fill(page, "Title or abstract contains", "Case Series with Follow-up")
+        page.keyboard.press("Enter")
+        _settle(page)
+        page.screenshot(path=str(shots / "workbench-screening.png"), full_page=True)
+        assert page.get_by_text("CD19 CAR T-Cell Therapy in Autoimmune Disease - A Case Series").count() >= 1
+        _fill(page, "Key (then Enter)", "i")
+        page.keyboard.press("Enter")
+        _settle(page)
+        assert page.get_by_text("PMID 39000001: Include.").count() == 1
+        # extraction: a report in a new cohort, then one number
+        page.goto(f"{ann}/workbench-extraction", wait_until="networkidle")
+        _settle(page)
+        _choose(page, "Cohort", "A new cohort")
+        _fill(page, "New cohort ID", "browser-path")
+        _fill(page, "Cohort name", "Browser path series")
+        _fill(page, "Label", "Browserpath 2024")
+        page.get_by_role("button", name="Create the report").click()
+        _settle(page)
+        assert page.get_by_text("created.").count() >= 1, page.content()[:2000]
+        _choose(page, "Outcome", "CRS, any grade")
+        _fill(page, "Events", "13")
+        _fill(page, "Patients", "15")
+        _fill(page, "Where in the source", "abstract")
+        page.get_by_role("button", name="Enter the number").click()
+        _settle(page)
+        page.screenshot(path=str(shots / "workbench-extraction.png"), full_page=True)
+        assert page.get_by_text("unverified until a second reviewer").count() == 1
+        # verification by the second reviewer, on their own session
+        page.goto(f"{bob}/workbench-verification", wait_until="networkidle")
+        _settle(page)
+        page.get_by_role("button", name="Verify against the source").first.click()
+        _settle(page)
+        page.screenshot(path=str(shots / "workbench-verification.png"), full_page=True)
+        assert page.get_by_text("verified.").count() >= 1
+        # the number is pooled: one more study, fifteen more patients, a row in the forest plot
+        page.goto(f"{ann}/meta-analysis?outcome=crs_any", wait_until="networkidle")
+        _settle(page)
+        page.screenshot(path=str(shots / "workbench-forest.png"), full_page=True)
+        assert int(_metric(page, "Studies (k)")) == k_before + 1
+        assert int(_metric(page, "Patients")) == patients_before + 15
+        page.goto(f"{ann}/workbench-prisma", wait_until="networkidle")
+        _settle(page)
+        page.screenshot(path=str(shots / "workbench-prisma.png"), full_page=True)
+        browser.close()
     with sqlite3.connect(db) as conn:
         status = conn.execute("SELECT events, patients, status FROM outcome WHERE report_id IN "
                               "(SELECT report_id FROM report WHERE pmid = '39000001')").fetchall()

@@ -27,8 +27,7 @@ from app_pages.table_fit import GLYPH_WIDTHS, ROW_HEIGHT
 from evidence.headline import headline_table
 from evidence.settings import Settings
 from evidence.store import open_store
-from tests.app.test_browser import (CHROMIUM, CHROMIUM_ARGS, _free_port, _settle, _wait_for, browser_database,
-                                    start_app)
+from tests.app.test_browser import CHROMIUM, CHROMIUM_ARGS, _settle, browser_database, served_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -176,34 +175,25 @@ def test_no_headline_cell_is_cut_on_a_desktop_or_a_phone(app_db, tmp_path):
     with Session(engine) as session:
         rows = len(headline_table(session))
     engine.dispose()
-    port = _free_port()
-    log = (tmp_path / "streamlit.log").open("w")
-    proc = start_app(db, port, log)
     shots = Path(os.environ.get("BROWSER_SHOTS", tmp_path))
     seen, glyphs = {}, {}
-    try:
-        _wait_for(f"http://127.0.0.1:{port}/_stcore/health")
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-            for lang in ("en", "it"):
-                for screen in SCREENS:
-                    context, page, grid = _open(browser, f"http://127.0.0.1:{port}", lang, screen)
-                    page.screenshot(path=str(shots / f"headline-{lang}-{screen}.png"))
-                    box = grid.bounding_box()
-                    page_width = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
-                    seen[(lang, screen)] = {**survey(page, grid), "page": page_width, "grid": box}
-                    grid.screenshot(path=str(shots / f"headline-{lang}-{screen}-scrolled.png"))
-                    if not glyphs:
-                        glyphs = page.evaluate("""glyphs => { const c = document.createElement('canvas')
-                            .getContext('2d'); c.font = '400 14px "Source Sans", sans-serif';
-                            return Object.fromEntries([...glyphs].map(g => [g, c.measureText(g).width])); }""",
-                                               "".join(GLYPH_WIDTHS))
-                    context.close()
-            browser.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        log.close()
+    with served_app(db, tmp_path) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        for lang in ("en", "it"):
+            for screen in SCREENS:
+                context, page, grid = _open(browser, base, lang, screen)
+                page.screenshot(path=str(shots / f"headline-{lang}-{screen}.png"))
+                box = grid.bounding_box()
+                page_width = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
+                seen[(lang, screen)] = {**survey(page, grid), "page": page_width, "grid": box}
+                grid.screenshot(path=str(shots / f"headline-{lang}-{screen}-scrolled.png"))
+                if not glyphs:
+                    glyphs = page.evaluate("""glyphs => { const c = document.createElement('canvas')
+                        .getContext('2d'); c.font = '400 14px "Source Sans", sans-serif';
+                        return Object.fromEntries([...glyphs].map(g => [g, c.measureText(g).width])); }""",
+                                           "".join(GLYPH_WIDTHS))
+                context.close()
+        browser.close()
     wider = {g: w for g, w in glyphs.items() if w > GLYPH_WIDTHS[g]}
     assert glyphs and not wider, f"glyphs drawn wider than app_pages.table_fit.GLYPH_WIDTHS says: {wider}"
     for (lang, screen), found in seen.items():

@@ -14,17 +14,13 @@ from __future__ import annotations
 
 import os
 import secrets
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
 import pytest
 from sqlmodel import Session
 
 from evidence import roles
-from evidence.settings import REPO_ROOT
-from tests.app.test_browser import CHROMIUM, CHROMIUM_ARGS, _free_port, _wait_for
+from tests.app.test_browser import CHROMIUM, _free_port, chromium_profile, served_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed at /usr/bin/chromium "
@@ -45,13 +41,8 @@ server_metadata_url = "http://localhost:{provider_port}/.well-known/openid-confi
     return path
 
 
-def _start(db: str, port: int, secrets_file: Path, log) -> subprocess.Popen:
-    env = {**os.environ, "EVIDENCE_DB": db, "EVIDENCE_WORKBENCH": "true", "EVIDENCE_ALLOW_ANONYMOUS": "false",
-           "EVIDENCE_SIGN_IN_DOMAINS": "uni.example"}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "streamlit_app.py"), "--server.port", str(port),
-           "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-           "--secrets.files", str(secrets_file)]
-    return subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+CLOSED_TEAM_SERVER = {"EVIDENCE_WORKBENCH": "true", "EVIDENCE_ALLOW_ANONYMOUS": "false",
+                      "EVIDENCE_SIGN_IN_DOMAINS": "uni.example"}
 
 
 def _settled(page) -> None:
@@ -84,46 +75,38 @@ def test_sign_in_applies_the_role_and_signed_out_nothing_is_reachable(app_db, en
         s.commit()
     shots = Path(os.environ.get("BROWSER_SHOTS", tmp_path))
     port = _free_port()
-    base = f"http://localhost:{port}"
-    log = (tmp_path / "streamlit.log").open("w")
     with run_server_in_thread() as provider:
-        proc = _start(app_db, port, _secrets(tmp_path / "secrets.toml", port, provider.server_port), log)
-        try:
-            _wait_for(f"{base}/_stcore/health")
-            with sync_playwright() as p:
-                browser = p.chromium.launch_persistent_context(
-                    tempfile.mkdtemp(prefix="chromium-profile-"), executable_path=str(CHROMIUM), headless=True,
-                    args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1000})
-                page = browser.new_page()
-                # Signed out on a closed server: the gate, and no page (nor its navigation) behind it.
-                page.goto(f"{base}/studies", wait_until="networkidle")
-                _shown(page, GATE)
-                page.screenshot(path=str(shots / "sign-in-gate.png"), full_page=True)
-                assert page.get_by_text(GATE).count() == 1
-                assert page.locator("[data-testid='stMain'] h1").count() == 0
-                # A registered screener signs in with the provider and acts with that role.
-                _sign_in(page, base, "sam@uni.example")
-                _shown(page, "Signed in as")
-                page.screenshot(path=str(shots / "signed-in.png"), full_page=True)
-                assert page.get_by_text("Signed in as sam@uni.example (Screener)").count() == 1
-                assert page.locator("a[href^='mailto:']").count() == 0  # the address is text, not a link
-                page.wait_for_selector("[data-testid='stMain'] h1", timeout=90000)
-                # Signed out again: back to the gate.
-                page.get_by_role("button", name="Sign out").click()
-                page.get_by_role("button", name="End session").click(timeout=30000)  # the provider's logout too
-                _shown(page, GATE)
-                page.screenshot(path=str(shots / "signed-out.png"), full_page=True)
-                assert page.get_by_text(GATE).count() == 1
-                assert page.locator("[data-testid='stMain'] h1").count() == 0
-                # An address outside the allowed domains is refused, and sees nothing.
-                _sign_in(page, base, "mallory@evil.example")
-                _shown(page, "may not sign in here")
-                page.screenshot(path=str(shots / "refused-domain.png"), full_page=True)
-                assert page.get_by_text("may not sign in here: only addresses of uni.example may.").count() == 1
-                assert page.locator("a[href^='mailto:']").count() == 0
-                assert page.locator("[data-testid='stMain'] h1").count() == 0
-                browser.close()
-        finally:
-            proc.terminate()
-            proc.wait(timeout=20)
-            log.close()
+        secrets_file = _secrets(tmp_path / "secrets.toml", port, provider.server_port)
+        with (served_app(app_db, tmp_path, CLOSED_TEAM_SERVER, port=port, host="localhost",
+                         options=("--secrets.files", str(secrets_file))) as base,
+              sync_playwright() as p):
+            browser = chromium_profile(p, viewport={"width": 1400, "height": 1000})
+            page = browser.new_page()
+            # Signed out on a closed server: the gate, and no page (nor its navigation) behind it.
+            page.goto(f"{base}/studies", wait_until="networkidle")
+            _shown(page, GATE)
+            page.screenshot(path=str(shots / "sign-in-gate.png"), full_page=True)
+            assert page.get_by_text(GATE).count() == 1
+            assert page.locator("[data-testid='stMain'] h1").count() == 0
+            # A registered screener signs in with the provider and acts with that role.
+            _sign_in(page, base, "sam@uni.example")
+            _shown(page, "Signed in as")
+            page.screenshot(path=str(shots / "signed-in.png"), full_page=True)
+            assert page.get_by_text("Signed in as sam@uni.example (Screener)").count() == 1
+            assert page.locator("a[href^='mailto:']").count() == 0  # the address is text, not a link
+            page.wait_for_selector("[data-testid='stMain'] h1", timeout=90000)
+            # Signed out again: back to the gate.
+            page.get_by_role("button", name="Sign out").click()
+            page.get_by_role("button", name="End session").click(timeout=30000)  # the provider's logout too
+            _shown(page, GATE)
+            page.screenshot(path=str(shots / "signed-out.png"), full_page=True)
+            assert page.get_by_text(GATE).count() == 1
+            assert page.locator("[data-testid='stMain'] h1").count() == 0
+            # An address outside the allowed domains is refused, and sees nothing.
+            _sign_in(page, base, "mallory@evil.example")
+            _shown(page, "may not sign in here")
+            page.screenshot(path=str(shots / "refused-domain.png"), full_page=True)
+            assert page.get_by_text("may not sign in here: only addresses of uni.example may.").count() == 1
+            assert page.locator("a[href^='mailto:']").count() == 0
+            assert page.locator("[data-testid='stMain'] h1").count() == 0
+            browser.close()

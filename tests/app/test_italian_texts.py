@@ -76,8 +76,17 @@ def test_the_analysis_set_shows_status_words_in_italian(app_env):
 def test_a_mixed_cohort_is_named_in_italian_in_the_notes(app_env):
     at = open_page("meta_analysis", {"outcome": "crs_any", "disease": "sle", "mixed": "1"}, lang="it")
     notes = [t.value for t in at.text]
-    assert any("Alpha 2024, J Test [coorte mista: 8/15 SLE]" in n for n in notes), notes
-    assert not any("mixed:" in n for n in notes)
+    assert any("Alpha 2024, J Test [coorte mista: 8/15 LES]" in n for n in notes), notes
+    assert not any("mixed:" in n or "8/15 SLE" in n for n in notes)
+
+
+@pytest.mark.parametrize("view", ["loo", "cumulative"])
+def test_leave_one_out_and_cumulative_name_studies_in_italian(app_env, view):
+    at = open_page("meta_analysis", {"outcome": "crs_any", "view": view}, lang="it")
+    studies = list(next(f for f in _frames(at) if "Studio" in f.columns and "Stima" in f.columns)["Studio"])
+    assert any(s.endswith("[miosite]") for s in studies) and not any("[IIM]" in s for s in studies), studies
+    english = open_page("meta_analysis", {"outcome": "crs_any", "view": view})
+    assert any(s.endswith("[IIM]") for s in next(f for f in _frames(english) if "Study" in f.columns)["Study"])
 
 
 @pytest.mark.usefixtures("workbench")

@@ -129,6 +129,36 @@ def test_pool_outcome_command_prints_the_library_numbers(shipped_app, shipped_en
                     a.result.k, a.result.estimate, a.result.ci_low, a.result.ci_high)
 
 
+def test_pool_outcome_speaks_the_readers_language(shipped_app, shipped_engine, monkeypatch):
+    import json
+
+    from typer.testing import CliRunner
+
+    from evidence.analysis_set import reason_text
+    from evidence.cli import app
+    from evidence.i18n import format_number
+
+    monkeypatch.setenv("EVIDENCE_DB", shipped_engine[0])
+    with Session(shipped_app) as session:
+        a = analyse_outcome(session, Selection("crs_any", ("sle",), include_mixed=True))
+    excluded = [r for r in a.records if not r.included]
+    args = ["pool", "--outcome", "crs_any", "--disease", "sle", "--include-mixed"]
+    runner = CliRunner()
+    out = runner.invoke(app, [*args, "--lang", "it"])
+    assert out.exit_code == 0, out.output
+    assert out.stdout.startswith("Esito: crs_any; un report per coorte: sì\nMetodo: ")
+    pooled = next(line for line in out.stdout.splitlines() if line.startswith("Stima aggregata (k="))
+    assert f" {format_number(100 * a.result.estimate, 'it', 1)} [" in pooled
+    assert f"Esclusi ({len(excluded)}):" in out.stdout and excluded
+    for r in excluded:  # names and reasons as the Meta-analysis page writes them in Italian
+        assert f"  {r.label_in('it')} [{r.report_id}]: {reason_text(r.why, 'it')}" in out.stdout
+    italian = json.loads(runner.invoke(app, [*args, "--json", "--lang", "it"]).stdout)
+    english = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    assert italian.keys() == english.keys() and italian["pooled"] == english["pooled"]  # keys and numbers stay
+    assert [e["reason"] for e in italian["excluded"]] == [reason_text(r.why, "it") for r in excluded]
+    assert [e["reason"] for e in english["excluded"]] == [r.reason for r in excluded]
+
+
 def test_pool_outcome_rejects_unknown_codes(shipped_engine, monkeypatch):
     from typer.testing import CliRunner
 
