@@ -29,6 +29,8 @@ MEASURES = ["Reports", "Patients", "Trials"]
 PARAMS = ("map", "days", "news")
 NEWS = {"publications": N_("New publications ({n})"), "trials": N_("New trials ({n})"),
         "changes": N_("Trial changes ({n})")}
+NEWS_FIRST = "_news_first"  # the list What's new opens when the link names none (the first with entries)
+NEWS_CHOSEN = "_news_chosen"  # whether the reader (or the link) chose a list: else it follows NEWS_FIRST
 NEWS_KEYS = {"publications": "new_publications", "trials": "new_trials", "changes": "trial_changes"}
 WINDOWS = {7: _("Last 7 days"), 30: _("Last 30 days"), 90: _("Last 90 days"), 365: _("Last year")}
 NBSP = "\u00a0"
@@ -76,7 +78,7 @@ def _evidence_map(version: str) -> None:
         st.info(_("Nothing to map yet: load the curated data with `make db`."))
         return
     measure = st.segmented_control(_("Count"), MEASURES, key="map", format_func=translator_now()) or "Reports"
-    state.publish(PARAMS)  # a fragment rerun does not reach main's publish
+    _publish()  # a fragment rerun does not reach main's publish
     grid = data.evidence_map_grid(version, measure, language())
     top = int(grid.to_numpy().max()) if grid.size else 0
     shown = grid.rename(index=escape_md, columns=escape_md)  # st.table's headers are Markdown
@@ -150,7 +152,7 @@ def _whats_new(version: str) -> None:
     """The latest additions and their window: changing the window reruns only this."""
     st.subheader(_("What's new"), anchor=False)
     days = st.segmented_control(_("Window"), list(WINDOWS), key="days", format_func=WINDOWS.get) or 30
-    state.publish(PARAMS)  # a fragment rerun does not reach main's publish
+    _publish()  # a fragment rerun does not reach main's publish
     news = data.digest(version, days)
     if not (news["new_publications"] or news["new_trials"] or news["trial_changes"]):
         st.info(_("Nothing new in the {window} before the last update. New PubMed records, newly registered trials "
@@ -159,12 +161,18 @@ def _whats_new(version: str) -> None:
         return
     st.caption(_("Since {when}").format(when=_when(news["since"])))
     counts = {k: len(news[key]) for k, key in NEWS_KEYS.items()}
-    first = next((k for k in NEWS if counts[k]), "publications")  # shown while none is chosen (not in the URL)
+    first = next((k for k in NEWS if counts[k]), "publications")  # shown, and chosen, while the link names none
+    if NEWS_FIRST not in st.session_state and st.session_state.get("news") is not None:
+        st.session_state[NEWS_CHOSEN] = True  # named by the link the reader opened
+    if not st.session_state.get(NEWS_CHOSEN) or st.session_state.get("news") is None:
+        st.session_state[NEWS_CHOSEN] = False
+        st.session_state["news"] = first  # drawn as chosen, following the window; _publish leaves it out of the URL
+    st.session_state[NEWS_FIRST] = first
     tr = translator_now()  # format_func may run after the script
     # One list at a time: each is a grid the browser takes a while to draw, and a page of three is slow to open.
     shown = st.segmented_control(_("Show"), list(NEWS), key="news", format_func=lambda k: tr(NEWS[k]).format(
-        n=counts[k])) or first
-    state.publish(PARAMS)
+        n=counts[k]), on_change=_chosen) or first
+    _publish()
     if shown == "publications":
         pubs = pd.DataFrame(news["new_publications"]).reindex(
             columns=["pmid", "title", "journal", "kind", "first_seen"])
@@ -204,7 +212,17 @@ def main() -> None:
     _headline(version)  # the answer first; the map below it
     _evidence_map(version)
     _whats_new(version)
-    state.publish(PARAMS)
+    _publish()
+
+
+def _chosen() -> None:
+    st.session_state[NEWS_CHOSEN] = True
+
+
+def _publish() -> None:
+    """The Overview's choices to the URL; What's new's list only when the reader (or the link) chose it."""
+    state.publish(PARAMS, shown_by_default={} if st.session_state.get(NEWS_CHOSEN) else {
+        "news": st.session_state.get(NEWS_FIRST)})
 
 
 main()

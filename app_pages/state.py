@@ -183,11 +183,18 @@ def notice_ignored(ignored: Mapping[str, Sequence[str]]) -> None:
                .format(parts=escape_md(parts)), icon=":material/link_off:")
 
 
-def publish(names: Iterable[str]) -> None:
-    """Keep the named parameters' values for the other pages and write them, and the language, to the URL."""
+def publish(names: Iterable[str], shown_by_default: Mapping[str, Any] | None = None) -> None:
+    """Keep the named parameters' values for the other pages and write them, and the language, to the URL.
+
+    ``shown_by_default`` names values a page picks from the data when the
+    link has none (What's new opens its first list with entries): the widget
+    shows them chosen, and the URL leaves them out, since a link without them
+    opens the same.
+    """
     current = {n: value(n) for n in (*names, *EVERY_PAGE)}
     _kept().update(current)
-    wanted = url_state(current)
+    implicit = shown_by_default or {}
+    wanted = url_state({n: v for n, v in current.items() if n not in implicit or v != implicit[n]})
     if dict(st.query_params) != wanted:
         st.query_params.from_dict(wanted)
 

@@ -34,6 +34,8 @@ def test_default_page_is_the_overview_with_map_headline_and_whats_new(page):
     assert not any("field" in f.columns for f in frames)
     assert any(f"last harvested {day_text(NOW)}" in c.value for c in at.caption)
     assert at.segmented_control(key="news").options == ["New publications (1)", "New trials (0)", "Trial changes (1)"]
+    assert at.segmented_control(key="news").value == "publications"  # the list shown is drawn as chosen…
+    assert "news" not in at.query_params  # …and the link leaves it out: without it, a link opens the same
     at.segmented_control(key="news").set_value("changes").run()
     changes = next(d.value for d in at.dataframe if "field" in d.value.columns)
     assert list(changes["new"]) == ["RECRUITING"]
@@ -256,3 +258,22 @@ def test_about_lists_each_source_last_run_in_words_in_a_static_table(page):
     assert set(runs["Status"]) == {"Succeeded"} and all(v.endswith("UTC") for v in runs["Finished"])
     italian = page("about", lang="it").table[0].value
     assert "Fonte" in italian.columns and "Aggiornamento da PubMed" in set(italian["Fonte"])
+
+
+def test_whats_new_follows_its_first_list_with_entries_until_the_reader_chooses(page, app_db):
+    import sqlite3
+
+    with sqlite3.connect(app_db) as conn:  # the one new publication: 20 days before the last update
+        conn.execute("UPDATE publication SET first_seen = ?", ((NOW - timedelta(days=20)).strftime(
+            "%Y-%m-%d %H:%M:%S.%f"),))
+    at = page("overview")
+    assert at.segmented_control(key="news").value == "publications"
+    at.segmented_control(key="days").set_value(7).run()  # no publication in 7 days: the changes open, chosen
+    assert at.segmented_control(key="news").value == "changes" and "news" not in at.query_params
+    assert any("field" in d.value.columns for d in at.dataframe)
+    at.segmented_control(key="news").set_value("publications").run()  # the reader's choice stays, in the link
+    at.segmented_control(key="days").set_value(30).run()
+    at.segmented_control(key="days").set_value(7).run()
+    assert at.segmented_control(key="news").value == "publications" and at.query_params["news"] == "publications"
+    linked = page("overview", {"news": "trials"})  # a link's list is the reader's choice: kept, in the URL
+    assert linked.segmented_control(key="news").value == "trials" and linked.query_params["news"] == "trials"
