@@ -1,10 +1,11 @@
 """The app pages' charts: the evidence map's shaded grid and the trial timeline (the forest plot is the library's).
 
-Colours are the Okabe–Ito palette (distinguishable with every common colour
-vision deficiency), and meaning never rests on colour alone; every mark
-carries its numbers in a tooltip. Functions return charts (no Streamlit
-calls). ``evidence.forest`` holds the forest plot, which is also an export;
-its names are re-exported here for the pages.
+Meaning never rests on colour alone. The timeline uses the Okabe–Ito palette
+(distinguishable with every common colour vision deficiency) and every mark
+carries its numbers in a tooltip; the map writes its count in every cell, on
+a single-hue ramp with text that keeps WCAG AA contrast. Functions return
+charts (no Streamlit calls). ``evidence.forest`` holds the forest plot, which
+is also an export; its names are re-exported here for the pages.
 """
 
 from __future__ import annotations
@@ -53,12 +54,15 @@ def evidence_map_grid(cells: pd.DataFrame, measure: str = "Reports", lang: str =
     return grid
 
 
+WHITE_FROM = 6  # the first shade white text reads on at WCAG AA (#2171b5: 5.1:1; black keeps ≥ 6:1 below it)
+
+
 def shade(count: int, top: int) -> str:
-    """CSS for a map cell: a darker blue for more (an empty cell stays white), white text on the dark half."""
+    """CSS for a map cell: a darker blue for more (an empty cell stays white), the text readable on it."""
     if not count:
         return ""
-    step = BLUES[min(len(BLUES) - 1, 1 + round((len(BLUES) - 2) * count / max(top, 1)))]
-    return f"background-color: {step}; color: {'white' if count > top * 0.55 else 'black'}"
+    step = min(len(BLUES) - 1, 1 + round((len(BLUES) - 2) * count / max(top, 1)))
+    return f"background-color: {BLUES[step]}; color: {'white' if step >= WHITE_FROM else 'black'}"
 
 
 def partial_date(value: str | None) -> pd.Timestamp | None:

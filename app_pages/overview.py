@@ -80,11 +80,15 @@ def _evidence_map(version: str) -> None:
     measure = st.segmented_control(_("Count"), MEASURES, key="map", format_func=translator_now()) or "Reports"
     _publish()  # a fragment rerun does not reach main's publish
     grid = data.evidence_map_grid(version, measure, language())
-    top = int(grid.to_numpy().max()) if grid.size else 0
+    if grid.empty:
+        st.info(_("None yet: no disease has any {count} to map.").format(count=translator_now()(measure).lower()))
+        return
+    top = int(grid.to_numpy().max())
     shown = grid.rename(index=escape_md, columns=escape_md)  # st.table's headers are Markdown
     st.table(shown.style.format(lambda v: str(v) if v else "").map(lambda v: charts.shade(v, top)))
-    st.caption(_("Patients: latest report of each cohort; a mixed-disease cohort counts in each of its diseases. "
-                 "Switch the count above to see reports, patients or trials."))
+    st.caption(_("Rows: diseases; columns: CAR targets; darker cells hold more. Patients: latest report of each "
+                 "cohort; a mixed-disease cohort counts in each of its diseases. Switch the count above to see "
+                 "reports, patients or trials."))
 
 
 def _headline(version: str) -> None:

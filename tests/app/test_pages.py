@@ -277,3 +277,15 @@ def test_whats_new_follows_its_first_list_with_entries_until_the_reader_chooses(
     assert at.segmented_control(key="news").value == "publications" and at.query_params["news"] == "publications"
     linked = page("overview", {"news": "trials"})  # a link's list is the reader's choice: kept, in the URL
     assert linked.segmented_control(key="news").value == "trials" and linked.query_params["news"] == "trials"
+
+
+def test_overview_map_says_so_when_nothing_has_the_count_chosen(page, app_db):
+    import sqlite3
+
+    with sqlite3.connect(app_db) as conn:
+        conn.execute("PRAGMA foreign_keys = OFF")
+        for table in ("trialsite", "trialchange", "publicationtriallink", "trial"):
+            conn.execute(f"DELETE FROM {table}")
+    at = page("overview", {"map": "Trials"})
+    assert any("no disease has any trials to map" in i.value for i in at.info)
+    assert not any("CD19" in t.value.columns for t in at.table)

@@ -251,8 +251,23 @@ def test_evidence_map_grid_orders_by_evidence_and_drops_empty_rows():
     assert charts.evidence_map_grid(cells.iloc[:0], "Reports").empty
 
 
+def _contrast(one: str, two: str) -> float:
+    """WCAG 2 contrast ratio of two #rrggbb colours."""
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    high, low = sorted((luminance(one), luminance(two)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
 def test_map_shade_darkens_with_the_count_and_keeps_text_readable():
     assert charts.shade(0, 10) == ""
     light, dark = charts.shade(1, 10), charts.shade(10, 10)
     assert light != dark and "color: black" in light and "color: white" in dark
     assert charts.BLUES[-1] in dark
+    names = {"black": "#000000", "white": "#ffffff"}
+    for top in (1, 2, 5, 7, 9, 10, 11, 20, 50, 137):
+        for count in range(1, top + 1):
+            css = dict(part.split(": ") for part in charts.shade(count, top).split("; "))
+            assert _contrast(css["background-color"], names[css["color"]]) >= 4.5, (count, top, css)
