@@ -166,6 +166,7 @@ def _whats_new(version: str) -> None:
     st.caption(_("Since {when}").format(when=_when(news["since"])))
     counts = {k: len(news[key]) for k, key in NEWS_KEYS.items()}
     first = next((k for k in NEWS if counts[k]), "publications")  # shown, and chosen, while the link names none
+    state.bind(("news",), {"news": list(NEWS)})  # the kept choice, if a window with nothing new hid the control
     if NEWS_FIRST not in st.session_state and st.session_state.get("news") is not None:
         st.session_state[NEWS_CHOSEN] = True  # named by the link the reader opened
     if not st.session_state.get(NEWS_CHOSEN) or st.session_state.get("news") is None:

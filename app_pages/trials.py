@@ -172,6 +172,9 @@ def _results(shown: pd.DataFrame) -> None:
     """The summary, then the table or the timeline: one at a time, the table unless the reader asks."""
     _summary(shown)
     tr = translator_now()
+    # Not drawn while nothing matches, and Streamlit then forgets a widget's value: bound again here (kept value
+    # first), or a reader's "Timeline" would be lost after a search that matched nothing.
+    state.bind(("show",), {"show": list(SHOW)})
     view = st.segmented_control(_("Show"), list(SHOW), key="show", format_func=lambda k: tr(SHOW[k])) or "table"
     (_timeline if view == "timeline" else _table)(shown)
 
