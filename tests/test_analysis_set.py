@@ -125,6 +125,14 @@ def test_a_disease_in_a_study_label_is_its_code_in_english_and_an_abbreviation_i
     assert not any("_" in name for name in italian.values())
 
 
+def test_every_disease_has_a_study_label_name():
+    """A disease added to the vocabulary without one would show its code, in capitals, inside Italian labels."""
+    from evidence.analysis_set import LABEL_NAMES
+    from evidence.vocab import Disease
+
+    assert set(LABEL_NAMES) == {d.value for d in Disease}
+
+
 def _add_nephritis_series(engine, counts: dict[str, int]) -> None:
     from evidence import models
 

@@ -36,15 +36,15 @@ def test_small_table_cells_keep_a_zero():
 
 
 def test_the_warm_up_builds_the_forest_plot_the_meta_analysis_page_reads(app_env, monkeypatch):
-    from app_pages import charts, data, selection, warm
-    from app_pages.i18n import language
+    """The page itself, run after the warm-up, draws a plot the warm-up built (same cache key)."""
+    from app_pages import charts, data, warm
 
     monkeypatch.setattr(warm, "PAUSE", 0)
-    version = data.data_version()
-    warm._warm(version)
+    warm._warm(data.data_version())
     built = []
     real = charts.forest_spec
     monkeypatch.setattr(charts, "forest_spec", lambda *a, **k: built.append(a) or real(*a, **k))
-    for sel in (selection.Selection(), selection.Selection(outcome="crs_any")):
-        assert selection.forest_spec(version, sel, language())["layer"]  # as app_pages/meta_analysis.py calls it
+    for params in ({}, {"outcome": "crs_any"}):
+        at = open_page("meta_analysis", params)
+        assert at.get("vega_lite_chart"), params
     assert built == []  # answered from the cache
