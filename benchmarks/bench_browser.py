@@ -48,9 +48,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))
 
-from benchmarks.bench_app import build  # noqa: E402  (the synthetic database, one home)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -302,25 +300,32 @@ def measure_floor(repeats: int) -> list[tuple[str, str, float]]:
     return rows
 
 
-def shipped_database(tmp: Path) -> str:
-    """The curated evidence base of data/ in a new SQLite file (what `evidence init` builds)."""
-    from evidence.settings import Settings
-    from evidence.store import initialise
-
-    settings = Settings(db=str(tmp / "shipped.db"), data_dir=str(REPO_ROOT / "data"))
-    initialise(settings)
-    return settings.db
-
-
-def precompute(db: str) -> None:
-    """What `evidence init` and `evidence update` do after loading: pool the Overview's headline table."""
-    from evidence.headline import refresh_stored_headline
-    from evidence.settings import Settings
-    from evidence.store import open_store
-
-    engine = open_store(Settings(db=db))  # the URL the app opens (EVIDENCE_DB), part of the data version
+# Run in the served checkout (its own code, schema, migrations and data/): a database built by this script's
+# checkout may be newer than an older app can open, so a before/after would measure an error page.
+BUILD = """
+import sys
+from pathlib import Path
+from benchmarks.bench_app import build
+from evidence.headline import refresh_stored_headline
+from evidence.settings import Settings
+from evidence.store import initialise, open_store
+root, tmp, names = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3].split(",")
+if "shipped" in names:  # what `evidence init` builds from data/
+    initialise(Settings(db=str(tmp / "shipped.db"), data_dir=str(root / "data")))
+if "synthetic" in names:
+    build(tmp / "synthetic.db", 20_000, 1_000, 200)
+for name in names:  # what `evidence init`/`update` do after loading: pool the Overview's headline table
+    engine = open_store(Settings(db=str(tmp / (name + ".db"))))
     refresh_stored_headline(engine)
     engine.dispose()
+"""
+
+
+def databases(app_dir: Path, tmp: Path, names: list[str]) -> dict[str, str]:
+    """The shipped and/or synthetic database, each built and pooled by ``app_dir``'s own code."""
+    subprocess.run([sys.executable, "-c", BUILD, str(app_dir), str(tmp), ",".join(names)], cwd=app_dir,
+                   env={**os.environ, "PYTHONPATH": str(app_dir)}, check=True)
+    return {name: str(tmp / f"{name}.db") for name in names}
 
 
 def main() -> None:
@@ -333,16 +338,11 @@ def main() -> None:
                         help="checkout whose app is served (e.g. an older commit, for before/after)")
     args = parser.parse_args()
     results: dict[str, list[tuple[str, str, float]]] = {}
+    app_dir = args.app_dir.resolve()
     with tempfile.TemporaryDirectory() as tmp:
-        dbs = {}
-        if args.only in (None, "shipped"):
-            dbs["shipped"] = shipped_database(Path(tmp))
-        if args.only in (None, "synthetic"):
-            build(Path(tmp) / "synthetic.db", 20_000, 1_000, 200)
-            dbs["synthetic"] = str(Path(tmp) / "synthetic.db")
+        dbs = databases(app_dir, Path(tmp), [n for n in ("shipped", "synthetic") if args.only in (None, n)])
         for name, db in dbs.items():
-            precompute(db)
-            with app_server(db, args.app_dir.resolve()) as base:
+            with app_server(db, app_dir) as base:
                 results[name] = measure(base, args.repeats)
     names = list(results)
     print(f"\n{'measurement':<52}" + "".join(f"{n:>12}" for n in names) + f"{'target':>10}")
