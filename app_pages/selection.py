@@ -19,8 +19,8 @@ import streamlit as st
 from app_pages import charts, data, state
 from app_pages.common import filter_options, filter_widgets
 from app_pages.i18n import DEFAULT_LANGUAGE, _, translator_now
-from evidence.outcome_analysis import Method, OutcomeAnalysis, Selection, Subgroups, group_label  # noqa: F401
 from evidence.i18n import label
+from evidence.outcome_analysis import Method, OutcomeAnalysis, Selection, Subgroups, group_label  # noqa: F401
 from evidence.outcome_analysis import plain_notes as library_notes
 from evidence.vocab import CiMethod, Outcome, PoolModel, PoolTransform, SubgroupBy, Tau2Method, label_of
 
