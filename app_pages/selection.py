@@ -68,16 +68,21 @@ def widgets(version: str, main: tuple[str, ...] = ()) -> None:
     with st.sidebar:
         if "outcome" not in main:
             _outcome(version)
-        filter_widgets([n for n in FILTER_NAMES if n not in main])
+        # In popovers, each summed up in its label: the browser draws a popover's widgets only when it is
+        # opened, and the eleven widgets drawn in the sidebar cost a first visit or a switch to the page
+        # about 0.2 s (measured in Chromium, tests/app/test_browser.py walks them).
         tr = translator_now()
-        st.toggle(_("One report per cohort (cohort-aware)"), key="cohort_aware",
-                  help=_("Off: every report is pooled, so re-reported patients are counted more than once "
-                         "(a sensitivity analysis only)."))
-        st.toggle(_("Include mixed cohorts (disease is the majority)"), key="mixed",
-                  help=_("With a disease filter: a whole-cohort number of a mixed-disease cohort is pooled when "
-                         "more than half of its patients have the disease; it is labelled in the forest plot."))
-        st.selectbox(_("Subgroups"), list(BY), key="by", format_func=lambda c: tr(BY[c]))
-        with st.expander(_("Method"), expanded=state.value("model") != "glmm"):
+        names = [n for n in FILTER_NAMES if n not in main]
+        with st.popover(_filters_label(names), width="stretch"):
+            filter_widgets(names, container=st)
+            st.toggle(_("One report per cohort (cohort-aware)"), key="cohort_aware",
+                      help=_("Off: every report is pooled, so re-reported patients are counted more than once "
+                             "(a sensitivity analysis only)."))
+            st.toggle(_("Include mixed cohorts (disease is the majority)"), key="mixed",
+                      help=_("With a disease filter: a whole-cohort number of a mixed-disease cohort is pooled "
+                             "when more than half of its patients have the disease; it is labelled in the forest "
+                             "plot."))
+        with st.popover(_method_label(), width="stretch"):
             st.selectbox(_("Model"), _codes(PoolModel), key="model", format_func=lambda c: tr(PoolModel(c).label))
             st.selectbox(_("Transformation"), _codes(PoolTransform), key="transform",
                          format_func=lambda c: tr(PoolTransform(c).label),
@@ -86,6 +91,23 @@ def widgets(version: str, main: tuple[str, ...] = ()) -> None:
                          format_func=lambda c: tr(Tau2Method(c).label), disabled=state.value("model") != "re")
             st.selectbox(_("Confidence interval"), _codes(CiMethod), key="ci",
                          format_func=lambda c: tr(CiMethod(c).label))
+            st.selectbox(_("Subgroups"), list(BY), key="by", format_func=lambda c: tr(BY[c]))
+
+
+def _filters_label(names: list[str]) -> str:
+    """"Filters", or "Filters (2)": how many of the popover's choices differ from the defaults."""
+    changed = sum(bool(state.value(n)) for n in names) + (not state.value("cohort_aware")) + bool(
+        state.value("mixed"))
+    return _("Filters ({n})").format(n=changed) if changed else _("Filters")
+
+
+def _method_label() -> str:
+    """"Method: GLMM", with the subgroups when the analysis is split ("Method: GLMM; subgroups: Disease")."""
+    model = _(PoolModel(state.value("model")).label).split(" (")[0]
+    by = state.value("by")
+    if by and by != SubgroupBy.NONE.value:
+        return _("Method: {method}; subgroups: {by}").format(method=model, by=_(BY[by]))
+    return _("Method: {method}").format(method=model)
 
 
 def _outcome(version: str) -> None:

@@ -208,8 +208,13 @@ def _download(page, label: str) -> tuple[str, bytes]:
 
 
 def _sidebar_toggle_on(page) -> bool:
-    box = page.locator("[data-testid='stSidebar'] input[type='checkbox']").first
-    return box.is_checked()
+    """The cohort-aware toggle, read in the sidebar's Filters popover (opened, then closed again)."""
+    page.locator("[data-testid='stSidebar'] [data-testid='stPopover'] button").first.click()
+    box = page.locator("[data-testid='stPopoverBody'] input[type='checkbox']").first
+    checked = box.is_checked()
+    page.keyboard.press("Escape")
+    page.locator("[data-testid='stPopoverBody']").wait_for(state="detached")
+    return checked
 
 
 def _poison(db: str) -> tuple[str, str]:
@@ -248,6 +253,8 @@ def test_selection_travels_by_the_top_menu_and_downloads_parse_back(app_db, tmp_
         assert "/export" in page.url and "outcome=crs_any" in page.url and "disease=sle" in page.url, page.url
         assert "cohort_aware" not in page.url and _sidebar_toggle_on(page)
         assert page.get_by_text("Cohort-aware selection is off").count() == 0
+        # Export draws the disease filter in the sidebar's popover: the label says it is set, unopened
+        assert page.locator("[data-testid='stSidebar']").get_by_text("Filters (1)").count() == 1
         # items 9, 10: downloads parsed back
         name, body = _download(page, "Analysis set (CSV)")
         assert name.startswith("cart-crs_any-sle-glmm") and name.endswith("-outcomes.csv"), name
