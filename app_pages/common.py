@@ -120,6 +120,12 @@ def filter_widgets(names: Iterable[str], container=None) -> None:
                           placeholder=_("Any"))
 
 
+def filters_label(changed: int) -> str:
+    """The label of a "Filters" popover: how many of its choices are set ("Filters (2)"), so a reader sees
+    that a filter applies without opening it."""
+    return _("Filters ({n})").format(n=changed) if changed else _("Filters")
+
+
 def any_overlap(values: list | None, wanted: list[str]) -> bool:
     """True when no filter is set or the row's list shares a value with it."""
     return not wanted or bool(set(values or ()) & set(wanted))

@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import charts, data, state
-from app_pages.common import filter_options, filter_widgets
+from app_pages.common import filter_options, filter_widgets, filters_label
 from app_pages.i18n import DEFAULT_LANGUAGE, _, translator_now
 from evidence.i18n import label
 from evidence.outcome_analysis import Method, OutcomeAnalysis, Selection, Subgroups, group_label  # noqa: F401
@@ -95,10 +95,9 @@ def widgets(version: str, main: tuple[str, ...] = ()) -> None:
 
 
 def _filters_label(names: list[str]) -> str:
-    """"Filters", or "Filters (2)": how many of the popover's choices differ from the defaults."""
-    changed = sum(bool(state.value(n)) for n in names) + (not state.value("cohort_aware")) + bool(
-        state.value("mixed"))
-    return _("Filters ({n})").format(n=changed) if changed else _("Filters")
+    """The Filters popover's label, counting its choices that differ from the defaults."""
+    return filters_label(sum(bool(state.value(n)) for n in names) + (not state.value("cohort_aware"))
+                         + bool(state.value("mixed")))
 
 
 def _method_label() -> str:

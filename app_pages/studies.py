@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import data, state
-from app_pages.common import any_overlap, escape_md, filter_options, filter_widgets
+from app_pages.common import any_overlap, escape_md, filter_options, filter_widgets, filters_label
 from app_pages.i18n import N_, _, columns, language, relabel, report_link, translated
 from evidence.queries import TIMEPOINT_CODES, timepoint_text
 from evidence.search import identifier
@@ -197,10 +197,14 @@ def main() -> None:
                  "select a row (or pick below) to see its numbers and sources."))
     with st.sidebar:
         st.text_input(_("Search titles and abstracts"), key="q", placeholder=_("e.g. nephritis, myositis, BCMA"))
-        filter_widgets(FILTER_NAMES)
-        left, right = st.columns(2)
-        left.number_input(_("From year"), min_value=2000, max_value=2100, step=1, key="year_from")
-        right.number_input(_("To year"), min_value=2000, max_value=2100, step=1, key="year_to")
+        # In a popover: its widgets are drawn only when it is opened, which spares every first visit seven.
+        with st.popover(filters_label(sum(state.value(n) not in (None, [], ()) for n in (*FILTER_NAMES, "year_from",
+                                                                                          "year_to"))),
+                        width="stretch"):
+            filter_widgets(FILTER_NAMES, container=st)
+            left, right = st.columns(2)
+            left.number_input(_("From year"), min_value=2000, max_value=2100, step=1, key="year_from")
+            right.number_input(_("To year"), min_value=2000, max_value=2100, step=1, key="year_to")
     filters = {n: state.value(n) for n in (*FILTER_NAMES, "year_from", "year_to")}
     q = state.value("q").strip()
     matched = data.search_reports(version, q) if q else None
