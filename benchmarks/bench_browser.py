@@ -25,12 +25,19 @@ inside its <canvas>, never painted, is left out).
 Figures are medians of ``--repeats``; targets are printed beside them. This
 script prints figures; it asserts nothing.
 
+With ``--against DIR`` two checkouts are served side by side, each with the
+databases its own code builds, and every measurement alternates between them
+(first one, then the other, in turn): this machine's speed drifts by a fifth or
+more within minutes, so a before/after from two runs in a row can show the
+drift instead of the change.
+
 With ``--floor`` the same kinds of measurement run on a minimal three-page
 Streamlit app (a title; a select box and a multiselect; a grid of 50 rows):
 what Streamlit and the browser cost on this machine before any of the app's
 own work.
 
     .venv/bin/python benchmarks/bench_browser.py [--repeats 3] [--only shipped|synthetic] [--app-dir DIR] [--floor]
+    .venv/bin/python benchmarks/bench_browser.py --against BEFORE_DIR [--app-dir AFTER_DIR] --repeats 5
 """
 
 from __future__ import annotations
@@ -46,6 +53,7 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -227,34 +235,69 @@ def _options(page_url: str, browser, label: str, count: int) -> list[str]:
         context.close()
 
 
+SWITCHES = (("", "Meta-analysis"), ("meta-analysis", "Overview"), ("", "Trials"), ("trials", "Studies"))
+FILTERS = (("Meta-analysis outcome", "meta-analysis", "Outcome"), ("Meta-analysis disease", "meta-analysis", "Disease"),
+           ("Trials status", "trials", "Recruitment status"))
+Step = tuple[str, str, Callable[[int], float]]  # kind, what, repeat number -> seconds
+
+
+def plan(browser, base: str, repeats: int) -> tuple[list[Step], object]:
+    """Every measurement after the server's cold start, each a call taking the repeat's number; and the
+    returning browser's context (the caller closes it)."""
+    steps: list[Step] = [("first visit", title, lambda i, path=path: visit(browser, f"{base}/{path}"))
+                         for title, path in PAGES.items()]
+    returning = _context(browser)  # a browser that has opened the app before: its cache holds the front end
+    revisit(returning, f"{base}/")  # the visit that filled the browser's cache
+    steps += [("returning visit", title, lambda i, path=path: revisit(returning, f"{base}/{path}"))
+              for title, path in PAGES.items()]
+    for start, title in SWITCHES:
+        name = f"{[t for t, q in PAGES.items() if q == start][0]} → {title}"
+        steps.append(("page switch", name, lambda i, start=start, title=title: switch(browser, base, start, title)))
+    for what, path, label in FILTERS:
+        options = _options(f"{base}/{path}", browser, label, repeats)  # a value not chosen before, each repeat
+        steps.append(("filter change", what, lambda i, path=path, label=label, options=options: filter_change(
+            browser, f"{base}/{path}", label, options[i % len(options)])))
+    return steps, returning
+
+
 def measure(base: str, repeats: int) -> list[tuple[str, str, float]]:
     """(kind, what, median seconds) for every measurement on a fresh server."""
     from playwright.sync_api import sync_playwright
 
-    rows: list[tuple[str, str, float]] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        rows.append(("server cold", "Overview, first visitor after start", visit(browser, f"{base}/")))
-        for title, path in PAGES.items():
-            rows.append(("first visit", title, statistics.median(visit(browser, f"{base}/{path}")
-                                                                 for _ in range(repeats))))
-        returning = _context(browser)  # a browser that has opened the app before: its cache holds the front end
-        revisit(returning, f"{base}/")  # the visit that filled the browser's cache
-        for title, path in PAGES.items():
-            rows.append(("returning visit", title, statistics.median(revisit(returning, f"{base}/{path}")
-                                                                     for _ in range(repeats))))
+        rows = [("server cold", "Overview, first visitor after start", visit(browser, f"{base}/"))]
+        steps, returning = plan(browser, base, repeats)
+        rows += [(kind, what, statistics.median(run(i) for i in range(repeats))) for kind, what, run in steps]
         returning.close()
-        for start, title in (("", "Meta-analysis"), ("meta-analysis", "Overview"), ("", "Trials"),
-                             ("trials", "Studies")):
-            name = f"{[t for t, q in PAGES.items() if q == start][0]} → {title}"
-            rows.append(("page switch", name, statistics.median(switch(browser, base, start, title)
-                                                                for _ in range(repeats))))
-        for what, path, label in (("Meta-analysis outcome", "meta-analysis", "Outcome"),
-                                  ("Meta-analysis disease", "meta-analysis", "Disease"),
-                                  ("Trials status", "trials", "Recruitment status")):
-            options = _options(f"{base}/{path}", browser, label, repeats)
-            times = [filter_change(browser, f"{base}/{path}", label, o) for o in options]
-            rows.append(("filter change", what, statistics.median(times)))
+        browser.close()
+    return rows
+
+
+def compare(bases: list[str], repeats: int) -> list[tuple[str, str, list[float]]]:
+    """(kind, what, median seconds per server): the servers' repeats interleaved, in turn first.
+
+    This machine's speed drifts by a fifth or more within minutes, so two runs
+    one after the other can differ by more than a change does; measured in
+    alternation, both sides see the same drift.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        for base in bases:
+            visit(browser, f"{base}/")  # each server's cold start, not compared
+        plans = [plan(browser, base, repeats) for base in bases]
+        rows = []
+        for n, (kind, what, _) in enumerate(plans[0][0]):
+            times: list[list[float]] = [[] for _ in bases]
+            for i in range(repeats):
+                order = range(len(bases)) if i % 2 == 0 else reversed(range(len(bases)))
+                for k in order:
+                    times[k].append(plans[k][0][n][2](i))
+            rows.append((kind, what, [statistics.median(t) for t in times]))
+        for _, returning in plans:
+            returning.close()
         browser.close()
     return rows
 
@@ -336,25 +379,49 @@ def main() -> None:
                         help="also measure a minimal three-page Streamlit app (the cost of Streamlit and the browser)")
     parser.add_argument("--app-dir", type=Path, default=REPO_ROOT,
                         help="checkout whose app is served (e.g. an older commit, for before/after)")
+    parser.add_argument("--against", type=Path,
+                        help="a second checkout (e.g. the commit before a change), served beside --app-dir and "
+                             "measured in alternation with it: a before/after that the machine's drift cannot bias")
     args = parser.parse_args()
-    results: dict[str, list[tuple[str, str, float]]] = {}
     app_dir = args.app_dir.resolve()
+    names = [n for n in ("shipped", "synthetic") if args.only in (None, n)]
     with tempfile.TemporaryDirectory() as tmp:
-        dbs = databases(app_dir, Path(tmp), [n for n in ("shipped", "synthetic") if args.only in (None, n)])
-        for name, db in dbs.items():
-            with app_server(db, app_dir) as base:
-                results[name] = measure(base, args.repeats)
-    names = list(results)
-    print(f"\n{'measurement':<52}" + "".join(f"{n:>12}" for n in names) + f"{'target':>10}")
-    for i, (kind, what, _) in enumerate(results[names[0]]):
-        figures = "".join(f"{results[n][i][2]:>10.2f} s" for n in names)
-        print(f"{kind + ': ' + what:<52}{figures}{'≤ ' + format(TARGETS[kind], '.1f') + ' s':>10}")
+        if args.against:
+            _print_comparison(args.against.resolve(), app_dir, Path(tmp), names, args.repeats)
+        else:
+            _print_figures(app_dir, Path(tmp), names, args.repeats)
     if args.floor:
         print(f"\n{'the same on a minimal Streamlit app (title, select box, multiselect)':<52}")
         for kind, what, seconds in measure_floor(args.repeats):
             print(f"{kind + ': ' + what:<52}{seconds:>10.2f} s")
     print(f"\nmedian of {args.repeats}; headless Chromium {VIEWPORT['width']}×{VIEWPORT['height']}; "
           f"app {args.app_dir}; load {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
+
+
+def _print_figures(app_dir: Path, tmp: Path, names: list[str], repeats: int) -> None:
+    results: dict[str, list[tuple[str, str, float]]] = {}
+    for name, db in databases(app_dir, tmp, names).items():
+        with app_server(db, app_dir) as base:
+            results[name] = measure(base, repeats)
+    print(f"\n{'measurement':<52}" + "".join(f"{n:>12}" for n in names) + f"{'target':>10}")
+    for i, (kind, what, _) in enumerate(results[names[0]]):
+        figures = "".join(f"{results[n][i][2]:>10.2f} s" for n in names)
+        print(f"{kind + ': ' + what:<52}{figures}{'≤ ' + format(TARGETS[kind], '.1f') + ' s':>10}")
+
+
+def _print_comparison(before: Path, after: Path, tmp: Path, names: list[str], repeats: int) -> None:
+    for name in names:
+        dbs = []
+        for checkout, side in ((before, "before"), (after, "after")):
+            (tmp / side).mkdir(exist_ok=True)
+            dbs.append(databases(checkout, tmp / side, [name])[name])
+        with app_server(dbs[0], before) as base_before, app_server(dbs[1], after) as base_after:
+            rows = compare([base_before, base_after], repeats)
+        print(f"\n{name}: {before} (before) against {after} (after), interleaved")
+        print(f"{'measurement':<52}{'before':>10}{'after':>10}{'change':>10}{'target':>10}")
+        for kind, what, (old, new) in rows:
+            print(f"{kind + ': ' + what:<52}{old:>8.2f} s{new:>8.2f} s{new - old:>+8.2f} s"
+                  f"{'≤ ' + format(TARGETS[kind], '.1f') + ' s':>10}")
 
 
 if __name__ == "__main__":
