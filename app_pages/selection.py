@@ -96,8 +96,7 @@ def widgets(version: str, main: tuple[str, ...] = ()) -> None:
 
 def _filters_label(names: list[str]) -> str:
     """The Filters popover's label, counting its choices that differ from the defaults."""
-    return filters_label(sum(bool(state.value(n)) for n in names) + (not state.value("cohort_aware"))
-                         + bool(state.value("mixed")))
+    return filters_label(state.changed((*names, "cohort_aware", "mixed")))
 
 
 def _method_label() -> str:

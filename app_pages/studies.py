@@ -198,9 +198,7 @@ def main() -> None:
     with st.sidebar:
         st.text_input(_("Search titles and abstracts"), key="q", placeholder=_("e.g. nephritis, myositis, BCMA"))
         # In a popover: its widgets are drawn only when it is opened, which spares every first visit seven.
-        with st.popover(filters_label(sum(state.value(n) not in (None, [], ()) for n in (*FILTER_NAMES, "year_from",
-                                                                                          "year_to"))),
-                        width="stretch"):
+        with st.popover(filters_label(state.changed((*FILTER_NAMES, "year_from", "year_to"))), width="stretch"):
             filter_widgets(FILTER_NAMES, container=st)
             left, right = st.columns(2)
             left.number_input(_("From year"), min_value=2000, max_value=2100, step=1, key="year_from")

@@ -80,3 +80,17 @@ def test_cohort_awareness_off_is_kept_and_said_on_every_page(app_env):
 def test_a_shared_link_with_cohort_awareness_off_warns_at_once(app_env):
     at = open_page("overview", {"cohort_aware": "0"})
     assert any("Cohort-aware selection is off" in w.value for w in at.warning)
+
+
+def _popover_labels(at: AppTest) -> list[str]:
+    blocks = [b for b in at.sidebar.children.values() if getattr(b, "type", None) == "popover"]
+    return [b.proto.popover.label for b in blocks]
+
+
+def test_the_sidebar_popovers_say_what_is_chosen_without_being_opened(app_env):
+    at = open_page("export", {**SELECTION, "target": "cd19", "cohort_aware": "0", "by": "target"})
+    assert _popover_labels(at) == ["Filters (3)", "Method: Random effects; subgroups: CAR target"]
+    at = open_page("studies", {"population": "paediatric", "year_from": "2023"})
+    assert _popover_labels(at) == ["Filters (2)"]
+    at = open_page("studies", {})
+    assert _popover_labels(at) == ["Filters"]
