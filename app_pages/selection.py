@@ -18,7 +18,7 @@ import streamlit as st
 
 from app_pages import charts, data, state
 from app_pages.common import filter_options, filter_widgets, filters_label
-from app_pages.i18n import DEFAULT_LANGUAGE, _, translator_now
+from app_pages.i18n import DEFAULT_LANGUAGE, _, language, translator_now
 from evidence.i18n import label
 from evidence.outcome_analysis import Method, OutcomeAnalysis, Selection, Subgroups, group_label  # noqa: F401
 from evidence.outcome_analysis import plain_notes as library_notes
@@ -70,7 +70,7 @@ def widgets(version: str, main: tuple[str, ...] = ()) -> None:
             _outcome(version)
         # In popovers, each summed up in its label: the browser draws a popover's widgets only when it is
         # opened, and the eleven widgets drawn in the sidebar cost a first visit or a switch to the page
-        # about 0.2 s (measured in Chromium, tests/app/test_browser.py walks them).
+        # about 0.2 s (measured in Chromium: docs/app.md, "Fourth pass").
         tr = translator_now()
         names = [n for n in FILTER_NAMES if n not in main]
         with st.popover(_filters_label(names), width="stretch"):
@@ -101,10 +101,10 @@ def _filters_label(names: list[str]) -> str:
 
 def _method_label() -> str:
     """"Method: GLMM", with the subgroups when the analysis is split ("Method: GLMM; subgroups: Disease")."""
-    model = _(PoolModel(state.value("model")).label).split(" (")[0]
-    by = state.value("by")
+    lang, by = language(), state.value("by")
+    model = label(PoolModel, state.value("model"), lang).split(" (")[0]  # "GLMM", not its explanation
     if by and by != SubgroupBy.NONE.value:
-        return _("Method: {method}; subgroups: {by}").format(method=model, by=_(BY[by]))
+        return _("Method: {method}; subgroups: {by}").format(method=model, by=label(SubgroupBy, by, lang))
     return _("Method: {method}").format(method=model)
 
 
