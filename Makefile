@@ -59,9 +59,9 @@ r:
 	      || echo "make: could not install r-cran-metafor; the metafor regeneration tests will be skipped"; \
 	  else echo "make: Rscript not installed and cannot install it; the metafor regeneration tests will be skipped"; fi; }
 
-## make test: the linter, then the whole test suite
+## make test: the linter, then the whole test suite on every core (pytest-xdist)
 test: $(VENV)/.installed-test browser postgres r lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 ## make translations: collect every interface text (babel.cfg) and merge new ones into each catalog;
 ## then write the Italian of each new or "#, fuzzy" entry in evidence/locale/it/LC_MESSAGES/messages.po

@@ -6,6 +6,10 @@ then each of its tests runs once per back end (ids ``[sqlite]`` and
 ``[postgresql]``). The PostgreSQL server is started once per session, only
 when a test needs it, from the Debian binaries (``make test`` installs them
 when it can); without them those tests are skipped with the reason.
+
+``make test`` runs the suite on every core (pytest-xdist, ``--dist loadgroup``):
+the Chromium tests share one worker, one browser at a time beside the other
+tests, and the R regeneration keeps its module's one run of R.
 """
 
 from __future__ import annotations
@@ -24,6 +28,18 @@ BACKENDS = ("sqlite", "postgresql")
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "both_backends: run the module's store tests on SQLite and PostgreSQL")
+
+
+#: marker → the xdist group its tests run in, one after another on one worker
+XDIST_GROUPS = {"browser": "chromium", "rscript": "rscript"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for marker, group in XDIST_GROUPS.items():
+            if item.get_closest_marker(marker):
+                item.add_marker(pytest.mark.xdist_group(group))
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

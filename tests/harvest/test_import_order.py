@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import random
+import zlib
 from pathlib import Path
 
 import pytest
@@ -109,7 +110,12 @@ def test_the_newest_value_of_each_field_wins(reference):
     assert set(changes) == REAL_CHANGES and len(changes) == len(REAL_CHANGES)
 
 
-@pytest.mark.parametrize("order", _orders(), ids=lambda order: str(abs(hash(tuple(p.name for p in order))) % 10**6))
+def _order_id(order: list[Path]) -> str:
+    """The same id in every process (``hash`` of a string is not: pytest-xdist workers must agree)."""
+    return str(zlib.crc32("|".join(p.name for p in order).encode()) % 10**6)
+
+
+@pytest.mark.parametrize("order", _orders(), ids=_order_id)
 def test_any_import_order_gives_the_same_store_and_only_real_changes(tmp_path, reference, order):
     engine = _import(tmp_path, order)
     try:
