@@ -8,7 +8,7 @@ PORT   ?= 8501
 # languages with a catalog besides English (evidence/i18n.py LANGUAGES)
 LOCALES := it
 
-.PHONY: run dev test db browser postgres r lint clean translations
+.PHONY: run dev test db browser postgres r debian-packages lint clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,36 +31,49 @@ run: db
 	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
 
-## make browser: headless Chromium for the end-to-end test (Debian package)
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	      || echo "make: could not install chromium; the browser test will be skipped"; \
-	  else echo "make: chromium not installed and cannot install it; the browser test will be skipped"; fi; }
-
 ## make lint: ruff, configured in pyproject.toml
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 
+# Debian packages the tests use, each as package:a file it installs (a glob stands for the version).
+DEB_BROWSER  := chromium:/usr/bin/chromium
+DEB_POSTGRES := postgresql:/usr/lib/postgresql/*/bin/initdb
+DEB_R        := r-cran-metafor:/usr/bin/Rscript
+
+# $(call apt_install,PACKAGES,TESTS): install the missing ones in one apt-get run (each `apt-get update`
+# costs seconds), one by one if that fails; without root or apt-get, say that TESTS will be skipped.
+define apt_install
+	@missing=""; for pair in $(1); do ls $${pair#*:} >/dev/null 2>&1 || missing="$$missing $${pair%%:*}"; done; \
+	[ -n "$$missing" ] || exit 0; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  apt-get update -qq || true; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || \
+	  for pkg in $$missing; do DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$pkg >/dev/null \
+	    || echo "make: could not install $$pkg; $(2) that need it will be skipped"; done; \
+	else echo "make:$$missing not installed and cannot install (needs root and apt-get); $(2) will be skipped"; fi
+endef
+
+## make browser: headless Chromium for the end-to-end tests (Debian package)
+browser:
+	$(call apt_install,$(DEB_BROWSER),the browser tests)
+
 ## make postgres: PostgreSQL server binaries for the store tests on PostgreSQL (Debian package)
 postgres:
-	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) \
-	      || echo "make: could not install postgresql; the PostgreSQL tests will be skipped"; \
-	  else echo "make: postgresql not installed and cannot install it; the PostgreSQL tests will be skipped"; fi; }
+	$(call apt_install,$(DEB_POSTGRES),the PostgreSQL tests)
 
 ## make r: R with metafor, to regenerate the pooling reference values in the tests (Debian package)
 r:
-	@command -v Rscript >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq r-cran-metafor >/dev/null) \
-	      || echo "make: could not install r-cran-metafor; the metafor regeneration tests will be skipped"; \
-	  else echo "make: Rscript not installed and cannot install it; the metafor regeneration tests will be skipped"; fi; }
+	$(call apt_install,$(DEB_R),the metafor regeneration tests)
 
-## make test: the linter, then the whole test suite on every core (pytest-xdist)
-test: $(VENV)/.installed-test browser postgres r lint
+## make debian-packages: the three above in one apt-get run
+debian-packages:
+	$(call apt_install,$(DEB_BROWSER) $(DEB_POSTGRES) $(DEB_R),the tests)
+
+## make test: the linter, then the whole test suite on every core (pytest-xdist); the virtual environment
+## and the Debian packages are installed side by side
+test:
+	@$(MAKE) --no-print-directory -j2 $(VENV)/.installed-test debian-packages
+	@$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 ## make translations: collect every interface text (babel.cfg) and merge new ones into each catalog;
