@@ -93,8 +93,16 @@ def test_reasons_are_codes_and_values_written_in_the_readers_language(engine):
                         if r.report_id == "alpha-2024")
     assert (same.code, same.report) == ("same_cohort", "Alpha 2024, J Test")
     assert same.text("it").startswith("stessa coorte di Alpha 2024, J Test (alpha-cd19), che riporta questo esito")
-    assert minority.text("it").endswith(": 3 pazienti su 15 con miosite (non la maggioranza)")
+    assert minority.text("it").endswith(": 3 su 15 pazienti con miosite (non la maggioranza)")
     assert "LES" in minority.text("it") and "SLE" in minority.text("en") == minority.text()
+
+
+def test_one_patient_of_a_mixed_cohort_reads_right_in_italian():
+    """ "1 pazienti su 8" was wrong: the catalog has no plurals, so the noun follows the whole."""
+    from evidence.analysis_set import Reason
+
+    one = Reason(code="mixed_cohort", disease="sle", diseases=("sle", "ssc"), part=1, whole=8)
+    assert one.text("it").endswith(": 1 su 8 pazienti con LES")
 
 
 def test_shares_and_subgroups_name_diseases_in_the_readers_language(engine):
