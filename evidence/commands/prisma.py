@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from evidence.commands.selection_options import check_language
 from evidence.commands.support import EXIT_USAGE, fail, parse_moment, settings_of, store_with_schema
 
 
@@ -39,10 +40,11 @@ def prisma_command(
     from sqlmodel import Session
 
     from evidence import prisma
-    from evidence.i18n import LANGUAGES
 
-    if lang not in LANGUAGES:
-        raise fail(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}", EXIT_USAGE)
+    try:
+        check_language(lang)
+    except ValueError as exc:
+        raise fail(str(exc), EXIT_USAGE) from None
 
     start = parse_moment(since, "--since")
     engine = store_with_schema(settings_of(ctx), readonly=True)
