@@ -14,7 +14,7 @@ import pandas as pd
 
 from evidence.forest import GREY, OKABE_ITO, forest_chart, forest_rows, forest_spec  # noqa: F401 (re-exported for the pages)
 from evidence.i18n import DEFAULT_LANGUAGE, N_, label, translator
-from evidence.vocab import TRIAL_FILTER_STATUSES, Disease, Target
+from evidence.vocab import TRIAL_FILTER_STATUSES, Disease, Target, without_detail
 
 
 COUNTS = (N_("Reports"), N_("Patients"), N_("Trials"))  # the evidence map's measures (column names of the cells)
@@ -26,7 +26,7 @@ def _in_language(cells: pd.DataFrame, lang: str) -> pd.DataFrame:
         return cells
     _ = translator(lang)
     short = {"Disease": (Disease, "disease"), "Target": (Target, "target")}
-    return cells.assign(**{shown: [label(vocab, c, lang).split(" (")[0] for c in cells[code]]
+    return cells.assign(**{shown: [without_detail(label(vocab, c, lang)) for c in cells[code]]
                            for shown, (vocab, code) in short.items()}).rename(columns={c: _(c) for c in COUNTS})
 
 

@@ -22,7 +22,7 @@ from app_pages.table_fit import HEADER_HEIGHT, ROW_HEIGHT, fitted_widths
 from evidence.digest import describe_change
 from evidence.headline import CODE_COLUMNS, DURABILITY, cell_selection
 from evidence.queries import patients_counted_once
-from evidence.vocab import Disease, Outcome
+from evidence.vocab import Disease, Outcome, without_detail
 from evidence.vocab import PublicationKind, TrialStatus
 
 MEASURES = ["Reports", "Patients", "Trials"]
@@ -136,7 +136,7 @@ def _headline_in_language(table: pd.DataFrame) -> pd.DataFrame:
     if language() == "en":
         return table
     out = table.copy()
-    out["Disease"] = [_(data.label(Disease, d)).split(" (")[0] for d in table["disease"]]
+    out["Disease"] = [without_detail(_(data.label(Disease, d))) for d in table["disease"]]
     out["Definition"] = [_(data.label(Outcome, o)) if o else "" for o in table["remission_outcome"]]
     header = _(DURABILITY)
 

@@ -30,7 +30,7 @@ from sqlmodel import Session
 from evidence import models
 from evidence.cohorts import Dated, latest_report
 from evidence.i18n import DEFAULT_LANGUAGE, N_, NP_, normalise, translator
-from evidence.vocab import SUBGROUP_ALL, Disease, SetExclusion, parent_disease
+from evidence.vocab import SUBGROUP_ALL, Disease, SetExclusion, parent_disease, without_detail
 
 LN, SLE = Disease.LUPUS_NEPHRITIS.value, Disease.SLE.value
 
@@ -185,7 +185,7 @@ def _disease_name(code: str, lang: str | None = DEFAULT_LANGUAGE) -> str:
     if code in SHORT_NAMES:
         return _(SHORT_NAMES[code])
     try:
-        label = _(Disease(code).label).split(" (")[0]
+        label = without_detail(_(Disease(code).label))
     except ValueError:
         return code
     return label if label[1:2].isupper() else label[0].lower() + label[1:]

@@ -41,6 +41,7 @@ from evidence.vocab import (
     label_of,
     parent_disease,
     phase_text,
+    without_detail,
 )
 
 PUBMED_URL = "https://pubmed.ncbi.nlm.nih.gov/{}/"
@@ -49,7 +50,7 @@ DOI_URL = "https://doi.org/{}"
 
 def short_label(vocab: type, code: str | None) -> str:
     """The label without its parenthesised detail, for tight spaces (chart axes, table cells)."""
-    return label_of(vocab, code).split(" (")[0]
+    return without_detail(label_of(vocab, code))
 
 
 def data_version(session: Session) -> str:

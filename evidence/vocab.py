@@ -300,6 +300,12 @@ def phase_text(phases: Iterable[str]) -> str:
     return ", ".join(label_of(TrialPhase, p) for p in phases) or "—"
 
 
+def without_detail(label: str) -> str:
+    """A label without its bracketed detail ("Idiopathic inflammatory myopathy", "GLMM"), for tight spaces:
+    every label that has one writes it last, after " (", in each language."""
+    return label.split(" (")[0]
+
+
 def label_of(vocab: type[LabelledEnum], code: str | None) -> str:
     """Human label of a code (the code itself when unknown, "—" when empty)."""
     if not code:
