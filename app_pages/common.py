@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -25,7 +25,8 @@ from app_pages.i18n import N_, _
 from evidence.db import StoreError, head_version, schema_version
 from evidence.settings import load_settings
 from evidence.store import open_store
-from evidence.vocab import TRIAL_FILTER_STATUSES, Construct, Disease, Population, ReportKind, Target, TrialPhase
+from evidence.vocab import (TRIAL_FILTER_STATUSES, Construct, Disease, Population, ReportKind, Target, TrialPhase,
+                            without_detail)
 
 
 @st.cache_resource
@@ -120,10 +121,24 @@ def filter_widgets(names: Iterable[str], container=None) -> None:
                           placeholder=_("Any"))
 
 
-def filters_label(changed: int) -> str:
-    """The label of a "Filters" popover: how many of its choices are set ("Filters (2)"), so a reader sees
-    that a filter applies without opening it."""
-    return _("Filters ({n})").format(n=changed) if changed else _("Filters")
+def filter_choices(values: Mapping[str, Sequence[str]]) -> list[str]:
+    """The options chosen in the named filters, as a reader knows them ("CD19", "Paediatric")."""
+    tr = i18n.translator_now()
+    return [without_detail(tr(FILTERS[name][1][code])) for name, codes in values.items() if name in FILTERS
+            for code in codes or () if code in FILTERS[name][1]]
+
+
+def filters_label(choices: Sequence[str], shown: int = 2) -> str:
+    """The label of a "Filters" popover, naming what is chosen ("Filters: CD19, Paediatric +1").
+
+    A popover's widgets are out of sight until it is opened, and a shared link
+    may set them: the label says which apply, so a pooled number is never read
+    without its restrictions.
+    """
+    if not choices:
+        return _("Filters")
+    names = ", ".join(choices[:shown]) + (f" +{len(choices) - shown}" if len(choices) > shown else "")
+    return _("Filters: {choices}").format(choices=names)
 
 
 def any_overlap(values: list | None, wanted: list[str]) -> bool:

@@ -17,12 +17,12 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import charts, data, state
-from app_pages.common import filter_options, filter_widgets, filters_label
+from app_pages.common import filter_choices, filter_options, filter_widgets, filters_label
 from app_pages.i18n import DEFAULT_LANGUAGE, _, language, translator_now
 from evidence.i18n import label
 from evidence.outcome_analysis import Method, OutcomeAnalysis, Selection, Subgroups, group_label  # noqa: F401
 from evidence.outcome_analysis import plain_notes as library_notes
-from evidence.vocab import CiMethod, Outcome, PoolModel, PoolTransform, SubgroupBy, Tau2Method, label_of
+from evidence.vocab import CiMethod, Outcome, PoolModel, PoolTransform, SubgroupBy, Tau2Method, label_of, without_detail
 
 FILTER_NAMES = ("disease", "target", "construct", "population", "kind")
 METHOD_NAMES = ("model", "transform", "tau2", "ci")
@@ -95,14 +95,19 @@ def widgets(version: str, main: tuple[str, ...] = ()) -> None:
 
 
 def _filters_label(names: list[str]) -> str:
-    """The Filters popover's label, counting its choices that differ from the defaults."""
-    return filters_label(state.changed((*names, "cohort_aware", "mixed")))
+    """The Filters popover's label: its chosen options, and the switches away from their defaults."""
+    choices = filter_choices({n: state.value(n) for n in names})
+    if not state.value("cohort_aware"):
+        choices.append(_("all reports per cohort"))
+    if state.value("mixed"):
+        choices.append(_("mixed cohorts"))
+    return filters_label(choices)
 
 
 def _method_label() -> str:
     """"Method: GLMM", with the subgroups when the analysis is split ("Method: GLMM; subgroups: Disease")."""
     lang, by = language(), state.value("by")
-    model = label(PoolModel, state.value("model"), lang).split(" (")[0]  # "GLMM", not its explanation
+    model = without_detail(label(PoolModel, state.value("model"), lang))  # "GLMM", not its explanation
     if by and by != SubgroupBy.NONE.value:
         return _("Method: {method}; subgroups: {by}").format(method=model, by=label(SubgroupBy, by, lang))
     return _("Method: {method}").format(method=model)

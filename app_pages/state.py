@@ -215,11 +215,3 @@ def value(name: str) -> Any:
     if name in _kept():
         return _kept()[name]
     return parse(PARAMS[name], st.query_params.get(name))
-
-
-def changed(names: Iterable[str]) -> int:
-    """How many of ``names`` differ from their defaults (what a "Filters (n)" label counts)."""
-    def differs(name: str) -> bool:
-        param, current = PARAMS[name], value(name)
-        return bool(current) if param.kind == "list" else current != param.default
-    return sum(differs(n) for n in names)

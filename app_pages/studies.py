@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import data, state
-from app_pages.common import any_overlap, escape_md, filter_options, filter_widgets, filters_label
+from app_pages.common import any_overlap, escape_md, filter_choices, filter_options, filter_widgets, filters_label
 from app_pages.i18n import N_, _, columns, language, relabel, report_link, translated
 from evidence.queries import TIMEPOINT_CODES, timepoint_text
 from evidence.search import identifier
@@ -188,6 +188,15 @@ def _go_straight(q: str, reports: pd.DataFrame) -> None:
                      icon=":material/clinical_notes:", query_params={"trial": named.value})
 
 
+def _filters_label() -> str:
+    """The Filters popover's label: the chosen options and years ("Filters: Paediatric, 2023–")."""
+    choices = filter_choices({n: state.value(n) for n in FILTER_NAMES})
+    start, end = state.value("year_from"), state.value("year_to")
+    if start or end:
+        choices.append(f"{start or ''}–{end or ''}")
+    return filters_label(choices)
+
+
 def main() -> None:
     version = data.data_version()
     reports = data.reports_frame(version)
@@ -198,7 +207,7 @@ def main() -> None:
     with st.sidebar:
         st.text_input(_("Search titles and abstracts"), key="q", placeholder=_("e.g. nephritis, myositis, BCMA"))
         # In a popover: its widgets are drawn only when it is opened, which spares every first visit seven.
-        with st.popover(filters_label(state.changed((*FILTER_NAMES, "year_from", "year_to"))), width="stretch"):
+        with st.popover(_filters_label(), width="stretch"):
             filter_widgets(FILTER_NAMES, container=st)
             left, right = st.columns(2)
             left.number_input(_("From year"), min_value=2000, max_value=2100, step=1, key="year_from")

@@ -253,8 +253,9 @@ def test_selection_travels_by_the_top_menu_and_downloads_parse_back(app_db, tmp_
         assert "/export" in page.url and "outcome=crs_any" in page.url and "disease=sle" in page.url, page.url
         assert "cohort_aware" not in page.url and _sidebar_toggle_on(page)
         assert page.get_by_text("Cohort-aware selection is off").count() == 0
-        # Export draws the disease filter in the sidebar's popover: the label says it is set, unopened
-        assert page.locator("[data-testid='stSidebar']").get_by_text("Filters (1)").count() == 1
+        # Export draws the disease filter in the sidebar's popover: the label names it, unopened
+        sidebar = page.locator("[data-testid='stSidebar']")
+        assert sidebar.get_by_text("Filters: Systemic lupus erythematosus").count() == 1
         # items 9, 10: downloads parsed back
         name, body = _download(page, "Analysis set (CSV)")
         assert name.startswith("cart-crs_any-sle-glmm") and name.endswith("-outcomes.csv"), name

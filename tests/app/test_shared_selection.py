@@ -89,8 +89,15 @@ def _popover_labels(at: AppTest) -> list[str]:
 
 def test_the_sidebar_popovers_say_what_is_chosen_without_being_opened(app_env):
     at = open_page("export", {**SELECTION, "target": "cd19", "cohort_aware": "0", "by": "target"})
-    assert _popover_labels(at) == ["Filters (3)", "Method: Random effects; subgroups: CAR target"]
+    assert _popover_labels(at) == ["Filters: Systemic lupus erythematosus, CD19 +1",
+                                   "Method: Random effects; subgroups: CAR target"]
+    at = open_page("meta_analysis", {"outcome": "crs_any", "population": "paediatric", "mixed": "1"})
+    assert _popover_labels(at) == ["Filters: Paediatric, mixed cohorts", "Method: GLMM"]
+    at = open_page("meta_analysis", {"outcome": "crs_any", "population": "paediatric", "mixed": "1"}, lang="it")
+    assert _popover_labels(at)[0] == "Filtri: Pediatrica, coorti miste"
     at = open_page("studies", {"population": "paediatric", "year_from": "2023"})
-    assert _popover_labels(at) == ["Filters (2)"]
+    assert _popover_labels(at) == ["Filters: Paediatric, 2023–"]
+    at = open_page("studies", {"disease": "iim", "year_to": "2024"})
+    assert _popover_labels(at) == ["Filters: Idiopathic inflammatory myopathy, –2024"]
     at = open_page("studies", {})
     assert _popover_labels(at) == ["Filters"]
