@@ -25,8 +25,8 @@ from app_pages.i18n import N_, _
 from evidence.db import StoreError, head_version, schema_version
 from evidence.settings import load_settings
 from evidence.store import open_store
-from evidence.vocab import (TRIAL_FILTER_STATUSES, Construct, Disease, Population, ReportKind, Target, TrialPhase,
-                            without_detail)
+from evidence.exports import FILTER_VOCABS
+from evidence.vocab import TRIAL_FILTER_STATUSES, TrialPhase, without_detail
 
 
 @st.cache_resource
@@ -96,13 +96,10 @@ def database_problem() -> str | None:
 PHASES = {p.value: p.label for p in TrialPhase}
 STATUSES = {s.value: s.label for s in TRIAL_FILTER_STATUSES}
 
+# The report filters are the library's (the exports name the same ones); the trials add phase and status.
 FILTERS: dict[str, tuple[str, dict[str, str]]] = {
-    "disease": (N_("Disease"), {d.value: d.label for d in Disease}),
-    "target": (N_("CAR target"), {t.value: t.label for t in Target}),
-    "construct": (N_("Construct"), {c.value: c.label for c in Construct}),
-    "population": (N_("Population"), {p.value: p.label for p in Population}),
+    **{name: (title, {m.value: m.label for m in vocab}) for name, (title, vocab) in FILTER_VOCABS.items()},
     "phase": (N_("Phase"), PHASES),
-    "kind": (N_("Report kind"), {k.value: k.label for k in ReportKind}),
     "status": (N_("Recruitment status"), STATUSES),
 }
 
