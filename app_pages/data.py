@@ -27,6 +27,7 @@ from evidence.vocab import label_of as label  # noqa: F401
 from evidence.queries import short_label  # noqa: F401
 
 CACHE = dict(max_entries=64, show_spinner=False)
+DIGEST_DAYS = 30  # What's new's window until the reader picks another
 
 
 def data_version() -> str:
@@ -126,7 +127,7 @@ def headline(version: str) -> pd.DataFrame:
 
 
 @st.cache_data(**CACHE)
-def digest(version: str, days: int = 30) -> dict:
+def digest(version: str, days: int = DIGEST_DAYS) -> dict:
     """What's new in the last ``days`` days before the last update, as plain dicts."""
     with Session(get_engine()) as s:
         return queries.recent_news(s, days)

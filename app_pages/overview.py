@@ -155,7 +155,7 @@ def _headline_in_language(table: pd.DataFrame) -> pd.DataFrame:
 def _whats_new(version: str) -> None:
     """The latest additions and their window: changing the window reruns only this."""
     st.subheader(_("What's new"), anchor=False)
-    days = st.segmented_control(_("Window"), list(WINDOWS), key="days", format_func=WINDOWS.get) or 30
+    days = st.segmented_control(_("Window"), list(WINDOWS), key="days", format_func=WINDOWS.get) or data.DIGEST_DAYS
     _publish()  # a fragment rerun does not reach main's publish
     news = data.digest(version, days)
     if not (news["new_publications"] or news["new_trials"] or news["trial_changes"]):
@@ -208,7 +208,7 @@ def main() -> None:
     version = data.data_version()
     state.bind(PARAMS, {"map": MEASURES, "news": list(NEWS)})
     if st.session_state["days"] not in WINDOWS:
-        st.session_state["days"] = 30
+        st.session_state["days"] = data.DIGEST_DAYS
     st.title(_("CAR-T cell therapy in autoimmune disease"))
     st.markdown(_("A living evidence tracker: every published report and registered trial, with sourced numbers "
                   "and honest pooling (one report per cohort)."))

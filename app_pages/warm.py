@@ -9,13 +9,20 @@ the first visitor after a restart or a harvest, means later visitors (and
 usually the first one too, by the time they scroll) get a cached page. The
 thread only reads; it never touches session state or widgets. Skipped under
 AppTest, whose timing and temporary databases must not be disturbed.
+
+``before_serving`` is the other half, for ``serve.py``: before the server
+listens, it does what the first visitor after a start would wait for.
 """
 
 from __future__ import annotations
 
+import ast
+import importlib
+import importlib.util
 import logging
 import threading
 import time
+from pathlib import Path
 
 import streamlit as st
 from streamlit import config
@@ -23,6 +30,8 @@ from streamlit import config
 from evidence.i18n import DEFAULT_LANGUAGE
 
 log = logging.getLogger(__name__)
+
+APP_ROOT = Path(__file__).resolve().parent.parent
 
 
 PAUSE = 0.05  # s between two analyses of the long tail: a visitor's run gets the interpreter in between
@@ -81,3 +90,46 @@ def start(version: str) -> None:
     # streamlit.config.get_option, not st.get_option: AppTest patches the module's function only.
     if not config.get_option("global.appTest"):
         _start(version)
+
+
+def before_serving() -> None:
+    """What the first visitor after a start would wait for (about 1 s on a 2-core machine), done beforehand.
+
+    The modules the app's scripts import, the database check (which builds a
+    missing SQLite database from data/, as the first page would) and the
+    Overview's queries with its defaults. A failure is logged and left to the
+    page to report: the server starts either way.
+    """
+    try:
+        for name in page_imports():
+            importlib.import_module(name)
+        from app_pages import data
+        from app_pages.common import database_problem
+
+        if database_problem() is not None:
+            return  # the page says what is wrong and what to run
+        version = data.data_version()
+        for query in (data.update_status, data.reports_frame, data.trials_frame, data.evidence_map, data.headline):
+            query(version)
+        data.digest(version, data.DIGEST_DAYS)  # as the Overview calls it: cache_data keys on the arguments passed
+    except Exception:
+        log.exception("warm-up before serving failed; each page will compute what it needs")
+
+
+def page_imports() -> list[str]:
+    """The modules streamlit_app.py and app_pages/ import at their top, read from their code (no list to keep):
+    ``from app_pages import data`` names ``app_pages.data``."""
+    names: list[str] = []
+    for path in [APP_ROOT / "streamlit_app.py", *sorted((APP_ROOT / "app_pages").glob("*.py"))]:
+        for node in ast.parse(path.read_text(encoding="utf-8"), str(path)).body:
+            if isinstance(node, ast.Import):
+                names += [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.append(node.module)
+                names += [f"{node.module}.{alias.name}" for alias in node.names if _submodule(node.module, alias.name)]
+    return list(dict.fromkeys(names))
+
+
+def _submodule(package: str, name: str) -> bool:
+    spec = importlib.util.find_spec(package)
+    return bool(spec and spec.submodule_search_locations) and importlib.util.find_spec(f"{package}.{name}") is not None

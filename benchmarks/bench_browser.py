@@ -119,6 +119,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _entry(app_dir: Path) -> Path:
+    """What `make run` serves: serve.py (ready before it listens), or streamlit_app.py in a checkout without it."""
+    return app_dir / "serve.py" if (app_dir / "serve.py").exists() else app_dir / "streamlit_app.py"
+
+
 @contextmanager
 def app_server(db: str, app_dir: Path):
     """`streamlit run` of ``app_dir`` against ``db``; yields its base URL."""
@@ -126,7 +131,7 @@ def app_server(db: str, app_dir: Path):
     env = {**os.environ, "EVIDENCE_DB": db, "PYTHONPATH": str(app_dir)}
     log = tempfile.NamedTemporaryFile("w", prefix="bench-streamlit-", suffix=".log", delete=False)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(app_dir / "streamlit_app.py"), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(_entry(app_dir)), "--server.port", str(port),
          "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
         cwd=app_dir, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"

@@ -1,0 +1,77 @@
+"""serve.py: the server does the first visitor's waiting (imports, database check, Overview queries) before it
+listens."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from streamlit.web.server.app_discovery import discover_asgi_app
+
+from evidence.settings import REPO_ROOT
+from tests.app.conftest import open_page
+
+
+def test_streamlit_run_finds_the_server_in_serve_py():
+    found = discover_asgi_app(REPO_ROOT / "serve.py")
+    assert found.is_asgi_app and found.import_string == "serve:app"
+
+
+def _sessions_opened(monkeypatch) -> list[str]:
+    """The cached data functions that open a database session from now on (by name)."""
+    from app_pages import data
+
+    opened: list[str] = []
+    real = data.Session
+    monkeypatch.setattr(data, "Session", lambda *a, **k: opened.append(sys._getframe(1).f_code.co_name)
+                        or real(*a, **k))
+    return opened
+
+
+def test_the_first_overview_after_the_warm_up_answers_from_the_caches(app_env, monkeypatch):
+    """cache_data keys on the arguments as passed: the warm-up must ask as the Overview does."""
+    from app_pages import warm
+
+    warm.before_serving()
+    opened = _sessions_opened(monkeypatch)
+    open_page()
+    assert set(opened) <= {"data_version"}, opened  # the fingerprint is read on every run, by design
+
+
+def test_without_the_warm_up_the_overview_queries_the_database(app_env, monkeypatch):
+    """The test above could pass by accident (caches filled by another test): not on a fresh database."""
+    opened = _sessions_opened(monkeypatch)
+    open_page()
+    assert {"reports_frame", "trials_frame", "digest", "update_status"} <= set(opened), opened
+
+
+def test_the_warm_up_imports_what_the_pages_import_and_never_runs_a_page():
+    from app_pages import warm
+
+    names = warm.page_imports()
+    assert {"pandas", "app_pages.data", "app_pages.charts", "evidence.headline"} <= set(names)
+    pages = {f"app_pages.{p.stem}" for p in (REPO_ROOT / "app_pages").glob("*.py")
+             if "main()" in p.read_text(encoding="utf-8")}
+    assert pages and not pages & set(names)  # a page script runs when imported
+
+
+def test_a_database_that_cannot_be_read_leaves_the_page_to_say_so(tmp_path, monkeypatch, caplog):
+    from app_pages import warm
+    from app_pages.common import get_engine
+
+    monkeypatch.setenv("EVIDENCE_DB", str(tmp_path / "typo.db"))
+    get_engine.clear()
+    with caplog.at_level(logging.ERROR):
+        warm.before_serving()  # returns: the server starts, the page names the missing file
+    assert not Path(tmp_path / "typo.db").exists() and not caplog.records
+    get_engine.clear()
+
+
+def test_a_failure_is_logged_and_the_server_starts(app_env, monkeypatch, caplog):
+    from app_pages import data, warm
+
+    monkeypatch.setattr(data, "data_version", lambda: 1 / 0)
+    with caplog.at_level(logging.ERROR):
+        warm.before_serving()
+    assert "warm-up before serving failed" in caplog.text
