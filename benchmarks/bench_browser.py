@@ -8,7 +8,9 @@ with Playwright on Debian's Chromium. Measured, in the page's own clock:
 - server cold: the very first visit of the Overview after the server started
   (the database as `evidence init`/`update` leave it: headline table pooled);
 - first visit of each page in a new, cold browser context (empty cache; server
-  caches as they are after the first visitor);
+  caches as they are after the first visitor, once the server is idle: the
+  warm-up that visit started, app_pages/warm.py, pools in the background for a
+  few seconds and would share the two cores with the browser);
 - returning visit: the same in a new tab of a browser that has opened the app
   before (its HTTP cache holds Streamlit's front end), as a clinician's second day;
 - a page switch by the top menu;
@@ -135,6 +137,7 @@ def app_server(db: str, app_dir: Path):
          "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
         cwd=app_dir, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
+    _PIDS[base] = proc.pid
     try:
         deadline = time.time() + 90
         while True:
@@ -147,9 +150,30 @@ def app_server(db: str, app_dir: Path):
                 time.sleep(0.3)
         yield base
     finally:
+        _PIDS.pop(base, None)
         proc.terminate()
         proc.wait(timeout=30)
         log.close()
+
+
+_PIDS: dict[str, int] = {}  # base URL → process of the server app_server started
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def wait_until_idle(base: str, window: float = 1.0, timeout: float = 120) -> None:
+    """Until the server at ``base`` has used under 2% of a core for ``window`` s (its warm-up done)."""
+    pid, deadline = _PIDS[base], time.time() + timeout
+    used = _cpu_seconds(pid)
+    while time.time() < deadline:
+        time.sleep(window)
+        now = _cpu_seconds(pid)
+        if now - used < 0.02 * window:
+            return
+        used = now
 
 
 def settle(page, since: float, grace: float = 1500) -> float:
@@ -272,6 +296,7 @@ def measure(base: str, repeats: int) -> list[tuple[str, str, float]]:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         rows = [("server cold", "Overview, first visitor after start", visit(browser, f"{base}/"))]
+        wait_until_idle(base)
         steps, returning = plan(browser, base, repeats)
         rows += [(kind, what, statistics.median(run(i) for i in range(repeats))) for kind, what, run in steps]
         returning.close()
@@ -292,6 +317,7 @@ def compare(bases: list[str], repeats: int) -> list[tuple[str, str, list[float]]
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         for base in bases:
             visit(browser, f"{base}/")  # each server's cold start, not compared
+            wait_until_idle(base)
         plans = [plan(browser, base, repeats) for base in bases]
         rows = []
         for n, (kind, what, _) in enumerate(plans[0][0]):
