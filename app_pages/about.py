@@ -24,7 +24,7 @@ paper). For each outcome, each cohort contributes one report: the latest that re
 the population asked about. "Latest" follows an explicit supersedes chain first, then the data cut-off
 (else the publication year) compared at the precision both dates have (a year-only report is not older
 than a cut-off day of that year). A number counts for a disease when every patient it counts has it; a
-whole-cohort number of a mixed-disease cohort is listed with its split ("4 of 8 patients have SLE") and
+whole-cohort number of a mixed-disease cohort is listed with its split ("SLE in 4 of 8 patients") and
 pooled only when the reader includes mixed cohorts in which the disease is the majority. Retracted
 reports are left out. Other reports of the cohort are listed as excluded with the reason. Numbers carry
 their source and a status (verified in the primary source, secondary source only, conflicting, not

@@ -35,7 +35,7 @@ from evidence.vocab import SUBGROUP_ALL, Disease, SetExclusion, parent_disease, 
 LN, SLE = Disease.LUPUS_NEPHRITIS.value, Disease.SLE.value
 
 
-# Short disease names inside a reason ("8 of 15 patients have SLE"); other diseases by their label.
+# Short disease names inside a reason ("SLE in 8 of 15 patients"); other diseases by their label.
 SHORT_NAMES = {Disease.SLE.value: N_("SLE"), Disease.IIM.value: N_("myositis"), Disease.SSC.value: N_("SSc")}
 # A disease in a study's label ("Mackensen 2022 [SLE]", "[mixed: 8/15 SLE]"): in English its code in capitals, as the
 # labels have always been written; in another language the abbreviation its clinicians use (Italian LES, AR, SM).

@@ -362,15 +362,15 @@ class SetExclusion(LabelledEnum):
 
     SAME_COHORT = "same_cohort", "same cohort as {report} ({cohort}), which reports this outcome at a later cut-off"
     RETRACTED = "retracted", "retracted: PubMed marks this publication as retracted"
-    MIXED_COHORT = "mixed_cohort", "whole-cohort number of a mixed cohort ({diseases}): {part} of {whole} patients " \
-        "have {disease}"
-    MIXED_COHORT_MINORITY = "mixed_cohort_minority", "whole-cohort number of a mixed cohort ({diseases}): {part} of " \
-        "{whole} patients have {disease} (not a majority)"
+    MIXED_COHORT = "mixed_cohort", "whole-cohort number of a mixed cohort ({diseases}): {disease} in {part} of " \
+        "{whole} patients"
+    MIXED_COHORT_MINORITY = "mixed_cohort_minority", "whole-cohort number of a mixed cohort ({diseases}): {disease} " \
+        "in {part} of {whole} patients (not a majority)"
     MIXED_COHORT_UNSPLIT = "mixed_cohort_unsplit", "whole-cohort number of a mixed cohort ({diseases}): patients per " \
         "disease not recorded"
-    WIDER_GROUP = "wider_group", "number for all the report's {within} patients: {part} of {whole} have {disease}"
-    WIDER_GROUP_MINORITY = "wider_group_minority", "number for all the report's {within} patients: {part} of {whole} " \
-        "have {disease} (not a majority)"
+    WIDER_GROUP = "wider_group", "number for all the report's {within} patients: {disease} in {part} of {whole}"
+    WIDER_GROUP_MINORITY = "wider_group_minority", "number for all the report's {within} patients: {disease} in " \
+        "{part} of {whole} (not a majority)"
     WIDER_GROUP_UNSPLIT = "wider_group_unsplit", "number for all the report's {within} patients: how many have " \
         "{disease} is not recorded"
 

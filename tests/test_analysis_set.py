@@ -70,7 +70,7 @@ def test_a_mixed_cohort_number_is_listed_with_its_split_not_dropped(engine):
     alpha = next(r for r in rows if r.report_id == "alpha-2024")
     assert not alpha.included
     assert alpha.reason.startswith("whole-cohort number of a mixed cohort")
-    assert "8 of 15 patients have SLE" in alpha.reason
+    assert "SLE in 8 of 15 patients" in alpha.reason
 
 
 def test_mixed_cohorts_where_the_disease_is_the_majority_can_be_included(engine):
@@ -82,7 +82,7 @@ def test_mixed_cohorts_where_the_disease_is_the_majority_can_be_included(engine)
     assert next(r for r in rows if r.included).label_in("it") == "Alpha 2024, J Test [coorte mista: 8/15 LES]"
     assert [r.reason for r in rows if r.report_id == "alpha-2022"][0].startswith("same cohort as Alpha 2024")
     assert _included(minority) == [("gamma-2023", "iim", 1, 1)]
-    assert "3 of 15 patients have myositis (not a majority)" in next(
+    assert "myositis in 3 of 15 patients (not a majority)" in next(
         r.reason for r in minority if r.report_id == "alpha-2024")
 
 
@@ -93,16 +93,18 @@ def test_reasons_are_codes_and_values_written_in_the_readers_language(engine):
                         if r.report_id == "alpha-2024")
     assert (same.code, same.report) == ("same_cohort", "Alpha 2024, J Test")
     assert same.text("it").startswith("stessa coorte di Alpha 2024, J Test (alpha-cd19), che riporta questo esito")
-    assert minority.text("it").endswith(": 3 su 15 pazienti con miosite (non la maggioranza)")
+    assert minority.text("it").endswith(": miosite in 3 su 15 pazienti (non la maggioranza)")
     assert "LES" in minority.text("it") and "SLE" in minority.text("en") == minority.text()
 
 
-def test_one_patient_of_a_mixed_cohort_reads_right_in_italian():
-    """ "1 pazienti su 8" was wrong: the catalog has no plurals, so the noun follows the whole."""
+def test_one_patient_of_a_mixed_cohort_reads_right_in_both_languages():
+    """ "1 pazienti su 8" and "1 of 8 patients have" were wrong: the catalog has no plurals, so no word agrees
+    with the count."""
     from evidence.analysis_set import Reason
 
     one = Reason(code="mixed_cohort", disease="sle", diseases=("sle", "ssc"), part=1, whole=8)
-    assert one.text("it").endswith(": 1 su 8 pazienti con LES")
+    assert one.text("it").endswith(": LES in 1 su 8 pazienti")
+    assert one.text("en").endswith(": SLE in 1 of 8 patients")
 
 
 def test_shares_and_subgroups_name_diseases_in_the_readers_language(engine):
@@ -171,8 +173,8 @@ def test_an_sle_series_is_not_a_nephritis_series_unless_its_patients_are(engine)
     with Session(engine) as session:
         rows = analysis_set(session, "icans_any", diseases=["lupus_nephritis"])
     assert _included(rows) == []
-    assert rows[0].reason == "number for all the report's SLE patients: 3 of 7 have lupus nephritis"
-    assert rows[0].why.text("it") == "numero riferito a tutti i pazienti con LES del report: 3 su 7 con nefrite lupica"
+    assert rows[0].reason == "number for all the report's SLE patients: lupus nephritis in 3 of 7"
+    assert rows[0].why.text("it") == "numero riferito a tutti i pazienti con LES del report: nefrite lupica in 3 su 7"
 
 
 def test_a_retracted_report_is_left_out_with_the_reason(engine):
