@@ -41,8 +41,8 @@ def _summary(a: selection.Analysis) -> None:
     cols = st.columns(4)
     cols[0].metric(_("Pooled proportion"), pct(r.estimate), help=method)
     cols[1].metric(_("95% CI"), f"{pct(r.ci_low)}–{pct(r.ci_high)}")
-    cols[2].metric(_("Studies (k)"), r.k)
-    cols[3].metric(_("Patients"), int(a.included["patients"].sum()))
+    cols[2].metric(_("Studies (k)"), number(r.k, 0))
+    cols[3].metric(_("Patients"), number(int(a.included["patients"].sum()), 0))
     st.markdown(f"**{estimate_text(r.estimate, r.ci_low, r.ci_high)}**{pi} — {method}.")
 
 

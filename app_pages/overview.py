@@ -16,7 +16,7 @@ import streamlit as st
 
 from app_pages import charts, data, state
 from app_pages.common import escape_md
-from app_pages.i18n import N_, NP_, _, language, moment, translator_now
+from app_pages.i18n import N_, NP_, _, language, moment, number, translator_now
 from app_pages.i18n import relabel
 from app_pages.table_fit import HEADER_HEIGHT, ROW_HEIGHT, fitted_widths
 from evidence.digest import describe_change
@@ -48,7 +48,7 @@ def _when(value: datetime | None) -> str:
 
 def _status_line(version: str) -> None:
     status = data.update_status(version)
-    counts = status["counts"]
+    counts = {table: number(n, 0) for table, n in status["counts"].items()}  # 20,000 (en), 20.000 (it)
     harvest = (_("Registries last harvested {when}.").format(when=_when(status["last_update"]))
                if status["last_update"]
                else _("No registry harvest has run yet: the data are the curated evidence base shipped in data/."))
@@ -61,12 +61,12 @@ def _status_line(version: str) -> None:
 def _metrics(version: str) -> None:
     reports, trials = data.reports_frame(version), data.trials_frame(version)
     cols = st.columns(5)
-    cols[0].metric(_("Reports"), len(reports))
-    cols[1].metric(_("Cohorts"), reports["cohort_id"].nunique() if not reports.empty else 0)
-    cols[2].metric(_("Patients"), patients_counted_once(reports),
+    cols[0].metric(_("Reports"), number(len(reports), 0))
+    cols[1].metric(_("Cohorts"), number(reports["cohort_id"].nunique() if not reports.empty else 0, 0))
+    cols[2].metric(_("Patients"), number(patients_counted_once(reports), 0),
                    help=_("Latest report of each cohort, so re-reported patients count once"))
-    cols[3].metric(_("Registered trials"), len(trials))
-    cols[4].metric(_("Recruiting"), int((trials["status"] == "RECRUITING").sum()) if not trials.empty else 0)
+    cols[3].metric(_("Registered trials"), number(len(trials), 0))
+    cols[4].metric(_("Recruiting"), number(int((trials["status"] == "RECRUITING").sum()) if not trials.empty else 0, 0))
 
 
 @st.fragment

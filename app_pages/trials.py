@@ -18,7 +18,7 @@ import streamlit as st
 
 from app_pages import charts, data, state
 from app_pages.common import escape_md, filter_options, filter_widgets
-from app_pages.i18n import N_, NP_, _, columns, language, relabel, translated, translator_now
+from app_pages.i18n import N_, NP_, _, columns, language, number, relabel, translated, translator_now
 from evidence.ages import age_range
 from evidence.geography import Region
 from evidence.queries import TrialFilter, filter_trials
@@ -138,10 +138,10 @@ def _select_row(ids: list[str]) -> None:
 
 def _summary(shown: pd.DataFrame) -> None:
     cols = st.columns(4)
-    cols[0].metric(_("Trials"), len(shown))
-    cols[1].metric(_("Recruiting"), int((shown["status"] == "RECRUITING").sum()))
-    cols[2].metric(_("Not yet recruiting"), int((shown["status"] == "NOT_YET_RECRUITING").sum()))
-    cols[3].metric(_("Planned enrollment"), int(shown["Enrollment"].fillna(0).sum()))
+    cols[0].metric(_("Trials"), number(len(shown), 0))
+    cols[1].metric(_("Recruiting"), number(int((shown["status"] == "RECRUITING").sum()), 0))
+    cols[2].metric(_("Not yet recruiting"), number(int((shown["status"] == "NOT_YET_RECRUITING").sum()), 0))
+    cols[3].metric(_("Planned enrollment"), number(int(shown["Enrollment"].fillna(0).sum()), 0))
 
 
 def _timeline(shown: pd.DataFrame) -> None:

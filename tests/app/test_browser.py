@@ -296,6 +296,10 @@ def _metric(page, label: str) -> str:
         "[data-testid='stMetricValue']").first.inner_text()
 
 
+def _count(page, label: str) -> int:
+    return int(_metric(page, label).replace(",", ""))  # "1,015" in English
+
+
 def _choose(page, label: str, option: str) -> None:
     """Pick ``option`` in the selectbox labelled ``label`` by typing, as a keyboard user does."""
     page.locator("[data-testid='stSelectbox']", has_text=label).first.click()
@@ -330,7 +334,7 @@ def test_a_harvested_record_becomes_a_verified_number_in_the_forest_plot(app_db,
         page = browser.new_page()
         page.goto(f"{ann}/meta-analysis?outcome=crs_any", wait_until="networkidle")
         _settle(page)
-        k_before, patients_before = int(_metric(page, "Studies (k)")), int(_metric(page, "Patients"))
+        k_before, patients_before = _count(page, "Studies (k)"), _count(page, "Patients")
         # screening: find the record, decide it with one key and Enter
         page.goto(f"{ann}/workbench-screening", wait_until="networkidle")
         _settle(page)
@@ -372,8 +376,8 @@ def test_a_harvested_record_becomes_a_verified_number_in_the_forest_plot(app_db,
         page.goto(f"{ann}/meta-analysis?outcome=crs_any", wait_until="networkidle")
         _settle(page)
         page.screenshot(path=str(shots / "workbench-forest.png"), full_page=True)
-        assert int(_metric(page, "Studies (k)")) == k_before + 1
-        assert int(_metric(page, "Patients")) == patients_before + 15
+        assert _count(page, "Studies (k)") == k_before + 1
+        assert _count(page, "Patients") == patients_before + 15
         page.goto(f"{ann}/workbench-prisma", wait_until="networkidle")
         _settle(page)
         page.screenshot(path=str(shots / "workbench-prisma.png"), full_page=True)

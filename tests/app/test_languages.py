@@ -114,3 +114,23 @@ def test_overview_headline_in_italian_keeps_numbers_and_links_by_code(app_env):
     english = open_in("en")
     head_en = next(d.value for d in english.dataframe if "Remission / response" in d.value.columns)
     assert list(headline["Remissione / risposta"]) == list(head_en["Remission / response"])  # same numbers
+
+
+def test_counts_are_grouped_as_each_language_writes_them(app_env, engine):
+    """A planned enrollment of 12,345 reads "12,345" in English and "12.345" in Italian, never "12345"."""
+    from sqlmodel import Session, select
+
+    from app_pages.common import get_engine
+    from evidence import models
+
+    with Session(engine) as s:
+        trial = s.exec(select(models.Trial)).first()
+        others = sum(t.enrollment or 0 for t in s.exec(select(models.Trial)) if t.registry_id != trial.registry_id)
+        trial.enrollment = 12_345 - others
+        s.add(trial)
+        s.commit()
+    get_engine.clear()
+    planned = {"en": ("Planned enrollment", "12,345"), "it": ("Arruolamento previsto", "12.345")}
+    for lang, (label, shown) in planned.items():
+        metrics = {m.label: m.value for m in open_in(lang, "trials").metric}
+        assert metrics[label] == shown, (lang, metrics)
