@@ -52,3 +52,14 @@ def test_a_database_file_without_tables_says_what_to_run(fresh_env):
     assert "evidence init" in message and str(fresh_env) in message
     with sqlite3.connect(fresh_env) as conn:
         assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)
+
+
+def test_serve_py_builds_it_before_the_server_listens(fresh_env, caplog):
+    """`streamlit run serve.py` on a fresh machine: the warm-up builds the database, the first page reads it."""
+    from app_pages import warm
+
+    warm.before_serving()
+    assert fresh_env.exists() and "warm-up before serving failed" not in caplog.text
+    at = run_app()
+    assert not at.exception and not at.error
+    assert {m.label: m.value for m in at.metric}["Reports"] == "4"
