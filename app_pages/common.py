@@ -191,6 +191,12 @@ def _cell(value, fmt: str | None) -> str:
     return escape_md(value)
 
 
+def metric_row():
+    """A container for a row of ``st.metric``: they share its width and wrap to a new line, where columns would
+    cut a label or a number (a 95% CI at a laptop's width)."""
+    return st.container(horizontal=True, gap="medium")
+
+
 def pct(x: float | None, digits: int = 0) -> str:
     """A proportion as a percentage in the session's language ('—' when missing)."""
     return i18n.percent(None if x is None or pd.isna(x) else x, digits)

@@ -45,12 +45,12 @@ def _section(title: str, buttons: tuple, files: exports.Files) -> None:
         return
     st.subheader(title, anchor=False)
     if available:
-        cols = st.columns(len(available))
-        for col, (key, lbl) in zip(cols, available):
+        row = st.container(horizontal=True)  # buttons as wide as their labels, wrapping: never a cut label
+        for key, lbl in available:
             f = files.files[key]
             payload = partial(RENDERERS[key], f.data) if key in RENDERERS else f.data  # images render on click
-            col.download_button(lbl, payload, file_name=f.name, mime=f.mime, key=f"dl_{key}", on_click="ignore",
-                                icon=":material/download:", width="stretch")
+            row.download_button(lbl, payload, file_name=f.name, mime=f.mime, key=f"dl_{key}", on_click="ignore",
+                                icon=":material/download:")
     for reason in reasons:
         st.caption(_("Not offered: {reason}").format(reason=reason))
 

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import data, pooled, selection, state
-from app_pages.common import estimate_text, pct, small_table
+from app_pages.common import estimate_text, metric_row, pct, small_table
 from app_pages.i18n import N_, _, columns, label, language, number, number_columns, report_link, significant
 from app_pages.i18n import relabel, translated
 from evidence.links import source_url
@@ -38,11 +38,11 @@ def _summary(a: selection.Analysis) -> None:
     r, method = a.result, method_label(a.result, language())
     pi = ("; " + _("prediction interval {low}–{high}").format(low=pct(r.pi_low), high=pct(r.pi_high))
           if r.pi_low is not None and r.k > 1 else "")
-    cols = st.columns(4)
-    cols[0].metric(_("Pooled proportion"), pct(r.estimate), help=method)
-    cols[1].metric(_("95% CI"), f"{pct(r.ci_low)}–{pct(r.ci_high)}")
-    cols[2].metric(_("Studies (k)"), number(r.k, 0))
-    cols[3].metric(_("Patients"), number(int(a.included["patients"].sum()), 0))
+    row = metric_row()
+    row.metric(_("Pooled proportion"), pct(r.estimate), help=method)
+    row.metric(_("95% CI"), f"{pct(r.ci_low)}–{pct(r.ci_high)}")
+    row.metric(_("Studies (k)"), number(r.k, 0))
+    row.metric(_("Patients"), number(int(a.included["patients"].sum()), 0))
     st.markdown(f"**{estimate_text(r.estimate, r.ci_low, r.ci_high)}**{pi} — {method}.")
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import charts, data, state
-from app_pages.common import escape_md
+from app_pages.common import escape_md, metric_row
 from app_pages.i18n import N_, NP_, _, language, moment, number, translator_now
 from app_pages.i18n import relabel
 from app_pages.table_fit import HEADER_HEIGHT, ROW_HEIGHT, fitted_widths
@@ -60,13 +60,13 @@ def _status_line(version: str) -> None:
 
 def _metrics(version: str) -> None:
     reports, trials = data.reports_frame(version), data.trials_frame(version)
-    cols = st.columns(5)
-    cols[0].metric(_("Reports"), number(len(reports), 0))
-    cols[1].metric(_("Cohorts"), number(reports["cohort_id"].nunique() if not reports.empty else 0, 0))
-    cols[2].metric(_("Patients"), number(patients_counted_once(reports), 0),
-                   help=_("Latest report of each cohort, so re-reported patients count once"))
-    cols[3].metric(_("Registered trials"), number(len(trials), 0))
-    cols[4].metric(_("Recruiting"), number(int((trials["status"] == "RECRUITING").sum()) if not trials.empty else 0, 0))
+    row = metric_row()
+    row.metric(_("Reports"), number(len(reports), 0))
+    row.metric(_("Cohorts"), number(reports["cohort_id"].nunique() if not reports.empty else 0, 0))
+    row.metric(_("Patients"), number(patients_counted_once(reports), 0),
+               help=_("Latest report of each cohort, so re-reported patients count once"))
+    row.metric(_("Registered trials"), number(len(trials), 0))
+    row.metric(_("Recruiting"), number(int((trials["status"] == "RECRUITING").sum()) if not trials.empty else 0, 0))
 
 
 @st.fragment

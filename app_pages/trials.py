@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import charts, data, state
-from app_pages.common import escape_md, filter_options, filter_widgets
+from app_pages.common import escape_md, filter_options, filter_widgets, metric_row
 from app_pages.i18n import N_, NP_, _, columns, language, number, relabel, translated, translator_now
 from evidence.ages import age_range
 from evidence.geography import Region
@@ -137,11 +137,11 @@ def _select_row(ids: list[str]) -> None:
 
 
 def _summary(shown: pd.DataFrame) -> None:
-    cols = st.columns(4)
-    cols[0].metric(_("Trials"), number(len(shown), 0))
-    cols[1].metric(_("Recruiting"), number(int((shown["status"] == "RECRUITING").sum()), 0))
-    cols[2].metric(_("Not yet recruiting"), number(int((shown["status"] == "NOT_YET_RECRUITING").sum()), 0))
-    cols[3].metric(_("Planned enrollment"), number(int(shown["Enrollment"].fillna(0).sum()), 0))
+    row = metric_row()
+    row.metric(_("Trials"), number(len(shown), 0))
+    row.metric(_("Recruiting"), number(int((shown["status"] == "RECRUITING").sum()), 0))
+    row.metric(_("Not yet recruiting"), number(int((shown["status"] == "NOT_YET_RECRUITING").sum()), 0))
+    row.metric(_("Planned enrollment"), number(int(shown["Enrollment"].fillna(0).sum()), 0))
 
 
 def _timeline(shown: pd.DataFrame) -> None:
@@ -198,19 +198,23 @@ def _filters(countries: list[str]) -> None:
     """The trial filters, above the results (inside the fragment: a change reruns only the trials)."""
     tr = translator_now()
     with st.container(border=True):
-        first = st.columns([2, 1, 1])
-        first[0].text_input(_("Search title, sponsor, product, site, ID"), key="q")
-        filter_widgets(("status",), first[1])
-        filter_widgets(("disease",), first[2])
-        second = st.columns([1, 1, 2], vertical_alignment="bottom")
-        second[0].multiselect(_("Region"), [r.value for r in Region], key="region", format_func=tr,
-                              placeholder=_("Any"))
-        second[1].multiselect(_("Country"), countries, key="country", placeholder=_("Any"))
-        second[2].toggle(_("A site recruiting now (in the region or country chosen)"), key="recruiting")
-        second[2].toggle(_("Accepts children (under 18)"), key="children")
+        st.text_input(_("Search title, sponsor, product, site, ID"), key="q")
+        # Two filters a row: room for a chosen status, disease or region to be read at a laptop's width.
+        what = st.columns(2)
+        filter_widgets(("status",), what[0])
+        filter_widgets(("disease",), what[1])
+        where = st.columns(2)
+        where[0].multiselect(_("Region"), [r.value for r in Region], key="region", format_func=tr,
+                             placeholder=_("Any"))
+        where[1].multiselect(_("Country"), countries, key="country", placeholder=_("Any"))
+        toggles = st.container(horizontal=True, gap="large")
+        toggles.toggle(_("A site recruiting now"), key="recruiting",
+                       help=_("In the region or country chosen; anywhere when none is chosen."))
+        toggles.toggle(_("Accepts children (under 18)"), key="children")
         with st.expander(_("More filters"), expanded=any(state.value(n) for n in MORE_FILTERS)):
-            for name, column in zip(MORE_FILTERS, st.columns(len(MORE_FILTERS))):
-                filter_widgets((name,), column)
+            for pair in (MORE_FILTERS[:2], MORE_FILTERS[2:]):
+                for name, column in zip(pair, st.columns(2)):
+                    filter_widgets((name,), column)
 
 
 def main() -> None:
