@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from pathlib import Path
 
 import pytest
 
 from evidence.settings import REPO_ROOT
+from tests.app.test_browser import CHROMIUM, needs_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-CHROMIUM = Path("/usr/bin/chromium")
 URL = "http://bench.invalid/"
 
 # At 100 ms the running indicator appears, at 300 ms it goes; at 500 ms a text appears; at 700 ms the grid-like
@@ -46,8 +45,7 @@ def _bench():
     return module
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed at /usr/bin/chromium "
-                    "(run `make browser`, or apt-get install chromium)")
+@needs_chromium
 def test_the_end_is_the_last_visible_change_after_the_indicator_went():
     from playwright.sync_api import sync_playwright
 

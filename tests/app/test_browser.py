@@ -25,6 +25,8 @@ import pytest
 from evidence.settings import REPO_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
+needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed at /usr/bin/chromium "
+                                    "(run `make browser`, or apt-get install chromium)")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PAGES = {  # url path (with query) → screenshot name
@@ -167,8 +169,7 @@ def shoot(base_url: str, out_dir: Path, readme_dir: Path | None, pages: dict[str
     return problems
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed at /usr/bin/chromium "
-                    "(run `make browser`, or apt-get install chromium)")
+@needs_chromium
 def test_every_page_renders_in_chromium(app_db, tmp_path):
     db = browser_database(tmp_path, app_db)
     with served_app(db, tmp_path) as base:
@@ -228,8 +229,7 @@ def _poison(db: str) -> tuple[str, str]:
     return report, "evil.example"
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed at /usr/bin/chromium "
-                    "(run `make browser`, or apt-get install chromium)")
+@needs_chromium
 def test_selection_travels_by_the_top_menu_and_downloads_parse_back(app_db, tmp_path):
     import io
     import json
@@ -313,8 +313,7 @@ def _fill(page, label: str, value: str) -> None:
     page.get_by_label(label, exact=True).first.fill(value)
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed at /usr/bin/chromium "
-                    "(run `make browser`, or apt-get install chromium)")
+@needs_chromium
 def test_a_harvested_record_becomes_a_verified_number_in_the_forest_plot(app_db, tmp_path):
     """Import a PubMed file as the harvest does, screen it in, extract, verify as a second reviewer, pool it."""
     from playwright.sync_api import sync_playwright

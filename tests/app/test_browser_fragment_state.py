@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.test_browser import CHROMIUM, _settle, browser_database, chromium_profile, served_app
+from tests.app.test_browser import needs_chromium, _settle, browser_database, chromium_profile, served_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed at /usr/bin/chromium "
-                    "(run `make browser`, or apt-get install chromium)")
+@needs_chromium
 def test_the_timeline_choice_survives_a_search_that_matches_nothing(app_db, tmp_path):
     from playwright.sync_api import sync_playwright
 

@@ -27,7 +27,7 @@ from app_pages.table_fit import GLYPH_WIDTHS, ROW_HEIGHT
 from evidence.headline import headline_table
 from evidence.settings import Settings
 from evidence.store import open_store
-from tests.app.test_browser import CHROMIUM, CHROMIUM_ARGS, _settle, browser_database, served_app
+from tests.app.test_browser import CHROMIUM, needs_chromium, CHROMIUM_ARGS, _settle, browser_database, served_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -165,8 +165,7 @@ def _open(browser, base: str, lang: str, screen: str):
     return context, page, grid
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed at /usr/bin/chromium "
-                    "(run `make browser`, or apt-get install chromium)")
+@needs_chromium
 def test_no_headline_cell_is_cut_on_a_desktop_or_a_phone(app_db, tmp_path):
     from playwright.sync_api import sync_playwright
 

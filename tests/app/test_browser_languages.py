@@ -21,7 +21,7 @@ from evidence.headline import headline_table
 from evidence.outcome_analysis import Selection, analyse_outcome
 from evidence.store import open_store
 from evidence.settings import Settings
-from tests.app.test_browser import CHROMIUM, _settle, browser_database, chromium_profile, served_app
+from tests.app.test_browser import needs_chromium, _settle, browser_database, chromium_profile, served_app
 from tests.app.test_browser_headline import GRID_DRAWING, cell_point, headline_grid
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -110,8 +110,7 @@ def walk(page, base: str, lang: str, row: int, outcome: str, report: str, shots:
     page.screenshot(path=str(shots / f"{lang}-4-trials.png"), full_page=True)
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed at /usr/bin/chromium "
-                    "(run `make browser`, or apt-get install chromium)")
+@needs_chromium
 @pytest.mark.parametrize("lang", ["en", "it"])
 def test_the_clinicians_path_in_each_language(app_db, tmp_path, lang):
     from playwright.sync_api import sync_playwright

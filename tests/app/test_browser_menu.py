@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.test_browser import CHROMIUM, _settle, browser_database, chromium_profile, served_app
+from tests.app.test_browser import needs_chromium, _settle, browser_database, chromium_profile, served_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -17,8 +17,7 @@ READING = ["Overview", "Studies", "Trials", "Meta-analysis", "Export", "About & 
 WORKBENCH = ["Screening", "Conflicts", "Extraction", "Verification", "History", "PRISMA flow"]
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed at /usr/bin/chromium "
-                    "(run `make browser`, or apt-get install chromium)")
+@needs_chromium
 def test_the_workbench_sits_in_one_section_of_the_top_menu(app_db, tmp_path):
     from playwright.sync_api import sync_playwright
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.test_browser import CHROMIUM, _settle, browser_database, chromium_profile, served_app
+from tests.app.test_browser import needs_chromium, _settle, browser_database, chromium_profile, served_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -29,8 +29,7 @@ CUT = """() => [...document.querySelectorAll('[data-testid="stMain"] *, [data-te
   .map(e => [e.innerText.slice(0, 80), e.scrollWidth, e.clientWidth])""" % CHIP_SHOWS
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed at /usr/bin/chromium "
-                    "(run `make browser`, or apt-get install chromium)")
+@needs_chromium
 def test_no_text_is_cut_at_a_laptops_or_a_phones_width(app_db, tmp_path):
     from playwright.sync_api import sync_playwright
 

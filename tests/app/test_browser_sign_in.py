@@ -20,11 +20,9 @@ import pytest
 from sqlmodel import Session
 
 from evidence import roles
-from tests.app.test_browser import CHROMIUM, _free_port, chromium_profile, served_app
+from tests.app.test_browser import needs_chromium, _free_port, chromium_profile, served_app
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow,
-              pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed at /usr/bin/chromium "
-                                 "(run `make browser`, or apt-get install chromium)")]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, needs_chromium]
 
 
 GATE = "Sign in to use this evidence tracker."

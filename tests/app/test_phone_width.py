@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.test_browser import CHROMIUM, _settle, browser_database, chromium_profile, served_app
+from tests.app.test_browser import needs_chromium, _settle, browser_database, chromium_profile, served_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed at /usr/bin/chromium "
-                    "(run `make browser`, or apt-get install chromium)")
+@needs_chromium
 def test_nothing_scrolls_sideways_on_a_phone(app_db, tmp_path):
     from playwright.sync_api import sync_playwright
 
