@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
+from html.parser import HTMLParser
+
+import pandas as pd
 
 # The fixture's last harvest: yesterday morning, whatever today is (tests hold on any date).
 NOW = (datetime.now(timezone.utc) - timedelta(days=1)).replace(hour=6, minute=0, second=0, microsecond=0)
@@ -20,3 +23,39 @@ def parse_bibtex(text: str) -> list[dict[str, str]]:
         fields = dict(re.findall(r"^\s+(\w+) = \{(.*)\},?$", body, flags=re.M))
         entries.append({"kind": kind, "key": key, **fields})
     return entries
+
+
+class _TableReader(HTMLParser):
+    """The headers and cells of the HTML tables in a string, as text (entities resolved)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[list[str]]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append([])
+        elif tag in ("th", "td"):
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("th", "td") and self._cell is not None:
+            self.tables[-1][-1].append("".join(self._cell))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def static_tables(at) -> list[pd.DataFrame]:
+    """The page's small static tables (``common.small_table``: escaped HTML) as frames of the text shown."""
+    frames = []
+    for element in at.get("html"):
+        reader = _TableReader()
+        reader.feed(element.proto.body)
+        frames += [pd.DataFrame(rows[1:], columns=rows[0]) for rows in reader.tables if rows]
+    return frames

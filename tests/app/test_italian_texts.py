@@ -12,14 +12,15 @@ import pytest
 from sqlmodel import Session
 
 from evidence import models
+from tests.app.app_test_helpers import static_tables
 from tests.app.conftest import open_page
 from tests.app.test_workbench_extraction import workbench  # noqa: F401 (the workbench fixture)
 
 
 def _frames(at) -> list:
-    """The page's grids and static tables (a static table's cells are escaped Markdown: unescaped here)."""
+    """The page's grids and tables (an evidence map's cells are escaped Markdown: unescaped here)."""
     return [d.value for d in at.dataframe] + [t.value.map(lambda v: v.replace("\\", "") if isinstance(v, str) else v)
-                                              for t in at.table]
+                                              for t in at.table] + static_tables(at)
 
 
 def test_the_analysis_set_gives_the_same_cohort_reason_in_italian(app_env):

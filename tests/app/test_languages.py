@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.app.app_test_helpers import static_tables
 from tests.app.conftest import open_page
 
 TITLES = {  # page → its title in Italian
@@ -93,13 +94,13 @@ def test_pooled_estimate_in_italian_has_a_decimal_comma_and_italian_plot_labels(
     assert at.title[0].value == "Meta-analisi: Sindrome da rilascio di citochine (CRS), qualsiasi grado"
     metrics = {m.label: m.value for m in at.metric}
     assert {"Stima aggregata", "IC 95%", "Studi (k)", "Pazienti"} <= set(metrics)
-    heterogeneity = next(t.value for t in at.table if "τ²" in t.value.columns)
-    assert {r"I² \(%\)", "gdl", r"p \(Q\)"} <= set(heterogeneity.columns)  # Markdown cells: escaped
-    shown = [str(v).replace("\\", "") for v in heterogeneity.iloc[0]]
+    heterogeneity = next(t for t in static_tables(at) if "τ²" in t.columns)
+    assert {"I² (%)", "gdl", "p (Q)"} <= set(heterogeneity.columns)
+    shown = list(heterogeneity.iloc[0])
     assert any("," in v for v in shown) and not any("." in v for v in shown), shown  # decimal comma, no point
     english = open_in("en", "meta_analysis", {"outcome": "crs_any"})
-    het_en = next(t.value for t in english.table if "τ²" in t.value.columns)
-    assert all("." in str(v) for v in het_en[["τ²", r"I² \(%\)"]].iloc[0]), het_en  # a decimal point
+    het_en = next(t for t in static_tables(english) if "τ²" in t.columns)
+    assert all("." in str(v) for v in het_en[["τ²", "I² (%)"]].iloc[0]), het_en  # a decimal point
     spec = at.get("vega_lite_chart")[0].proto.spec
     assert "Eventi/n" in spec and "% (IC 95%)" in spec and "Events/n" not in spec
     notes = "\n".join(t.value for t in at.text)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.app.app_test_helpers import NOW, day_text
+from tests.app.app_test_helpers import NOW, day_text, static_tables
 
 
 PAGES = ["overview", "studies", "trials", "meta_analysis", "export", "about"]
@@ -145,7 +145,7 @@ def test_meta_analysis_outcome_method_and_views(page):
     assert any("subgroup differences" in c.value for c in at.caption)
     for view in ("loo", "cumulative", "set", "sensitivity"):
         at = page("meta_analysis", {"outcome": "crs_any", "view": view})
-        assert not at.exception and (at.dataframe or at.table)  # sensitivity: a static table
+        assert not at.exception and (at.dataframe or static_tables(at))  # sensitivity: a static table
     at.toggle(key="cohort_aware").set_value(False).run()
     assert {m.label: m.value for m in at.metric}["Studies (k)"] == "4"
     assert at.query_params["cohort_aware"] == "0"
@@ -163,7 +163,7 @@ def test_analysis_set_view_names_exclusions_and_links_each_report(page):
 
 def test_meta_analysis_sensitivity_table_has_four_methods_and_flag(page):
     at = page("meta_analysis", {"outcome": "crs_any", "view": "sensitivity"})
-    table = next(t.value for t in at.table if "Disagrees with GLMM" in t.value.columns)
+    table = next(t for t in static_tables(at) if "Disagrees with GLMM" in t.columns)
     assert len(table) == 4 and list(table["Method"])[0].startswith("GLMM")
     assert set(table["Disagrees with GLMM"]) <= {"✓", ""}
 
@@ -253,10 +253,10 @@ def test_trials_show_the_table_or_the_timeline_one_at_a_time(page):
 def test_about_lists_each_source_last_run_in_words_in_a_static_table(page):
     at = page("about")
     assert not at.dataframe  # a few rows: no grid to load
-    runs = at.table[0].value.map(lambda v: v.replace("\\", ""))  # Markdown cells, escaped
+    runs = static_tables(at)[0]
     assert set(runs["Source"]) == {"PubMed harvest", "ClinicalTrials.gov harvest"}  # labels, not codes
     assert set(runs["Status"]) == {"Succeeded"} and all(v.endswith("UTC") for v in runs["Finished"])
-    italian = page("about", lang="it").table[0].value
+    italian = static_tables(page("about", lang="it"))[0]
     assert "Fonte" in italian.columns and "Aggiornamento da PubMed" in set(italian["Fonte"])
 
 

@@ -1,5 +1,7 @@
 """On a phone (390 × 844) nothing scrolls the page sideways; the evidence map and the forest plot fit the width.
 
+A wide table scrolls inside its own box (the Meta-analysis method-sensitivity table has eleven columns).
+
 Only a browser lays the page out: Chromium at a phone's viewport, the real
 `streamlit run` app, the Overview (its evidence map is a shaded table) and a
 Meta-analysis with a forest plot.
@@ -31,13 +33,17 @@ def test_nothing_scrolls_sideways_on_a_phone(app_db, tmp_path):
             charts.first.scroll_into_view_if_needed()
             page.wait_for_timeout(500)
             widths[path] = {
+                # The document, and Streamlit's main column (it scrolls by itself), are no wider than the screen.
                 "page": page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]"),
+                "main": page.evaluate("(m => [m.scrollWidth, m.clientWidth])"
+                                      "(document.querySelector('[data-testid=\"stMain\"]'))"),
                 "charts": [charts.nth(i).bounding_box() for i in range(charts.count())]}
             page.screenshot(path=str(tmp_path / f"phone-{path.split('?')[0] or 'overview'}.png"))
         browser.close()
     for path, seen in widths.items():
         scroll_width, inner_width = seen["page"]
         assert scroll_width <= inner_width, (path, seen)
+        assert seen["main"][0] <= seen["main"][1], (path, seen)
         assert seen["charts"], (path, "no chart drawn")
         for box in seen["charts"]:  # the whole chart, labels included, within the screen
             assert box["x"] >= 0 and box["x"] + box["width"] <= inner_width, (path, box)

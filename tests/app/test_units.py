@@ -13,12 +13,12 @@ import rispy
 
 from analysis import pool_proportions
 from app_pages import charts, state
-from app_pages.common import escape_md
+from app_pages.common import _cell, escape_md, table_html
 from app_pages.data import registry_url
 from evidence import bibliography, exports
 from evidence.links import source_url
 from evidence.methods import method_label, method_slug
-from tests.app.app_test_helpers import parse_bibtex
+from tests.app.app_test_helpers import _TableReader, parse_bibtex
 
 P = state.PARAMS
 
@@ -271,3 +271,14 @@ def test_map_shade_darkens_with_the_count_and_keeps_text_readable():
         for count in range(1, top + 1):
             css = dict(part.split(": ") for part in charts.shade(count, top).split("; "))
             assert _contrast(css["background-color"], names[css["color"]]) >= 4.5, (count, top, css)
+
+
+def test_small_table_cells_keep_a_zero_and_stay_text():
+    assert _cell(0, None) == "0" and _cell(0.0, "sig3") == "0" and _cell(None, None) == "—"
+    assert _cell(True, None) == "✓" and _cell(False, None) == ""
+    hostile = '<img src=x onerror=alert(1)> & "q" [l](javascript:x) =1+1'
+    markup = table_html(pd.DataFrame({"<b>Head</b>": [hostile, 0]}))
+    assert "<img" not in markup and "<b>" not in markup  # escaped, never markup
+    reader = _TableReader()
+    reader.feed(markup)
+    assert reader.tables == [[["<b>Head</b>"], [hostile], ["0"]]]  # and read back as the same text

@@ -28,13 +28,6 @@ def test_the_warm_up_fills_the_caches_the_pages_read(app_env, monkeypatch):
     assert built == []  # answered from the cache
 
 
-def test_small_table_cells_keep_a_zero():
-    from app_pages.common import _cell
-
-    assert _cell(0, None) == "0" and _cell(0.0, "sig3") == "0" and _cell(None, None) == "—"
-    assert _cell(True, None) == "✓" and _cell(False, None) == "" and _cell("a|b", None) == "a\\|b"
-
-
 def test_the_warm_up_builds_the_forest_plot_the_meta_analysis_page_reads(app_env, monkeypatch):
     """The page itself, run after the warm-up, draws a plot the warm-up built (same cache key)."""
     from app_pages import charts, data, warm
