@@ -164,8 +164,13 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
-def wait_until_idle(base: str, window: float = 1.0, timeout: float = 120) -> None:
-    """Until the server at ``base`` has used under 2% of a core for ``window`` s (its warm-up done)."""
+def wait_until_idle(base: str, window: float = 4.0, timeout: float = 120) -> None:
+    """Until the server at ``base`` has used under 2% of a core for ``window`` s (its warm-up done).
+
+    The window is longer than the pause before the warm-up's first fit
+    (``GRACE`` in app_pages/warm.py, 3 s): a server idle in that pause has
+    not warmed yet.
+    """
     pid, deadline = _PIDS[base], time.time() + timeout
     used = _cpu_seconds(pid)
     while time.time() < deadline:

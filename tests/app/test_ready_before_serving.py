@@ -75,3 +75,27 @@ def test_a_failure_is_logged_and_the_server_starts(app_env, monkeypatch, caplog)
     with caplog.at_level(logging.ERROR):
         warm.before_serving()
     assert "warm-up before serving failed" in caplog.text
+
+
+def test_the_first_meta_analysis_after_the_warm_up_draws_a_plot_it_built(app_env, monkeypatch):
+    """The reader's likely next click is ready before the server listens (the background warm-up waits first)."""
+    from app_pages import charts, warm
+
+    warm.before_serving()
+    built = []
+    real = charts.forest_spec
+    monkeypatch.setattr(charts, "forest_spec", lambda *a, **k: built.append(a) or real(*a, **k))
+    for params in ({}, {"outcome": "crs_any"}):
+        assert open_page("meta_analysis", params).get("vega_lite_chart"), params
+    assert built == []  # answered from the cache
+
+
+def test_the_background_warm_up_waits_before_its_first_fit(monkeypatch):
+    """While the visitor who started it is still loading the page's code from this server."""
+    from app_pages import warm
+
+    calls: list = []
+    monkeypatch.setattr(warm.time, "sleep", lambda s: calls.append(("sleep", s)))
+    monkeypatch.setattr(warm, "_warm", lambda version: calls.append(("warm", version)))
+    warm._warm_after_grace("v1")
+    assert calls == [("sleep", warm.GRACE), ("warm", "v1")] and warm.GRACE >= 1
