@@ -51,11 +51,14 @@ class _TableReader(HTMLParser):
             self._cell.append(data)
 
 
+def html_tables(markup: str) -> list[list[list[str]]]:
+    """Each table in ``markup`` as its rows of cell text (header row first), entities resolved."""
+    reader = _TableReader()
+    reader.feed(markup)
+    return reader.tables
+
+
 def static_tables(at) -> list[pd.DataFrame]:
     """The page's small static tables (``common.small_table``: escaped HTML) as frames of the text shown."""
-    frames = []
-    for element in at.get("html"):
-        reader = _TableReader()
-        reader.feed(element.proto.body)
-        frames += [pd.DataFrame(rows[1:], columns=rows[0]) for rows in reader.tables if rows]
-    return frames
+    return [pd.DataFrame(rows[1:], columns=rows[0])
+            for element in at.get("html") for rows in html_tables(element.proto.body) if rows]
