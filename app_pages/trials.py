@@ -54,6 +54,19 @@ def _localised(trials: pd.DataFrame) -> pd.DataFrame:
     return out.assign(Ages=[age_range(a, b, language()) for a, b in zip(out["min_age"], out["max_age"])])
 
 
+UNRECORDED = ("Title", "Phase", "Sponsor", "Countries", "Ages", "Start", "Primary completion", "Completion",
+              "Diseases", "Targets")
+
+
+def _marked(trials: pd.DataFrame) -> pd.DataFrame:
+    """Blank text cells say "not recorded": a blank Countries or Ages would read as "anywhere" or "any age"."""
+    word = _("not recorded")
+
+    def marked(value):
+        return word if value is None or (isinstance(value, str) and not value.strip()) else value
+    return trials.assign(**{c: trials[c].map(marked) for c in UNRECORDED if c in trials.columns})
+
+
 def _countries(trials: pd.DataFrame) -> list[str]:
     return sorted({c for cs in trials.get("countries", []) for c in cs})
 
@@ -162,8 +175,8 @@ def _timeline(shown: pd.DataFrame) -> None:
 
 def _table(shown: pd.DataFrame) -> None:
     ids = list(shown["Registry ID"])
-    st.dataframe(columns(_localised(shown)[TABLE_COLUMNS]), hide_index=True, width="stretch", key="trials_table",
-                 on_select=lambda: _select_row(ids), selection_mode="single-row",
+    st.dataframe(columns(_marked(_localised(shown))[TABLE_COLUMNS]), hide_index=True, width="stretch",
+                 key="trials_table", on_select=lambda: _select_row(ids), selection_mode="single-row",
                  column_config={_("Link"): st.column_config.LinkColumn(display_text=_("Registry")),
                                 _("Enrollment"): st.column_config.NumberColumn(format="%d")})
 
@@ -185,7 +198,7 @@ def _apart(apart: pd.DataFrame) -> None:
         return
     with st.expander(_("{n} more trials may match: their registry record lacks what a filter asks "
                        "(country, sites or age eligibility)").format(n=len(apart))):
-        shown = translated(_localised(apart), ("why",))[["why", *TABLE_COLUMNS]]
+        shown = translated(_marked(_localised(apart)), ("why",))[["why", *TABLE_COLUMNS]]
         st.dataframe(columns(shown.rename(columns={"why": N_("Not shown above because")})),
                      hide_index=True, width="stretch",
                      column_config={_("Link"): st.column_config.LinkColumn(display_text=_("Registry"))})

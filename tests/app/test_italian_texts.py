@@ -50,6 +50,24 @@ def test_trial_ages_are_written_in_italian(app_env, engine):
     assert "6 Months to 17 Years" in [str(v) for f in _frames(en) if "Ages" in f.columns for v in f["Ages"]]
 
 
+def _trials_table(at):
+    """The trials table, in either language."""
+    return next(d.value for d in at.dataframe if {"Registry ID", "ID di registro"} & set(d.value.columns))
+
+
+def test_a_field_the_registry_record_lacks_says_so_in_the_trials_table(app_env, engine):
+    """A blank Ages or Countries cell would read as "any age" or "anywhere"."""
+    _ages(engine)
+    en = _trials_table(open_page("trials"))
+    ages = dict(zip(en["Registry ID"], en["Ages"]))
+    assert ages["NCT01234567"] == "6 Months to 17 Years"
+    others = [a for rid, a in ages.items() if rid != "NCT01234567"]
+    assert others and set(others) == {"not recorded"}, ages
+    assert not any(isinstance(v, str) and not v.strip() for v in en.drop(columns=["Enrollment"]).to_numpy().ravel())
+    it = _trials_table(open_page("trials", lang="it"))
+    assert "non riportato" in set(it["Età"]) and "not recorded" not in set(it.to_numpy().ravel())
+
+
 def test_new_value_and_new_records_are_told_apart_in_italian(app_env):
     trials = open_page("trials", {"trial": "NCT01234567"}, lang="it")
     changes = next(f for f in _frames(trials) if "Prima" in f.columns)
