@@ -13,6 +13,8 @@ sees when a trial stopped or posted results.
 
 from __future__ import annotations
 
+from typing import Iterable
+
 import pandas as pd
 import streamlit as st
 
@@ -58,13 +60,13 @@ UNRECORDED = ("Title", "Phase", "Sponsor", "Countries", "Ages", "Start", "Primar
               "Diseases", "Targets")
 
 
-def _marked(trials: pd.DataFrame) -> pd.DataFrame:
-    """Blank text cells say "not recorded": a blank Countries or Ages would read as "anywhere" or "any age"."""
+def _marked(trials: pd.DataFrame, names: Iterable[str] = UNRECORDED) -> pd.DataFrame:
+    """Empty cells of ``names`` say "not recorded": a blank Countries or Ages would read as "anywhere" or "any age"."""
     word = _("not recorded")
 
     def marked(value):
-        return word if value is None or (isinstance(value, str) and not value.strip()) else value
-    return trials.assign(**{c: trials[c].map(marked) for c in UNRECORDED if c in trials.columns})
+        return word if value is None or value != value or (isinstance(value, str) and not value.strip()) else value
+    return trials.assign(**{c: trials[c].map(marked) for c in names if c in trials.columns})
 
 
 def _countries(trials: pd.DataFrame) -> list[str]:
@@ -82,7 +84,7 @@ def _detail(version: str, registry_id: str) -> None:
         st.caption(escape_md(t["official_title"]))
     facts = {k: t[k] for k in ("Status", "Phase", "Sponsor", "Enrollment", "Start", "Primary completion",
                                "Completion", "Countries", "Ages", "Population", "Product")}
-    st.dataframe(columns(_localised(pd.DataFrame([{**facts, **t}]))[list(facts)].astype(str)),
+    st.dataframe(columns(_marked(_localised(pd.DataFrame([{**facts, **t}]))[list(facts)], facts).astype(str)),
                  hide_index=True, width="stretch")
     if t["Link"]:
         st.markdown("[{text}]({link})".format(text=_("Open the registry record"), link=t["Link"]))
@@ -134,7 +136,7 @@ def _eligibility(eligibility: dict, curated: bool) -> None:
     facts = {_("Ages"): age_range(eligibility["min_age"], eligibility["max_age"], language()),
              _("Sex"): eligibility["Sex"],
              _("Healthy volunteers"): eligibility["Healthy volunteers"]}
-    st.dataframe(pd.DataFrame([facts]).astype(str), hide_index=True, width="stretch")
+    st.dataframe(_marked(pd.DataFrame([facts]), facts).astype(str), hide_index=True, width="stretch")
     if eligibility["criteria"]:
         st.text(eligibility["criteria"])
     elif curated:

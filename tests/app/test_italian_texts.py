@@ -68,6 +68,27 @@ def test_a_field_the_registry_record_lacks_says_so_in_the_trials_table(app_env, 
     assert "non riportato" in set(it["Età"]) and "not recorded" not in set(it.to_numpy().ravel())
 
 
+def test_the_trial_detail_says_not_recorded_too(app_env):
+    """The one-row facts and the eligibility of a trial whose record gives no ages or completion date."""
+    at = open_page("trials", {"trial": "NCT01234567"})
+    facts = next(d.value for d in at.dataframe if "Population" in d.value.columns)
+    assert facts.loc[0, "Ages"] == "not recorded" and facts.loc[0, "Completion"] == "not recorded"
+    assert facts.loc[0, "Population"] == "Adult" and facts.loc[0, "Enrollment"] == "24"
+    eligibility = next(d.value for d in at.dataframe if "Healthy volunteers" in d.value.columns)
+    assert set(eligibility.loc[0]) == {"not recorded"}
+
+
+def test_an_unknown_enrollment_in_the_trial_detail_is_not_nan(app_env, engine):
+    with Session(engine) as s:
+        trial = s.get(models.Trial, "NCT07654321")
+        trial.enrollment = None
+        s.add(trial)
+        s.commit()
+    at = open_page("trials", {"trial": "NCT07654321"})
+    facts = next(d.value for d in at.dataframe if "Population" in d.value.columns)
+    assert facts.loc[0, "Enrollment"] == "not recorded"
+
+
 def test_new_value_and_new_records_are_told_apart_in_italian(app_env):
     trials = open_page("trials", {"trial": "NCT01234567"}, lang="it")
     changes = next(f for f in _frames(trials) if "Prima" in f.columns)
