@@ -5,6 +5,9 @@ ClinicalTrials.gov gives a minimum and a maximum age as a number and a unit
 them; the range shown to a reader is composed here, in the reader's language
 (number with the language's decimal mark, unit translated). An age this
 module cannot read is shown as stored.
+
+How old a child is counts too: whether a trial may enrol children is read
+from its minimum age here, for the harvest and the curated data alike.
 """
 
 from __future__ import annotations
@@ -18,6 +21,25 @@ AGE_PATTERN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s+(year|month|week|day|hour|minut
 UNITS = {"year": (N_("{n} year"), N_("{n} years")), "month": (N_("{n} month"), N_("{n} months")),
          "week": (N_("{n} week"), N_("{n} weeks")), "day": (N_("{n} day"), N_("{n} days")),
          "hour": (N_("{n} hour"), N_("{n} hours")), "minute": (N_("{n} minute"), N_("{n} minutes"))}
+# Unit → days, to compare ages written in different units.
+_DAYS_PER_UNIT = {"year": 365.25, "month": 30.44, "week": 7.0, "day": 1.0, "hour": 1 / 24, "minute": 1 / 1440}
+ADULT_DAYS = 18 * _DAYS_PER_UNIT["year"]
+
+
+def age_in_days(age: str | None) -> float | None:
+    """``"18 Years"`` → days; None for an absent or unreadable age."""
+    m = AGE_PATTERN.match(age or "")
+    return float(m.group(1)) * _DAYS_PER_UNIT[m.group(2).lower()] if m else None
+
+
+def paediatric_flag(age_groups: list[str], min_age: str | None) -> bool | None:
+    """True if children may enrol (stdAges CHILD, or a minimum age under 18); None if unknown."""
+    if age_groups:
+        return "CHILD" in age_groups
+    days = age_in_days(min_age)
+    if days is not None:
+        return days < ADULT_DAYS
+    return None
 
 
 def age_text(age: str, lang: str | None = DEFAULT_LANGUAGE) -> str:

@@ -24,16 +24,13 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from evidence.ages import AGE_PATTERN
+from evidence.ages import paediatric_flag
 from evidence.linking import StudyReference, study_references
 from evidence.registries import identify, normalise
 from evidence.vocab import Population, Registry
 from harvest.classify import classify_construct, classify_diseases, classify_population, classify_targets
 
 log = logging.getLogger(__name__)
-
-_DAYS_PER_UNIT = {"year": 365.25, "month": 30.44, "week": 7.0, "day": 1.0, "hour": 1 / 24, "minute": 1 / 1440}
-
 
 class CtgovParseError(ValueError):
     """The JSON is not a v2 study or page; the message says what was missing and where."""
@@ -236,22 +233,6 @@ def _enrollment(design: Any, where: str) -> tuple[int | None, str]:
     if count is not None and (not isinstance(count, int) or isinstance(count, bool) or count < 0):
         raise CtgovParseError(f"{where}: enrollmentInfo.count is not a count: {count!r}")
     return count, _text(design, "enrollmentInfo", "type")
-
-
-def age_in_days(age: str) -> float | None:
-    """``"18 Years"`` → days; None for an absent or unreadable age."""
-    m = AGE_PATTERN.match(age or "")
-    return float(m.group(1)) * _DAYS_PER_UNIT[m.group(2).lower()] if m else None
-
-
-def paediatric_flag(age_groups: list[str], min_age: str) -> bool | None:
-    """True if children may enrol (stdAges CHILD, or a minimum age under 18); None if unknown."""
-    if age_groups:
-        return "CHILD" in age_groups
-    days = age_in_days(min_age)
-    if days is not None:
-        return days < 18 * 365.25
-    return None
 
 
 def population_of(age_groups: list[str]) -> str | None:

@@ -10,9 +10,7 @@ import pytest
 
 from harvest.ctgov_parse import (
     CtgovParseError,
-    age_in_days,
     loads,
-    paediatric_flag,
     parse_document,
     parse_page,
     parse_study,
@@ -108,19 +106,6 @@ def test_sparse_study_parses_with_empty_values():
     assert r.registry_id == "NCT06100009"  # normalised spelling
     assert r.phases == [] and r.enrollment is None and r.start_date == "" and r.paediatric is None
     assert r.countries == [] and r.references == [] and r.has_results is False and r.diseases == []
-
-
-@pytest.mark.parametrize("groups, min_age, expected", [
-    (["CHILD", "ADULT"], "", True), (["ADULT", "OLDER_ADULT"], "6 Years", False),
-    ([], "16 Years", True), ([], "18 Years", False), ([], "6 Months", True), ([], "", None),
-])
-def test_paediatric_flag(groups, min_age, expected):
-    assert paediatric_flag(groups, min_age) is expected
-
-
-def test_age_units():
-    assert age_in_days("18 Years") == pytest.approx(18 * 365.25)
-    assert age_in_days("2 Weeks") == 14 and age_in_days("N/A") is None
 
 
 @pytest.mark.parametrize("phases, label", [
