@@ -30,8 +30,9 @@ from sqlalchemy import Engine, delete, select
 from sqlmodel import Session
 
 from evidence import models
+from evidence.ages import age_in_days, paediatric_flag
 from evidence.curated_format import FILES, PUBLICATIONS, TRIALS, Column, FileSpec
-from evidence.vocab import RowOrigin, parent_disease
+from evidence.vocab import Population, RowOrigin, parent_disease
 
 log = logging.getLogger(__name__)
 DATA_HASH_KEY = "curated_data_sha256"
@@ -301,6 +302,22 @@ def _check_counts(files: dict[str, ParsedFile], errors: list[RowError]) -> None:
     for line, row in files["trials.csv"].rows:
         if row.get("enrollment") is not None and row["enrollment"] < 0:
             errors.append(RowError("trials.csv", line, "enrollment must be >= 0"))
+        problem = _ages_problem(row)
+        if problem:
+            errors.append(RowError("trials.csv", line, problem))
+
+
+def _ages_problem(row: dict) -> str | None:
+    """A trial's age limits in order, and not contradicting its curated population."""
+    low, high = age_in_days(row.get("min_age")), age_in_days(row.get("max_age"))
+    if low is not None and high is not None and low > high:
+        return f"min_age {row['min_age']!r} is above max_age {row['max_age']!r}"
+    children = paediatric_flag([], row.get("min_age"))
+    if children is True and row.get("population") == Population.ADULT.value:
+        return f"population is adult, but min_age {row['min_age']!r} admits children"
+    if children is False and row.get("population") == Population.PAEDIATRIC.value:
+        return f"population is paediatric, but min_age {row['min_age']!r} admits adults only"
+    return None
 
 
 def _disease_counts_problem(row: dict) -> str | None:
@@ -407,7 +424,8 @@ def load_curated(engine: Engine, data_dir: Path, allow_empty: Collection[str] = 
         session.flush()
         _insert_reports(session, rows["reports.csv"])
         session.add_all(models.Outcome(**r) for r in rows["outcomes.csv"])
-        trials = _upsert_curated(session, models.Trial, "registry_id", rows["trials.csv"],
+        trial_rows = [{**r, "paediatric": paediatric_flag([], r.get("min_age"))} for r in rows["trials.csv"]]
+        trials = _upsert_curated(session, models.Trial, "registry_id", trial_rows,
                                  {"origin": RowOrigin.CURATED.value})
         pubs = _upsert_curated(session, models.Publication, "pmid", rows["publications.csv"],
                                {"origin": RowOrigin.CURATED.value})

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any, Callable
 
 from evidence import models
+from evidence.ages import AGE_PATTERN
 from evidence.vocab import (
     Construct,
     Disease,
@@ -208,6 +209,8 @@ TRIALS = FileSpec("trials.csv", models.Trial, ("registry_id",), (
     Column("completion_date", check=_DATE),
     Column("countries", "list"),
     Column("population", check=_codes(Population)),
+    Column("min_age", check=_pattern(AGE_PATTERN, "age (as the registry writes it: 18 Years, 6 Months)")),
+    Column("max_age", check=_pattern(AGE_PATTERN, "age (as the registry writes it: 18 Years, 6 Months)")),
     Column("seen_date", check=_DATE),
     Column("source"),
     Column("notes"),

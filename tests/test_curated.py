@@ -40,6 +40,20 @@ def test_lists_and_types_survive_loading(engine):
     assert trial.targets == ["cd19"] and trial.origin == "curated"
 
 
+def test_registry_ages_decide_whether_children_may_enrol(settings, curated_dir, engine):
+    """Ages are stored as the registry writes them; the minimum answers the clinician's "for a child?"."""
+    with Session(engine) as session:
+        assert session.get(models.Trial, "NCT01234567").paediatric is None  # no age read: unknown, not "no"
+    _edit(curated_dir / "trials.csv", ",adult,,,2025-01-02", ",adult,18 Years,65 Years,2025-01-02")
+    _edit(curated_dir / "trials.csv", ",mixed,,,2025-10-01", ",mixed,12 Years,,2025-10-01")
+    initialise(settings)
+    with Session(engine) as session:
+        adults = session.get(models.Trial, "NCT01234567")
+        mixed = session.get(models.Trial, "NCT07654321")
+        assert (adults.min_age, adults.max_age, adults.paediatric) == ("18 Years", "65 Years", False)
+        assert (mixed.min_age, mixed.max_age, mixed.paediatric) == ("12 Years", "", True)
+
+
 def test_time_points_and_reasons_survive_loading(settings, curated_dir):
     _edit(curated_dir / "reports.csv", "1,abstract,,,,,,,", "1,abstract,,,,,,,results not reported")
     initialise(settings)
@@ -107,6 +121,14 @@ BAD_ROWS = [
     ("trials.csv", "NCT01234567,ctgov,BCMA", "[NCT01234567](https://example.org),ctgov,BCMA", "trials.csv:2",
      "malformed registry ID"),
     ("trials.csv", "NCT01234567,ctgov,BCMA", "DRKS00012345,ctgov,BCMA", "trials.csv:2", "is a drks ID"),
+    # age eligibility as the registry writes it, in order, agreeing with the population
+    ("trials.csv", ",adult,,,", ",adult,18,65 Years,", "trials.csv:2", "min_age: malformed age"),
+    ("trials.csv", ",adult,,,", ",adult,68 Years,65 Years,", "trials.csv:2",
+     "min_age '68 Years' is above max_age '65 Years'"),
+    ("trials.csv", ",adult,,,", ",adult,16 Years,,", "trials.csv:2",
+     "population is adult, but min_age '16 Years' admits children"),
+    ("trials.csv", ",mixed,,,", ",paediatric,18 Years,,", "trials.csv:3",
+     "population is paediatric, but min_age '18 Years' admits adults only"),
     ("publications.csv", ",PMC1234567,", ",[PMC1234567](https://example.org),", "publications.csv:3",
      "malformed PMCID"),
     ("reports.csv", "10.1000/alpha.2022", "10.1000/[alpha](https://example.org)", "reports.csv:2", "malformed DOI"),
