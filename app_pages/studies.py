@@ -93,7 +93,8 @@ def _detail(version: str, report_id: str) -> None:
         st.caption(_("PubMed notice: {type} (PMID {pmid})").format(type=escape_md(notice.get("type", "")),
                                                                    pmid=escape_md(notice.get("pmid")) or "—"))
     st.text(r["title"] or "")  # stored text: shown as it is, never as Markdown
-    facts = {_("Kind"): _(data.label(ReportKind, r["kind"])), _("Patients"): r["n_treated"],
+    patients = "—" if r["n_treated"] is None else r["n_treated"]
+    facts = {_("Kind"): _(data.label(ReportKind, r["kind"])), _("Patients"): patients,
              _("Data cut-off"): r["data_cutoff"] or "—", _("Follow-up"): r["followup"] or "—",
              _("Product"): r["product"] or "—",
              _("Dose"): r["dose"] or "—", _("Lymphodepletion"): r["lymphodepletion"] or "—", "PMID": r["pmid"] or "—",

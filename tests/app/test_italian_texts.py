@@ -68,6 +68,19 @@ def test_a_field_the_registry_record_lacks_says_so_in_the_trials_table(app_env, 
     assert "non riportato" in set(it["Età"]) and "not recorded" not in set(it.to_numpy().ravel())
 
 
+def test_a_report_with_no_treated_count_does_not_say_none(app_env, engine):
+    """An unknown count is a dash like every other unknown fact of the report, never Python's "None"."""
+    with Session(engine) as s:
+        report = s.get(models.Report, "beta-2023")
+        report.n_treated = None
+        s.add(report)
+        s.commit()
+    at = open_page("studies", {"report": "beta-2023"})
+    facts = next(d.value for d in at.dataframe if "Data cut-off" in d.value.columns)
+    assert facts.loc[0, "Patients"] == "—"
+    assert not {"None", "nan"} & set(facts.loc[0])
+
+
 def test_the_trial_detail_says_not_recorded_too(app_env):
     """The one-row facts and the eligibility of a trial whose record gives no ages or completion date."""
     at = open_page("trials", {"trial": "NCT01234567"})
