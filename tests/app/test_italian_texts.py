@@ -68,13 +68,18 @@ def test_a_field_the_registry_record_lacks_says_so_in_the_trials_table(app_env, 
     assert "non riportato" in set(it["Età"]) and "not recorded" not in set(it.to_numpy().ravel())
 
 
+def _forget(engine, model, key: str, field: str) -> None:
+    """Make one stored field unknown, as a record that lacks it would leave it."""
+    with Session(engine) as s:
+        row = s.get(model, key)
+        setattr(row, field, None)
+        s.add(row)
+        s.commit()
+
+
 def test_a_report_with_no_treated_count_does_not_say_none(app_env, engine):
     """An unknown count is a dash like every other unknown fact of the report, never Python's "None"."""
-    with Session(engine) as s:
-        report = s.get(models.Report, "beta-2023")
-        report.n_treated = None
-        s.add(report)
-        s.commit()
+    _forget(engine, models.Report, "beta-2023", "n_treated")
     at = open_page("studies", {"report": "beta-2023"})
     facts = next(d.value for d in at.dataframe if "Data cut-off" in d.value.columns)
     assert facts.loc[0, "Patients"] == "—"
@@ -92,11 +97,7 @@ def test_the_trial_detail_says_not_recorded_too(app_env):
 
 
 def test_an_unknown_enrollment_in_the_trial_detail_is_not_nan(app_env, engine):
-    with Session(engine) as s:
-        trial = s.get(models.Trial, "NCT07654321")
-        trial.enrollment = None
-        s.add(trial)
-        s.commit()
+    _forget(engine, models.Trial, "NCT07654321", "enrollment")
     at = open_page("trials", {"trial": "NCT07654321"})
     facts = next(d.value for d in at.dataframe if "Population" in d.value.columns)
     assert facts.loc[0, "Enrollment"] == "not recorded"
