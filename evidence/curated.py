@@ -302,6 +302,10 @@ def _check_counts(files: dict[str, ParsedFile], errors: list[RowError]) -> None:
     for line, row in files["trials.csv"].rows:
         if row.get("enrollment") is not None and row["enrollment"] < 0:
             errors.append(RowError("trials.csv", line, "enrollment must be >= 0"))
+
+
+def _check_trial_ages(parsed: ParsedFile, errors: list[RowError]) -> None:
+    for line, row in parsed.rows:
         problem = _ages_problem(row)
         if problem:
             errors.append(RowError("trials.csv", line, problem))
@@ -373,6 +377,7 @@ def read_curated(data_dir: Path, allow_empty: Collection[str] = ()) -> dict[str,
     _check_outcomes(files["outcomes.csv"], errors)
     _check_counts(files, errors)
     _check_trial_registries(files["trials.csv"], errors)
+    _check_trial_ages(files["trials.csv"], errors)
     if errors:
         raise CuratedDataError(errors)
     return files

@@ -118,6 +118,7 @@ _DOI = _pattern(re.compile(r"10\.\d{4,9}/[^\s\[\]`\"{}|\\]+"), "DOI")
 _PMCID = _pattern(re.compile(r"PMC[1-9]\d{0,9}"), "PMCID (PMC and digits)")
 _DATE = _partial_date
 _SLUG = _pattern(SLUG_RE, "identifier (lower-case letters, digits and '-')")
+_AGE = _pattern(AGE_PATTERN, "age (as the registry writes it: 18 Years, 6 Months)")
 
 
 @dataclass(frozen=True)
@@ -209,8 +210,8 @@ TRIALS = FileSpec("trials.csv", models.Trial, ("registry_id",), (
     Column("completion_date", check=_DATE),
     Column("countries", "list"),
     Column("population", check=_codes(Population)),
-    Column("min_age", check=_pattern(AGE_PATTERN, "age (as the registry writes it: 18 Years, 6 Months)")),
-    Column("max_age", check=_pattern(AGE_PATTERN, "age (as the registry writes it: 18 Years, 6 Months)")),
+    Column("min_age", check=_AGE),
+    Column("max_age", check=_AGE),
     Column("seen_date", check=_DATE),
     Column("source"),
     Column("notes"),
