@@ -36,7 +36,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 
 # Debian packages the tests use, each as package:a file it installs (a glob stands for the version).
-DEB_BROWSER  := chromium:/usr/bin/chromium
+DEB_BROWSER  := chromium:/usr/bin/chromium fonts-dejavu-core:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 DEB_POSTGRES := postgresql:/usr/lib/postgresql/*/bin/initdb
 DEB_R        := r-cran-metafor:/usr/bin/Rscript
 
@@ -53,7 +53,7 @@ define apt_install
 	else echo "make:$$missing not installed and cannot install (needs root and apt-get); $(2) will be skipped"; fi
 endef
 
-## make browser: headless Chromium for the end-to-end tests (Debian package)
+## make browser: headless Chromium for the end-to-end tests, and the diagram font (Debian packages)
 browser:
 	$(call apt_install,$(DEB_BROWSER),the browser tests)
 

@@ -328,7 +328,12 @@ def render_svg(flow: PrismaFlow, lang: str | None = DEFAULT_LANGUAGE) -> str:
         title = _("{title} since {date}").format(title=title, date=flow.since.strftime("%Y-%m-%d")
                                                  if lang == DEFAULT_LANGUAGE else format_moment(flow.since, lang,
                                                                                                 time=False))
-    prev_x, mid_x, side_x = 50, 300, 640
+    prev_x, mid_x, mid_w, side_w = 50, 300, 330, 300
+    side_x = mid_x + mid_w + 40
+    previous = _lines(_("Studies included in previous\nversion of review (n = {studies})\n"
+                        "Reports of studies included in\nprevious version of review\n(n = {reports})"),
+                      studies=flow.previous_studies, reports=flow.previous_reports)
+    prev_h = max(80, 16 * len(previous) + 16)
     reasons_h = 40 + 16 * max(len(flow.records_excluded_reasons), 1)
     ft_h = 40 + 16 * max(len(flow.dbr_excluded_reasons), 1)
     y_id, y_scr = 70, 250
@@ -342,51 +347,50 @@ def render_svg(flow: PrismaFlow, lang: str | None = DEFAULT_LANGUAGE) -> str:
         '<polygon points="0 0, 10 3.5, 0 7" fill="#333"/></marker></defs>',
         '<rect width="100%" height="100%" fill="#ffffff"/>',
         _box(prev_x, 10, 220, 40, [_("Previous studies")], "#d9d9d9"),
-        _box(mid_x, 10, 640, 40, [title], "#ffe599"),
+        _box(mid_x, 10, side_x + side_w - mid_x, 40, [title], "#ffe599"),
         _band(y_id, 150, _("Identification")),
-        _box(prev_x, y_id, 220, 80, _lines(_("Studies included in previous\nversion of review (n = {studies})\n"
-                                             "Reports of studies included in\nprevious version (n = {reports})"),
-                                           studies=flow.previous_studies, reports=flow.previous_reports)),
-        _box(mid_x, y_id, 300, 120, [_("Records identified from:")]
+        _box(prev_x, y_id, 220, prev_h, previous),
+        _box(mid_x, y_id, mid_w, 120, [_("Records identified from:")]
              + [_("  Databases (n = {n})").format(n=flow.database_results)]
              + [f"    {label} (n = {n})" for label, n in flow.database_specific]
              + [_("  Registers (n = {n})").format(n=flow.register_results)]
              + [f"    {label} (n = {n})" for label, n in flow.register_specific]),
-        _box(side_x, y_id, 300, 120, _lines(_("Records removed before screening:\n"
+        _box(side_x, y_id, side_w, 120, _lines(_("Records removed before screening:\n"
                                               "  Duplicate records (n = {duplicates})\n"
                                               "  Records marked as ineligible by\n"
                                               "  automation tools (n = {automatic})\n"
                                               "  Records removed for other\n"
                                               "  reasons (n = {other})"), duplicates=flow.duplicates,
                                             automatic=flow.excluded_automatic, other=flow.excluded_other)),
-        _arrow(mid_x + 300, y_id + 60, side_x, y_id + 60),
+        _arrow(mid_x + mid_w, y_id + 60, side_x, y_id + 60),
         _band(y_scr, y_inc - y_scr - 20, _("Screening")),
-        _arrow(mid_x + 150, y_id + 120, mid_x + 150, y_scr),
-        _box(mid_x, y_scr, 300, 70, _lines(_("Records screened (n = {screened})\nAwaiting screening (n = {awaiting})"),
-                                           screened=flow.records_screened, awaiting=flow.records_awaiting)),
-        _box(side_x, y_scr, 300, max(70, reasons_h),
+        _arrow(mid_x + mid_w // 2, y_id + 120, mid_x + mid_w // 2, y_scr),
+        _box(mid_x, y_scr, mid_w, 70,
+             _lines(_("Records screened (n = {screened})\nAwaiting screening (n = {awaiting})"),
+                    screened=flow.records_screened, awaiting=flow.records_awaiting)),
+        _box(side_x, y_scr, side_w, max(70, reasons_h),
              _reason_lines(_("Records excluded (n = {n})"), flow.records_excluded, flow.records_excluded_reasons, _)),
-        _arrow(mid_x + 300, y_scr + 35, side_x, y_scr + 35),
-        _arrow(mid_x + 150, y_scr + 70, mid_x + 150, y_sought),
-        _box(mid_x, y_sought, 300, 60, _lines(_("Reports sought for retrieval\n(n = {n})"),
+        _arrow(mid_x + mid_w, y_scr + 35, side_x, y_scr + 35),
+        _arrow(mid_x + mid_w // 2, y_scr + 70, mid_x + mid_w // 2, y_sought),
+        _box(mid_x, y_sought, mid_w, 60, _lines(_("Reports sought for retrieval\n(n = {n})"),
                                               n=flow.dbr_sought_reports)),
-        _box(side_x, y_sought, 300, 60, _lines(_("Reports not retrieved\n(n = {n})"),
+        _box(side_x, y_sought, side_w, 60, _lines(_("Reports not retrieved\n(n = {n})"),
                                                n=flow.dbr_notretrieved_reports)),
-        _arrow(mid_x + 300, y_sought + 30, side_x, y_sought + 30),
-        _arrow(mid_x + 150, y_sought + 60, mid_x + 150, y_ass),
-        _box(mid_x, y_ass, 300, 60, _lines(_("Reports assessed for eligibility\n(n = {n})"), n=flow.dbr_assessed)),
-        _box(side_x, y_ass, 300, max(70, ft_h), _reason_lines(_("Reports excluded (n = {n})"), flow.dbr_excluded,
+        _arrow(mid_x + mid_w, y_sought + 30, side_x, y_sought + 30),
+        _arrow(mid_x + mid_w // 2, y_sought + 60, mid_x + mid_w // 2, y_ass),
+        _box(mid_x, y_ass, mid_w, 60, _lines(_("Reports assessed for eligibility\n(n = {n})"), n=flow.dbr_assessed)),
+        _box(side_x, y_ass, side_w, max(70, ft_h), _reason_lines(_("Reports excluded (n = {n})"), flow.dbr_excluded,
                                                                flow.dbr_excluded_reasons, _)),
-        _arrow(mid_x + 300, y_ass + 30, side_x, y_ass + 30),
+        _arrow(mid_x + mid_w, y_ass + 30, side_x, y_ass + 30),
         _band(y_inc, 170, _(NP_("PRISMA stage", "Included"))),
-        _arrow(mid_x + 150, y_ass + 60, mid_x + 150, y_inc),
-        _box(mid_x, y_inc, 300, 60, _lines(_("New studies included in review (n = {studies})\n"
+        _arrow(mid_x + mid_w // 2, y_ass + 60, mid_x + mid_w // 2, y_inc),
+        _box(mid_x, y_inc, mid_w, 60, _lines(_("New studies included in review (n = {studies})\n"
                                              "Reports of new included studies (n = {reports})"),
                                            studies=flow.new_studies, reports=flow.new_reports)),
-        _arrow(mid_x + 150, y_inc + 60, mid_x + 150, y_inc + 100),
-        f'<line x1="{prev_x + 110}" y1="{y_id + 80}" x2="{prev_x + 110}" y2="{y_inc + 130}" stroke="#333"/>',
+        _arrow(mid_x + mid_w // 2, y_inc + 60, mid_x + mid_w // 2, y_inc + 100),
+        f'<line x1="{prev_x + 110}" y1="{y_id + prev_h}" x2="{prev_x + 110}" y2="{y_inc + 130}" stroke="#333"/>',
         _arrow(prev_x + 110, y_inc + 130, mid_x, y_inc + 130),
-        _box(mid_x, y_inc + 100, 300, 60, _lines(_("Total studies included in review (n = {studies})\n"
+        _box(mid_x, y_inc + 100, mid_w, 60, _lines(_("Total studies included in review (n = {studies})\n"
                                                    "Reports of total included studies (n = {reports})"),
                                                  studies=flow.total_studies, reports=flow.total_reports)),
         "</svg>",

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlmodel import Session
@@ -157,3 +160,35 @@ def test_the_diagram_is_drawn_in_italian_and_the_template_keeps_its_names(flow_e
     assert csv_it == runner.invoke(app, ["prisma", "--format", "csv"]).stdout  # for the R package, as it ships
     bad = runner.invoke(app, ["prisma", "--lang", "fr"])
     assert bad.exit_code == 2 and "--lang must be one of" in bad.output
+
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")  # the diagram's first font (Debian fonts-dejavu-core)
+BOX = re.compile(r'<rect x="(\d+)" y="(\d+)" width="(\d+)" height="(\d+)"[^>]*/><text x="\d+" y="(\d+)" '
+                 r'font-size="(\d+)"[^>]*>(.*?)</text>')
+
+
+@pytest.mark.skipif(not DEJAVU.exists(), reason="DejaVu Sans not installed (make browser installs it)")
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_every_box_text_fits_its_box(lang):
+    """Counts in the tens of thousands and long reasons still sit inside their boxes, in either language."""
+    from PIL import ImageFont
+
+    many = 99999  # a review of a broad search: tens of thousands of records
+    flow = prisma.PrismaFlow(
+        since=utcnow(), **{name: many for name in (
+            "previous_studies", "previous_reports", "database_results", "register_results", "duplicates",
+            "excluded_automatic", "excluded_other", "records_screened", "records_awaiting", "records_excluded",
+            "dbr_sought_reports", "dbr_notretrieved_reports", "dbr_assessed", "dbr_excluded", "new_studies",
+            "new_reports", "total_studies", "total_reports")},
+        database_specific=[("PubMed", many)], register_specific=[("ClinicalTrials.gov", many)],
+        records_excluded_reasons=[("Wrong intervention", many)], dbr_excluded_reasons=[("No outcome data", many)])
+    svg = prisma.render_svg(flow, lang)
+    boxes = BOX.findall(svg)
+    assert len(boxes) >= 10
+    for x, y, w, h, baseline, size, spans in boxes:
+        lines = [html.unescape(t) for t in re.findall(r"<tspan[^>]*>(.*?)</tspan>", spans)]
+        font = ImageFont.truetype(str(DEJAVU), int(size))
+        last = int(baseline) + 16 * (len(lines) - 1)
+        assert last + 4 <= int(y) + int(h), f"{lines[-1]!r} below its box"
+        for line in lines:
+            assert 10 + font.getlength(line) <= int(w) - 2, f"{line!r} wider than its box ({w} px)"
