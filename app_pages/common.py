@@ -171,6 +171,11 @@ _TH = f"font-weight:400;text-align:start;padding:4px 6px;border-bottom:{_LINE};"
       "color:color-mix(in srgb, currentColor 70%, transparent)"
 _TD = f"padding:4px 6px;border-top:{_LINE};vertical-align:middle"
 _COLUMN_LINE = f";border-right:{_LINE}"  # between columns; the box draws the outer edge
+_ROW_LINE = f";border-top:{_LINE}"  # between a facts list's rows
+# A facts list: labels as narrow as their longest (never wrapped), values wrap anywhere (a long web address too).
+_FACT_LABEL = "font-weight:400;text-align:start;vertical-align:top;padding:4px 12px 4px 6px;width:1%;" \
+              "white-space:nowrap;color:color-mix(in srgb, currentColor 70%, transparent)"
+_FACT_VALUE = "padding:4px 6px;vertical-align:top;overflow-wrap:anywhere"
 
 
 def small_table(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> None:
@@ -199,6 +204,27 @@ def table_html(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> st
                    for row in frame.itertuples(index=False, name=None))
     return (f'<div style="{_BOX}"><table style="border-collapse:collapse;width:100%;margin:0">'
             f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>")
+
+
+def facts_list(facts: Mapping[str, object]) -> None:
+    """One record's facts (a report's, a trial's) as label–value rows of static HTML, every value whole.
+
+    A one-row grid cut its values at the column edges and, on a phone, hid
+    all but the first four of a report's ten facts behind a sideways scroll
+    of its canvas. Rows wrap; labels and values are escaped; an unknown value
+    reads as ``—`` unless the caller has already said "not recorded".
+    """
+    st.html(facts_html(facts))
+
+
+def facts_html(facts: Mapping[str, object]) -> str:
+    """``facts`` as a two-column HTML table (label, value), every label and value escaped."""
+    rows = "".join(f'<tr><th scope="row" style="{_FACT_LABEL}{"" if i == 0 else _ROW_LINE}">'
+                   f'{html.escape(str(label))}</th>'
+                   f'<td style="{_FACT_VALUE}{"" if i == 0 else _ROW_LINE}">{html.escape(_cell(value, None))}</td></tr>'
+                   for i, (label, value) in enumerate(facts.items()))
+    return f'<div style="{_BOX}"><table style="border-collapse:collapse;width:100%;margin:0"><tbody>{rows}</tbody>' \
+           "</table></div>"
 
 
 def _cell(value, fmt: str | None) -> str:

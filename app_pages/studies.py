@@ -12,7 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import data, state
-from app_pages.common import any_overlap, escape_md, filter_choices, filter_options, filter_widgets, filters_label
+from app_pages.common import (any_overlap, escape_md, facts_list, filter_choices, filter_options, filter_widgets,
+                              filters_label)
 from app_pages.i18n import N_, _, columns, language, relabel, report_link, translated
 from evidence.queries import TIMEPOINT_CODES, timepoint_text
 from evidence.search import identifier
@@ -99,7 +100,7 @@ def _detail(version: str, report_id: str) -> None:
              _("Product"): r["product"] or "—",
              _("Dose"): r["dose"] or "—", _("Lymphodepletion"): r["lymphodepletion"] or "—", "PMID": r["pmid"] or "—",
              "DOI": r["doi"] or "—", _("Web address"): r["url"] or "—"}
-    st.dataframe(pd.DataFrame([facts]).astype(str), hide_index=True, width="stretch")
+    facts_list(facts)
     _links(r)
     _outcomes(detail["outcomes"])
     if r["no_numbers_reason"]:

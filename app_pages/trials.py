@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import charts, data, state
-from app_pages.common import escape_md, filter_options, filter_widgets, metric_row
+from app_pages.common import escape_md, facts_list, filter_options, filter_widgets, metric_row
 from app_pages.i18n import N_, NP_, _, columns, language, number, relabel, translated, translator_now
 from evidence.ages import age_range
 from evidence.geography import Region
@@ -84,8 +84,7 @@ def _detail(version: str, registry_id: str) -> None:
         st.caption(escape_md(t["official_title"]))
     facts = {k: t[k] for k in ("Status", "Phase", "Sponsor", "Enrollment", "Start", "Primary completion",
                                "Completion", "Countries", "Ages", "Population", "Product")}
-    st.dataframe(columns(_marked(_localised(pd.DataFrame([{**facts, **t}]))[list(facts)], facts).astype(str)),
-                 hide_index=True, width="stretch")
+    facts_list(columns(_marked(_localised(pd.DataFrame([{**facts, **t}]))[list(facts)], facts)).iloc[0].to_dict())
     if t["Link"]:
         st.markdown("[{text}]({link})".format(text=_("Open the registry record"), link=t["Link"]))
     if t["why_stopped"]:
@@ -136,7 +135,7 @@ def _eligibility(eligibility: dict, curated: bool) -> None:
     facts = {_("Ages"): age_range(eligibility["min_age"], eligibility["max_age"], language()),
              _("Sex"): eligibility["Sex"],
              _("Healthy volunteers"): eligibility["Healthy volunteers"]}
-    st.dataframe(_marked(pd.DataFrame([facts]), facts).astype(str), hide_index=True, width="stretch")
+    facts_list(_marked(pd.DataFrame([facts]), facts).iloc[0].to_dict())
     if eligibility["criteria"]:
         st.text(eligibility["criteria"])
     elif curated:

@@ -62,3 +62,9 @@ def static_tables(at) -> list[pd.DataFrame]:
     """The page's small static tables (``common.small_table``: escaped HTML) as frames of the text shown."""
     return [pd.DataFrame(rows[1:], columns=rows[0])
             for element in at.get("html") for rows in html_tables(element.proto.body) if rows]
+
+
+def fact_lists(at) -> list[dict[str, str]]:
+    """The page's facts lists (``common.facts_list``: escaped HTML, a label and a value a row) as label → text shown."""
+    return [dict(rows) for element in at.get("html") for rows in html_tables(element.proto.body)
+            if rows and all(len(row) == 2 for row in rows)]

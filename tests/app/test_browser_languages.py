@@ -30,11 +30,13 @@ WORDS = {  # what each step must show, per language (the Italian as the catalog 
     "en": {"menu_trials": "Trials", "meta": "Meta-analysis: ", "forest": "Events/n", "report": "Outcomes",
            "trials": "Registered trials", "status": "Recruitment status", "recruiting": "Recruiting",
            "region": "Region", "europe": "Europe", "children": "Accepts children (under 18)",
-           "remission": "Remission / response", "language": "Language"},
+           "remission": "Remission / response", "language": "Language", "patients": "Patients",
+           "web": "Web address"},
     "it": {"menu_trials": "Sperimentazioni", "meta": "Meta-analisi: ", "forest": "Eventi/n", "report": "Esiti",
            "trials": "Sperimentazioni registrate", "status": "Stato del reclutamento", "recruiting": "In reclutamento",
            "region": "Area geografica", "europe": "Europa", "children": "Arruola bambini (sotto i 18 anni)",
-           "remission": "Remissione / risposta", "language": "Lingua"},
+           "remission": "Remissione / risposta", "language": "Lingua", "patients": "Pazienti",
+           "web": "Indirizzo web"},
 }
 
 
@@ -94,6 +96,10 @@ def walk(page, base: str, lang: str, row: int, outcome: str, report: str, shots:
     page.goto(f"{base}/studies?report={report}" + ("&lang=it" if lang == "it" else ""), wait_until="networkidle")
     _settle(page)
     assert page.get_by_text(w["report"], exact=False).count() >= 1
+    # its facts are read, not scrolled to: a label and its whole value a row, within the page's width
+    facts = page.locator("[data-testid='stMain'] table").filter(has=page.get_by_role("rowheader", name=w["web"]))
+    assert facts.get_by_role("rowheader", name=w["patients"], exact=True).is_visible()
+    assert facts.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth")
     page.screenshot(path=str(shots / f"{lang}-3-report.png"), full_page=True)
     # 3. Trials by the top menu (the URL loses its query; the language stays), filtered as the clinician asks
     page.locator("header").get_by_role("link", name=w["menu_trials"], exact=True).first.click()

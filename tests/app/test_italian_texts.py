@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import Session
 
 from evidence import models
-from tests.app.app_test_helpers import static_tables
+from tests.app.app_test_helpers import fact_lists, static_tables
 from tests.app.conftest import open_page
 from tests.app.test_workbench_extraction import workbench  # noqa: F401 (the workbench fixture)
 
@@ -81,26 +81,26 @@ def test_a_report_with_no_treated_count_does_not_say_none(app_env, engine):
     """An unknown count is a dash like every other unknown fact of the report, never Python's "None"."""
     _forget(engine, models.Report, "beta-2023", "n_treated")
     at = open_page("studies", {"report": "beta-2023"})
-    facts = next(d.value for d in at.dataframe if "Data cut-off" in d.value.columns)
-    assert facts.loc[0, "Patients"] == "—"
-    assert not {"None", "nan"} & set(facts.loc[0])
+    facts = next(f for f in fact_lists(at) if "Data cut-off" in f)
+    assert facts["Patients"] == "—"
+    assert not {"None", "nan"} & set(facts.values())
 
 
 def test_the_trial_detail_says_not_recorded_too(app_env):
-    """The one-row facts and the eligibility of a trial whose record gives no ages or completion date."""
+    """The facts and the eligibility of a trial whose record gives no ages or completion date."""
     at = open_page("trials", {"trial": "NCT01234567"})
-    facts = next(d.value for d in at.dataframe if "Population" in d.value.columns)
-    assert facts.loc[0, "Ages"] == "not recorded" and facts.loc[0, "Completion"] == "not recorded"
-    assert facts.loc[0, "Population"] == "Adult" and facts.loc[0, "Enrollment"] == "24"
-    eligibility = next(d.value for d in at.dataframe if "Healthy volunteers" in d.value.columns)
-    assert set(eligibility.loc[0]) == {"not recorded"}
+    facts = next(f for f in fact_lists(at) if "Population" in f)
+    assert facts["Ages"] == "not recorded" and facts["Completion"] == "not recorded"
+    assert facts["Population"] == "Adult" and facts["Enrollment"] == "24"
+    eligibility = next(f for f in fact_lists(at) if "Healthy volunteers" in f)
+    assert set(eligibility.values()) == {"not recorded"}
 
 
 def test_an_unknown_enrollment_in_the_trial_detail_is_not_nan(app_env, engine):
     _forget(engine, models.Trial, "NCT07654321", "enrollment")
     at = open_page("trials", {"trial": "NCT07654321"})
-    facts = next(d.value for d in at.dataframe if "Population" in d.value.columns)
-    assert facts.loc[0, "Enrollment"] == "not recorded"
+    facts = next(f for f in fact_lists(at) if "Population" in f)
+    assert facts["Enrollment"] == "not recorded"
 
 
 def test_new_value_and_new_records_are_told_apart_in_italian(app_env):

@@ -11,6 +11,8 @@ import sqlite3
 
 import pandas as pd
 
+from tests.app.app_test_helpers import fact_lists
+
 INJECTED_DOI = "10.1000/x) **bold** [evil](http://evil.example"
 INJECTED_URL = "[click](http://evil.example) **bold**"
 
@@ -47,8 +49,8 @@ def test_studies_detail_shows_stored_identifiers_as_text_and_links_only_valid_on
                      (INJECTED_DOI, INJECTED_URL, "See https://evil.example/x and **bold**"))
     at = page("studies", {"report": "alpha-2024"})
     assert not any("evil" in m.value or "bold" in m.value for m in (*at.markdown, *at.caption))
-    facts = next(d.value for d in at.dataframe if "DOI" in d.value.columns and "Lymphodepletion" in d.value.columns)
-    assert facts["DOI"].item() == INJECTED_DOI and facts["Web address"].item() == INJECTED_URL
+    facts = next(f for f in fact_lists(at) if "DOI" in f and "Lymphodepletion" in f)
+    assert facts["DOI"] == INJECTED_DOI and facts["Web address"] == INJECTED_URL
     assert [t.value for t in at.text][0] == "See https://evil.example/x and **bold**"
     buttons = {b.proto.label: b.proto.url for b in at.get("link_button")}
     assert buttons == {"PubMed": "https://pubmed.ncbi.nlm.nih.gov/22222222/"}

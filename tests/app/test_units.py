@@ -13,7 +13,7 @@ import rispy
 
 from analysis import pool_proportions
 from app_pages import charts, state
-from app_pages.common import _cell, escape_md, table_html
+from app_pages.common import _cell, escape_md, facts_html, table_html
 from app_pages.data import registry_url
 from evidence import bibliography, exports
 from evidence.links import source_url
@@ -280,3 +280,12 @@ def test_small_table_cells_keep_a_zero_and_stay_text():
     markup = table_html(pd.DataFrame({"<b>Head</b>": [hostile, 0]}))
     assert "<img" not in markup and "<b>" not in markup  # escaped, never markup
     assert html_tables(markup) == [[["<b>Head</b>"], [hostile], ["0"]]]  # and read back as the same text
+
+
+def test_a_facts_list_keeps_every_value_whole_and_as_text():
+    hostile = '<img src=x onerror=alert(1)> & "q" [l](javascript:x) =1+1'
+    long = "https://x.org/" + "a" * 80
+    markup = facts_html({"<b>Label</b>": hostile, "Patients": None, "Events": 0, "Web address": long})
+    assert "<img" not in markup and "<b>" not in markup  # escaped, never markup
+    assert html_tables(markup) == [[["<b>Label</b>", hostile], ["Patients", "—"], ["Events", "0"],
+                                    ["Web address", long]]]  # whole: no cut, no ellipsis
