@@ -171,6 +171,7 @@ _TH = f"font-weight:400;text-align:start;padding:4px 6px;border-bottom:{_LINE};"
       "color:color-mix(in srgb, currentColor 70%, transparent)"
 _TD = f"padding:4px 6px;border-top:{_LINE};vertical-align:middle"
 _COLUMN_LINE = f";border-right:{_LINE}"  # between columns; the box draws the outer edge
+_ANYWHERE = ";overflow-wrap:anywhere;width:20%;min-width:9em"  # a web address has no space to wrap at
 _ROW_LINE = f";border-top:{_LINE}"  # between a facts list's rows
 # A facts list: labels as narrow as their longest (never wrapped), values wrap anywhere (a long web address too).
 _FACT_LABEL = "font-weight:400;text-align:start;vertical-align:top;padding:4px 12px 4px 6px;width:1%;" \
@@ -178,7 +179,7 @@ _FACT_LABEL = "font-weight:400;text-align:start;vertical-align:top;padding:4px 1
 _FACT_VALUE = "padding:4px 6px;vertical-align:top;overflow-wrap:anywhere"
 
 
-def small_table(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> None:
+def small_table(frame: pd.DataFrame, formats: dict[str, str] | None = None, breakable: Iterable[str] = ()) -> None:
     """A table of a few rows as static HTML: headers and numbers in the session's language, text escaped.
 
     ``st.dataframe``'s grid costs the browser about 0.3 s every time it is
@@ -187,20 +188,22 @@ def small_table(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> N
     Meta-analysis or About page about 0.15 s for two small tables. HTML
     needs neither, wraps, and scrolls within its box on a phone.
     ``formats`` maps a column (English header) to a format of
-    ``i18n.FORMATS``. Keep ``st.dataframe`` for long tables (sorting,
-    scrolling) and for links.
+    ``i18n.FORMATS``; the columns of ``breakable`` (web addresses) wrap
+    anywhere, not only at spaces. Keep ``st.dataframe`` for long tables
+    (sorting, scrolling) and for links.
     """
-    st.html(table_html(frame, formats))
+    st.html(table_html(frame, formats, breakable))
 
 
-def table_html(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> str:
+def table_html(frame: pd.DataFrame, formats: dict[str, str] | None = None, breakable: Iterable[str] = ()) -> str:
     """``frame`` as an HTML table, every header and cell escaped: True reads ✓ (False empty), missing —, zero 0."""
     formats = formats or {}
     lines = [_COLUMN_LINE] * (len(frame.columns) - 1) + [""]
     head = "".join(f'<th scope="col" style="{_TH}{line}">{html.escape(str(h))}</th>'
                    for h, line in zip(i18n.columns(frame).columns, lines))
-    rows = "".join("<tr>" + "".join(f'<td style="{_TD}{line}">{html.escape(_cell(v, formats.get(c)))}</td>'
-                                    for c, v, line in zip(frame.columns, row, lines)) + "</tr>"
+    styles = [_TD + line + (_ANYWHERE if c in set(breakable) else "") for c, line in zip(frame.columns, lines)]
+    rows = "".join("<tr>" + "".join(f'<td style="{style}">{html.escape(_cell(v, formats.get(c)))}</td>'
+                                    for c, v, style in zip(frame.columns, row, styles)) + "</tr>"
                    for row in frame.itertuples(index=False, name=None))
     return (f'<div style="{_BOX}"><table style="border-collapse:collapse;width:100%;margin:0">'
             f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>")

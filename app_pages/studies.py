@@ -13,8 +13,8 @@ import streamlit as st
 
 from app_pages import data, state
 from app_pages.common import (any_overlap, escape_md, facts_list, filter_choices, filter_options, filter_widgets,
-                              filters_label)
-from app_pages.i18n import N_, _, columns, language, relabel, report_link, translated
+                              filters_label, small_table)
+from app_pages.i18n import N_, _, columns, label, language, relabel, report_link, translated
 from evidence.queries import TIMEPOINT_CODES, timepoint_text
 from evidence.search import identifier
 from evidence.links import doi_url, pubmed_url, web_url
@@ -118,30 +118,50 @@ def _detail(version: str, report_id: str) -> None:
 
 def _links(r: dict) -> None:
     """Buttons to the report's sources, each built only from an identifier that passed validation."""
-    links = [(label, url) for label, url in (("PubMed", pubmed_url(r["pmid"])), ("DOI", doi_url(r["doi"])),
-                                             (_("Source"), web_url(r["url"]))) if url]
-    for col, (label, url) in zip(st.columns(6), links):
-        col.link_button(label, url, icon=":material/open_in_new:", width="stretch")
+    links = [(name, url) for name, url in (("PubMed", pubmed_url(r["pmid"])), ("DOI", doi_url(r["doi"])),
+                                           (_("Source"), web_url(r["url"]))) if url]
+    for col, (name, url) in zip(st.columns(6), links):
+        col.link_button(name, url, icon=":material/open_in_new:", width="stretch")
+
+
+# The report's numbers, each with where it was read: what a reader compares across rows comes first.
+OUTCOME_COLUMNS = ("Outcome", "Subgroup", "Time point", "Events", "Patients", "Rate", "Status", "Default", "Variant",
+                   "Definition", "Source")
 
 
 def _outcomes(outcomes: pd.DataFrame) -> None:
+    """Every number with its definition, source and status, whole: a static table, the notes under it.
+
+    In a grid the definitions were cut and the source, its place and the
+    status sat behind a sideways scroll, though they are what makes a
+    number worth reading. Where in the source and the source share a
+    column ("Table 1 — doi:…"), so that eleven columns fit a laptop's width;
+    the notes (up to a thousand characters) are text of their own, under
+    the table.
+    """
     st.markdown(_("**Outcomes** — each number with its source and verification status"))
     if outcomes.empty:
         st.info(_("No outcome has been extracted from this report yet."))
         return
-    shown = columns(translated(_outcome_words(outcomes), ("Outcome", "Subgroup")))
-    st.dataframe(shown, hide_index=True, width="stretch", column_config={
-        _("Rate"): st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1),
-        _("Default"): st.column_config.CheckboxColumn(help=_("The value used for pooling when sources differ"))})
+    words = translated(_outcome_words(outcomes), ("Outcome", "Subgroup"))
+    shown = [c for c in OUTCOME_COLUMNS if c != "Variant" or words[c].fillna("").astype(str).str.strip().any()]
+    small_table(words[shown], {"Events": "int", "Patients": "int", "Rate": "percent"}, breakable=("Source",))
+    st.caption(_("Default ✓: the value used for pooling when sources differ."))
+    notes = words[words["Note"].fillna("").str.strip() != ""]
+    if not notes.empty:
+        st.caption(_("Notes"))
+        for outcome, subgroup, timepoint, note in notes[["Outcome", "Subgroup", "Time point", "Note"]].itertuples(
+                index=False):
+            st.text(f"{outcome} ({subgroup}, {timepoint or '—'}): {note}")  # stored text: shown as it is
 
 
 def _outcome_words(outcomes: pd.DataFrame) -> pd.DataFrame:
     """The outcome table's codes as words of the session's language (status labels, "whole cohort")."""
-    out = outcomes.rename(columns={"Where": N_("Where in the source")}).drop(columns=list(TIMEPOINT_CODES))
-    if language() == "en":
-        return out
-    out = relabel(out, {"Status": (NumberStatus, "Status")})
-    return out.assign(Subgroup=out["Subgroup"].map(lambda s: _("whole cohort") if s == SUBGROUP_ALL else s),
+    out = outcomes.drop(columns=list(TIMEPOINT_CODES))
+    return out.assign(Status=[label(NumberStatus, s) for s in outcomes["Status"]],
+                      Source=[" — ".join(x for x in (where, source) if isinstance(x, str) and x.strip())
+                              for where, source in zip(outcomes["Where"], outcomes["Source"])],
+                      Subgroup=out["Subgroup"].map(lambda s: _("whole cohort") if s == SUBGROUP_ALL else s),
                       **{"Time point": [timepoint_text(t, m, language()) for t, m in
                                         zip(outcomes["timepoint"], outcomes["timepoint_months"])]})
 

@@ -114,7 +114,7 @@ def test_new_value_and_new_records_are_told_apart_in_italian(app_env):
 
 def test_a_reports_numbers_and_the_harvest_runs_show_words_not_codes_in_italian(app_env):
     at = open_page("studies", {"report": "alpha-2024"}, lang="it")
-    numbers = next(f for f in _frames(at) if "Posizione nella fonte" in f.columns)
+    numbers = next(f for f in _frames(at) if "Fonte" in f.columns and "Stato" in f.columns)
     assert {"Verificato nella fonte primaria", "Fonti discordanti"} <= set(numbers["Stato"])
     assert "intera coorte" in set(numbers["Sottogruppo"]) and "all" not in set(numbers["Sottogruppo"])
     assert not {"timepoint", "timepoint_months", "Where"} & set(numbers.columns)

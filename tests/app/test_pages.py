@@ -85,14 +85,26 @@ def test_studies_year_and_lists_filters(page):
 
 def test_report_detail_shows_sources_cohort_chain_and_trials(page):
     at = page("studies", {"report": "alpha-2024"})
-    outcomes = next(d.value for d in at.dataframe if "Source" in d.value.columns)
+    outcomes = next(f for f in static_tables(at) if "Source" in f.columns)
     assert set(outcomes["Outcome"]) >= {"CRS, any grade", "Remission (DORIS)"}
-    assert set(outcomes["Status"]) >= {"conflicting", "verified"}
+    assert set(outcomes["Status"]) >= {"Sources conflict", "Verified in the primary source"}  # words, not codes
+    assert "whole cohort" in set(outcomes["Subgroup"]) and "all" not in set(outcomes["Subgroup"])
     text = " ".join(m.value for m in at.markdown)
     assert "Supersedes" in text and "Alpha 2022, J Test" in text
     at = page("studies", {"report": "beta-2023"})
     trials = next(d.value for d in at.dataframe if "Registry ID" in d.value.columns)
     assert list(trials["Registry ID"]) == ["NCT01234567"]
+
+
+def test_a_reports_numbers_show_where_each_was_read_and_their_notes_whole(page):
+    """The place and the source of every number share a column; notes are plain text under the table."""
+    at = page("studies", {"report": "alpha-2024"})
+    outcomes = next(f for f in static_tables(at) if "Source" in f.columns)
+    assert {"Table 2 — PMID:22222222", "news item — https://example.org/news"} <= set(outcomes["Source"])
+    assert "Variant" in outcomes.columns and "secondary" in set(outcomes["Variant"])
+    assert "CRS, any grade (whole cohort, —): default: table of the later update" in [t.value for t in at.text]
+    beta = page("studies", {"report": "beta-2023"})
+    assert "Variant" not in next(f for f in static_tables(beta) if "Source" in f.columns).columns  # none has one
 
 
 def test_unknown_query_values_are_dropped_not_raised(page):

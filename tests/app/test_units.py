@@ -289,3 +289,10 @@ def test_a_facts_list_keeps_every_value_whole_and_as_text():
     assert "<img" not in markup and "<b>" not in markup  # escaped, never markup
     assert html_tables(markup) == [[["<b>Label</b>", hostile], ["Patients", "—"], ["Events", "0"],
                                     ["Web address", long]]]  # whole: no cut, no ellipsis
+
+
+def test_only_the_breakable_columns_of_a_small_table_wrap_inside_a_word():
+    markup = table_html(pd.DataFrame({"Outcome": ["CRS"], "Source": ["https://example.org/" + "a" * 60]}),
+                        breakable=("Source",))
+    cells = re.findall(r'<td style="([^"]*)">', markup)
+    assert "overflow-wrap:anywhere" not in cells[0] and "overflow-wrap:anywhere" in cells[1]
