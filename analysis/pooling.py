@@ -306,14 +306,14 @@ def _glmm_result(x, n, labs, lo, hi, opts, fit) -> PoolResult:
     w = 1.0 / (v + fit.tau2)
     notes = ["Pooled value is expit(mu), the median study-level proportion; the "
              "population-averaged proportion is in extra['population_averaged'].",
-             "Study weights are approximate (inverse-variance logit weights at the GLMM tau^2); "
+             "Study weights are approximate (inverse-variance logit weights at the GLMM τ²); "
              "the GLMM itself has no study weights.",
-             "I^2 uses the typical within-study variance of the continuity-corrected logits, as metafor."]
+             "I² uses the typical within-study variance of the continuity-corrected logits, as metafor."]
     if ci != "z":
         notes.append("Hartung-Knapp is not defined for the GLMM: t(k-1) quantile with the "
                      "model SE is used (metafor test='t').")
     if fit.boundary:
-        notes.append("tau^2 estimated at 0: the fit equals the common-effect binomial model.")
+        notes.append("τ² estimated at 0: the fit equals the common-effect binomial model.")
     return PoolResult(
         k=k, estimate=est, ci_low=c_lo, ci_high=c_hi, pi_low=p_lo, pi_high=p_hi,
         pi_df=df if pi_t[0] is not None else None, tau2=fit.tau2, tau=math.sqrt(fit.tau2),
@@ -354,7 +354,7 @@ def _binomial_fallback(x, n, labs, lo, hi, opts) -> PoolResult:
         converged=False, fallback=f"common-effect binomial (every study has {what})",
         notes=(f"Every study has {what}: no random-effects GLMM is estimable (metafor's rma.glmm "
                "errors). Pooled proportion is total events / total patients with a "
-               "Clopper-Pearson CI; no tau^2 or prediction interval.",),
+               "Clopper-Pearson CI; no τ² or prediction interval.",),
         studies=_studies(x, n, labs, lo, hi, 100 * n / total_n, y, v),
         estimate_t=float(special.logit(p)), se_t=math.inf,
     )

@@ -218,18 +218,18 @@ def order_keys(included: list[AnalysisRow]) -> list[str]:
 # exact translation exists, else as the engine wrote them.
 ENGINE_TEXTS = (
     N_("k = 1: the study itself is shown with its exact CI; nothing is pooled."),
-    N_("Study weights are approximate (inverse-variance logit weights at the GLMM tau^2); the GLMM itself has no "
+    N_("Study weights are approximate (inverse-variance logit weights at the GLMM τ²); the GLMM itself has no "
        "study weights."),
-    N_("I^2 uses the typical within-study variance of the continuity-corrected logits, as metafor."),
+    N_("I² uses the typical within-study variance of the continuity-corrected logits, as metafor."),
     N_("Hartung-Knapp is not defined for the GLMM: t(k-1) quantile with the model SE is used (metafor test='t')."),
-    N_("tau^2 estimated at 0: the fit equals the common-effect binomial model."),
+    N_("τ² estimated at 0: the fit equals the common-effect binomial model."),
     N_("single study"), N_("logit-REML (GLMM did not converge)"),
     N_("common-effect binomial (every study has 0 events)"),
     N_("common-effect binomial (every study has all patients with events)"),
     N_("Every study has 0 events: no random-effects GLMM is estimable (metafor's rma.glmm errors). Pooled "
-       "proportion is total events / total patients with a Clopper-Pearson CI; no tau^2 or prediction interval."),
+       "proportion is total events / total patients with a Clopper-Pearson CI; no τ² or prediction interval."),
     N_("Every study has all patients with events: no random-effects GLMM is estimable (metafor's rma.glmm "
-       "errors). Pooled proportion is total events / total patients with a Clopper-Pearson CI; no tau^2 or "
+       "errors). Pooled proportion is total events / total patients with a Clopper-Pearson CI; no τ² or "
        "prediction interval."),
 )
 
