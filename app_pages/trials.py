@@ -221,7 +221,7 @@ def _filters(countries: list[str]) -> None:
         where[0].multiselect(_("Region"), [r.value for r in Region], key="region", format_func=tr,
                              placeholder=_("Any"))
         where[1].multiselect(_("Country"), countries, key="country", placeholder=_("Any"))
-        toggles = st.container(horizontal=True, gap="large")
+        toggles = st.container(horizontal=True, gap="medium")
         toggles.toggle(_("A site recruiting now"), key="recruiting",
                        help=_("In the region or country chosen; anywhere when none is chosen."))
         toggles.toggle(_("Accepts children (under 18)"), key="children")
