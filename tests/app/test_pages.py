@@ -29,17 +29,19 @@ def test_default_page_is_the_overview_with_map_headline_and_whats_new(page):
     frames = [d.value for d in at.dataframe]
     headline = next(f for f in frames if "Remission / response" in f.columns)
     assert "Systemic lupus erythematosus" in set(headline["Disease"])
-    pubs = next(f for f in frames if "pmid" in f.columns)  # What's new shows one list at a time: the first
-    assert list(pubs["pmid"]) == ["44444444"]
-    assert not any("field" in f.columns for f in frames)
+    pubs = next(f for f in frames if "PMID" in f.columns)  # What's new shows one list at a time: the first
+    assert list(pubs["PMID"]) == ["44444444"]
+    assert {"Title", "Journal", "Kind", "First seen"} <= set(pubs.columns)  # words, not the digest's field names
+    assert "_" not in "".join(pubs["Kind"])  # a kind's label, not its code
+    assert not any("Field" in f.columns for f in frames)
     assert any(f"last harvested {day_text(NOW)}" in c.value for c in at.caption)
     assert at.segmented_control(key="news").options == ["New publications (1)", "New trials (0)", "Trial changes (1)"]
     assert at.segmented_control(key="news").value == "publications"  # the list shown is drawn as chosen…
     assert "news" not in at.query_params  # …and the link leaves it out: without it, a link opens the same
     at.segmented_control(key="news").set_value("changes").run()
-    changes = next(d.value for d in at.dataframe if "field" in d.value.columns)
-    assert list(changes["new"]) == ["RECRUITING"]
-    assert list(changes["change"]) == ["status: NOT_YET_RECRUITING → RECRUITING"]
+    changes = next(d.value for d in at.dataframe if "Field" in d.value.columns)
+    assert list(changes["New"]) == ["RECRUITING"]
+    assert list(changes["Change"]) == ["status: NOT_YET_RECRUITING → RECRUITING"]
     assert at.query_params["news"] == "changes"
 
 
@@ -282,7 +284,7 @@ def test_whats_new_follows_its_first_list_with_entries_until_the_reader_chooses(
     assert at.segmented_control(key="news").value == "publications"
     at.segmented_control(key="days").set_value(7).run()  # no publication in 7 days: the changes open, chosen
     assert at.segmented_control(key="news").value == "changes" and "news" not in at.query_params
-    assert any("field" in d.value.columns for d in at.dataframe)
+    assert any("Field" in d.value.columns for d in at.dataframe)
     at.segmented_control(key="news").set_value("publications").run()  # the reader's choice stays, in the link
     at.segmented_control(key="days").set_value(30).run()
     at.segmented_control(key="days").set_value(7).run()
