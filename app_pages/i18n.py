@@ -120,13 +120,17 @@ def relabel(frame: pd.DataFrame, spec: dict[str, tuple[type[LabelledEnum], str]]
     """Label columns rebuilt in the session's language from their code columns.
 
     ``spec`` maps a shown column to (vocabulary, code column); a code column
-    holding lists gives comma-separated labels. English frames are returned
-    as they are (the library already wrote English labels).
+    holding lists gives comma-separated labels. In English a column beside
+    its codes is kept (the library already wrote English labels); a column
+    that is its own code column ("status" shown as it is stored) is
+    labelled in every language, or an English reader would see the codes.
     """
-    if language() == DEFAULT_LANGUAGE or frame.empty:
+    english = language() == DEFAULT_LANGUAGE
+    wanted = {shown: how for shown, how in spec.items() if not english or shown == how[1]}
+    if frame.empty or not wanted:
         return frame
     out = frame.copy()
-    for shown, (vocab, codes) in spec.items():
+    for shown, (vocab, codes) in wanted.items():
         if codes in out.columns:
             out[shown] = [labels(vocab, c) if isinstance(c, (list, tuple)) else label(vocab, c) for c in out[codes]]
     return out

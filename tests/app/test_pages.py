@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from evidence.vocab import LinkMethod, NumberStatus
 from tests.app.app_test_helpers import NOW, day_text, static_tables
 
 
@@ -303,3 +304,13 @@ def test_overview_map_says_so_when_nothing_has_the_count_chosen(page, app_db):
     at = page("overview", {"map": "Trials"})
     assert any("no disease has any trials to map" in i.value for i in at.info)
     assert not any("CD19" in t.value.columns for t in at.table)
+
+
+def test_english_tables_show_words_where_the_library_stored_codes(page):
+    """A column shown as stored (a number's status, how a publication was linked) is labelled in English too."""
+    analysis_set = page("meta_analysis", {"outcome": "crs_any", "view": "set"})
+    statuses = set(next(d.value for d in analysis_set.dataframe if "Why excluded" in d.value.columns)["Status"])
+    assert statuses and statuses <= {s.label for s in NumberStatus}, statuses
+    trial = page("trials", {"trial": "NCT01234567"})
+    linked = next(d.value for d in trial.dataframe if "How linked" in d.value.columns)
+    assert list(linked["How linked"]) == [LinkMethod.ABSTRACT_TEXT.label]
