@@ -22,6 +22,7 @@ from app_pages import charts, data, state
 from app_pages.common import escape_md, facts_list, filter_options, filter_widgets, metric_row
 from app_pages.i18n import N_, NP_, _, columns, language, number, relabel, translated, translator_now
 from evidence.ages import age_range
+from evidence.digest import CHANGE_WORDS
 from evidence.geography import Region
 from evidence.queries import TrialFilter, filter_trials
 from evidence.search import identifier
@@ -95,8 +96,9 @@ def _detail(version: str, registry_id: str) -> None:
     if detail["changes"].empty:
         st.caption(_("No change recorded yet. Changes appear after the trial has been harvested twice."))
     else:
-        st.dataframe(columns(detail["changes"].rename(columns={"New": NP_("changed value", "New")})),
-                     hide_index=True, width="stretch")
+        changes = detail["changes"].assign(Field=[_(CHANGE_WORDS.get(f, f)) for f in detail["changes"]["Field"]])
+        st.dataframe(columns(changes.rename(columns={"New": NP_("changed value", "New")})), hide_index=True,
+                     width="stretch")  # the field in words ("start date"), its values as registered
     st.markdown(_("**Linked publications and reports**"))
     if detail["publications"].empty and not detail["reports"]:
         st.caption(_("No publication is linked to this trial yet."))

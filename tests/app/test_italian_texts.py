@@ -107,6 +107,7 @@ def test_new_value_and_new_records_are_told_apart_in_italian(app_env):
     trials = open_page("trials", {"trial": "NCT01234567"}, lang="it")
     changes = next(f for f in _frames(trials) if "Prima" in f.columns)
     assert "Dopo" in changes.columns and list(changes["Dopo"]) == ["RECRUITING"]
+    assert list(changes["Campo"]) == ["stato"]  # the field in words, as the Overview's digest says it
     about = open_page("about", lang="it")
     runs = next(f for f in _frames(about) if "Modificati" in f.columns)
     assert "Nuovi" in runs.columns
