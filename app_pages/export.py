@@ -70,7 +70,7 @@ def main() -> None:
     a = selection.compute(version, sel)
     method = method_label(a.result, language()) if a.result is not None else _("nothing pooled")
     n_refs = a.included["report_id"].nunique() if not a.included.empty else 0
-    st.markdown(_("Analysis set: **{pooled}** pooled, {left_out} not pooled · **{references}** references · "
+    st.markdown(_("Analysis set — pooled: **{pooled}**, not pooled: {left_out} · references: **{references}** · "
                   "method: {method}").format(pooled=len(a.included), left_out=len(a.rows) - len(a.included),
                                              references=n_refs, method=method))
     if a.result is None:

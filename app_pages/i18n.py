@@ -37,6 +37,16 @@ def _(text: str) -> str:
     return translator(language())(text)
 
 
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form of a text with a count that ``n`` takes in the session's language ("1 site", "3 sites")."""
+    return i18n.ngettext(language())(singular, plural, n)
+
+
+def ngettext_now():
+    """``ngettext`` fixed to this run's language: for a ``format_func`` (see ``translator_now``)."""
+    return i18n.ngettext(language())
+
+
 def translator_now():
     """``_`` fixed to this run's language: for a widget's ``format_func``, which may be called after the run
     (AppTest does so to find an option), when the session's language can no longer be read."""

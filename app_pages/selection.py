@@ -18,7 +18,7 @@ import streamlit as st
 
 from app_pages import charts, data, state
 from app_pages.common import filter_choices, filter_options, filter_widgets, filters_label
-from app_pages.i18n import DEFAULT_LANGUAGE, _, language, translator_now
+from app_pages.i18n import DEFAULT_LANGUAGE, _, language, ngettext_now, translator_now
 from evidence.i18n import label
 from evidence.outcome_analysis import Method, OutcomeAnalysis, Selection, Subgroups, group_label  # noqa: F401
 from evidence.outcome_analysis import plain_notes as library_notes
@@ -114,10 +114,11 @@ def _method_label() -> str:
 
 
 def _outcome(version: str) -> None:
-    counts, tr = data.outcome_counts(version), translator_now()
-    reports = _("{outcome} ({n} reports)")
+    counts, tr, ngettext = data.outcome_counts(version), translator_now(), ngettext_now()  # named for the extractor
     st.selectbox(_("Outcome"), outcome_options(version), key="outcome",
-                 format_func=lambda o: reports.format(outcome=tr(label_of(Outcome, o)), n=counts.get(o, 0)))
+                 format_func=lambda o: ngettext("{outcome} ({n} report)", "{outcome} ({n} reports)",
+                                                counts.get(o, 0)).format(outcome=tr(label_of(Outcome, o)),
+                                                                         n=counts.get(o, 0)))
 
 
 def main_widgets(version: str, names: tuple[str, ...]) -> None:

@@ -20,7 +20,7 @@ import streamlit as st
 
 from app_pages import charts, data, state
 from app_pages.common import escape_md, facts_list, filter_options, filter_widgets, metric_row
-from app_pages.i18n import N_, NP_, _, columns, language, number, relabel, translated, translator_now
+from app_pages.i18n import N_, NP_, _, columns, language, ngettext, number, relabel, translated, translator_now
 from evidence.ages import age_range
 from evidence.digest import CHANGE_WORDS
 from evidence.geography import Region
@@ -126,8 +126,9 @@ def _sites(detail: dict) -> None:
         st.caption(_("The registry record lists no site."))
     else:
         recruiting = int((sites["status"] == "RECRUITING").sum())
-        st.caption(_("{n} sites, {recruiting} recruiting, as the registry record lists them.").format(
-            n=len(sites), recruiting=recruiting))
+        st.caption(ngettext("{n} site, {recruiting} recruiting, as the registry record lists it.",
+                            "{n} sites, {recruiting} recruiting, as the registry record lists them.",
+                            len(sites)).format(n=len(sites), recruiting=recruiting))
         st.dataframe(sites[SITE_COLUMNS].rename(columns=_), hide_index=True, width="stretch")
 
 
@@ -167,8 +168,9 @@ def _timeline(shown: pd.DataFrame) -> None:
         return
     st.vega_lite_chart(chart, width="stretch")
     undated = int(shown["Start"].map(lambda v: charts.partial_date(v) is None).sum())
-    missing = " " + _("{n} trials without a registered start date are not drawn.").format(n=undated) \
-        if undated else ""
+    missing = " " + ngettext("{n} trial without a registered start date is not drawn.",
+                             "{n} trials without a registered start date are not drawn.", undated).format(
+        n=undated) if undated else ""
     if len(shown) - undated > charts.TIMELINE_LIMIT:
         missing += " " + _("Only the {n} most recently started are drawn; filter to see others.").format(
             n=charts.TIMELINE_LIMIT)
@@ -199,8 +201,10 @@ def _apart(apart: pd.DataFrame) -> None:
     """Trials a place or age filter cannot judge: listed with why, never dropped silently."""
     if apart.empty:
         return
-    with st.expander(_("{n} more trials may match: their registry record lacks what a filter asks "
-                       "(country, sites or age eligibility)").format(n=len(apart))):
+    with st.expander(ngettext("{n} more trial may match: its registry record lacks what a filter asks "
+                              "(country, sites or age eligibility)",
+                              "{n} more trials may match: their registry record lacks what a filter asks "
+                              "(country, sites or age eligibility)", len(apart)).format(n=len(apart))):
         shown = translated(_marked(_localised(apart)), ("why",))[["why", *TABLE_COLUMNS]]
         st.dataframe(columns(shown.rename(columns={"why": N_("Not shown above because")})),
                      hide_index=True, width="stretch",

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import escape_md
-from app_pages.i18n import _
+from app_pages.i18n import _, ngettext
 from app_pages.workbench_common import DECISIONS, decision_label, flash, marked_text, parse_key, read, \
     reviewer_or_stop, show_flash, write
 from evidence import audit, duplicates, screening
@@ -92,7 +92,8 @@ def _record(item: screening.QueueItem, reasons: dict[str, str], stage: str) -> N
 
 
 def _bulk(queue: list[screening.QueueItem], reasons: dict[str, str], stage: str) -> None:
-    with st.expander(_("Bulk action on the {n} records listed").format(n=len(queue))):
+    with st.expander(ngettext("Bulk action on the {n} record listed", "Bulk action on the {n} records listed",
+                              len(queue)).format(n=len(queue))):
         st.caption(_("One decision for every record the filters above leave; each record gets its own entry "
                      "in the audit trail, and the whole action can be undone at once."))
         with st.form("wb_bulk"):
@@ -101,7 +102,8 @@ def _bulk(queue: list[screening.QueueItem], reasons: dict[str, str], stage: str)
             reason = st.selectbox(_("Exclusion reason"), list(reasons), index=None, key="wb_bulk_reason",
                                   format_func=lambda c: _(reasons[c]), placeholder=_("Only to exclude"))
             words = st.text_input(_("Why (needed for 'other')"), key="wb_bulk_words")
-            sure = st.checkbox(_("Apply to all {n} records").format(n=len(queue)), key="wb_bulk_sure")
+            sure = st.checkbox(ngettext("Apply to the {n} record", "Apply to all {n} records", len(queue)).format(
+                n=len(queue)), key="wb_bulk_sure")
             if st.form_submit_button(_("Apply")):
                 if not sure:
                     st.error(_("Tick the box to confirm the bulk action."))
@@ -110,7 +112,8 @@ def _bulk(queue: list[screening.QueueItem], reasons: dict[str, str], stage: str)
                 done = write(lambda s, who: screening.bulk_decide(s, pmids, decision, reviewer=who, reason=reason,
                                                                   reason_text=words, stage=stage))
                 if done.ok:
-                    said = _("{n} records: {decision}.").format(n=len(pmids), decision=decision_label(decision))
+                    said = ngettext("{n} record: {decision}.", "{n} records: {decision}.", len(pmids)).format(
+                        n=len(pmids), decision=decision_label(decision))
                     flash("success", said, done.value)
                     st.rerun()
                 st.error(done.error)
@@ -164,8 +167,10 @@ def main() -> None:
     reasons_all = [{"code": r.code, "label": r.label, "needs_text": r.needs_text, "active": r.active}
                    for r in read(screening.exclusion_reasons, active_only=False)]
     reasons = {r["code"]: r["label"] for r in reasons_all if r["active"]}
-    st.caption(_("Screening as {reviewer}. {n} records wait for your decision; other reviewers' decisions are "
-                 "not shown.").format(reviewer=escape_md(reviewer), n=len(queue)))
+    st.caption(ngettext("Screening as {reviewer}. {n} record waits for your decision; other reviewers' decisions "
+                        "are not shown.",
+                        "Screening as {reviewer}. {n} records wait for your decision; other reviewers' decisions "
+                        "are not shown.", len(queue)).format(reviewer=escape_md(reviewer), n=len(queue)))
     if queue:
         _record(queue[0], reasons, stage)
         _bulk(queue, reasons, stage)

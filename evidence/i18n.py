@@ -13,12 +13,16 @@ texts defined away from where they are shown with ``N_``, so that ``pybabel
 extract`` (``make translations``) finds them. One English word with two
 meanings ("New" value of a change, "New" records of a run) gets a message
 context: ``NP_("changed value", "New")`` marks it (``babel.cfg``), and the
-same ``_`` translates it.
+same ``_`` translates it. A text with a count takes gettext's plural forms:
+``ngettext(lang)("{n} site", "{n} sites", n)`` picks the form the catalog's
+``Plural-Forms`` rule names for ``n`` (English: the first for 1, else the second).
 """
 
 from __future__ import annotations
 
+import gettext
 import math
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -59,22 +63,51 @@ def catalog_path(lang: str) -> Path:
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+def _english_plural(n: int) -> int:
+    return 0 if n == 1 else 1
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """A language's usable translations: single texts, texts with plural forms, and which form a count takes."""
+
+    texts: dict[str, str]
+    plurals: dict[str, tuple[str, ...]]  # English singular → every form, in the catalog's order
+    form: Callable[[int], int] = _english_plural
+
+
+ENGLISH = Catalog({}, {})  # English has no catalog: its texts are the msgids
+
+
 @lru_cache(maxsize=8)
-def _read(path: Path, lang: str, mtime_ns: int) -> dict[str, str]:
+def _read(path: Path, lang: str, mtime_ns: int) -> Catalog:
     with path.open("rb") as f:
         catalog = read_po(f, locale=lang)
-    return {(f"{m.context}{CONTEXT_SEPARATOR}{m.id}" if m.context else m.id): m.string for m in catalog
-            if m.id and isinstance(m.id, str) and isinstance(m.string, str) and m.string and not m.fuzzy}
+    usable = [m for m in catalog if m.id and not m.fuzzy]
+    texts = {_key(m.context, m.id): m.string for m in usable
+             if isinstance(m.id, str) and isinstance(m.string, str) and m.string}
+    plurals = {_key(m.context, m.id[0]): tuple(m.string) for m in usable
+               if isinstance(m.id, tuple) and isinstance(m.string, tuple) and all(m.string)}
+    return Catalog(texts, plurals, gettext.c2py(catalog.plural_expr))  # the Plural-Forms rule, as gettext reads it
+
+
+def _key(context: str | None, text: str) -> str:
+    return f"{context}{CONTEXT_SEPARATOR}{text}" if context else text
+
+
+def catalog(lang: str | None) -> Catalog:
+    """The translations of ``lang``: the entries with a non-empty, non-fuzzy msgstr (every form, for a plural)."""
+    path = catalog_path(normalise(lang))
+    try:
+        mtime = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return ENGLISH
+    return _read(path, normalise(lang), mtime)
 
 
 def messages(lang: str) -> dict[str, str]:
     """English text → translation for ``lang``: the entries with a non-empty, non-fuzzy msgstr."""
-    path = catalog_path(normalise(lang))
-    try:
-        mtime = path.stat().st_mtime_ns
-    except FileNotFoundError:  # English has no catalog: its texts are the msgids
-        return {}
-    return _read(path, normalise(lang), mtime)
+    return catalog(lang).texts
 
 
 def translator(lang: str | None) -> Callable[[str], str]:
@@ -82,6 +115,22 @@ def translator(lang: str | None) -> Callable[[str], str]:
     translation (the English text when none)."""
     table = messages(normalise(lang))
     return lambda text: table.get(text) or text.rpartition(CONTEXT_SEPARATOR)[2]
+
+
+def ngettext(lang: str | None) -> Callable[[str, str, int], str]:
+    """gettext's ``ngettext`` for ``lang``: the form of a text with a count that ``n`` takes in ``lang``.
+
+    Untranslated (or English), the singular for 1 and the plural otherwise.
+    Format the count in afterwards: ``ngettext(lang)("{n} site", "{n} sites", n).format(n=...)``.
+    """
+    found = catalog(lang)
+
+    def plural(singular: str, plural_text: str, n: int) -> str:
+        forms = found.plurals.get(singular)
+        if forms is None:
+            return (singular, plural_text)[_english_plural(n)]
+        return forms[min(found.form(n), len(forms) - 1)]
+    return plural
 
 
 def label(vocab: type[LabelledEnum], code: str | None, lang: str | None) -> str:

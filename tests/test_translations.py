@@ -19,7 +19,8 @@ from babel.messages.pofile import read_po
 
 from evidence import i18n
 from evidence.ages import age_range, age_text
-from evidence.i18n import NP_, format_estimate, format_number, format_percent, format_significant, label, translator
+from evidence.i18n import (NP_, format_estimate, format_number, format_percent, format_significant, label, ngettext,
+                           translator)
 from evidence.settings import REPO_ROOT
 from evidence.vocab import Disease, Outcome, TrialStatus
 
@@ -28,14 +29,17 @@ SOURCES = ("streamlit_app.py", "app_pages", "evidence")
 
 
 def extracted() -> dict[tuple[str, str | None], str]:
-    """Every text the catalog must hold, with its message context (None for most) → where it was found."""
+    """Every text the catalog must hold, with its message context (None for most) → where it was found.
+
+    A text with plural forms (``ngettext``) is held under its singular.
+    """
     with open(REPO_ROOT / "babel.cfg", encoding="utf-8") as f:
         method_map, options_map = parse_mapping_cfg(f)
     found: dict[tuple[str, str | None], str] = {}
     for filename, lineno, message, _comments, context in extract_from_dir(REPO_ROOT, method_map, options_map):
-        for text in (message if isinstance(message, tuple) else (message,)):
-            if text:
-                found.setdefault((text, context), f"{filename}:{lineno}")
+        text = message[0] if isinstance(message, tuple) else message
+        if text:
+            found.setdefault((text, context), f"{filename}:{lineno}")
     return found
 
 
@@ -67,18 +71,26 @@ def test_the_extraction_finds_page_library_and_vocabulary_texts(texts):
 def test_every_interface_text_has_an_italian_translation(in_context, catalog):
     missing = [f"{where}: {text!r}" + (f" (context {context!r})" if context else "")
                for (text, context), where in sorted(in_context.items(), key=lambda t: t[1])
-               if not ((m := catalog.get(text, context)) and m.string and not m.fuzzy)]
+               if not ((m := catalog.get(text, context)) and _translated(m.string) and not m.fuzzy)]
     assert not missing, ("texts without Italian (run `make translations`, then write their msgstr in "
                          f"{CATALOG.relative_to(REPO_ROOT)}):\n" + "\n".join(missing))
+
+
+def _translated(string: str | tuple[str, ...]) -> bool:
+    """A single translation, or every plural form of one, written."""
+    return bool(string) and all(string) if isinstance(string, tuple) else bool(string)
 
 
 PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}")
 
 
 def test_translations_keep_the_placeholders_of_their_text(catalog):
-    """A translation that drops or renames ``{name}`` would raise when the page formats it."""
+    """A translation that drops or renames ``{name}`` would raise when the page formats it (each plural form too)."""
+    def names(text: str) -> list[str]:
+        return sorted(PLACEHOLDER.findall(text))
     wrong = [m.id for m in catalog if m.id and m.string
-             and sorted(PLACEHOLDER.findall(m.id)) != sorted(PLACEHOLDER.findall(m.string))]
+             and any(names(form) != names(m.id[-1] if isinstance(m.id, tuple) else m.id)
+                     for form in (m.string if isinstance(m.string, tuple) else (m.string,)) if form)]
     assert not wrong
 
 
@@ -125,6 +137,34 @@ def test_a_fuzzy_translation_is_not_used(tmp_path, monkeypatch):
     monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
     assert translator("it")("Relapse") == "Relapse"
     assert translator("it")("Death") == "Decesso"
+
+
+ONE = "{n} trial without a registered start date is not drawn."
+MANY = "{n} trials without a registered start date are not drawn."
+
+
+def test_a_count_takes_the_form_its_language_gives_it():
+    en, it = ngettext("en"), ngettext("it")
+    assert [en(ONE, MANY, n) for n in (0, 1, 2)] == [MANY, ONE, MANY]
+    assert it(ONE, MANY, 1).format(n=1) == "1 sperimentazione senza data di inizio registrata non è disegnata."
+    assert it(ONE, MANY, 3).format(n=3) == "3 sperimentazioni senza data di inizio registrata non sono disegnate."
+    assert it("{n} thing nobody translated", "{n} things nobody translated", 2) == "{n} things nobody translated"
+
+
+def test_a_fuzzy_plural_is_not_used_and_the_catalogs_rule_picks_the_form(tmp_path, monkeypatch):
+    po = tmp_path / "it" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n'
+                  '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+                  '#, fuzzy\nmsgid "{n} site"\nmsgid_plural "{n} sites"\n'
+                  'msgstr[0] "{n} sito?"\nmsgstr[1] "{n} siti?"\n\n'
+                  'msgid "{n} report"\nmsgid_plural "{n} reports"\n'
+                  'msgstr[0] "{n} rapporto"\nmsgstr[1] "{n} rapporti"\n',
+                  encoding="utf-8")
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    it = ngettext("it")
+    assert it("{n} site", "{n} sites", 2) == "{n} sites"  # fuzzy: English
+    assert [it("{n} report", "{n} reports", n) for n in (0, 1, 2)] == ["{n} rapporti", "{n} rapporto", "{n} rapporti"]
 
 
 @pytest.mark.parametrize("lang, expected", [("en", ["62.5%", "1,234.57", "0.0123", "62% (45%–77%)"]),

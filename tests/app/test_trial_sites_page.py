@@ -54,6 +54,10 @@ def test_recruiting_site_filter_is_in_the_url_and_lists_unknown_sites_apart(page
     apart = next(d.value for d in at.dataframe if "Not shown above because" in d.value.columns)
     assert dict(zip(apart["Registry ID"], apart["Not shown above because"])) == {
         "NCT07654321": "sites not recorded"}  # curated Germany/Italy trial: not dropped, listed apart
+    assert [e.label for e in at.expander if "may match" in e.label] == [
+        "1 more trial may match: its registry record lacks what a filter asks (country, sites or age eligibility)"]
+    italian = page("trials", {"recruiting": "true", "region": "Europe"}, lang="it")
+    assert any(e.label.startswith("1 altra sperimentazione potrebbe corrispondere") for e in italian.expander)
 
 
 def test_an_identifier_typed_alone_goes_straight_to_its_report_or_trial(page):
