@@ -16,7 +16,7 @@ import streamlit as st
 from app_pages import data, pooled, selection, state
 from app_pages.common import estimate_text, metric_row, pct, small_table
 from app_pages.i18n import N_, _, columns, label, language, number, number_columns, report_link, significant
-from app_pages.i18n import relabel, translated
+from app_pages.i18n import ngettext, relabel, translated
 from evidence.links import source_url
 from evidence.methods import method_label
 from evidence.vocab import NumberStatus, Outcome
@@ -131,8 +131,10 @@ def _nothing_pooled(a: selection.Analysis) -> None:
         st.info(_("No study reports this outcome for the chosen filters. Choose another outcome or remove a "
                   "filter in the sidebar; the number of reports per outcome is shown in the outcome list."))
         return
-    st.warning(_("Nothing can be pooled for this selection: {n} number(s) were found but left out. "
-                 "Each is listed below with the reason.").format(n=len(a.rows)))
+    st.warning(ngettext("Nothing can be pooled for this selection: {n} number was found but left out. "
+                        "It is listed below with the reason.",
+                        "Nothing can be pooled for this selection: {n} numbers were found but left out. "
+                        "Each is listed below with the reason.", len(a.rows)).format(n=len(a.rows)))
     _notes(a)
     _analysis_set(a)
 
