@@ -147,8 +147,9 @@ def _eligibility(eligibility: dict, curated: bool) -> None:
         st.caption(_("The registry record stored gives no eligibility criteria."))
 
 
-def _select_row(ids: list[str]) -> None:
-    rows = st.session_state["trials_table"].selection.rows
+def _select_row(key: str, ids: list[str]) -> None:
+    """A row chosen in the table ``key`` opens that trial's detail."""
+    rows = st.session_state[key].selection.rows
     if rows:
         st.session_state["trial"] = ids[rows[0]]
 
@@ -181,7 +182,7 @@ def _timeline(shown: pd.DataFrame) -> None:
 def _table(shown: pd.DataFrame) -> None:
     ids = list(shown["Registry ID"])
     st.dataframe(columns(_marked(_localised(shown))[TABLE_COLUMNS]), hide_index=True, width="stretch",
-                 key="trials_table", on_select=lambda: _select_row(ids), selection_mode="single-row",
+                 key="trials_table", on_select=lambda: _select_row("trials_table", ids), selection_mode="single-row",
                  column_config={_("Link"): st.column_config.LinkColumn(display_text=_("Registry")),
                                 _("Enrollment"): st.column_config.NumberColumn(format="%d")})
 
@@ -206,8 +207,10 @@ def _apart(apart: pd.DataFrame) -> None:
                               "{n} more trials may match: their registry record lacks what a filter asks "
                               "(country, sites or age eligibility)", len(apart)).format(n=len(apart))):
         shown = translated(_marked(_localised(apart)), ("why",))[["why", *TABLE_COLUMNS]]
+        ids = list(apart["Registry ID"])
         st.dataframe(columns(shown.rename(columns={"why": N_("Not shown above because")})),
-                     hide_index=True, width="stretch",
+                     hide_index=True, width="stretch", key="trials_apart",
+                     on_select=lambda: _select_row("trials_apart", ids), selection_mode="single-row",
                      column_config={_("Link"): st.column_config.LinkColumn(display_text=_("Registry"))})
 
 
@@ -261,12 +264,17 @@ def _trials(version: str, trials: pd.DataFrame, countries: list[str]) -> None:
     shown = matches.shown
     if trials.empty:
         st.info(_("No trial in the database yet. Run `make db` to load the curated trial list."))
+    elif shown.empty and not matches.apart.empty:  # none is known to match, but some may: say so, not "none"
+        st.info(ngettext("No trial is known to match these filters; {n} may, listed below with what its registry "
+                         "record lacks.",
+                         "No trial is known to match these filters; {n} may, listed below with what their registry "
+                         "record lacks.", len(matches.apart)).format(n=len(matches.apart)))
     elif shown.empty:
         st.info(_("No trial matches these filters. Remove a filter above."))
     else:
         _results(shown)
     _apart(matches.apart)
-    options = [""] + list(shown["Registry ID"] if not shown.empty else [])
+    options = [""] + [i for frame in (shown, matches.apart) if not frame.empty for i in frame["Registry ID"]]
     if state.value("trial") and state.value("trial") not in options:
         options.append(state.value("trial"))
     titles = dict(zip(trials.get("Registry ID", []), trials.get("Title", [])))

@@ -69,3 +69,13 @@ def test_an_identifier_typed_alone_goes_straight_to_its_report_or_trial(page):
     at = page("studies", {"q": "NCT01234567"})
     links = [link.proto for link in at.get("page_link")]
     assert [(p.page, p.query_string) for p in links if p.page == "trials"] == [("trials", "trial=NCT01234567")]
+
+
+def test_trials_listed_apart_are_told_of_and_their_detail_can_be_opened(page, harvested):
+    """When no trial is known to match but some may, the page says so (not "no trial matches") and offers them."""
+    at = page("trials", {"recruiting": "true", "country": "Italy"})
+    assert [i.value for i in at.info] == [
+        "No trial is known to match these filters; 1 may, listed below with what its registry record lacks."]
+    assert at.selectbox(key="trial").options[1:] == ["NCT07654321 — CD19 CAR T in lupus (fixture)"]
+    at.selectbox(key="trial").set_value("NCT07654321").run()
+    assert any(h.value.startswith("NCT07654321") for h in at.subheader)
