@@ -98,19 +98,20 @@ def _literal_calls_in_fstrings(path: Path) -> list[int]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     return [call.lineno for node in ast.walk(tree) if isinstance(node, ast.JoinedStr)
             for call in ast.walk(node) if isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
-            and call.func.id in ("_", "N_") and call.args and isinstance(call.args[0], ast.Constant)]
+            and call.func.id in ("_", "N_", "ngettext") and call.args and isinstance(call.args[0], ast.Constant)]
 
 
 def _unnamed_translator_calls(path: Path) -> list[int]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     return [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Call)
-            and isinstance(node.func.func, ast.Name) and node.func.func.id == "translator"
+            and isinstance(node.func.func, ast.Name) and node.func.func.id in ("translator", "ngettext")
             and node.args and isinstance(node.args[0], ast.Constant)]
 
 
 def test_no_text_is_hidden_from_the_extractor():
-    """``f"{_('Text')}"`` and ``translator(lang)("Text")`` are invisible to the extractor: the text would stay
-    English. Name the translator ``_`` and call it outside f-strings."""
+    """``f"{_('Text')}"``, ``translator(lang)("Text")`` and ``ngettext(lang)("Text", "Texts", n)`` are invisible
+    to the extractor: the text would stay English. Name the translator ``_`` (``ngettext``) and call it outside
+    f-strings."""
     files = [REPO_ROOT / "streamlit_app.py", *(p for d in SOURCES[1:] for p in (REPO_ROOT / d).rglob("*.py"))]
     hidden = [f"{p.relative_to(REPO_ROOT)}:{line}" for p in files
               for line in (*_literal_calls_in_fstrings(p), *_unnamed_translator_calls(p))]
