@@ -110,8 +110,8 @@ def _headline(version: str) -> None:
     event = st.dataframe(shown, hide_index=True, width="stretch", key="headline", on_select="rerun",
                          selection_mode="single-cell", row_height=ROW_HEIGHT,
                          height=ROW_HEIGHT * len(shown) + HEADER_HEIGHT,
-                         column_config={c: st.column_config.TextColumn(c, width=w)
-                                        for c, w in fitted_widths(shown).items()})
+                         column_config={c: st.column_config.TextColumn(c, width=w, pinned=c == shown.columns[0])
+                                        for c, w in fitted_widths(shown).items()})  # the disease stays in view
     st.caption(_("Click a rate to open its forest plot and the studies behind it."))
     cells = event.selection.cells if event else []
     target = cell_selection(table, cells[0][0], english.get(cells[0][1], cells[0][1])) if cells else None

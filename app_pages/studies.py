@@ -72,7 +72,8 @@ def _table(shown: pd.DataFrame) -> None:
         hide_index=True, width="stretch", key="studies_table", on_select=lambda: _select_row(ids),
         selection_mode="single-row",
         column_config={
-            _("Details"): st.column_config.LinkColumn(display_text=_("report page"), width="small"),
+            _("Details"): st.column_config.LinkColumn(display_text=_("open"), width="small", pinned=True),
+            _("Report"): st.column_config.TextColumn(pinned=True),  # the row's name stays when the grid scrolls
             _("Year"): st.column_config.NumberColumn(format="%d"),
             _("Patients"): st.column_config.NumberColumn(help=_("Patients treated in this report")),
             "PubMed": st.column_config.LinkColumn(display_text="PubMed"),

@@ -32,9 +32,11 @@ FILTER_NAMES = ("disease", "target", "construct", "population", "phase", "status
 PARAMS = (*FILTER_NAMES, "region", "country", "recruiting", "children", "q", "show", "trial")
 SHOW = {"table": N_("Table"), "timeline": N_("Timeline")}  # how the matching trials are shown
 SITE_COLUMNS = ["Facility", "City", "State", "Country", "Status"]
-TABLE_COLUMNS = [N_("Registry ID"), N_("Title"), N_("Status"), N_("Phase"), N_("Sponsor"), N_("Countries"), N_("Ages"),
-                 N_("Enrollment"), N_("Start"), N_("Primary completion"), N_("Completion"), N_("Diseases"),
-                 N_("Targets"), N_("Link")]
+# What a clinician scans first comes first: which trial, is it open, for which disease and target, where, what age.
+TABLE_COLUMNS = [N_("Registry ID"), N_("Title"), N_("Status"), N_("Diseases"), N_("Targets"), N_("Phase"),
+                 N_("Countries"), N_("Ages"), N_("Sponsor"), N_("Enrollment"), N_("Start"), N_("Primary completion"),
+                 N_("Completion"), N_("Link")]
+PINNED = {"Registry ID": st.column_config.TextColumn(pinned=True)}  # the row's name stays when the grid scrolls
 LABELS = {"Status": (TrialStatus, "status"), "Phase": (TrialPhase, "phases"), "Diseases": (Disease, "diseases"),
           "Targets": (Target, "targets"), "Construct": (Construct, "construct"),
           "Population": (Population, "population")}
@@ -184,7 +186,8 @@ def _table(shown: pd.DataFrame) -> None:
     st.dataframe(columns(_marked(_localised(shown))[TABLE_COLUMNS]), hide_index=True, width="stretch",
                  key="trials_table", on_select=lambda: _select_row("trials_table", ids), selection_mode="single-row",
                  column_config={_("Link"): st.column_config.LinkColumn(display_text=_("Registry")),
-                                _("Enrollment"): st.column_config.NumberColumn(format="%d")})
+                                _("Enrollment"): st.column_config.NumberColumn(format="%d"),
+                                **{_(c): config for c, config in PINNED.items()}})
 
 
 def _results(shown: pd.DataFrame) -> None:
