@@ -107,12 +107,13 @@ def _secondary(version: str, a: selection.Analysis) -> None:
         st.info(_("Needs at least two studies."))
     elif view == "sensitivity":
         _sensitivity(version, a)
-    elif view == "loo":
+    elif view == "loo":  # a row per study: static tables, numbers written as the Italian ones and never "None"
         st.caption(_("Pooled estimate with each study left out in turn ('Study' = the one omitted)."))
-        _table(pooled.leave_one_out(version, a.selection), POOLED_FORMATS)
+        small_table(translated(pooled.leave_one_out(version, a.selection), ("Fallback",)), POOLED_FORMATS)
     else:
-        st.caption(_("Pooled estimate as studies are added in order of data cut-off ('Study' = the one added)."))
-        _table(pooled.cumulative(version, a.selection), POOLED_FORMATS)
+        st.caption(_("Pooled estimate as studies are added in order of data cut-off, else year; a study with "
+                     "neither is added last ('Study' = the one added)."))
+        small_table(translated(pooled.cumulative(version, a.selection), ("Fallback",)), POOLED_FORMATS)
     state.publish((*selection.PARAMS, "view"))
 
 

@@ -148,10 +148,14 @@ class OutcomeAnalysis:
         return analysis.leave_one_out(events, totals, labels=labels, **self.selection.method.kwargs())
 
     def cumulative(self) -> pd.DataFrame:
-        """The pooled estimate as studies are added in date order (data cut-off, else year)."""
+        """The pooled estimate as studies are added in date order (data cut-off, else year; undated last).
+
+        An undated study's date is None in the result: its sort key is not a date.
+        """
         events, totals, labels = self.counts()
-        return analysis.cumulative(events, totals, order_keys(self.included_records), labels=labels,
-                                   **self.selection.method.kwargs())
+        frame = analysis.cumulative(events, totals, order_keys(self.included_records), labels=labels,
+                                    **self.selection.method.kwargs())
+        return frame.assign(order_key=[None if k == UNDATED else k for k in frame["order_key"]])
 
     def sensitivity(self) -> pd.DataFrame:
         """GLMM, logit-REML, logit-REML + HK and Freeman–Tukey side by side, with a disagree flag."""
@@ -209,9 +213,12 @@ def analyse_outcome(session: Session, sel: Selection) -> OutcomeAnalysis:
     return out
 
 
+UNDATED = "9999"  # the sort key of a study with neither a data cut-off nor a year: after every date
+
+
 def order_keys(included: list[AnalysisRow]) -> list[str]:
-    """Date order for cumulative pooling: data cut-off, else publication year."""
-    return [r.data_cutoff or (str(r.year) if r.year else "9999") for r in included]
+    """Date order for cumulative pooling: data cut-off, else publication year, else last."""
+    return [r.data_cutoff or (str(r.year) if r.year else UNDATED) for r in included]
 
 
 # The pooling engine's fixed notes and fallbacks (analysis/pooling.py), for the catalog: shown translated when an

@@ -200,13 +200,25 @@ def test_query_parameter_round_trip(page):
 
 def test_leave_one_out_and_cumulative_tables(page):
     at = page("meta_analysis", {"outcome": "crs_any", "view": "loo"})
-    loo = next(d.value for d in at.dataframe if "Study" in d.value.columns)
-    assert len(loo) == 3 and set(loo["k"]) == {2}
+    loo = next(t for t in static_tables(at) if "Study" in t.columns)
+    assert len(loo) == 3 and set(loo["k"]) == {"2"}
+    assert "None" not in loo.to_numpy() and "—" in set(loo["Fallback"])  # no fallback: a dash, as everywhere
     at = page("meta_analysis", {"outcome": "crs_any", "view": "cumulative"})
-    cum = next(d.value for d in at.dataframe if "Study" in d.value.columns)
-    assert list(cum["k"]) == [1, 2, 3]
+    cum = next(t for t in static_tables(at) if "Study" in t.columns)
+    assert list(cum["k"]) == ["1", "2", "3"]
     pooled = at.metric[0].value
-    assert f"{100 * cum['Estimate'].iloc[-1]:.0f}%" == pooled
+    assert f"{float(cum['Estimate'].iloc[-1].rstrip('%')):.0f}%" == pooled
+
+
+def test_a_study_with_no_date_is_added_last_without_a_made_up_date(page, app_db):
+    import sqlite3
+
+    with sqlite3.connect(app_db) as conn:  # gamma-2023 has no data cut-off; without its year it has no date
+        conn.execute("UPDATE report SET year = NULL WHERE report_id = 'gamma-2023'")
+    cum = next(t for t in static_tables(page("meta_analysis", {"outcome": "crs_any", "view": "cumulative"}))
+               if "Study" in t.columns)
+    assert cum["Study"].iloc[-1].startswith("Gamma 2023") and cum["Date"].iloc[-1] == "—"
+    assert "9999" not in set(cum["Date"])
 
 
 def test_harvested_title_is_escaped_in_the_trial_heading(page, app_db):
