@@ -276,10 +276,13 @@ def plain_notes(a: OutcomeAnalysis, lang: str = DEFAULT_LANGUAGE) -> list[str]:
         notes.append(_("Only {k} studies: the confidence interval and the heterogeneity estimate (τ², I²) are "
                        "imprecise, and the prediction interval is wide. Read the pooled value as provisional."
                        ).format(k=k))
-    if k and (events < 10 or any(x.events in (0, x.patients) for x in inc)):
-        notes.append(_("Sparse events ({events} events in {patients} patients, or studies with "
-                       "0 or all events): the GLMM is preferred over transformed inverse-variance methods here."
-                       ).format(events=events, patients=patients))
+    extreme = sum(x.events in (0, x.patients) for x in inc)
+    if k and events < 10:
+        notes.append(_("Few events ({events} in {patients} patients): the GLMM is preferred over transformed "
+                       "inverse-variance methods here.").format(events=events, patients=patients))
+    elif extreme:  # not sparse overall: say what triggers the advice, not "sparse events" for 70 in 112
+        notes.append(_("Studies with 0 events or with events in every patient: {n} of {k}. The GLMM is preferred "
+                       "over transformed inverse-variance methods here.").format(n=extreme, k=k))
     if _mixed_definitions(a.selection.outcome) and len({x.definition for x in inc}) > 1:
         notes.append(_("This outcome gathers different definitions (each study's own is in the analysis set): "
                        "the pooled value mixes them, so quote it only with that caveat."))
@@ -295,8 +298,7 @@ def plain_notes(a: OutcomeAnalysis, lang: str = DEFAULT_LANGUAGE) -> list[str]:
                        "those in which more than half of the patients have the disease asked about."))
     for row in (x for x in inc if x.status in FLAGGED_STATUSES):
         notes.append(_("{study}: number is '{status}' (see its source on the Studies page).").format(
-            study=row.label_in(lang), status=_(label_of(NumberStatus, row.status)) if lang != DEFAULT_LANGUAGE
-            else row.status))
+            study=row.label_in(lang), status=_(label_of(NumberStatus, row.status))))
     if r is not None:
         notes.extend(engine_notes(r, lang))
         if r.fallback:

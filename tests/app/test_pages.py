@@ -326,3 +326,11 @@ def test_english_tables_show_words_where_the_library_stored_codes(page):
     trial = page("trials", {"trial": "NCT01234567"})
     linked = next(d.value for d in trial.dataframe if "How linked" in d.value.columns)
     assert list(linked["How linked"]) == [LinkMethod.ABSTRACT_TEXT.label]
+
+
+def test_notes_name_a_flagged_status_in_words_and_what_makes_events_extreme(page):
+    at = page("meta_analysis", {"outcome": "crs_any"})
+    notes = "\n".join(t.value for t in at.text)
+    assert "number is 'Sources conflict'" in notes and "'conflicting'" not in notes  # a word, not the code
+    # 22 events in 28 patients is not sparse; what calls for the GLMM is the studies at 0% or 100%
+    assert "Studies with 0 events or with events in every patient: 2 of 3." in notes and "Sparse" not in notes
