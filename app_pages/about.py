@@ -70,7 +70,7 @@ def _strategy(path: str, title: str) -> None:
     file = Path(path)
     st.markdown(f"**{title}** (`{file.name}`)")
     if file.is_file():
-        st.code(file.read_text(encoding="utf-8")[:5000], language=None)
+        st.code(file.read_text(encoding="utf-8")[:5000], language=None, wrap_lines=True)  # the whole query in view
     else:
         st.caption(_("Strategy file not found in this installation."))
 
@@ -82,7 +82,7 @@ def main() -> None:
     st.title(_("About & methods"))
     st.markdown(_("This tracker gathers every published report and registered trial of CAR-T (and related "
                 "engineered cell) therapy in autoimmune disease, keeps up with PubMed and ClinicalTrials.gov "
-                "automatically, and pools the numbers with methods suited to small single-arm studies. It is "
+                "through a scheduled harvest, and pools the numbers with methods suited to small single-arm studies. It is "
                 "read-only: nothing you do here changes the data."))
     st.subheader(_("Data sources"), anchor=False)
     c = status["counts"]

@@ -61,9 +61,10 @@ def main() -> None:
     state.bind(("table",), {"table": list(TABLE_SCOPES)})
     sel = selection.current()
     st.title(_("Export"))
-    st.caption(_("Outcome: {outcome}. Everything follows the Meta-analysis selection "
-                 "(same sidebar, shared between the two pages).").format(outcome=label(Outcome, sel.outcome)))
-    st.segmented_control(_("Study table"), list(TABLE_SCOPES), key="table", format_func=TABLE_SCOPES.get)
+    st.caption(_("Outcome: {outcome}. Everything follows the Meta-analysis selection (outcome, disease, "
+                 "filters and method, shared between the two pages).").format(outcome=label(Outcome, sel.outcome)))
+    st.segmented_control(_("Study characteristics (CSV, XLSX): which reports"), list(TABLE_SCOPES), key="table",
+                         format_func=TABLE_SCOPES.get)
     scope = state.value("table") or "analysis"
     with st.spinner(_("Building files…")):
         files = data.export_files(version, sel, scope, language())

@@ -225,7 +225,7 @@ def main() -> None:
     reports = data.reports_frame(version)
     state.bind(PARAMS, filter_options(FILTER_NAMES))
     st.title(_("Studies"))
-    st.caption(_("Curated reports of CAR-T cell therapy in autoimmune disease. Filter on the left; "
+    st.caption(_("Curated reports of CAR-T cell therapy in autoimmune disease. Search and filter in the sidebar; "
                  "select a row (or pick below) to see its numbers and sources."))
     with st.sidebar:
         st.text_input(_("Search titles and abstracts"), key="q", placeholder=_("e.g. nephritis, myositis, BCMA"))

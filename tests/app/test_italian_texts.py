@@ -65,7 +65,7 @@ def test_a_field_the_registry_record_lacks_says_so_in_the_trials_table(app_env, 
     assert others and set(others) == {"not recorded"}, ages
     assert not any(isinstance(v, str) and not v.strip() for v in en.drop(columns=["Enrollment"]).to_numpy().ravel())
     it = _trials_table(open_page("trials", lang="it"))
-    assert "non riportato" in set(it["Età"]) and "not recorded" not in set(it.to_numpy().ravel())
+    assert "dato non riportato" in set(it["Età"]) and "not recorded" not in set(it.to_numpy().ravel())
 
 
 def _forget(engine, model, key: str, field: str) -> None:

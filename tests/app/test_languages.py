@@ -43,7 +43,7 @@ def test_every_page_speaks_italian_with_lang_it(app_env, name):
     assert at.radio(key="lang").label == "Lingua" and at.radio(key="lang").value == "it"
     assert at.query_params["lang"] == "it"  # a copied link opens in Italian
     shown = texts(at)
-    for english in ("Filter on the left", "Search titles", "Registered trials", "Everything follows",
+    for english in ("Search and filter in the sidebar", "Search titles", "Registered trials", "Everything follows",
                     "Data sources", "Headline rates", "Pooled proportion", "What's new"):
         assert english not in shown, (name, english)
 
