@@ -82,8 +82,8 @@ def main() -> None:
     st.title(_("About & methods"))
     st.markdown(_("This tracker gathers every published report and registered trial of CAR-T (and related "
                 "engineered cell) therapy in autoimmune disease, keeps up with PubMed and ClinicalTrials.gov "
-                "through a scheduled harvest, and pools the numbers with methods suited to small single-arm studies. It is "
-                "read-only: nothing you do here changes the data."))
+                "through a scheduled harvest, and pools the numbers with methods suited to small single-arm "
+                "studies. It is read-only: nothing you do here changes the data."))
     st.subheader(_("Data sources"), anchor=False)
     c = status["counts"]
     st.markdown(_("- **Curated evidence base** (`data/*.csv` in the repository): {reports} reports of "

@@ -92,6 +92,7 @@ def test_the_trial_detail_says_not_recorded_too(app_env):
     facts = next(f for f in fact_lists(at) if "Population" in f)
     assert facts["Ages"] == "not recorded" and facts["Completion"] == "not recorded"
     assert facts["Population"] == "Adult" and facts["Enrollment"] == "24"
+    assert facts["Diseases"] and facts["Targets"] and "Registry record as of" in facts  # which disease, how current
     eligibility = next(f for f in fact_lists(at) if "Healthy volunteers" in f)
     assert set(eligibility.values()) == {"not recorded"}
 
