@@ -123,7 +123,9 @@ def timeline_chart(trials: pd.DataFrame, limit: int = TIMELINE_LIMIT, lang: str 
         {"field": "end", "type": "temporal", "title": _("Completion"), "format": "%b %Y"}]
     y = {"field": "Registry ID", "type": "nominal", "sort": list(frame["Registry ID"]), "title": None,
          "axis": {"labelOverlap": False}}
-    colour = {"field": "Status", "type": "nominal", "legend": {"orient": "top", "title": None},
+    # One status a line, whole: in a row, "Reclutamento non ancora avviato" was cut and a phone showed two of six.
+    colour = {"field": "Status", "type": "nominal",
+              "legend": {"orient": "top", "direction": "vertical", "title": None, "labelLimit": 0},
               "scale": {"domain": statuses, "range": (OKABE_ITO * 2)[:len(statuses)]}}
     today = pd.Timestamp.now().normalize()
     return {

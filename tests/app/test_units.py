@@ -296,3 +296,12 @@ def test_only_the_breakable_columns_of_a_small_table_wrap_inside_a_word():
                         breakable=("Source",))
     cells = re.findall(r'<td style="([^"]*)">', markup)
     assert "overflow-wrap:anywhere" not in cells[0] and "overflow-wrap:anywhere" in cells[1]
+
+
+def test_the_timeline_legend_shows_every_status_whole():
+    trials = pd.DataFrame({"Registry ID": ["NCT1", "NCT2"], "Title": ["a", "b"], "Status": ["Recruiting",
+                           "Not yet recruiting"], "Phase": ["Phase 1"] * 2, "Sponsor": ["S"] * 2, "Enrollment": [1, 2],
+                           "Start": ["2024-01", "2025-02"], "Completion": ["2026-01", ""],
+                           "Primary completion": ["", ""]})
+    legend = charts.timeline_chart(trials)["layer"][0]["encoding"]["color"]["legend"]
+    assert legend["labelLimit"] == 0 and legend["direction"] == "vertical"  # never cut, one a line
