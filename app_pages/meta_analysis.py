@@ -54,6 +54,9 @@ def _heterogeneity(a: selection.Analysis) -> None:
            N_("df"): r.q_df, N_("p (Q)"): r.q_p}
     st.markdown(_("**Heterogeneity**"))
     small_table(pd.DataFrame([het]), {k: "sig3" for k in het})
+    st.caption(_("I² (%) is computed from the model's τ² and the typical within-study variance (as metafor "
+                 "reports it for this model); I² from Q is (Q − df) / Q (at least 0), from the test beside it. "
+                 "They can differ widely when studies have 0% or 100% events: say which one you quote."))
     if a.subgroups is not None and a.subgroups.df:
         st.caption(_("Test for subgroup differences: Q = {q}, df = {df}, p = {p}").format(
             q=number(a.subgroups.q, 2), df=a.subgroups.df, p=significant(a.subgroups.p)))
