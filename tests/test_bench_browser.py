@@ -64,5 +64,7 @@ def test_the_end_is_the_last_visible_change_after_the_indicator_went():
     assert seen["shown"] == 1 and seen["gone"] == 1  # the indicator was seen coming and going
     assert seen["hidden"] == 1  # the fallback content did change, after the draw
     # the canvas draw is the end: not the text before it, nor the fallback content after it
-    assert seen["drawn"] - 5 <= measured <= seen["drawn"] + 1, (measured, seen)
+    # (the observer stamps the draw call as it starts, the page after its context is made and the rect filled: on
+    # a loaded machine that took 5.2 ms once; the text came 200 ms before the draw, so 50 ms still tells them apart)
+    assert seen["text"] + 100 < seen["drawn"] - 50 <= measured <= seen["drawn"] + 1, (measured, seen)
     assert measured > seen["text"]
