@@ -334,3 +334,18 @@ def test_notes_name_a_flagged_status_in_words_and_what_makes_events_extreme(page
     assert "number is 'Sources conflict'" in notes and "'conflicting'" not in notes  # a word, not the code
     # 22 events in 28 patients is not sparse; what calls for the GLMM is the studies at 0% or 100%
     assert "Studies with 0 events or with events in every patient: 2 of 3." in notes and "Sparse" not in notes
+
+
+def test_whats_new_before_any_harvest_says_none_has_run(page, app_db):
+    """Not "nothing new in the last 30 days before the last update" when there has been no update."""
+    import sqlite3
+
+    old = (NOW - timedelta(days=400)).strftime("%Y-%m-%d %H:%M:%S.%f")
+    with sqlite3.connect(app_db) as conn:  # no harvest run, and nothing first seen lately
+        conn.execute("DELETE FROM harvestrun")
+        conn.execute("DELETE FROM trialchange")
+        for table in ("publication", "trial"):
+            conn.execute(f"UPDATE {table} SET first_seen = ?", (old,))
+    infos = [i.value for i in page().info]
+    assert any(v.startswith("No registry harvest has run yet") for v in infos), infos
+    assert not any("before the last update" in v for v in infos)
