@@ -157,11 +157,12 @@ def _whats_new(version: str) -> None:
     days = st.segmented_control(_("Window"), list(WINDOWS), key="days", format_func=WINDOWS.get) or data.DIGEST_DAYS
     _publish()  # a fragment rerun does not reach main's publish
     news = data.digest(version, days)
-    if not (news["new_publications"] or news["new_trials"] or news["trial_changes"]) and news["last_update"] is None:
+    nothing_new = not (news["new_publications"] or news["new_trials"] or news["trial_changes"])
+    if nothing_new and news["last_update"] is None:
         st.info(_("No registry harvest has run yet: new PubMed records, newly registered trials and trial changes "
                   "(status, dates, enrollment) appear here after the first one."))
         return
-    if not (news["new_publications"] or news["new_trials"] or news["trial_changes"]):
+    if nothing_new:
         st.info(_("Nothing new in the {window} before the last update. New PubMed records, newly registered trials "
                   "and trial changes (status, dates, enrollment) appear here after each harvest.").format(
             window=WINDOWS[days].lower()))
