@@ -106,24 +106,6 @@ def columns(frame: pd.DataFrame) -> pd.DataFrame:
 FORMATS = {"percent": lambda v: percent(v, 1), "percent0": lambda v: percent(v, 0),
            "sig3": lambda v: significant(v, 3), "1": lambda v: number(v, 1), "2": lambda v: number(v, 2),
            "int": lambda v: number(v, 0)}
-PRINTF = {"percent": "percent", "percent0": "percent", "sig3": "%.3g", "1": "%.1f", "2": "%.2f", "int": "%d"}
-
-
-def number_columns(frame: pd.DataFrame, formats: dict[str, str]) -> tuple[pd.DataFrame, dict]:
-    """A table's numeric columns as the session's language writes them, and the matching ``column_config``.
-
-    English keeps numbers (sortable; Streamlit formats them with ``%``-style
-    formats); Italian shows them as text with a decimal comma, since the
-    table widget formats numbers with a point whatever the language.
-    ``formats`` maps a column to ``percent``, ``percent0``, ``sig3``, ``1``, ``2`` or ``int``.
-    """
-    present = {c: f for c, f in formats.items() if c in frame.columns}
-    if language() == DEFAULT_LANGUAGE:
-        return frame, {c: st.column_config.NumberColumn(format=PRINTF[f]) for c, f in present.items()}
-    out = frame.copy()
-    for c, f in present.items():
-        out[c] = [FORMATS[f](None if pd.isna(v) else float(v)) for v in frame[c]]
-    return out, {c: st.column_config.TextColumn() for c in present}
 
 
 def relabel(frame: pd.DataFrame, spec: dict[str, tuple[type[LabelledEnum], str]]) -> pd.DataFrame:

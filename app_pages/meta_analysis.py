@@ -15,7 +15,7 @@ import streamlit as st
 
 from app_pages import data, pooled, selection, state
 from app_pages.common import estimate_text, metric_row, pct, small_table
-from app_pages.i18n import N_, _, columns, label, language, number, number_columns, report_link, significant
+from app_pages.i18n import N_, _, columns, label, language, number, report_link, significant
 from app_pages.i18n import ngettext, relabel, translated
 from evidence.links import source_url
 from evidence.methods import method_label
@@ -25,13 +25,6 @@ VIEWS = {"sensitivity": _("Method sensitivity"), "loo": _("Leave-one-out"), "cum
          "set": _("Analysis set")}
 POOLED_FORMATS = {**{c: "percent" for c in ("Estimate", "CI low", "CI high", "PI low", "PI high")},
                   "τ²": "sig3", "I² (%)": "1"}
-
-
-def _table(frame: pd.DataFrame, formats: dict[str, str], config: dict | None = None) -> None:
-    """A table with its numbers and headers in the session's language (``config`` keyed by English headers)."""
-    shown, number_config = number_columns(translated(frame, ("Fallback",)), formats)
-    st.dataframe(columns(shown), hide_index=True, width="stretch",
-                 column_config={_(k): v for k, v in {**number_config, **(config or {})}.items()})
 
 
 def _summary(a: selection.Analysis) -> None:
@@ -95,9 +88,10 @@ def _analysis_set(a: selection.Analysis) -> None:
                           data_cutoff=a.rows["data_cutoff"].fillna(""),
                           source_link=a.rows["source"].map(source_url))  # None: shown as text only
     shown = relabel(shown, {"status": (NumberStatus, "status")})[list(SET_COLUMNS)].rename(columns=SET_COLUMNS)
-    _table(shown, {}, {"Details": st.column_config.LinkColumn(display_text=_("report page")),
-                       "Open source": st.column_config.LinkColumn(display_text=_("open")),
-                       "Year": st.column_config.NumberColumn(format="%d")})
+    st.dataframe(columns(shown), hide_index=True, width="stretch", column_config={
+        _("Details"): st.column_config.LinkColumn(display_text=_("report page")),
+        _("Open source"): st.column_config.LinkColumn(display_text=_("open")),
+        _("Year"): st.column_config.NumberColumn(format="%d")})
 
 
 @st.fragment

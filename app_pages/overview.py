@@ -16,7 +16,7 @@ import streamlit as st
 
 from app_pages import charts, data, state
 from app_pages.common import escape_md, metric_row
-from app_pages.i18n import N_, NP_, _, label, language, moment, number, translator_now
+from app_pages.i18n import N_, NP_, _, language, moment, number, relabel, translator_now
 from app_pages.table_fit import HEADER_HEIGHT, ROW_HEIGHT, fitted_widths
 from evidence.digest import describe_change
 from evidence.headline import CODE_COLUMNS, DURABILITY, cell_selection
@@ -206,9 +206,8 @@ def _news_headers(frame: pd.DataFrame) -> pd.DataFrame:
     for scripts (``evidence whats-new --format json``); English readers saw
     them too until the headers were written in every language.
     """
-    words = {c: [label(vocab, v) if isinstance(v, str) and v else v for v in frame[c]]
-             for c, vocab in (("kind", PublicationKind), ("status", TrialStatus)) if c in frame.columns}
-    return frame.assign(**words).rename(columns=lambda c: _(NEWS_COLUMNS.get(c, c)))
+    frame = relabel(frame, {"kind": (PublicationKind, "kind"), "status": (TrialStatus, "status")})
+    return frame.rename(columns=lambda c: _(NEWS_COLUMNS.get(c, c)))
 
 
 def main() -> None:

@@ -14,7 +14,7 @@ import streamlit as st
 from app_pages import data, state
 from app_pages.common import (any_overlap, escape_md, facts_list, filter_choices, filter_options, filter_widgets,
                               filters_label, small_table)
-from app_pages.i18n import N_, _, columns, label, language, relabel, report_link, translated
+from app_pages.i18n import N_, _, columns, language, relabel, report_link, translated
 from evidence.queries import TIMEPOINT_CODES, timepoint_text
 from evidence.search import identifier
 from evidence.links import doi_url, pubmed_url, web_url
@@ -158,9 +158,8 @@ def _outcomes(outcomes: pd.DataFrame) -> None:
 
 def _outcome_words(outcomes: pd.DataFrame) -> pd.DataFrame:
     """The outcome table's codes as words of the session's language (status labels, "whole cohort")."""
-    out = outcomes.drop(columns=list(TIMEPOINT_CODES))
-    return out.assign(Status=[label(NumberStatus, s) for s in outcomes["Status"]],
-                      Source=[" — ".join(x for x in (where, source) if isinstance(x, str) and x.strip())
+    out = relabel(outcomes.drop(columns=list(TIMEPOINT_CODES)), {"Status": (NumberStatus, "Status")})
+    return out.assign(Source=[" — ".join(x for x in (where, source) if isinstance(x, str) and x.strip())
                               for where, source in zip(outcomes["Where"], outcomes["Source"])],
                       Subgroup=out["Subgroup"].map(lambda s: _("whole cohort") if s == SUBGROUP_ALL else s),
                       **{"Time point": [timepoint_text(t, m, language()) for t, m in
