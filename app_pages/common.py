@@ -202,7 +202,7 @@ def table_html(frame: pd.DataFrame, formats: dict[str, str] | None = None, break
     head = "".join(f'<th scope="col" style="{_TH}{line}">{html.escape(str(h))}</th>'
                    for h, line in zip(i18n.columns(frame).columns, lines))
     styles = [_TD + line + (_ANYWHERE if c in set(breakable) else "") for c, line in zip(frame.columns, lines)]
-    rows = "".join("<tr>" + "".join(f'<td style="{style}">{html.escape(_cell(v, formats.get(c)))}</td>'
+    rows = "".join("<tr>" + "".join(f'<td style="{style}">{html.escape(cell_text(v, formats.get(c)))}</td>'
                                     for c, v, style in zip(frame.columns, row, styles)) + "</tr>"
                    for row in frame.itertuples(index=False, name=None))
     return (f'<div style="{_BOX}"><table style="border-collapse:collapse;width:100%;margin:0">'
@@ -224,13 +224,14 @@ def facts_html(facts: Mapping[str, object]) -> str:
     """``facts`` as a two-column HTML table (label, value), every label and value escaped."""
     rows = "".join(f'<tr><th scope="row" style="{_FACT_LABEL}{"" if i == 0 else _ROW_LINE}">'
                    f'{html.escape(str(label))}</th>'
-                   f'<td style="{_FACT_VALUE}{"" if i == 0 else _ROW_LINE}">{html.escape(_cell(value, None))}</td></tr>'
+                   f'<td style="{_FACT_VALUE}{"" if i == 0 else _ROW_LINE}">{html.escape(cell_text(value))}</td></tr>'
                    for i, (label, value) in enumerate(facts.items()))
     return f'<div style="{_BOX}"><table style="border-collapse:collapse;width:100%;margin:0"><tbody>{rows}</tbody>' \
            "</table></div>"
 
 
-def _cell(value, fmt: str | None) -> str:
+def cell_text(value, fmt: str | None = None) -> str:
+    """A value as a table shows it: True ✓ (False empty), missing —, numbers in ``fmt`` of ``i18n.FORMATS``."""
     if isinstance(value, (bool, np.bool_)):
         return "✓" if value else ""
     if value is None or (not isinstance(value, str) and pd.isna(value)):

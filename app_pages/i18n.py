@@ -105,7 +105,7 @@ def columns(frame: pd.DataFrame) -> pd.DataFrame:
 
 FORMATS = {"percent": lambda v: percent(v, 1), "percent0": lambda v: percent(v, 0),
            "sig3": lambda v: significant(v, 3), "1": lambda v: number(v, 1), "2": lambda v: number(v, 2),
-           "int": lambda v: number(v, 0)}
+           "int": lambda v: number(v, 0), "year": lambda v: str(int(v))}  # a year is never "2,023"
 
 
 def relabel(frame: pd.DataFrame, spec: dict[str, tuple[type[LabelledEnum], str]]) -> pd.DataFrame:

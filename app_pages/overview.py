@@ -15,9 +15,9 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import charts, data, state
-from app_pages.common import escape_md, metric_row
+from app_pages.common import WORD_JOINER, escape_md, metric_row
 from app_pages.i18n import N_, NP_, _, language, moment, number, relabel, translator_now
-from app_pages.table_fit import HEADER_HEIGHT, ROW_HEIGHT, fitted_widths
+from app_pages.list_table import cell_table, list_table
 from evidence.digest import describe_change
 from evidence.headline import CODE_COLUMNS, DURABILITY, cell_selection
 from evidence.queries import patients_counted_once
@@ -101,32 +101,27 @@ def _headline(version: str) -> None:
     if table.empty:
         st.info(_("No outcome has been extracted yet."))
         return
-    english = {_(c): c for c in table.columns}  # shown header → the library's column name
-    shown = _headline_in_language(table).drop(columns=list(CODE_COLUMNS)).map(_break_between_parts).replace(
-        "", "—").rename(columns=_)
-    # Never a cut text: each column as wide as its header and its cells wrapped in at most two lines, rows tall
-    # enough to wrap, every row shown; the table scrolls sideways inside its frame (a pinned disease column
-    # would leave a phone too little room to show a whole column beside it).
-    event = st.dataframe(shown, hide_index=True, width="stretch", key="headline", on_select="rerun",
-                         selection_mode="single-cell", row_height=ROW_HEIGHT,
-                         height=ROW_HEIGHT * len(shown) + HEADER_HEIGHT,
-                         column_config={c: st.column_config.TextColumn(c, width=w, pinned=c == shown.columns[0])
-                                        for c, w in fitted_widths(shown).items()})  # the disease stays in view
+    shown = _headline_in_language(table).drop(columns=list(CODE_COLUMNS)).map(_break_between_parts).replace("", "—")
+    # Every text whole (cells wrap between an estimate, its counts and its time point); the disease stays in view
+    # when the table scrolls sideways on a phone.
+    chosen = cell_table(shown, key="headline", label=_("Headline rates per disease"), pinned=(shown.columns[0],),
+                        clickable=lambda row, column: cell_selection(table, row, column) is not None)
     st.caption(_("Click a rate to open its forest plot and the studies behind it."))
-    cells = event.selection.cells if event else []
-    target = cell_selection(table, cells[0][0], english.get(cells[0][1], cells[0][1])) if cells else None
+    target = cell_selection(table, *chosen) if chosen else None
     if target:
         st.switch_page("app_pages/meta_analysis.py", query_params=target)
 
 
 def _break_between_parts(text: str) -> str:
     """A pooled cell that wraps only between its parts: the estimate with its CI, k and n, the time point
-    ("84% (59–95%) | k=5, n=37 | (at 12 months)"); no-break spaces hold each part together."""
+    ("84% (59–95%) | k=5, n=37 | (at 12 months)"): no-break spaces hold each part together, and word joiners
+    keep a browser from breaking a confidence interval after its dash."""
     match = POOLED_CELL.match(text)
     if not match:
         return text
     estimate, counts, when = match.groups()
-    return " ".join(p for p in (estimate.replace(" ", NBSP), counts.replace(" ", NBSP), when) if p)
+    estimate = estimate.replace(" ", NBSP).replace("–", f"{WORD_JOINER}–{WORD_JOINER}")
+    return " ".join(p for p in (estimate, counts.replace(" ", NBSP), when) if p)
 
 
 def _headline_in_language(table: pd.DataFrame) -> pd.DataFrame:
@@ -186,17 +181,17 @@ def _whats_new(version: str) -> None:
         pubs = pd.DataFrame(news["new_publications"]).reindex(
             columns=["pmid", "title", "journal", "kind", "first_seen"])
         pubs["PubMed"] = "https://pubmed.ncbi.nlm.nih.gov/" + pubs["pmid"].astype(str) + "/"
-        st.dataframe(_news_headers(pubs.head(50)), hide_index=True, width="stretch",
-                     column_config={"PubMed": st.column_config.LinkColumn(display_text=_("Open"))})
+        list_table(_news_headers(pubs.head(50)), key="news_publications", label=_("New publications"),
+                   links={"PubMed": _("Open")})
     elif shown == "trials":
-        st.dataframe(_news_headers(pd.DataFrame(news["new_trials"]).reindex(
+        list_table(_news_headers(pd.DataFrame(news["new_trials"]).reindex(
             columns=["registry_id", "brief_title", "status", "sponsor", "first_seen"]).head(50)),
-            hide_index=True, width="stretch")
+            key="news_trials", label=_("New trials"))
     else:
         changes = pd.DataFrame(news["trial_changes"]).reindex(
             columns=["registry_id", "brief_title", "field", "old", "new", "observed_at"]).iloc[::-1].head(100)
         changes.insert(1, "change", [describe_change(c, language()) for c in changes.to_dict("records")])
-        st.dataframe(_news_headers(changes), hide_index=True, width="stretch")
+        list_table(_news_headers(changes), key="news_changes", label=_("Trial changes"))
 
 
 def _news_headers(frame: pd.DataFrame) -> pd.DataFrame:
@@ -207,7 +202,7 @@ def _news_headers(frame: pd.DataFrame) -> pd.DataFrame:
     them too until the headers were written in every language.
     """
     frame = relabel(frame, {"kind": (PublicationKind, "kind"), "status": (TrialStatus, "status")})
-    return frame.rename(columns=lambda c: _(NEWS_COLUMNS.get(c, c)))
+    return frame.rename(columns=lambda c: NEWS_COLUMNS.get(c, c))  # the list writes them in the reader's language
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ from app_pages import data, state
 from app_pages.common import (any_overlap, escape_md, facts_list, filter_choices, filter_options, filter_widgets,
                               filters_label, small_table)
 from app_pages.i18n import N_, _, columns, language, relabel, report_link, translated
+from app_pages.list_table import list_table
 from evidence.queries import TIMEPOINT_CODES, timepoint_text
 from evidence.search import identifier
 from evidence.links import doi_url, pubmed_url, web_url
@@ -59,27 +60,17 @@ def filter_reports(reports: pd.DataFrame, filters: dict, matched: list[str] | No
     return reports[keep]
 
 
-def _select_row(ids: list[str]) -> None:
-    rows = st.session_state["studies_table"].selection.rows
-    if rows:
-        st.session_state["report"] = ids[rows[0]]
+def _open(report_id: str) -> None:
+    """A row chosen in the list opens that report's detail (below the list)."""
+    st.session_state["report"] = report_id
 
 
 def _table(shown: pd.DataFrame) -> None:
-    ids = list(shown["report_id"])
-    st.dataframe(
-        columns(relabel(shown.assign(Details=shown["report_id"].map(report_link)), LABELS)[TABLE_COLUMNS]),
-        hide_index=True, width="stretch", key="studies_table", on_select=lambda: _select_row(ids),
-        selection_mode="single-row",
-        column_config={
-            _("Details"): st.column_config.LinkColumn(display_text=_("open"), width="small", pinned=True),
-            _("Report"): st.column_config.TextColumn(pinned=True),  # the row's name stays when the grid scrolls
-            _("Year"): st.column_config.NumberColumn(format="%d"),
-            _("Patients"): st.column_config.NumberColumn(help=_("Patients treated in this report")),
-            "PubMed": st.column_config.LinkColumn(display_text="PubMed"),
-            "DOI": st.column_config.LinkColumn(display_text="DOI"),
-            _("Registry"): st.column_config.LinkColumn(display_text=_("Registry")),
-        })
+    list_table(relabel(shown.assign(Details=shown["report_id"].map(report_link)), LABELS)[TABLE_COLUMNS],
+               key="studies_table", label=_("Studies"), ids=list(shown["report_id"]), on_select=_open,
+               selected=st.session_state.get("report"), pinned=("Details", "Report"),
+               formats={"Year": "year", "Patients": "int"}, helps={"Patients": _("Patients treated in this report")},
+               links={"Details": _("open"), "PubMed": "PubMed", "DOI": "DOI", "Registry": _("Registry")})
 
 
 def _detail(version: str, report_id: str) -> None:

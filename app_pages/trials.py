@@ -20,6 +20,7 @@ import streamlit as st
 
 from app_pages import charts, data, state
 from app_pages.common import escape_md, facts_list, filter_options, filter_widgets, metric_row
+from app_pages.list_table import list_table
 from app_pages.i18n import N_, NP_, _, columns, language, ngettext, number, relabel, translated, translator_now
 from evidence.ages import age_range
 from evidence.digest import CHANGE_WORDS
@@ -36,7 +37,6 @@ SITE_COLUMNS = ["Facility", "City", "State", "Country", "Status"]
 TABLE_COLUMNS = [N_("Registry ID"), N_("Title"), N_("Status"), N_("Diseases"), N_("Targets"), N_("Phase"),
                  N_("Countries"), N_("Ages"), N_("Sponsor"), N_("Enrollment"), N_("Start"), N_("Primary completion"),
                  N_("Completion"), N_("Link")]
-PINNED = {"Registry ID": st.column_config.TextColumn(pinned=True)}  # the row's name stays when the grid scrolls
 LABELS = {"Status": (TrialStatus, "status"), "Phase": (TrialPhase, "phases"), "Diseases": (Disease, "diseases"),
           "Targets": (Target, "targets"), "Construct": (Construct, "construct"),
           "Population": (Population, "population")}
@@ -151,11 +151,9 @@ def _eligibility(eligibility: dict, curated: bool) -> None:
         st.caption(_("The registry record stored gives no eligibility criteria."))
 
 
-def _select_row(key: str, ids: list[str]) -> None:
-    """A row chosen in the table ``key`` opens that trial's detail."""
-    rows = st.session_state[key].selection.rows
-    if rows:
-        st.session_state["trial"] = ids[rows[0]]
+def _open(trial_id: str) -> None:
+    """A row chosen in a list opens that trial's detail (below the lists)."""
+    st.session_state["trial"] = trial_id
 
 
 def _summary(shown: pd.DataFrame) -> None:
@@ -184,12 +182,9 @@ def _timeline(shown: pd.DataFrame) -> None:
 
 
 def _table(shown: pd.DataFrame) -> None:
-    ids = list(shown["Registry ID"])
-    st.dataframe(columns(_marked(_localised(shown))[TABLE_COLUMNS]), hide_index=True, width="stretch",
-                 key="trials_table", on_select=lambda: _select_row("trials_table", ids), selection_mode="single-row",
-                 column_config={_("Link"): st.column_config.LinkColumn(display_text=_("Registry")),
-                                _("Enrollment"): st.column_config.NumberColumn(format="%d"),
-                                **{_(c): config for c, config in PINNED.items()}})
+    list_table(_marked(_localised(shown))[TABLE_COLUMNS], key="trials_table", label=_("Registered trials"),
+               ids=list(shown["Registry ID"]), on_select=_open, selected=st.session_state.get("trial"),
+               links={"Link": _("Registry")}, formats={"Enrollment": "int"}, pinned=("Registry ID",))
 
 
 def _results(shown: pd.DataFrame) -> None:
@@ -212,11 +207,10 @@ def _apart(apart: pd.DataFrame) -> None:
                               "{n} more trials may match: their registry record lacks what a filter asks "
                               "(country, sites or age eligibility)", len(apart)).format(n=len(apart))):
         shown = translated(_marked(_localised(apart)), ("why",))[["why", *TABLE_COLUMNS]]
-        ids = list(apart["Registry ID"])
-        st.dataframe(columns(shown.rename(columns={"why": N_("Not shown above because")})),
-                     hide_index=True, width="stretch", key="trials_apart",
-                     on_select=lambda: _select_row("trials_apart", ids), selection_mode="single-row",
-                     column_config={_("Link"): st.column_config.LinkColumn(display_text=_("Registry"))})
+        list_table(shown.rename(columns={"why": N_("Not shown above because")}), key="trials_apart",
+                   label=_("Trials that may match"), ids=list(apart["Registry ID"]), on_select=_open,
+                   selected=st.session_state.get("trial"), links={"Link": _("Registry")},
+                   formats={"Enrollment": "int"})
 
 
 MORE_FILTERS = ("phase", "target", "construct", "population")  # folded away unless one is set

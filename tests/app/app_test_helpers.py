@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime, timedelta, timezone
 from html.parser import HTMLParser
@@ -68,3 +69,37 @@ def fact_lists(at) -> list[dict[str, str]]:
     """The page's facts lists (``common.facts_list``: escaped HTML, a label and a value a row) as label → text shown."""
     return [dict(rows) for element in at.get("html") for rows in html_tables(element.proto.body)
             if rows and all(len(row) == 2 for row in rows)]
+
+
+def list_tables(at) -> list[pd.DataFrame]:
+    """The page's sortable lists (``app_pages.list_table``) as frames of the text shown, in page order."""
+    return [_shown(element) for element in at.get("bidi_component")
+            if element.proto.component_name == "cart_list_table"]
+
+
+def list_table_data(at, label: str) -> dict:
+    """What the browser is sent to draw the list whose accessible name is ``label``."""
+    found = [json.loads(e.proto.json) for e in at.get("bidi_component")]
+    return next(d for d in found if d.get("label") == label)
+
+
+def _shown(element) -> pd.DataFrame:
+    """A list's cells as shown; a link cell as its address (what a grid's link column held)."""
+    data = json.loads(element.proto.json)
+    rows = [[href or text for text, href in zip(texts, hrefs)] for texts, hrefs in zip(data["rows"], data["links"])]
+    return pd.DataFrame(rows, columns=[c["name"] for c in data["columns"]])
+
+
+def frames(at) -> list[pd.DataFrame]:
+    """Every table a reader can scroll or sort, in page order: Streamlit grids (their values) and lists (text)."""
+    out = []
+
+    def walk(node) -> None:
+        if getattr(node, "type", None) == "dataframe":
+            out.append(node.value)
+        elif getattr(node, "type", None) == "bidi_component" and node.proto.component_name == "cart_list_table":
+            out.append(_shown(node))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+    walk(at._tree)
+    return out

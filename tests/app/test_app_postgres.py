@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.app.app_test_helpers import frames
+
 
 @pytest.fixture
 def backend() -> str:
@@ -19,9 +21,9 @@ def test_every_page_renders_on_postgresql(page):
 
 def test_search_on_postgresql_covers_report_and_pubmed_text(page):
     at = page("studies", {"q": "NMOSD"})
-    assert list(at.dataframe[0].value["Report"]) == ["Beta 2023, ACR"]
+    assert list(frames(at)[0]["Report"]) == ["Beta 2023, ACR"]
     at.text_input(key="q").input("autoimmune").run()  # title of the Alpha 2024 PubMed record
-    assert list(at.dataframe[0].value["Report"]) == ["Alpha 2024, J Test"]
+    assert list(frames(at)[0]["Report"]) == ["Alpha 2024, J Test"]
 
 
 def test_a_missing_database_is_said_not_created(tmp_path, monkeypatch):

@@ -128,17 +128,14 @@ def first_sle_report(db: str) -> str:
 
 
 def select_first_row(base_url: str, path: str = "studies?disease=nmosd") -> str:
-    """Click the first row of the Studies table (a canvas grid) and return the URL it leads to."""
+    """Click the first row of the Studies list and return the URL it leads to."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = chromium_profile(p, viewport={"width": 1400, "height": 1400})
         page = browser.new_page()
         page.goto(f"{base_url}/{path}", wait_until="networkidle")
-        page.wait_for_selector("[data-testid='stDataFrame']", timeout=30000)
-        page.wait_for_timeout(1000)
-        box = page.locator("[data-testid='stDataFrame']").first.bounding_box()
-        page.mouse.click(box["x"] + 15, box["y"] + 35 + 17)  # the selection box of the first data row
+        page.get_by_role("table", name="Studies").locator("tbody tr").first.click(timeout=30000)
         page.wait_for_function("window.location.search.includes('report=')", timeout=30000)
         url = page.url
         browser.close()

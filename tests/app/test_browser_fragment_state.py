@@ -39,5 +39,5 @@ def test_the_timeline_choice_survives_a_search_that_matches_nothing(app_db, tmp_
         page.locator(".vega-embed").first.wait_for(timeout=30000)  # the timeline again, not the table
         _settle(page)
         assert "show=timeline" in page.url
-        assert page.locator("[data-testid='stDataFrame']").count() == 0
+        assert page.get_by_role("table", name="Registered trials").count() == 0
         browser.close()

@@ -22,7 +22,7 @@ from evidence.outcome_analysis import Selection, analyse_outcome
 from evidence.store import open_store
 from evidence.settings import Settings
 from tests.app.test_browser import needs_chromium, _settle, browser_database, chromium_profile, served_app
-from tests.app.test_browser_headline import GRID_DRAWING, cell_point, headline_grid
+from tests.app.test_browser_headline import headline_cell, headline_list
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -81,11 +81,9 @@ def walk(page, base: str, lang: str, row: int, outcome: str, report: str, shots:
     _settle(page)
     assert page.locator("[data-testid='stSidebar']").get_by_text(w["language"], exact=True).count() == 1
     # 1. Overview: the remission cell of the clinician's disease opens its forest plot
-    grid = headline_grid(page, lang)
-    grid.scroll_into_view_if_needed()
-    page.wait_for_timeout(500)
+    headline_list(page, lang).scroll_into_view_if_needed()
     page.screenshot(path=str(shots / f"{lang}-1-overview.png"), full_page=True)
-    page.mouse.click(*cell_point(page, grid, w["remission"], row))  # where the grid drew that cell
+    headline_cell(page, lang, w["remission"], row).click()
     page.wait_for_function("location.pathname.endsWith('/meta-analysis')", timeout=60000)
     _settle(page)
     assert f"outcome={outcome}" in page.url, page.url
@@ -126,6 +124,5 @@ def test_the_clinicians_path_in_each_language(app_db, tmp_path, lang):
     shots = Path(os.environ.get("BROWSER_SHOTS", tmp_path))
     with served_app(db, tmp_path) as base, sync_playwright() as p:
         browser = chromium_profile(p, viewport={"width": 1400, "height": 1200})
-        browser.add_init_script(GRID_DRAWING)  # what the grid draws, and where
         walk(browser.new_page(), base, lang, row, outcome, report, shots)
         browser.close()

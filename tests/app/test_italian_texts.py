@@ -12,14 +12,14 @@ import pytest
 from sqlmodel import Session
 
 from evidence import models
-from tests.app.app_test_helpers import fact_lists, static_tables
+from tests.app.app_test_helpers import fact_lists, frames, static_tables
 from tests.app.conftest import open_page
 from tests.app.test_workbench_extraction import workbench  # noqa: F401 (the workbench fixture)
 
 
 def _frames(at) -> list:
     """The page's grids and tables (an evidence map's cells are escaped Markdown: unescaped here)."""
-    return [d.value for d in at.dataframe] + [t.value.map(lambda v: v.replace("\\", "") if isinstance(v, str) else v)
+    return frames(at) + [t.value.map(lambda v: v.replace("\\", "") if isinstance(v, str) else v)
                                               for t in at.table] + static_tables(at)
 
 
@@ -52,7 +52,7 @@ def test_trial_ages_are_written_in_italian(app_env, engine):
 
 def _trials_table(at):
     """The trials table, in either language."""
-    return next(d.value for d in at.dataframe if {"Registry ID", "ID di registro"} & set(d.value.columns))
+    return next(f for f in frames(at) if {"Registry ID", "ID di registro"} & set(f.columns))
 
 
 def test_a_field_the_registry_record_lacks_says_so_in_the_trials_table(app_env, engine):

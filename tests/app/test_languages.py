@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.app_test_helpers import static_tables
+from tests.app.app_test_helpers import frames, static_tables
 from tests.app.conftest import open_page
 
 TITLES = {  # page → its title in Italian
@@ -72,11 +72,11 @@ def test_the_sidebar_switches_language_and_english_keeps_a_clean_url(app_env):
 
 def test_tables_show_italian_headers_and_labels_but_stored_values_as_stored(app_env):
     at = open_in("it", "studies")
-    table = at.dataframe[0].value
+    table = frames(at)[0]
     assert {"Report", "Anno", "Tipo", "Malattie", "Bersaglio", "Pazienti"} <= set(table.columns)
     assert "Lupus eritematoso sistemico" in ", ".join(table["Malattie"])
     assert "Alpha 2022, J Test" in set(table["Report"])  # a stored label: data, never translated
-    trials = open_in("it", "trials").dataframe[0].value
+    trials = frames(open_in("it", "trials"))[0]
     assert {"ID di registro", "Titolo", "Stato", "Fase"} <= set(trials.columns)
     assert set(trials["Stato"]) <= {"In reclutamento", "Reclutamento non ancora avviato", "Completato",
                                     "Attivo, reclutamento chiuso", "Sconosciuto"}
@@ -109,11 +109,11 @@ def test_pooled_estimate_in_italian_has_a_decimal_comma_and_italian_plot_labels(
 
 def test_overview_headline_in_italian_keeps_numbers_and_links_by_code(app_env):
     at = open_in("it")
-    headline = next(d.value for d in at.dataframe if "Remissione / risposta" in d.value.columns)
+    headline = next(f for f in frames(at) if "Remissione / risposta" in f.columns)
     assert "Lupus eritematoso sistemico" in set(headline["Malattia"])
     assert {"Sindrome da rilascio di citochine (CRS), qualsiasi grado", "Infezioni gravi"} <= set(headline.columns)
     english = open_in("en")
-    head_en = next(d.value for d in english.dataframe if "Remission / response" in d.value.columns)
+    head_en = next(f for f in frames(english) if "Remission / response" in f.columns)
     assert list(headline["Remissione / risposta"]) == list(head_en["Remission / response"])  # same numbers
 
 

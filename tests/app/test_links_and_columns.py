@@ -9,6 +9,7 @@ studies, not the last behind a sideways scroll.
 
 from __future__ import annotations
 
+from tests.app.app_test_helpers import frames
 from tests.app.conftest import open_page
 
 
@@ -45,7 +46,7 @@ def test_a_valid_link_says_nothing(app_env):
 
 def test_details_is_the_first_column_of_the_studies_table(app_env):
     at = open_page("studies")
-    frame = at.dataframe[0].value
+    frame = frames(at)[0]
     assert list(frame.columns)[0] == "Details"
     reports = dict(zip(frame["Report"], frame["Details"]))
     assert reports["Beta 2023, ACR"] == "studies?report=beta-2023"
@@ -54,6 +55,6 @@ def test_details_is_the_first_column_of_the_studies_table(app_env):
 
 def test_details_is_the_first_column_of_the_analysis_set(app_env):
     at = open_page("meta_analysis", {"outcome": "crs_any", "view": "set"})
-    frame = at.dataframe[-1].value
+    frame = frames(at)[-1]
     assert list(frame.columns)[0] == "Details"
     assert frame["Details"].str.startswith("studies?report=").all()

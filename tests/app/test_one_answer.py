@@ -17,6 +17,7 @@ from evidence.queries import outcome_disease_pairs
 from evidence.settings import REPO_ROOT, Settings
 from evidence.store import initialise, open_store
 from evidence.vocab import Outcome
+from tests.app.app_test_helpers import frames
 from tests.app.conftest import open_page
 
 pytestmark = pytest.mark.slow
@@ -66,7 +67,7 @@ def test_meta_analysis_page_shows_the_library_numbers(shipped_app):
 
 def test_overview_headline_cells_are_the_library_analyses(shipped_app):
     at = open_page()
-    shown = next(d.value for d in at.dataframe if "Remission / response" in d.columns)
+    shown = next(f for f in frames(at) if "Remission / response" in f.columns)
     with Session(shipped_app) as session:
         table = headline_table(session)
         assert list(shown["Disease"]) == list(table["Disease"])
@@ -82,8 +83,8 @@ def test_overview_headline_cells_are_the_library_analyses(shipped_app):
                 a = analyse_outcome(session, Selection(row["durability_outcome"], (row["disease"],)))
                 assert row["Remission maintained"].startswith(cell_text(a) + " (")
             assert row["Relapse"] == cell_text(analyse_outcome(session, Selection("relapse", (row["disease"],))))
-    # the page holds each part of a cell together with no-break spaces (it wraps only between them)
-    assert list(shown["Remission / response"].str.replace("\u00a0", " ")) == [
+    # the page holds each part of a cell together with no-break spaces and word joiners (it wraps only between)
+    assert list(shown["Remission / response"].str.replace("\u00a0", " ").str.replace("\u2060", "")) == [
         v or "—" for v in table["Remission / response"]]
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from evidence.vocab import LinkMethod, NumberStatus
-from tests.app.app_test_helpers import NOW, day_text, static_tables
+from tests.app.app_test_helpers import NOW, day_text, frames, static_tables
 
 
 PAGES = ["overview", "studies", "trials", "meta_analysis", "export", "about"]
@@ -27,20 +27,20 @@ def test_default_page_is_the_overview_with_map_headline_and_whats_new(page):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Reports"] == "4" and metrics["Registered trials"] == "2" and metrics["Cohorts"] == "3"
     assert metrics["Patients"] == "28"  # latest report per cohort: 15 + 12 + 1
-    frames = [d.value for d in at.dataframe]
-    headline = next(f for f in frames if "Remission / response" in f.columns)
+    shown = frames(at)
+    headline = next(f for f in shown if "Remission / response" in f.columns)
     assert "Systemic lupus erythematosus" in set(headline["Disease"])
-    pubs = next(f for f in frames if "PMID" in f.columns)  # What's new shows one list at a time: the first
+    pubs = next(f for f in shown if "PMID" in f.columns)  # What's new shows one list at a time: the first
     assert list(pubs["PMID"]) == ["44444444"]
     assert {"Title", "Journal", "Kind", "First seen"} <= set(pubs.columns)  # words, not the digest's field names
     assert "_" not in "".join(pubs["Kind"])  # a kind's label, not its code
-    assert not any("Field" in f.columns for f in frames)
+    assert not any("Field" in f.columns for f in shown)
     assert any(f"last harvested {day_text(NOW)}" in c.value for c in at.caption)
     assert at.segmented_control(key="news").options == ["New publications (1)", "New trials (0)", "Trial changes (1)"]
     assert at.segmented_control(key="news").value == "publications"  # the list shown is drawn as chosen…
     assert "news" not in at.query_params  # …and the link leaves it out: without it, a link opens the same
     at.segmented_control(key="news").set_value("changes").run()
-    changes = next(d.value for d in at.dataframe if "Field" in d.value.columns)
+    changes = next(f for f in frames(at) if "Field" in f.columns)
     assert list(changes["New"]) == ["RECRUITING"]
     assert list(changes["Change"]) == ["status: NOT_YET_RECRUITING → RECRUITING"]
     assert at.query_params["news"] == "changes"
@@ -48,7 +48,7 @@ def test_default_page_is_the_overview_with_map_headline_and_whats_new(page):
 
 def test_studies_lists_the_curated_reports(page):
     at = page("studies")
-    frame = at.dataframe[0].value
+    frame = frames(at)[0]
     assert sorted(frame["Report"]) == ["Alpha 2022, J Test", "Alpha 2024, J Test", "Beta 2023, ACR",
                                        "Gamma 2023, Case J"]
     assert frame.loc[frame["Report"] == "Alpha 2022, J Test", "PubMed"].item() == \
@@ -60,18 +60,18 @@ def test_studies_lists_the_curated_reports(page):
 def test_studies_filter_change_updates_table_and_url(page):
     at = page("studies")
     at.multiselect(key="disease").select("nmosd").run()
-    assert list(at.dataframe[0].value["Report"]) == ["Beta 2023, ACR"]
+    assert list(frames(at)[0]["Report"]) == ["Beta 2023, ACR"]
     assert at.query_params["disease"] == "nmosd"
     at.multiselect(key="disease").unselect("nmosd").run()
-    assert len(at.dataframe[0].value) == 4
+    assert len(frames(at)[0]) == 4
     assert "disease" not in at.query_params
 
 
 def test_studies_full_text_search_covers_report_and_pubmed_abstract_text(page):
     at = page("studies", {"q": "nmosd"})
-    assert list(at.dataframe[0].value["Report"]) == ["Beta 2023, ACR"]
+    assert list(frames(at)[0]["Report"]) == ["Beta 2023, ACR"]
     at.text_input(key="q").input("autoimmune").run()  # title of the Alpha 2024 PubMed record
-    assert list(at.dataframe[0].value["Report"]) == ["Alpha 2024, J Test"]
+    assert list(frames(at)[0]["Report"]) == ["Alpha 2024, J Test"]
     at.text_input(key="q").input('NOT " * (').run()  # FTS syntax typed by a user must not raise
     assert not at.exception
 
@@ -83,7 +83,7 @@ def test_studies_empty_state_explains_what_to_do(page):
 
 def test_studies_year_and_lists_filters(page):
     at = page("studies", {"year_from": "2023", "year_to": "2023", "kind": "case_report,conference_abstract"})
-    assert sorted(at.dataframe[0].value["Report"]) == ["Beta 2023, ACR", "Gamma 2023, Case J"]
+    assert sorted(frames(at)[0]["Report"]) == ["Beta 2023, ACR", "Gamma 2023, Case J"]
 
 
 def test_report_detail_shows_sources_cohort_chain_and_trials(page):
@@ -95,7 +95,7 @@ def test_report_detail_shows_sources_cohort_chain_and_trials(page):
     text = " ".join(m.value for m in at.markdown)
     assert "Supersedes" in text and "Alpha 2022, J Test" in text
     at = page("studies", {"report": "beta-2023"})
-    trials = next(d.value for d in at.dataframe if "Registry ID" in d.value.columns)
+    trials = next(f for f in frames(at) if "Registry ID" in f.columns)
     assert list(trials["Registry ID"]) == ["NCT01234567"]
 
 
@@ -118,13 +118,13 @@ def test_unknown_query_values_are_dropped_not_raised(page):
 
 def test_trials_filters_detail_change_history_and_links(page):
     at = page("trials", {"status": "RECRUITING"})
-    assert list(at.dataframe[0].value["Registry ID"]) == ["NCT01234567"]
+    assert list(frames(at)[0]["Registry ID"]) == ["NCT01234567"]
     at.selectbox(key="trial").select("NCT01234567").run()
     assert at.query_params["trial"] == "NCT01234567"
-    frames = [d.value for d in at.dataframe]
-    changes = next(f for f in frames if "Field" in f.columns)
+    shown = frames(at)
+    changes = next(f for f in shown if "Field" in f.columns)
     assert list(changes["New"]) == ["RECRUITING"]
-    pubs = next(f for f in frames if "PMID" in f.columns)
+    pubs = next(f for f in shown if "PMID" in f.columns)
     assert list(pubs["PMID"]) == ["44444444"]
     # harvested text stays text: the title is in a dataframe cell, never rendered as markdown/HTML
     assert not any("<b>" in m.value or "evil" in m.value for m in at.markdown)
@@ -132,9 +132,9 @@ def test_trials_filters_detail_change_history_and_links(page):
 
 def test_trials_country_and_text_filters(page):
     at = page("trials", {"country": "Italy"})
-    assert list(at.dataframe[0].value["Registry ID"]) == ["NCT07654321"]
+    assert list(frames(at)[0]["Registry ID"]) == ["NCT07654321"]
     at = page("trials", {"q": "nmosd"})
-    assert list(at.dataframe[0].value["Registry ID"]) == ["NCT01234567"]
+    assert list(frames(at)[0]["Registry ID"]) == ["NCT01234567"]
 
 
 def test_meta_analysis_default_is_glmm_on_the_cohort_aware_set(page):
@@ -160,7 +160,7 @@ def test_meta_analysis_outcome_method_and_views(page):
     assert any("subgroup differences" in c.value for c in at.caption)
     for view in ("loo", "cumulative", "set", "sensitivity"):
         at = page("meta_analysis", {"outcome": "crs_any", "view": view})
-        assert not at.exception and (at.dataframe or static_tables(at))  # sensitivity: a static table
+        assert not at.exception and (frames(at) or static_tables(at))  # sensitivity: a static table
     at.toggle(key="cohort_aware").set_value(False).run()
     assert {m.label: m.value for m in at.metric}["Studies (k)"] == "4"
     assert at.query_params["cohort_aware"] == "0"
@@ -168,7 +168,7 @@ def test_meta_analysis_outcome_method_and_views(page):
 
 def test_analysis_set_view_names_exclusions_and_links_each_report(page):
     at = page("meta_analysis", {"outcome": "crs_any", "view": "set"})
-    table = at.dataframe[-1].value
+    table = frames(at)[-1]
     excluded = table[~table["Included"]]
     assert list(excluded["Study"]) == ["Alpha 2022, J Test [SLE]"]
     assert "Alpha 2024, J Test" in excluded["Why excluded"].iloc[0]
@@ -257,18 +257,18 @@ def test_whats_new_window_is_in_the_url(page):
 
 def test_trials_region_filter_is_in_the_url(page):
     at = page("trials", {"region": "Europe"})
-    frames = [d.value for d in at.dataframe]
-    assert list(frames[0]["Registry ID"]) == ["NCT07654321"]  # Germany, Italy; the other trial is in China
+    shown = frames(at)
+    assert list(shown[0]["Registry ID"]) == ["NCT07654321"]  # Germany, Italy; the other trial is in China
     assert at.query_params["region"] == "Europe"
 
 
 def test_trials_show_the_table_or_the_timeline_one_at_a_time(page):
     at = page("trials")
     assert at.segmented_control(key="show").value == "table"
-    assert not at.get("vega_lite_chart") and list(at.dataframe[0].value["Registry ID"])
+    assert not at.get("vega_lite_chart") and list(frames(at)[0]["Registry ID"])
     at.segmented_control(key="show").set_value("timeline").run()
     assert at.query_params["show"] == "timeline"
-    assert not any("Registry ID" in d.value.columns for d in at.dataframe)  # no table beside the chart
+    assert not any("Registry ID" in f.columns for f in frames(at))  # no table beside the chart
     spec = at.get("vega_lite_chart")[0].proto.spec
     assert "NCT01234567" in spec
     at = page("trials", {"show": "timeline", "status": "RECRUITING"})  # a shared link opens the timeline
@@ -279,7 +279,7 @@ def test_trials_show_the_table_or_the_timeline_one_at_a_time(page):
 
 def test_about_lists_each_source_last_run_in_words_in_a_static_table(page):
     at = page("about")
-    assert not at.dataframe  # a few rows: no grid to load
+    assert not frames(at)  # a few rows: no grid to load
     runs = static_tables(at)[0]
     assert set(runs["Source"]) == {"PubMed harvest", "ClinicalTrials.gov harvest"}  # labels, not codes
     assert set(runs["Status"]) == {"Succeeded"} and all(v.endswith("UTC") for v in runs["Finished"])
@@ -297,7 +297,7 @@ def test_whats_new_follows_its_first_list_with_entries_until_the_reader_chooses(
     assert at.segmented_control(key="news").value == "publications"
     at.segmented_control(key="days").set_value(7).run()  # no publication in 7 days: the changes open, chosen
     assert at.segmented_control(key="news").value == "changes" and "news" not in at.query_params
-    assert any("Field" in d.value.columns for d in at.dataframe)
+    assert any("Field" in f.columns for f in frames(at))
     at.segmented_control(key="news").set_value("publications").run()  # the reader's choice stays, in the link
     at.segmented_control(key="days").set_value(30).run()
     at.segmented_control(key="days").set_value(7).run()
@@ -321,10 +321,10 @@ def test_overview_map_says_so_when_nothing_has_the_count_chosen(page, app_db):
 def test_english_tables_show_words_where_the_library_stored_codes(page):
     """A column shown as stored (a number's status, how a publication was linked) is labelled in English too."""
     analysis_set = page("meta_analysis", {"outcome": "crs_any", "view": "set"})
-    statuses = set(next(d.value for d in analysis_set.dataframe if "Why excluded" in d.value.columns)["Status"])
+    statuses = set(next(f for f in frames(analysis_set) if "Why excluded" in f.columns)["Status"])
     assert statuses and statuses <= {s.label for s in NumberStatus}, statuses
     trial = page("trials", {"trial": "NCT01234567"})
-    linked = next(d.value for d in trial.dataframe if "How linked" in d.value.columns)
+    linked = next(f for f in frames(trial) if "How linked" in f.columns)
     assert list(linked["How linked"]) == [LinkMethod.ABSTRACT_TEXT.label]
 
 

@@ -11,7 +11,7 @@ import sqlite3
 
 import pandas as pd
 
-from tests.app.app_test_helpers import fact_lists
+from tests.app.app_test_helpers import fact_lists, frames
 
 INJECTED_DOI = "10.1000/x) **bold** [evil](http://evil.example"
 INJECTED_URL = "[click](http://evil.example) **bold**"
@@ -35,7 +35,7 @@ def test_analysis_set_sources_link_to_pubmed_doi_and_the_web(page, app_db):
         conn.execute("UPDATE outcome SET source = 'doi:10.1000/alpha.2022' WHERE report_id = 'alpha-2022'")
         conn.execute("UPDATE outcome SET source = 'javascript:alert(1)' WHERE report_id = 'gamma-2023'")
     at = page("meta_analysis", {"outcome": "crs_any", "view": "set"})
-    table = at.dataframe[-1].value.set_index("Study")
+    table = frames(at)[-1].set_index("Study")
     links = dict(zip(table["Source"], table["Open source"]))
     assert links["PMID:22222222"] == "https://pubmed.ncbi.nlm.nih.gov/22222222/"
     assert links["doi:10.1000/alpha.2022"] == "https://doi.org/10.1000/alpha.2022"

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from evidence.db import make_engine
 from harvest.ctgov_parse import parse_study
 from harvest.ctgov_store import upsert_records
+from tests.app.app_test_helpers import frames
 
 PAGE1 = Path(__file__).parent.parent / "fixtures" / "ctgov" / "studies_page1.json"
 MARKUP = "Inclusion Criteria:\n\n* Age 12 to 70 years\n* **bold** [link](http://evil) <b>x</b>\n- dash item"
@@ -30,28 +31,28 @@ def harvested(app_env):
 
 def test_detail_shows_sites_and_criteria_as_plain_text(page, harvested):
     at = page("trials", {"trial": "NCT06100001"})
-    sites = next(d.value for d in at.dataframe if "Facility" in d.value.columns)
+    sites = next(f for f in frames(at) if "Facility" in f.columns)
     assert sites[["City", "Country", "Status"]].values.tolist() == [
         ["Shanghai", "China", "Recruiting"], ["Erlangen", "Germany", "Recruiting"],
         ["Shanghai", "China", "Not yet recruiting"]]
     assert MARKUP in [t.value for t in at.text]  # bullets kept as typed, never rendered
     assert not any("evil" in m.value or "<b>" in m.value for m in at.markdown)
     assert any("3 sites, 2 recruiting" in c.value for c in at.caption)
-    assert not any("5555" in str(d.value.to_dict()) for d in at.dataframe)  # no contact's phone anywhere
+    assert not any("5555" in str(f.to_dict()) for f in frames(at))  # no contact's phone anywhere
 
 
 def test_curated_trial_says_its_sites_are_not_recorded(page):
     at = page("trials", {"trial": "NCT07654321"})
     captions = [c.value for c in at.caption]
     assert "Sites not recorded (registry record not yet harvested)." in captions
-    assert not any("Facility" in d.value.columns for d in at.dataframe)
+    assert not any("Facility" in f.columns for f in frames(at))
 
 
 def test_recruiting_site_filter_is_in_the_url_and_lists_unknown_sites_apart(page, harvested):
     at = page("trials", {"recruiting": "true", "region": "Europe"})
     assert at.toggle(key="recruiting").value is True
-    assert list(at.dataframe[0].value["Registry ID"]) == ["NCT06100001"]  # recruits in Erlangen
-    apart = next(d.value for d in at.dataframe if "Not shown above because" in d.value.columns)
+    assert list(frames(at)[0]["Registry ID"]) == ["NCT06100001"]  # recruits in Erlangen
+    apart = next(f for f in frames(at) if "Not shown above because" in f.columns)
     assert dict(zip(apart["Registry ID"], apart["Not shown above because"])) == {
         "NCT07654321": "sites not recorded"}  # curated Germany/Italy trial: not dropped, listed apart
     assert [e.label for e in at.expander if "may match" in e.label] == [

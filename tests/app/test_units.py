@@ -13,7 +13,7 @@ import rispy
 
 from analysis import pool_proportions
 from app_pages import charts, state
-from app_pages.common import _cell, escape_md, facts_html, table_html
+from app_pages.common import cell_text, escape_md, facts_html, table_html
 from app_pages.data import registry_url
 from evidence import bibliography, exports
 from evidence.links import source_url
@@ -274,8 +274,8 @@ def test_map_shade_darkens_with_the_count_and_keeps_text_readable():
 
 
 def test_small_table_cells_keep_a_zero_and_stay_text():
-    assert _cell(0, None) == "0" and _cell(0.0, "sig3") == "0" and _cell(None, None) == "—"
-    assert _cell(True, None) == "✓" and _cell(False, None) == ""
+    assert cell_text(0, None) == "0" and cell_text(0.0, "sig3") == "0" and cell_text(None, None) == "—"
+    assert cell_text(True, None) == "✓" and cell_text(False, None) == ""
     hostile = '<img src=x onerror=alert(1)> & "q" [l](javascript:x) =1+1'
     markup = table_html(pd.DataFrame({"<b>Head</b>": [hostile, 0]}))
     assert "<img" not in markup and "<b>" not in markup  # escaped, never markup

@@ -1,0 +1,127 @@
+// A list a reader sorts and opens (app_pages/list_table.py): an HTML table drawn from data, every value set as
+// text (textContent), never as markup. Headers sort (ascending, descending, as given); a row, or in cell mode a
+// marked cell, sends its position back to Python as the trigger "select"; a link cell opens its address in a
+// new tab and selects nothing.
+
+const sortState = new WeakMap(); // per mounted table: kept while the same table is redrawn with new data
+
+function compare(a, b) {
+  if (a === b) return 0;
+  if (a === null) return 1; // unknown values last, in either direction
+  if (b === null) return -1;
+  if (typeof a === "number" && typeof b === "number") return a - b;
+  return String(a).localeCompare(String(b), undefined, { numeric: true, sensitivity: "base" });
+}
+
+function order(data, sort) {
+  const rows = data.rows.map((_, i) => i);
+  if (!sort) return rows;
+  const keys = data.keys[sort.column];
+  return rows.sort((i, j) => {
+    if (keys[i] === null || keys[j] === null) return compare(keys[i], keys[j]);
+    return sort.descending ? compare(keys[j], keys[i]) : compare(keys[i], keys[j]);
+  });
+}
+
+function headerCell(data, column, index, sort, resort) {
+  const th = document.createElement("th");
+  th.scope = "col";
+  if (column.pinned) th.className = "pinned";
+  const button = document.createElement("button");
+  button.type = "button";
+  button.textContent = column.name;
+  if (column.help) button.title = column.help;
+  th.setAttribute("aria-sort", sort && sort.column === index ? (sort.descending ? "descending" : "ascending") : "none");
+  button.addEventListener("click", () => resort(index));
+  th.appendChild(button);
+  return th;
+}
+
+function bodyCell(data, column, row, index, choose) {
+  const td = document.createElement("td");
+  const text = data.rows[row][index];
+  const href = column.kind === "link" ? data.links[row][index] : null;
+  if (column.pinned) td.classList.add("pinned");
+  if (column.kind === "number") td.classList.add("number");
+  if (column.long) td.classList.add("long");
+  if (href) {
+    const a = document.createElement("a");
+    a.href = href;
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+    a.textContent = text;
+    a.addEventListener("click", (event) => event.stopPropagation());
+    td.appendChild(a);
+  } else {
+    td.textContent = text;
+  }
+  if (data.mode === "cell" && data.clickable[row][index]) {
+    td.classList.add("choice");
+    td.tabIndex = 0;
+    td.addEventListener("click", () => choose(row, index));
+    td.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); choose(row, index); }
+    });
+  }
+  return td;
+}
+
+function draw(root, data, setTriggerValue) {
+  let sort = sortState.get(root) || null;
+  if (sort && sort.column >= data.columns.length) sort = null; // the same table with other columns
+  const choose = (row, column) => setTriggerValue("select", { row, column: data.columns[column].key });
+  const resort = (index) => {
+    const now = sortState.get(root);
+    const next = !now || now.column !== index ? { column: index, descending: false }
+      : !now.descending ? { column: index, descending: true } : null;
+    sortState.set(root, next);
+    draw(root, data, setTriggerValue);
+  };
+
+  const table = document.createElement("table");
+  if (data.label) table.setAttribute("aria-label", data.label);
+  const head = table.createTHead().insertRow();
+  data.columns.forEach((column, index) => head.appendChild(headerCell(data, column, index, sort, resort)));
+  const body = table.createTBody();
+  for (const row of order(data, sort)) {
+    const tr = body.insertRow();
+    data.columns.forEach((column, index) => tr.appendChild(bodyCell(data, column, row, index, choose)));
+    if (data.mode === "row") {
+      tr.className = "choice";
+      tr.tabIndex = 0;
+      if (row === data.selected) tr.setAttribute("aria-selected", "true");
+      tr.addEventListener("click", () => choose(row, 0));
+      tr.addEventListener("keydown", (event) => {
+        if (event.key === "Enter" || event.key === " ") { event.preventDefault(); choose(row, 0); }
+      });
+    }
+  }
+  const box = document.createElement("div");
+  box.className = data.whole ? "box whole" : "box";
+  box.appendChild(table);
+  const old = root.querySelector(".box");
+  const scroll = old ? [old.scrollLeft, old.scrollTop] : [0, 0];
+  if (old) old.replaceWith(box); else root.appendChild(box);
+  [box.scrollLeft, box.scrollTop] = scroll;
+  pin(table);
+}
+
+// Pinned columns stay in view when the box scrolls sideways: each one's offset is the width of those before it.
+function pin(table) {
+  const first = table.rows[0];
+  if (!first) return;
+  let left = 0;
+  const offsets = [];
+  for (const cell of first.cells) {
+    if (!cell.classList.contains("pinned")) break;
+    offsets.push(left);
+    left += cell.getBoundingClientRect().width;
+  }
+  for (const row of table.rows) {
+    offsets.forEach((offset, i) => { row.cells[i].style.left = `${offset}px`; });
+  }
+}
+
+export default function ({ data, parentElement, setTriggerValue }) {
+  draw(parentElement, data, setTriggerValue);
+}
