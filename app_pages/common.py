@@ -23,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app_pages import i18n
 from app_pages.i18n import N_, _
+from evidence.i18n import MISSING
 from evidence.db import StoreError, head_version, schema_version
 from evidence.settings import load_settings
 from evidence.store import open_store
@@ -235,7 +236,7 @@ def cell_text(value, fmt: str | None = None) -> str:
     if isinstance(value, (bool, np.bool_)):
         return "✓" if value else ""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return "—"
+        return MISSING
     if fmt:
         return i18n.FORMATS[fmt](float(value))
     return str(value)

@@ -28,6 +28,7 @@ import streamlit as st
 
 from app_pages import i18n
 from app_pages.common import cell_text
+from evidence.i18n import MISSING
 
 _SCRIPT = (Path(__file__).with_name("list_table.js")).read_text(encoding="utf-8")
 _STYLE = (Path(__file__).with_name("list_table.css")).read_text(encoding="utf-8")
@@ -63,34 +64,34 @@ def _key(value: object) -> float | str | None:
 
 def table_data(frame: pd.DataFrame, *, formats: Mapping[str, str] | None = None,
                links: Mapping[str, str] | None = None, pinned: Sequence[str] = (),
-               helps: Mapping[str, str] | None = None, sort_by: Mapping[str, pd.Series] | None = None) -> dict:
+               helps: Mapping[str, str] | None = None) -> dict:
     """The table the browser draws, as JSON-ready lists: headers in the session's language, cells as shown.
 
     ``formats`` maps a column (as named in ``frame``) to a number format of
-    ``i18n.FORMATS``; ``links`` maps a column of addresses to the text its
-    links show; ``sort_by`` gives a column other values to sort by (a date
-    written in words by its ISO form).
+    ``i18n.FORMATS`` (such a column sorts by its numbers, sent as ``keys``);
+    ``links`` maps a column of addresses to the text its links show (the
+    addresses sent as ``links``). Other columns sort by their text, blanks
+    (``MISSING``) last.
     """
-    formats, links, helps, sort_by = formats or {}, links or {}, helps or {}, sort_by or {}
+    formats, links, helps = formats or {}, links or {}, helps or {}
     shown = i18n.columns(frame)
-    columns = [{"key": name, "name": header, "pinned": name in pinned, "help": helps.get(name),
-                "kind": "link" if name in links else "number" if name in formats else "text",
-                "long": any(isinstance(v, str) and len(v) > LONG for v in frame[name])}
-               for name, header in zip(frame.columns, shown.columns)]
-    rows, hrefs = [], []
-    for values in frame.itertuples(index=False, name=None):
-        texts, addresses = [], []
-        for name, value in zip(frame.columns, values):
-            address = safe_href(value) if name in links else None
-            if name not in links:
-                texts.append(cell_text(value, formats.get(name)))
-            else:  # an address that may not be a link is shown as the text it is
-                texts.append(links[name] if address else "" if _key(value) is None else str(value))
-            addresses.append(address)
-        rows.append(texts)
-        hrefs.append(addresses)
-    keys = [[_key(v) for v in (sort_by[name] if name in sort_by else frame[name])] for name in frame.columns]
-    return {"columns": columns, "rows": rows, "links": hrefs, "keys": keys}
+    columns, cells, keys, hrefs = [], [], {}, {}
+    for index, (name, header) in enumerate(zip(frame.columns, shown.columns)):
+        values = frame[name].tolist()
+        columns.append({"key": name, "name": header, "pinned": name in pinned, "help": helps.get(name),
+                        "kind": "link" if name in links else "number" if name in formats else "text",
+                        "long": any(isinstance(v, str) and len(v) > LONG for v in values)})
+        if name in links:  # an address that may not be a link is shown as the text it is
+            hrefs[index] = [safe_href(v) for v in values]
+            cells.append([links[name] if h else "" if _key(v) is None else str(v)
+                          for v, h in zip(values, hrefs[index])])
+        elif name in formats:
+            keys[index] = [_key(v) for v in values]
+            cells.append([cell_text(v, formats[name]) for v in values])
+        else:
+            cells.append([v if isinstance(v, str) else cell_text(v) for v in values])
+    return {"columns": columns, "rows": [list(row) for row in zip(*cells)], "links": hrefs, "keys": keys,
+            "missing": MISSING}
 
 
 def list_table(frame: pd.DataFrame, *, key: str, ids: Sequence[str] | None = None,

@@ -86,7 +86,9 @@ def list_table_data(at, label: str) -> dict:
 def _shown(element) -> pd.DataFrame:
     """A list's cells as shown; a link cell as its address (what a grid's link column held)."""
     data = json.loads(element.proto.json)
-    rows = [[href or text for text, href in zip(texts, hrefs)] for texts, hrefs in zip(data["rows"], data["links"])]
+    links = {int(column): hrefs for column, hrefs in data["links"].items()}
+    rows = [[(links[c][r] if c in links else None) or text for c, text in enumerate(texts)]
+            for r, texts in enumerate(data["rows"])]
     return pd.DataFrame(rows, columns=[c["name"] for c in data["columns"]])
 
 

@@ -27,14 +27,16 @@ def test_cells_are_text_numbers_per_language_and_missing_is_a_dash(monkeypatch):
     data = table_data(frame, formats={"Patients": "int", "Year": "year"}, links={"PubMed": "PubMed"})
     assert [c["name"] for c in data["columns"]] == ["Report", "Pazienti", "Anno", "PubMed"]
     assert data["rows"] == [["<b>A</b>", "1.200", "2023", "PubMed"], ["=1+1", "—", "—", "javascript:alert(1)"]]
-    assert data["links"] == [[None, None, None, "https://pubmed.ncbi.nlm.nih.gov/1/"], [None, None, None, None]]
+    assert data["links"] == {3: ["https://pubmed.ncbi.nlm.nih.gov/1/", None]}  # only a link column has addresses
     assert [c["kind"] for c in data["columns"]] == ["text", "number", "number", "link"]
 
 
-def test_sort_keys_keep_numbers_as_numbers_and_unknown_as_none():
+def test_number_columns_sort_by_their_numbers_and_text_columns_by_their_text():
     frame = pd.DataFrame({"n": [10, 9, None], "when": ["2024-03", None, "2023"], "ok": [True, False, None]})
-    keys = table_data(frame)["keys"]
-    assert keys[0] == [10.0, 9.0, None] and keys[1] == ["2024-03", None, "2023"] and keys[2] == [1, 0, None]
+    data = table_data(frame, formats={"n": "int"})
+    assert data["keys"] == {0: [10.0, 9.0, None]}  # "10" sorts after "9"; the unknown goes last
+    assert [row[1] for row in data["rows"]] == ["2024-03", data["missing"], "2023"]  # sorted as shown, blank last
+    assert [row[2] for row in data["rows"]] == ["✓", "", "—"]
 
 
 def test_a_long_text_column_is_given_room():
