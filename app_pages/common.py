@@ -180,7 +180,8 @@ _FACT_LABEL = "font-weight:400;text-align:start;vertical-align:top;padding:4px 1
 _FACT_VALUE = "padding:4px 6px;vertical-align:top;overflow-wrap:anywhere"
 
 
-def small_table(frame: pd.DataFrame, formats: dict[str, str] | None = None, breakable: Iterable[str] = ()) -> None:
+def small_table(frame: pd.DataFrame, formats: dict[str, str] | None = None, breakable: Iterable[str] = (),
+                index: bool = False, styles: pd.DataFrame | None = None) -> None:
     """A table of a few rows as static HTML: headers and numbers in the session's language, text escaped.
 
     ``st.dataframe``'s grid costs the browser about 0.3 s every time it is
@@ -190,22 +191,31 @@ def small_table(frame: pd.DataFrame, formats: dict[str, str] | None = None, brea
     needs neither, wraps, and scrolls within its box on a phone.
     ``formats`` maps a column (English header) to a format of
     ``i18n.FORMATS``; the columns of ``breakable`` (web addresses) wrap
-    anywhere, not only at spaces. Keep ``st.dataframe`` for long tables
-    (sorting, scrolling) and for links.
+    anywhere, not only at spaces; ``index`` writes the frame's index as row
+    headers; ``styles`` (the frame's shape) gives cells their own CSS (the
+    evidence map's shades). Long lists that sort are ``list_table``'s.
     """
-    st.html(table_html(frame, formats, breakable))
+    st.html(table_html(frame, formats, breakable, index, styles))
 
 
-def table_html(frame: pd.DataFrame, formats: dict[str, str] | None = None, breakable: Iterable[str] = ()) -> str:
+def table_html(frame: pd.DataFrame, formats: dict[str, str] | None = None, breakable: Iterable[str] = (),
+               index: bool = False, styles: pd.DataFrame | None = None) -> str:
     """``frame`` as an HTML table, every header and cell escaped: True reads ✓ (False empty), missing —, zero 0."""
     formats = formats or {}
-    lines = [_COLUMN_LINE] * (len(frame.columns) - 1) + [""]
-    head = "".join(f'<th scope="col" style="{_TH}{line}">{html.escape(str(h))}</th>'
-                   for h, line in zip(i18n.columns(frame).columns, lines))
-    styles = [_TD + line + (_ANYWHERE if c in set(breakable) else "") for c, line in zip(frame.columns, lines)]
-    rows = "".join("<tr>" + "".join(f'<td style="{style}">{html.escape(cell_text(v, formats.get(c)))}</td>'
-                                    for c, v, style in zip(frame.columns, row, styles)) + "</tr>"
-                   for row in frame.itertuples(index=False, name=None))
+    lines = [_COLUMN_LINE] * (len(frame.columns) - (0 if index else 1)) + [""]
+    corner = f'<th scope="col" style="{_TH}{lines[0]}">{html.escape(str(frame.index.name or ""))}</th>' if index else ""
+    head = corner + "".join(f'<th scope="col" style="{_TH}{line}">{html.escape(str(h))}</th>'
+                            for h, line in zip(i18n.columns(frame).columns, lines[1:] if index else lines))
+    cell_lines = lines[1:] if index else lines
+    base = [_TD + line + (_ANYWHERE if c in set(breakable) else "") for c, line in zip(frame.columns, cell_lines)]
+    extra = styles.to_numpy().tolist() if styles is not None else [[""] * len(frame.columns)] * len(frame)
+    rows = "".join(
+        "<tr>" + (f'<th scope="row" style="{_TD}{lines[0]};font-weight:400;text-align:start">'
+                  f"{html.escape(str(name))}</th>" if index else "")
+        + "".join(f'<td style="{html.escape(style + (";" + own if own else ""))}">'
+                  f"{html.escape(cell_text(v, formats.get(c)))}</td>"
+                  for c, v, style, own in zip(frame.columns, row, base, more)) + "</tr>"
+        for name, row, more in zip(frame.index, frame.itertuples(index=False, name=None), extra))
     return (f'<div style="{_BOX}"><table style="border-collapse:collapse;width:100%;margin:0">'
             f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>")
 

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import charts, data, state
-from app_pages.common import WORD_JOINER, escape_md, metric_row
+from app_pages.common import WORD_JOINER, metric_row, small_table
 from app_pages.i18n import N_, NP_, _, language, moment, number, relabel, translator_now
 from app_pages.list_table import cell_table, list_table
 from evidence.digest import describe_change
@@ -83,8 +83,9 @@ def _evidence_map(version: str) -> None:
         st.info(_("None yet: no disease has any {count} to map.").format(count=translator_now()(measure).lower()))
         return
     top = int(grid.to_numpy().max())
-    shown = grid.rename(index=escape_md, columns=escape_md)  # st.table's headers are Markdown
-    st.table(shown.style.format(lambda v: str(v) if v else "").map(lambda v: charts.shade(v, top)))
+    # Static HTML, not st.table: that would load Streamlit's Arrow code (0.8 MB) on the Overview for this alone.
+    small_table(grid.map(lambda v: number(v, 0) if v else ""), index=True,
+                styles=grid.map(lambda v: charts.shade(v, top)))
     st.caption(_("Rows: diseases; columns: CAR targets; darker cells hold more. Patients: latest report of each "
                  "cohort; a mixed-disease cohort counts in each of its diseases. Switch the count above to see "
                  "reports, patients or trials."))

@@ -18,9 +18,8 @@ from tests.app.test_workbench_extraction import workbench  # noqa: F401 (the wor
 
 
 def _frames(at) -> list:
-    """The page's grids and tables (an evidence map's cells are escaped Markdown: unescaped here)."""
-    return frames(at) + [t.value.map(lambda v: v.replace("\\", "") if isinstance(v, str) else v)
-                                              for t in at.table] + static_tables(at)
+    """The page's lists, grids and static tables."""
+    return frames(at) + static_tables(at)
 
 
 def test_the_analysis_set_gives_the_same_cohort_reason_in_italian(app_env):
