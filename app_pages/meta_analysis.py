@@ -15,8 +15,9 @@ import streamlit as st
 
 from app_pages import data, pooled, selection, state
 from app_pages.common import estimate_text, metric_row, pct, small_table
-from app_pages.i18n import N_, _, columns, label, language, number, report_link, significant
+from app_pages.i18n import N_, _, label, language, number, report_link, significant
 from app_pages.i18n import ngettext, relabel, translated
+from app_pages.list_table import list_table
 from evidence.links import source_url
 from evidence.methods import method_label
 from evidence.vocab import NumberStatus, Outcome
@@ -88,10 +89,9 @@ def _analysis_set(a: selection.Analysis) -> None:
                           data_cutoff=a.rows["data_cutoff"].fillna(""),
                           source_link=a.rows["source"].map(source_url))  # None: shown as text only
     shown = relabel(shown, {"status": (NumberStatus, "status")})[list(SET_COLUMNS)].rename(columns=SET_COLUMNS)
-    st.dataframe(columns(shown), hide_index=True, width="stretch", column_config={
-        _("Details"): st.column_config.LinkColumn(display_text=_("report page")),
-        _("Open source"): st.column_config.LinkColumn(display_text=_("open")),
-        _("Year"): st.column_config.NumberColumn(format="%d")})
+    list_table(shown, key="analysis_set", label=_("Analysis set"), pinned=("Details", "Study"),
+               formats={"Events": "int", "Patients": "int", "Year": "year"},
+               links={"Details": _("report page"), "Open source": _("open")})
 
 
 @st.fragment

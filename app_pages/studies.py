@@ -14,7 +14,7 @@ import streamlit as st
 from app_pages import data, state
 from app_pages.common import (any_overlap, escape_md, facts_list, filter_choices, filter_options, filter_widgets,
                               filters_label, small_table)
-from app_pages.i18n import N_, _, columns, language, relabel, report_link, translated
+from app_pages.i18n import N_, _, language, relabel, report_link, translated
 from app_pages.list_table import list_table
 from evidence.queries import TIMEPOINT_CODES, timepoint_text
 from evidence.search import identifier
@@ -179,8 +179,8 @@ def _trials(detail: dict) -> None:
         st.caption(_("No registry ID is given in this report."))
         return
     if not detail["trials"].empty:
-        st.dataframe(columns(translated(detail["trials"], ("Status",))), hide_index=True, width="stretch",
-                     column_config={_("Link"): st.column_config.LinkColumn(display_text=_("Open"))})
+        list_table(translated(detail["trials"], ("Status",)), key="report_trials", label=_("Registered trials"),
+                   links={"Link": _("Open")})
     if detail["unmatched_registry_ids"]:
         st.caption(_("Registry IDs not in the trial table: {ids}").format(
             ids=escape_md(", ".join(detail["unmatched_registry_ids"]))))

@@ -101,15 +101,15 @@ def _detail(version: str, registry_id: str) -> None:
         st.caption(_("No change recorded yet. Changes appear after the trial has been harvested twice."))
     else:
         changes = detail["changes"].assign(Field=[_(CHANGE_WORDS.get(f, f)) for f in detail["changes"]["Field"]])
-        st.dataframe(columns(changes.rename(columns={"New": NP_("changed value", "New")})), hide_index=True,
-                     width="stretch")  # the field in words ("start date"), its values as registered
+        # the field in words ("start date"), its values as registered
+        list_table(changes.rename(columns={"New": NP_("changed value", "New")}), key="trial_changes",
+                   label=_("Change history"))
     st.markdown(_("**Linked publications and reports**"))
     if detail["publications"].empty and not detail["reports"]:
         st.caption(_("No publication is linked to this trial yet."))
     if not detail["publications"].empty:
-        st.dataframe(columns(relabel(detail["publications"], {"How linked": (LinkMethod, "How linked")})),
-                     hide_index=True, width="stretch",
-                     column_config={"PubMed": st.column_config.LinkColumn(display_text=_("Open"))})
+        list_table(relabel(detail["publications"], {"How linked": (LinkMethod, "How linked")}),
+                   key="trial_publications", label=_("Linked publications and reports"), links={"PubMed": _("Open")})
     for report_id, label in detail["reports"]:
         st.page_link("app_pages/studies.py", label=_("Curated report: {report}").format(report=escape_md(label)),
                      icon=":material/article:", query_params={"report": report_id})
@@ -133,7 +133,7 @@ def _sites(detail: dict) -> None:
         st.caption(ngettext("{n} site, {recruiting} recruiting, as the registry record lists it.",
                             "{n} sites, {recruiting} recruiting, as the registry record lists them.",
                             len(sites)).format(n=len(sites), recruiting=recruiting))
-        st.dataframe(sites[SITE_COLUMNS].rename(columns=_), hide_index=True, width="stretch")
+        list_table(sites[SITE_COLUMNS], key="trial_sites", label=_("Sites"))
 
 
 def _eligibility(eligibility: dict, curated: bool) -> None:

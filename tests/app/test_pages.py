@@ -169,7 +169,7 @@ def test_meta_analysis_outcome_method_and_views(page):
 def test_analysis_set_view_names_exclusions_and_links_each_report(page):
     at = page("meta_analysis", {"outcome": "crs_any", "view": "set"})
     table = frames(at)[-1]
-    excluded = table[~table["Included"]]
+    excluded = table[table["Included"] != "✓"]
     assert list(excluded["Study"]) == ["Alpha 2022, J Test [SLE]"]
     assert "Alpha 2024, J Test" in excluded["Why excluded"].iloc[0]
     assert set(table["Details"]) == {f"studies?report={r}" for r in
