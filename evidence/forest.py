@@ -83,6 +83,7 @@ def forest_rows(overall: Any, subgroups: dict[str, Any] | None = None, group_lab
 
 LABEL_DY, MARK_DY, HALF = -0.14, 0.22, 0.16  # in rows: label line above the marks; half a diamond's height
 NUMBERS_WIDTH = 175  # px kept right of a label for "events/n  % (95% CI)  weight"
+TEXT_ROWS = 0.3  # of a row, the height of its label line (12 px text in a 40 px row), above LABEL_DY
 TIP = [{"field": "label", "type": "nominal", "title": N_("Study")},
        {"field": "numbers", "type": "nominal", "title": N_("Events/n")},
        {"field": "ci_text", "type": "nominal", "title": N_("% (95% CI)")},
@@ -172,10 +173,15 @@ def forest_spec(rows: pd.DataFrame, title: str = "", x_title: str = N_("Proporti
                                     "tooltip": [{"field": "label", "title": " "},
                                                 {"field": "ci_text", "title": _("% (95% CI)")}]}})
         pooled_est = rows.loc[rows["kind"] == "pooled", "est"]
-        if not pooled_est.empty:
-            layers.insert(0, {"data": {"values": [{"est": float(pooled_est.iloc[0])}]},
+        if not pooled_est.empty:  # the pooled estimate's line, broken where a row's label and numbers are written
+            est = float(pooled_est.iloc[0])
+            segments = [{"est": est, "y": float(r) + LABEL_DY + 0.04, "y2": float(r) + 1 + LABEL_DY - TEXT_ROWS}
+                        for r in rows["row"]]
+            layers.insert(0, {"data": {"values": segments},
                               "mark": {"type": "rule", "color": GREY, "strokeDash": [2, 2]},
-                              "encoding": {"x": {"field": "est", "type": "quantitative"}}})
+                              "encoding": {"x": {"field": "est", "type": "quantitative"},
+                                           "y": {"field": "y", "type": "quantitative", "scale": y_scale, "axis": None},
+                                           "y2": {"field": "y2"}}})
     spec: dict[str, Any] = {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "data": {"values": _records(data)}, "width": width, "height": ROW_HEIGHT * (max(n, 1) + 1) + AXIS_HEIGHT,

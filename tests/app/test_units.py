@@ -164,6 +164,17 @@ def test_forest_rows_and_images():
     assert ET.fromstring(exports.chart_svg(chart)).tag.endswith("svg")
 
 
+def test_the_pooled_line_leaves_every_rows_label_and_numbers_clear():
+    """On a phone the numbers reach the middle of the plot: the pooled estimate's dotted line must not cross them."""
+    from evidence.forest import LABEL_DY, TEXT_ROWS
+    rows = charts.forest_rows(pool_proportions([3, 9, 12], [5, 15, 12], labels=["A", "B", "C"]))
+    segments = charts.forest_spec(rows, width=358)["layer"][0]["data"]["values"]
+    assert len(segments) == len(rows)
+    for r in rows["row"]:
+        text = (r + LABEL_DY - TEXT_ROWS, r + LABEL_DY)  # where row r's label and numbers are written
+        assert all(s["y2"] <= text[0] or s["y"] >= text[1] for s in segments), r
+
+
 def test_forest_rows_with_subgroups_are_numbered_top_to_bottom():
     a = pool_proportions([3, 9], [5, 15], labels=["A", "B"])
     b = pool_proportions([1], [4], labels=["C"])
