@@ -6,11 +6,11 @@ compiles on every cold visit: on this project's benchmark a page with an
 of what the Studies, Trials and Overview pages missed their 2-second target
 by. This table keeps what the grid gave those lists (sorting by any column,
 a row or cell that opens its detail in place, pinned name columns, a scroll
-box for a thousand rows, links) as a Streamlit component (``st.components.v2``,
-drawn in the page, no iframe) of a hundred lines of script
-(``list_table.js``), and adds what the grid lacked: every value whole
-(wrapped, never cut), blanks written "—" rather than "None", numbers in the
-reader's language.
+box for a thousand rows, drawn forty at a time as it scrolls, links) as a
+Streamlit component (``st.components.v2``, drawn in the page, no iframe) of
+140 lines of script (``list_table.js``), and adds what the grid lacked:
+every value whole (wrapped, never cut), blanks written "—" rather than
+"None", numbers in the reader's language, Enter on a focused row.
 
 Values reach the browser as JSON and are set as text (``textContent``),
 never as markup; a link is drawn only for an http(s) or same-site relative

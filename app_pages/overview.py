@@ -174,7 +174,7 @@ def _whats_new(version: str) -> None:
         st.session_state["news"] = first  # drawn as chosen, following the window; _publish leaves it out of the URL
     st.session_state[NEWS_FIRST] = first
     tr = translator_now()  # format_func may run after the script
-    # One list at a time: each is a grid the browser takes a while to draw, and a page of three is slow to open.
+    # One list at a time: a page of three long lists is slow to open, and the counts say what the others hold.
     shown = st.segmented_control(_("Show"), list(NEWS), key="news", format_func=lambda k: tr(NEWS[k]).format(
         n=counts[k]), on_change=_chosen) or first
     _publish()
