@@ -85,8 +85,9 @@ def _detail(version: str, registry_id: str) -> None:
     st.subheader(escape_md(f"{t['Registry ID']}: {t['Title']}"), anchor=False)
     if t["official_title"]:
         st.caption(escape_md(t["official_title"]))
+    # Ages are the eligibility's (below, with sex and healthy volunteers): written once, where who may enrol is.
     facts = {k: t[k] for k in ("Status", "Diseases", "Targets", "Phase", "Sponsor", "Enrollment", "Start",
-                               "Primary completion", "Completion", "Countries", "Ages", "Population", "Product")}
+                               "Primary completion", "Completion", "Countries", "Population", "Product")}
     # How current the status is: the registry's last update, or the day a curator read the record.
     facts[N_("Registry record as of")] = t["Last update"]
     facts_list(columns(_marked(_localised(pd.DataFrame([{**t, **facts}]))[list(facts)], facts)).iloc[0].to_dict())
