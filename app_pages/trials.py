@@ -20,8 +20,8 @@ import streamlit as st
 
 from app_pages import charts, data, state
 from app_pages.common import escape_md, facts_list, filter_options, filter_widgets, metric_row
-from app_pages.list_table import list_table
 from app_pages.i18n import N_, NP_, _, columns, language, ngettext, number, relabel, translated, translator_now
+from app_pages.list_table import list_table
 from evidence.ages import age_range
 from evidence.digest import CHANGE_WORDS
 from evidence.geography import Region

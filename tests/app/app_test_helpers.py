@@ -71,18 +71,6 @@ def fact_lists(at) -> list[dict[str, str]]:
             if rows and all(len(row) == 2 for row in rows)]
 
 
-def list_tables(at) -> list[pd.DataFrame]:
-    """The page's sortable lists (``app_pages.list_table``) as frames of the text shown, in page order."""
-    return [_shown(element) for element in at.get("bidi_component")
-            if element.proto.component_name == "cart_list_table"]
-
-
-def list_table_data(at, label: str) -> dict:
-    """What the browser is sent to draw the list whose accessible name is ``label``."""
-    found = [json.loads(e.proto.json) for e in at.get("bidi_component")]
-    return next(d for d in found if d.get("label") == label)
-
-
 def _shown(element) -> pd.DataFrame:
     """A list's cells as shown; a link cell as its address (what a grid's link column held)."""
     data = json.loads(element.proto.json)
