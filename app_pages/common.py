@@ -216,7 +216,10 @@ def table_html(frame: pd.DataFrame, formats: dict[str, str] | None = None, break
                   f"{html.escape(cell_text(v, formats.get(c)))}</td>"
                   for c, v, style, own in zip(frame.columns, row, base, more)) + "</tr>"
         for name, row, more in zip(frame.index, frame.itertuples(index=False, name=None), extra))
-    return (f'<div style="{_BOX}"><table style="border-collapse:collapse;width:100%;margin:0">'
+    # A table of row headers (the evidence map) is as wide as its cells, not the column: its counts stay beside
+    # the names they belong to.
+    box, width = (f"{_BOX};display:inline-block;max-width:100%", "auto") if index else (_BOX, "100%")
+    return (f'<div style="{box}"><table style="border-collapse:collapse;width:{width};margin:0">'
             f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>")
 
 
