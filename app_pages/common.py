@@ -202,15 +202,15 @@ def table_html(frame: pd.DataFrame, formats: dict[str, str] | None = None, break
                index: bool = False, styles: pd.DataFrame | None = None) -> str:
     """``frame`` as an HTML table, every header and cell escaped: True reads ✓ (False empty), missing —, zero 0."""
     formats = formats or {}
-    lines = [_COLUMN_LINE] * (len(frame.columns) - (0 if index else 1)) + [""]
-    corner = f'<th scope="col" style="{_TH}{lines[0]}">{html.escape(str(frame.index.name or ""))}</th>' if index else ""
-    head = corner + "".join(f'<th scope="col" style="{_TH}{line}">{html.escape(str(h))}</th>'
-                            for h, line in zip(i18n.columns(frame).columns, lines[1:] if index else lines))
-    cell_lines = lines[1:] if index else lines
-    base = [_TD + line + (_ANYWHERE if c in set(breakable) else "") for c, line in zip(frame.columns, cell_lines)]
+    lines = [_COLUMN_LINE] * (len(frame.columns) + index - 1) + [""]  # between columns, row headers included
+    index_line, lines = (lines[0], lines[1:]) if index else ("", lines)
+    corner = f'<th scope="col" style="{_TH}{index_line}">{html.escape(str(frame.index.name or ""))}</th>'
+    head = (corner if index else "") + "".join(f'<th scope="col" style="{_TH}{line}">{html.escape(str(h))}</th>'
+                                               for h, line in zip(i18n.columns(frame).columns, lines))
+    base = [_TD + line + (_ANYWHERE if c in set(breakable) else "") for c, line in zip(frame.columns, lines)]
     extra = styles.to_numpy().tolist() if styles is not None else [[""] * len(frame.columns)] * len(frame)
     rows = "".join(
-        "<tr>" + (f'<th scope="row" style="{_TD}{lines[0]};font-weight:400;text-align:start">'
+        "<tr>" + (f'<th scope="row" style="{_TD}{index_line};font-weight:400;text-align:start">'
                   f"{html.escape(str(name))}</th>" if index else "")
         + "".join(f'<td style="{html.escape(style + (";" + own if own else ""))}">'
                   f"{html.escape(cell_text(v, formats.get(c)))}</td>"
