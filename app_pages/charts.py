@@ -13,6 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from evidence.forest import GREY, OKABE_ITO, forest_chart, forest_rows, forest_spec  # noqa: F401 (re-exported for the pages)
+from evidence.forest_html import forest_html  # noqa: F401 (re-exported for the pages)
 from evidence.i18n import DEFAULT_LANGUAGE, N_, label, translator
 from evidence.vocab import TRIAL_FILTER_STATUSES, Disease, Target, without_detail
 

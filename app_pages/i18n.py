@@ -142,7 +142,8 @@ def moment(value, time: bool = True) -> str:
     return i18n.format_moment(value, language(), time)
 
 
-def report_link(report_id: str) -> str:
-    """The relative address of a report's page, in this session's language (a link opens a new session)."""
-    lang = language()
+def report_link(report_id: str, lang: str | None = None) -> str:
+    """The relative address of a report's page, in ``lang`` or this session's language (a link opens a new
+    session)."""
+    lang = lang or language()
     return f"studies?report={report_id}" + (f"&{LANG_KEY}={lang}" if lang != DEFAULT_LANGUAGE else "")

@@ -160,7 +160,7 @@ def _analysis(version: str) -> None:
         state.publish((*selection.PARAMS, "view"))
         return
     _summary(a)
-    st.vega_lite_chart(selection.forest_spec(version, sel, language()), width="stretch")
+    st.html(selection.forest_html(version, sel, language()))
     st.caption(_("Squares: study proportions with exact (Clopper–Pearson) 95% CIs, sized by weight. Diamonds: "
                  "pooled estimates. Dashed line: 95% prediction interval (where a new study's rate may fall)."))
     _heterogeneity(a)

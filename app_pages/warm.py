@@ -73,7 +73,7 @@ def _analyse(version: str, sel) -> None:
     from app_pages import data, pooled, selection
 
     a = data.analysis(version, sel)
-    selection.forest_spec(version, sel, DEFAULT_LANGUAGE)  # the plot the page draws, called as the page calls it
+    selection.forest_html(version, sel, DEFAULT_LANGUAGE)  # the plot the page draws, called as the page calls it
     if a.result is not None and a.result.k >= 2:
         pooled.method_sensitivity(version, sel)  # the first one imports scipy.stats
 

@@ -1,8 +1,9 @@
 """The forest plot of a pooled proportion: its rows and its Vega-Lite spec.
 
-In the library because the figure is an export: the app shows this chart
-and ``evidence.exports`` renders the very same spec to PNG and SVG, so a
-downloaded plot is the plot on the page. Colours are the Okabe–Ito palette
+In the library because the figure is an export: ``evidence.exports``
+renders this spec to PNG and SVG, and the app draws the same rows with the
+same colours and layout as HTML (``evidence.forest_html``), so a downloaded
+plot is the plot on the page. Colours are the Okabe–Ito palette
 (distinguishable with every common colour vision deficiency), and meaning
 never rests on colour alone: studies are squares, pooled estimates diamonds,
 the prediction interval a dashed line, and every mark carries its numbers in
@@ -53,11 +54,13 @@ def _pi_row(r: Any, row: int, lang: str) -> dict | None:
 
 
 def forest_rows(overall: Any, subgroups: dict[str, Any] | None = None, group_labels: dict[str, str] | None = None,
-                lang: str = DEFAULT_LANGUAGE, study_labels: dict[str, str] | None = None) -> pd.DataFrame:
+                lang: str = DEFAULT_LANGUAGE, study_labels: dict[str, str] | None = None,
+                study_ids: dict[str, str] | None = None) -> pd.DataFrame:
     """The rows of a forest plot, top to bottom: studies (in blocks), pooled diamonds, prediction interval.
 
     Row labels and numbers are written in ``lang``; a study's label is the report's, or its name in ``lang``
-    from ``study_labels`` (``OutcomeAnalysis.study_labels``: the words of a mixed-cohort label).
+    from ``study_labels`` (``OutcomeAnalysis.study_labels``: the words of a mixed-cohort label); a study's
+    ``report_id`` is its report's, from ``study_ids`` (label → report id), where given.
     """
     _ = translator(lang)
     rows: list[dict] = []
@@ -76,6 +79,8 @@ def forest_rows(overall: Any, subgroups: dict[str, Any] | None = None, group_lab
         if pi:
             rows.append(pi)
     for r in rows:
+        if r["kind"] == "study" and study_ids:
+            r["report_id"] = study_ids.get(r["label"])
         if r["kind"] == "study" and study_labels:
             r["label"] = study_labels.get(r["label"], r["label"])
     return pd.DataFrame(rows)

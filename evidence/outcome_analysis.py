@@ -116,6 +116,10 @@ class OutcomeAnalysis:
         """Each row's study label → its name in ``lang`` (for the forest plot, drawn from the pooled labels)."""
         return {r.study_label: r.label_in(lang) for r in self.records}
 
+    def study_reports(self) -> dict[str, str]:
+        """Each row's study label → its report's id (a forest plot's row links to its report)."""
+        return {r.study_label: r.report_id for r in self.records}
+
     def rows_in(self, lang: str | None) -> pd.DataFrame:
         """``rows`` with its words (reasons, mixed-cohort labels) in ``lang``."""
         return self.rows if lang in (None, DEFAULT_LANGUAGE) else rows_frame(self.records, lang)

@@ -65,6 +65,11 @@ def static_tables(at) -> list[pd.DataFrame]:
             for element in at.get("html") for rows in html_tables(element.proto.body) if rows]
 
 
+def forest_plot(at) -> str:
+    """The page's forest plot (``evidence.forest_html``: one HTML block), "" when there is none."""
+    return next((e.proto.body for e in at.get("html") if 'class="cf"' in e.proto.body), "")
+
+
 def fact_lists(at) -> list[dict[str, str]]:
     """The page's facts lists (``common.facts_list``: escaped HTML, a label and a value a row) as label → text shown."""
     return [dict(rows) for element in at.get("html") for rows in html_tables(element.proto.body)

@@ -88,11 +88,16 @@ def walk(page, base: str, lang: str, row: int, outcome: str, report: str, shots:
     _settle(page)
     assert f"outcome={outcome}" in page.url, page.url
     assert page.locator("[data-testid='stMain'] h1").first.inner_text().startswith(w["meta"])
-    assert page.locator("[data-testid='stVegaLiteChart']").count() >= 1
+    plot = page.locator("[data-testid='stMain'] figure.cf")
+    assert plot.get_by_text(w["forest"], exact=True).count() == 1
     page.screenshot(path=str(shots / f"{lang}-2-forest.png"), full_page=True)
-    # 2. a report of the analysis set: its page, in the same language (the link a row carries)
-    page.goto(f"{base}/studies?report={report}" + ("&lang=it" if lang == "it" else ""), wait_until="networkidle")
+    # 2. a study of the forest plot: its report's page opens in a new tab, in the same language
+    with page.context.expect_page() as opened:
+        plot.locator(f"a[href^='studies?report={report}']").first.click()
+    page = opened.value
+    page.wait_for_load_state("networkidle")
     _settle(page)
+    assert f"report={report}" in page.url and ("lang=it" in page.url) == (lang == "it"), page.url
     assert page.get_by_text(w["report"], exact=False).count() >= 1
     # its facts are read, not scrolled to: a label and its whole value a row, within the page's width
     facts = page.locator("[data-testid='stMain'] table").filter(has=page.get_by_role("rowheader", name=w["web"]))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.app_test_helpers import frames, static_tables
+from tests.app.app_test_helpers import forest_plot, frames, static_tables
 from tests.app.conftest import open_page
 
 TITLES = {  # page → its title in Italian
@@ -101,8 +101,8 @@ def test_pooled_estimate_in_italian_has_a_decimal_comma_and_italian_plot_labels(
     english = open_in("en", "meta_analysis", {"outcome": "crs_any"})
     het_en = next(t for t in static_tables(english) if "τ²" in t.columns)
     assert all("." in str(v) for v in het_en[["τ²", "I² (%)"]].iloc[0]), het_en  # a decimal point
-    spec = at.get("vega_lite_chart")[0].proto.spec
-    assert "Eventi/n" in spec and "% (IC 95%)" in spec and "Events/n" not in spec
+    plot = forest_plot(at)
+    assert "Eventi/n" in plot and "% (IC 95%)" in plot and "Events/n" not in plot
     notes = "\n".join(t.value for t in at.text)
     assert "Solo 2 studi" in notes or "Eventi rari" in notes or "Studi con 0 eventi" in notes, notes
 

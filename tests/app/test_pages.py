@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from evidence.vocab import LinkMethod, NumberStatus
-from tests.app.app_test_helpers import NOW, day_text, frames, static_tables
+from tests.app.app_test_helpers import NOW, day_text, forest_plot, frames, static_tables
 
 
 PAGES = ["overview", "studies", "trials", "meta_analysis", "export", "about"]
@@ -145,8 +145,10 @@ def test_meta_analysis_default_is_glmm_on_the_cohort_aware_set(page):
     notes = " ".join(t.value for t in at.text)
     assert "Excluded Alpha 2022, J Test" in notes and "Only 3 studies" in notes
     assert "GLMM" in " ".join(m.value for m in at.markdown)
-    forest = at.get("vega_lite_chart")[0].proto.spec
-    assert '"layer"' in forest and '"type": "area"' in forest  # one view: labels above rows, pooled diamond
+    plot = forest_plot(at)  # HTML: a row per study, the pooled diamond, each study linked to its report's page
+    assert plot.count('class="cf-row"') == 3 + 2 and plot.count('class="cf-dia"') == 1
+    assert 'href="studies?report=alpha-2024"' in plot and "alpha-2022" not in plot
+    assert not at.get("vega_lite_chart")  # Vega's code is not loaded for it
 
 
 def test_meta_analysis_outcome_method_and_views(page):

@@ -1,5 +1,7 @@
 """On a phone (390 × 844) nothing scrolls the page sideways; the evidence map and the forest plot fit the width.
 
+The forest plot's labels wrap: each study's whole name is on the screen, none cut short.
+
 A wide table scrolls inside its own box (the Meta-analysis method-sensitivity table has eleven columns).
 
 Only a browser lays the page out: Chromium at a phone's viewport, the real
@@ -29,7 +31,7 @@ def test_nothing_scrolls_sideways_on_a_phone(app_db, tmp_path):
         for path in ("", "meta-analysis?outcome=crs_any"):
             page.goto(f"{base}/{path}", wait_until="networkidle")
             _settle(page)
-            charts = (page.locator(".vega-embed") if path  # the evidence map: static HTML with a CD19 column
+            charts = (page.locator("figure.cf") if path  # the evidence map: static HTML with a CD19 column
                       else page.locator('[data-testid="stHtml"]').filter(has_text="CD19"))
             charts.first.scroll_into_view_if_needed()
             page.wait_for_timeout(500)
@@ -38,13 +40,19 @@ def test_nothing_scrolls_sideways_on_a_phone(app_db, tmp_path):
                 "page": page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]"),
                 "main": page.evaluate("(m => [m.scrollWidth, m.clientWidth])"
                                       "(document.querySelector('[data-testid=\"stMain\"]'))"),
-                "charts": [charts.nth(i).bounding_box() for i in range(charts.count())]}
+                "charts": [charts.nth(i).bounding_box() for i in range(charts.count())],
+                # a label or its numbers wider than its box would be cut or spill over the next one
+                "overflowing": page.evaluate("[...document.querySelectorAll('.cf-line > span')]"
+                                             ".filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"),
+                "labels": page.locator(".cf-row").count()}
             page.screenshot(path=str(tmp_path / f"phone-{path.split('?')[0] or 'overview'}.png"))
         browser.close()
+    assert widths["meta-analysis?outcome=crs_any"]["labels"] >= 3
     for path, seen in widths.items():
         scroll_width, inner_width = seen["page"]
         assert scroll_width <= inner_width, (path, seen)
         assert seen["main"][0] <= seen["main"][1], (path, seen)
         assert seen["charts"], (path, "no chart drawn")
+        assert not seen["overflowing"], (path, seen["overflowing"])
         for box in seen["charts"]:  # the whole chart, labels included, within the screen
             assert box["x"] >= 0 and box["x"] + box["width"] <= inner_width, (path, box)

@@ -10,6 +10,7 @@ from pathlib import Path
 from streamlit.web.server.app_discovery import discover_asgi_app
 
 from evidence.settings import REPO_ROOT
+from tests.app.app_test_helpers import forest_plot
 from tests.app.conftest import open_page
 
 
@@ -83,10 +84,10 @@ def test_the_first_meta_analysis_after_the_warm_up_draws_a_plot_it_built(app_env
 
     warm.before_serving()
     built = []
-    real = charts.forest_spec
-    monkeypatch.setattr(charts, "forest_spec", lambda *a, **k: built.append(a) or real(*a, **k))
+    real = charts.forest_html
+    monkeypatch.setattr(charts, "forest_html", lambda *a, **k: built.append(a) or real(*a, **k))
     for params in ({}, {"outcome": "crs_any"}):
-        assert open_page("meta_analysis", params).get("vega_lite_chart"), params
+        assert forest_plot(open_page("meta_analysis", params)), params
     assert built == []  # answered from the cache
 
 
