@@ -1,11 +1,12 @@
 """Fetch the browser code of the app's widgets while the reader reads the first page.
 
 Streamlit's front end loads each element's code (select box, multiselect,
-toggle, table, grid, chart…) only when a page first shows one, and draws a
+toggle, list, metric…) only when a page first shows one, and draws a
 grey placeholder until it arrives: the first page switch or filter in a tab
 waited about half a second for code, not for data. Once the first page of a
 session is drawn, a small script imports the code of every element type the
-app's pages use, when the browser is idle; the browser keeps one copy of each
+public pages draw, when the browser is idle (not the grid's or the charts':
+a page that draws one fetches it); the browser keeps one copy of each
 module, so Streamlit's own import later resolves at once. File names come
 from the installed Streamlit (they carry a hash per release); a name that is
 not found is skipped. The script is this module's own text: no data reaches it.
@@ -20,9 +21,13 @@ from pathlib import Path
 
 import streamlit as st
 
-# Streamlit's element chunks (static/js/<Name>.<hash>.js) that the app's pages draw.
+# Streamlit's element chunks (static/js/<Name>.<hash>.js) that the public pages draw on arrival: widgets,
+# metrics, download buttons, the lists (a custom component) and static HTML. Not the grid (``DataFrame``),
+# Arrow's table or Vega (``ArrowVegaLiteChart``): only the workbench and the Trials timeline, on request,
+# draw them, and compiling their megabytes in the background took the two cores from the reader's next
+# click (Overview → Trials waited 0.8 s while Vega's modules loaded).
 ELEMENTS = ("Selectbox", "Multiselect", "Checkbox", "Radio", "ButtonGroup", "TextInput", "NumberInput", "Metric",
-            "Table", "DataFrame", "ArrowVegaLiteChart", "DownloadButton", "PageLink")
+            "DownloadButton", "PageLink", "BidiComponent", "Html")
 
 SAFE_NAME = re.compile(r"^[A-Za-z0-9_.-]+\.js$")  # nothing that could end the script or the string
 
