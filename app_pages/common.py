@@ -201,7 +201,7 @@ def small_table(frame: pd.DataFrame, formats: dict[str, str] | None = None, brea
 def table_html(frame: pd.DataFrame, formats: dict[str, str] | None = None, breakable: Iterable[str] = (),
                index: bool = False, styles: pd.DataFrame | None = None) -> str:
     """``frame`` as an HTML table, every header and cell escaped: True reads ✓ (False empty), missing —, zero 0."""
-    formats = formats or {}
+    formats, lang = formats or {}, i18n.language()
     lines = [_COLUMN_LINE] * (len(frame.columns) + index - 1) + [""]  # between columns, row headers included
     index_line, lines = (lines[0], lines[1:]) if index else ("", lines)
     corner = f'<th scope="col" style="{_TH}{index_line}">{html.escape(str(frame.index.name or ""))}</th>'
@@ -213,7 +213,7 @@ def table_html(frame: pd.DataFrame, formats: dict[str, str] | None = None, break
         "<tr>" + (f'<th scope="row" style="{_TD}{index_line};font-weight:400;text-align:start">'
                   f"{html.escape(str(name))}</th>" if index else "")
         + "".join(f'<td style="{html.escape(style + (";" + own if own else ""))}">'
-                  f"{html.escape(cell_text(v, formats.get(c)))}</td>"
+                  f"{html.escape(cell_text(v, formats.get(c), lang))}</td>"
                   for c, v, style, own in zip(frame.columns, row, base, more)) + "</tr>"
         for name, row, more in zip(frame.index, frame.itertuples(index=False, name=None), extra))
     # A table of row headers (the evidence map) is as wide as its cells, not the column: its counts stay beside
@@ -244,14 +244,15 @@ def facts_html(facts: Mapping[str, object]) -> str:
            "</table></div>"
 
 
-def cell_text(value, fmt: str | None = None) -> str:
-    """A value as a table shows it: True ✓ (False empty), missing —, numbers in ``fmt`` of ``i18n.FORMATS``."""
+def cell_text(value, fmt: str | None = None, lang: str | None = None) -> str:
+    """A value as a table shows it: True ✓ (False empty), missing —, numbers in ``fmt`` of ``i18n.FORMATS``,
+    written as ``lang`` (default: the session's language) writes them."""
     if isinstance(value, (bool, np.bool_)):
         return "✓" if value else ""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return MISSING
     if fmt:
-        return i18n.FORMATS[fmt](float(value))
+        return i18n.FORMATS[fmt](float(value), lang or i18n.language())
     return str(value)
 
 

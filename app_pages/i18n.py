@@ -103,9 +103,13 @@ def columns(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.rename(columns=lambda c: tr(c) if isinstance(c, str) else c)
 
 
-FORMATS = {"percent": lambda v: percent(v, 1), "percent0": lambda v: percent(v, 0),
-           "sig3": lambda v: significant(v, 3), "1": lambda v: number(v, 1), "2": lambda v: number(v, 2),
-           "int": lambda v: number(v, 0), "year": lambda v: str(int(v))}  # a year is never "2,023"
+# A table column's number format: value, language → text (the language is looked up once per table, not per cell).
+FORMATS = {"percent": lambda v, lang: i18n.format_percent(v, lang, 1),
+           "percent0": lambda v, lang: i18n.format_percent(v, lang, 0),
+           "sig3": lambda v, lang: i18n.format_significant(v, lang, 3),
+           "1": lambda v, lang: i18n.format_number(v, lang, 1), "2": lambda v, lang: i18n.format_number(v, lang, 2),
+           "int": lambda v, lang: i18n.format_number(v, lang, 0),
+           "year": lambda v, lang: str(int(v))}  # a year is never "2,023"
 
 
 def relabel(frame: pd.DataFrame, spec: dict[str, tuple[type[LabelledEnum], str]]) -> pd.DataFrame:

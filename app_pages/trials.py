@@ -67,9 +67,10 @@ def _marked(trials: pd.DataFrame, names: Iterable[str] = UNRECORDED) -> pd.DataF
     """Empty cells of ``names`` say "not recorded": a blank Countries or Ages would read as "anywhere" or "any age"."""
     word = _("not recorded")
 
-    def marked(value):
-        return word if value is None or value != value or (isinstance(value, str) and not value.strip()) else value
-    return trials.assign(**{c: trials[c].map(marked) for c in names if c in trials.columns})
+    def marked(column: pd.Series) -> pd.Series:  # whole columns at once: a thousand trials, ten columns
+        blank = column.isna() | column.astype("string").str.strip().eq("").fillna(False)
+        return column.mask(blank, word)
+    return trials.assign(**{c: marked(trials[c]) for c in names if c in trials.columns})
 
 
 def _countries(trials: pd.DataFrame) -> list[str]:
