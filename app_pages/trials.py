@@ -215,6 +215,32 @@ def _apart(apart: pd.DataFrame) -> None:
                    formats={"Enrollment": "int"})
 
 
+PICKER_LIMIT = 200  # trials: a drop-down of more is no way to find one (the search and the list are)
+
+
+def _picker(trials: pd.DataFrame, matching: list[str]) -> None:
+    """The trial whose detail is open, chosen or closed here; a drop-down of every match while they are few.
+
+    A thousand options cost the page 100 KB and the browser about 0.15 s on
+    every visit, for a list no one scrolls: past ``PICKER_LIMIT`` it offers
+    the open trial only and says how to open another.
+    """
+    current = state.value("trial")
+    few = len(matching) <= PICKER_LIMIT
+    options = [""] + (matching if few else [i for i in matching if i == current])
+    if current and current not in options:
+        options.append(current)
+    titles = dict(zip(trials.get("Registry ID", []), trials.get("Title", [])))
+    choose = _("— choose a trial —")
+    st.selectbox(_("Trial detail"), options, key="trial",
+                 format_func=lambda i: f"{i} — {titles.get(i, '')}"[:120] if i else choose)
+    if not few:
+        st.caption(ngettext("{n} trial matches: open one from the list (a click on its row, or Enter), or type its "
+                            "registry ID in the search.",
+                            "{n} trials match: open one from the list (a click on its row, or Enter), or type its "
+                            "registry ID in the search.", len(matching)).format(n=number(len(matching), 0)))
+
+
 MORE_FILTERS = ("phase", "target", "construct", "population")  # folded away unless one is set
 
 
@@ -275,13 +301,7 @@ def _trials(version: str, trials: pd.DataFrame, countries: list[str]) -> None:
     else:
         _results(shown)
     _apart(matches.apart)
-    options = [""] + [i for frame in (shown, matches.apart) if not frame.empty for i in frame["Registry ID"]]
-    if state.value("trial") and state.value("trial") not in options:
-        options.append(state.value("trial"))
-    titles = dict(zip(trials.get("Registry ID", []), trials.get("Title", [])))
-    choose = _("— choose a trial —")
-    st.selectbox(_("Trial detail"), options, key="trial",
-                 format_func=lambda i: f"{i} — {titles.get(i, '')}"[:120] if i else choose)
+    _picker(trials, [i for frame in (shown, matches.apart) if not frame.empty for i in frame["Registry ID"]])
     state.publish(PARAMS)
     if state.value("trial"):
         _detail(version, state.value("trial"))
