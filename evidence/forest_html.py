@@ -20,13 +20,14 @@ from typing import Callable
 
 import pandas as pd
 
-from evidence.forest import GREY, POOLED, STUDY, SUBPOOLED
+from evidence.forest import POOLED, STUDY, SUBPOOLED
 from evidence.i18n import DEFAULT_LANGUAGE, N_, format_percent, translator
 
 TICKS = (0, 0.2, 0.4, 0.6, 0.8, 1)
 HEADERS = (N_("Events/n"), N_("% (95% CI)"), N_("Weight"))  # the three number columns
 SQUARE_AREA = (30, 220)  # px², smallest to largest weight (the spec's size range)
 DIAMOND_HEIGHT = 13  # px
+FAINT = "color-mix(in srgb, currentColor 55%, transparent)"  # the text's own colour, lighter: any theme
 CSS = f"""<style>
 .cf {{ font-size: 13px; line-height: 1.3; margin: 0 0 0.5rem; font-variant-numeric: tabular-nums; }}
 .cf-line {{ display: flex; flex-wrap: wrap; align-items: baseline; column-gap: 0.75rem; }}
@@ -36,19 +37,19 @@ CSS = f"""<style>
 .cf-line > :last-child > :nth-child(1) {{ min-width: 3.6em; }}
 .cf-line > :last-child > :nth-child(2) {{ min-width: 7.6em; }}
 .cf-line > :last-child > :nth-child(3) {{ min-width: 2.6em; }}
-.cf-head {{ color: {GREY}; font-size: 12px; }}
+.cf-head {{ color: color-mix(in srgb, currentColor 70%, transparent); font-size: 12px; }}
 .cf-bold {{ font-weight: 700; }}
 .cf-marks {{ position: relative; height: 16px; margin: 1px 7px 5px; }}
 .cf-marks > i {{ position: absolute; display: block; }}
-.cf-ref {{ top: 0; bottom: -6px; border-left: 1px dashed {GREY}; }}
+.cf-ref {{ top: 0; bottom: -6px; border-left: 1px dashed {FAINT}; }}
 .cf-ci {{ top: 7px; height: 0; border-top: 1.5px solid {STUDY}; }}
 .cf-sq {{ top: 8px; background: {STUDY}; transform: translate(-50%, -50%); }}
 .cf-pi {{ top: 7px; height: 0; border-top: 2px dashed {POOLED}; }}
 .cf-dia {{ top: {(16 - DIAMOND_HEIGHT) / 2}px; height: {DIAMOND_HEIGHT}px; min-width: 2px; }}
-.cf-axis {{ position: relative; height: 1.4em; margin: 0 7px; border-top: 1px solid {GREY}; }}
+.cf-axis {{ position: relative; height: 1.4em; margin: 0 7px; border-top: 1px solid {FAINT}; }}
 .cf-axis > span {{ position: absolute; top: 3px; transform: translateX(-50%); font-size: 12px; }}
 .cf-axis > span::before {{ content: ""; position: absolute; left: 50%; top: -7px; height: 4px;
-  border-left: 1px solid {GREY}; }}
+  border-left: 1px solid {FAINT}; }}
 .cf-title {{ text-align: center; font-size: 12px; margin-top: 0.2rem; }}
 </style>"""
 
