@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
@@ -27,6 +28,7 @@ from app_pages.i18n import N_, _
 from app_pages.reviewer import current_reviewer
 from evidence.extraction import ExtractionError
 from evidence.highlight import highlights, terms_from_file
+from evidence.i18n import MISSING
 from evidence.identity import WorkbenchError
 from evidence.settings import load_settings
 from evidence.vocab import ScreeningDecision
@@ -188,3 +190,10 @@ def field_error(slot: Any, fields: dict[str, str], name: str) -> None:
     """Show the library's message for ``name`` in the placeholder under its field."""
     if name in fields:
         slot.error(fields[name], icon=":material/error:")
+
+
+def grid(frame: pd.DataFrame, **kwargs: Any) -> None:
+    """A workbench table in Streamlit's grid (columns resized, searched, downloaded), a blank text written "—" as
+    the public pages write it, not the grid's "None"."""
+    text = [c for c in frame.columns if frame[c].dtype == object or isinstance(frame[c].dtype, pd.StringDtype)]
+    st.dataframe(frame.fillna({c: MISSING for c in text}) if text else frame, **kwargs)

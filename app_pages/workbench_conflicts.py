@@ -14,7 +14,7 @@ import streamlit as st
 from app_pages import auth
 from app_pages.common import escape_md
 from app_pages.i18n import _
-from app_pages.workbench_common import DECISIONS, decision_label, flash, read, reviewer_or_stop, show_flash, write
+from app_pages.workbench_common import DECISIONS, decision_label, flash, grid, read, reviewer_or_stop, show_flash, write
 from evidence import screening
 from evidence.roles import Action
 from evidence.vocab import ScreeningStage
@@ -26,7 +26,7 @@ def _agreement(stage: str) -> None:
     if not pairs:
         st.info(_("Agreement needs two reviewers who screened the same records."))
         return
-    st.dataframe(pd.DataFrame([{
+    grid(pd.DataFrame([{
         _("Reviewers"): " – ".join(p.reviewers), _("Records both decided"): p.records,
         _("Observed agreement"): p.agreement, _("Cohen's kappa"): p.kappa} for p in pairs]),
         hide_index=True, width="stretch", column_config={
@@ -39,7 +39,7 @@ def _settle(conflict: screening.Conflict, title: str, reasons: dict[str, str]) -
     pmid = conflict.pmid
     with st.container(border=True):
         st.markdown(f"**{escape_md(title) or pmid}** · PMID {pmid}")
-        st.dataframe(pd.DataFrame([{_("Reviewer"): who, _("Decision"): answer}
+        grid(pd.DataFrame([{_("Reviewer"): who, _("Decision"): answer}
                                    for who, answer in conflict.decisions.items()]), hide_index=True)
         with st.form(f"wb_settle_{pmid}"):
             cols = st.columns(3)

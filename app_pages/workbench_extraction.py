@@ -14,7 +14,7 @@ import streamlit as st
 
 from app_pages.common import escape_md
 from app_pages.i18n import _
-from app_pages.workbench_common import Result, field_error, flash, marked_text, read, reviewer_or_stop, \
+from app_pages.workbench_common import Result, field_error, flash, grid, marked_text, read, reviewer_or_stop, \
     show_flash, write
 from evidence import audit, extraction
 from evidence.candidates import find_candidates
@@ -222,7 +222,7 @@ def _numbers_table(report_id: str) -> None:
     numbers = read(extraction.report_numbers, report_id)
     if not numbers:
         return
-    st.dataframe(pd.DataFrame([{_("Outcome"): OUTCOMES.get(n.outcome, n.outcome), _("Subgroup"): n.subgroup,
+    grid(pd.DataFrame([{_("Outcome"): OUTCOMES.get(n.outcome, n.outcome), _("Subgroup"): n.subgroup,
                                 _("Variant"): n.variant, _("Events"): n.events, _("Patients"): n.patients,
                                 _("Default"): n.is_default, _("Status"): n.status, _("Entered by"): n.entered_by,
                                 _("Where in the source"): n.source_location} for n in numbers]),

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.i18n import _, label, translator_now
-from app_pages.workbench_common import flash, read, reviewer_or_stop, show_flash, write
+from app_pages.workbench_common import flash, grid, read, reviewer_or_stop, show_flash, write
 from evidence import audit
 from evidence.vocab import AuditAction, label_of
 
@@ -43,7 +43,7 @@ def _numbers() -> None:
     wanted = st.query_params.get("number")
     key = st.selectbox(_("Number (report | outcome | subgroup | variant)"), keys, key="wb_h_number",
                        index=keys.index(wanted) if wanted in keys else 0)
-    st.dataframe(_trail(read(audit.history, "outcome", key)), hide_index=True, width="stretch")
+    grid(_trail(read(audit.history, "outcome", key)), hide_index=True, width="stretch")
 
 
 def _actions() -> None:
@@ -52,7 +52,7 @@ def _actions() -> None:
     if not actions:
         st.caption(_("The trail is empty."))
         return
-    st.dataframe(pd.DataFrame([{_("When"): a.at, _("Who"): a.reviewer, _("Action"): label(AuditAction, a.action),
+    grid(pd.DataFrame([{_("When"): a.at, _("Who"): a.reviewer, _("Action"): label(AuditAction, a.action),
                                 _("What"): _entity(a.entity), _("Rows"): ", ".join(a.rows), _("Why"): a.why,
                                 _("Action id"): a.change} for a in actions]), hide_index=True, width="stretch")
     # A role change is the administrator's to make again (`evidence users set-role`), never undone here.

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.i18n import _, language
-from app_pages.workbench_common import read, reviewer_or_stop
+from app_pages.workbench_common import grid, read, reviewer_or_stop
 from evidence import prisma
 
 
@@ -41,7 +41,7 @@ def main() -> None:
                             file_name=f"{stem}.json", mime="application/json", key="wb_p_json")
     st.image(svg, caption=_("Generated from the database; nothing in it is typed."))
     with st.expander(_("The numbers")):
-        st.dataframe(pd.DataFrame([{_("PRISMA2020 row"): k, _("n"): v} for k, v in prisma.csv_values(flow).items()]),
+        grid(pd.DataFrame([{_("PRISMA2020 row"): k, _("n"): v} for k, v in prisma.csv_values(flow).items()]),
                      hide_index=True, width="stretch")
 
 

@@ -14,7 +14,7 @@ import streamlit as st
 
 from app_pages.common import escape_md
 from app_pages.i18n import _, ngettext
-from app_pages.workbench_common import DECISIONS, decision_label, flash, marked_text, parse_key, read, \
+from app_pages.workbench_common import DECISIONS, decision_label, flash, grid, marked_text, parse_key, read, \
     reviewer_or_stop, show_flash, write
 from evidence import audit, duplicates, screening
 from evidence.vocab import PublicationKind, ScreeningDecision, ScreeningStage
@@ -121,7 +121,7 @@ def _bulk(queue: list[screening.QueueItem], reasons: dict[str, str], stage: str)
 
 def _reason_editor(reasons_all: list[dict]) -> None:
     with st.expander(_("Exclusion reasons (the team's list)")):
-        st.dataframe(pd.DataFrame(reasons_all).rename(columns={
+        grid(pd.DataFrame(reasons_all).rename(columns={
             "code": _("Code"), "label": _("Label"), "needs_text": _("Needs words"), "active": _("In use")}),
             hide_index=True, width="stretch")
         with st.form("wb_reason_edit"):
@@ -144,7 +144,7 @@ def _duplicates() -> None:
         return
     with st.expander(_("Duplicate groups ({n})").format(n=len(groups))):
         st.caption(_("Records sharing a PMID, DOI or normalised title. Nothing is dropped: each is screened."))
-        st.dataframe(pd.DataFrame([{_("Records"): ", ".join(g.members), _("Shared"): ", ".join(g.keys)}
+        grid(pd.DataFrame([{_("Records"): ", ".join(g.members), _("Shared"): ", ".join(g.keys)}
                                    for g in groups]), hide_index=True, width="stretch")
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import escape_md
+from app_pages.common import cell_text, escape_md
 from app_pages.i18n import _, label
-from app_pages.workbench_common import flash, read, reviewer_or_stop, show_flash, write
+from app_pages.workbench_common import flash, grid, read, reviewer_or_stop, show_flash, write
 from evidence import extraction
 from evidence.vocab import SUBGROUP_ALL, Disease, Outcome
 
@@ -84,7 +84,8 @@ def _disagreements() -> None:
                 "variant": _("Variant"), "events": _("Events"), "patients": _("Patients"), "is_default": _("Default"),
                 "status": _("Status"), "source_location": _("Where in the source"), "note": _("Quoted sentence"),
                 "by": _("Entered by")})
-            st.dataframe(frame.set_index(_("Variant")).T.astype(str), width="stretch")  # side by side
+            # side by side: a row per field, each value as a table writes it (a blank "—", never "None")
+            grid(frame.set_index(_("Variant")).T.map(cell_text), width="stretch")
             ident = f"{d.report_id}|{d.outcome}|{d.subgroup}"
             with st.form(f"wb_adjudicate_{ident}"):
                 c = st.columns(2)

@@ -316,3 +316,16 @@ def test_the_timeline_legend_shows_every_status_whole():
                            "Primary completion": ["", ""]})
     legend = charts.timeline_chart(trials)["layer"][0]["encoding"]["color"]["legend"]
     assert legend["labelLimit"] == 0 and legend["direction"] == "vertical"  # never cut, one a line
+
+
+def test_a_workbench_grid_writes_a_blank_text_as_the_public_pages_do(monkeypatch):
+    """Streamlit's grid writes a missing value "None"; a reviewer reads "—", and numbers stay numbers."""
+    from app_pages import workbench_common
+
+    seen = []
+    monkeypatch.setattr(workbench_common.st, "dataframe", lambda frame, **kwargs: seen.append(frame))
+    workbench_common.grid(pd.DataFrame({"Why": [None, "typo"], "Rows": pd.array([pd.NA, "a"], dtype="string"),
+                                        "Kappa": [0.5, None], "When": [pd.Timestamp.now(), pd.NaT]}))
+    shown = seen[0]
+    assert list(shown["Why"]) == ["—", "typo"] and list(shown["Rows"]) == ["—", "a"]
+    assert shown["Kappa"].dtype.kind == "f" and pd.isna(shown["Kappa"][1]) and pd.isna(shown["When"][1])
