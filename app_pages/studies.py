@@ -86,11 +86,13 @@ def _detail(version: str, report_id: str) -> None:
         st.caption(_("PubMed notice: {type} (PMID {pmid})").format(type=escape_md(notice.get("type", "")),
                                                                    pmid=escape_md(notice.get("pmid")) or "—"))
     st.text(r["title"] or "")  # stored text: shown as it is, never as Markdown
-    patients = "—" if r["n_treated"] is None else r["n_treated"]
+    # A clinical fact the report does not give is "not recorded", as a trial's is; an identifier it has none of, "—".
+    unrecorded = _("not recorded")
+    patients = unrecorded if r["n_treated"] is None else r["n_treated"]
     facts = {_("Kind"): _(data.label(ReportKind, r["kind"])), _("Patients"): patients,
-             _("Data cut-off"): r["data_cutoff"] or "—", _("Follow-up"): r["followup"] or "—",
-             _("Product"): r["product"] or "—",
-             _("Dose"): r["dose"] or "—", _("Lymphodepletion"): r["lymphodepletion"] or "—", "PMID": r["pmid"] or "—",
+             _("Data cut-off"): r["data_cutoff"] or unrecorded, _("Follow-up"): r["followup"] or unrecorded,
+             _("Product"): r["product"] or unrecorded, _("Dose"): r["dose"] or unrecorded,
+             _("Lymphodepletion"): r["lymphodepletion"] or unrecorded, "PMID": r["pmid"] or "—",
              "DOI": r["doi"] or "—", _("Web address"): r["url"] or "—"}
     facts_list(facts)
     _links(r)

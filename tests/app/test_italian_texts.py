@@ -77,12 +77,14 @@ def _forget(engine, model, key: str, field: str) -> None:
 
 
 def test_a_report_with_no_treated_count_does_not_say_none(app_env, engine):
-    """An unknown count is a dash like every other unknown fact of the report, never Python's "None"."""
+    """An unknown count is "not recorded", as a trial's unknown facts are, never Python's "None"."""
     _forget(engine, models.Report, "beta-2023", "n_treated")
     at = open_page("studies", {"report": "beta-2023"})
     facts = next(f for f in fact_lists(at) if "Data cut-off" in f)
-    assert facts["Patients"] == "—"
+    assert facts["Patients"] == "not recorded"
     assert not {"None", "nan"} & set(facts.values())
+    italian = open_page("studies", {"report": "beta-2023"}, lang="it")
+    assert next(f for f in fact_lists(italian) if "Pazienti" in f)["Pazienti"] == "dato non riportato"
 
 
 def test_the_trial_detail_says_not_recorded_too(app_env):
