@@ -73,6 +73,22 @@ def _marked(trials: pd.DataFrame, names: Iterable[str] = UNRECORDED) -> pd.DataF
     return trials.assign(**{c: marked(trials[c]) for c in names if c in trials.columns})
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def _listed(version: str, lang: str) -> pd.DataFrame:
+    """Every trial as the lists show it (labels and ages in ``lang``, blanks "not recorded"), by registry ID.
+
+    Computed once per data version and language rather than on every filter
+    change (10–60 ms for a thousand trials); a list takes its rows from it.
+    ``lang`` is the session's (the labels are written in it): it keys the cache.
+    """
+    return _marked(_localised(data.trials_frame(version))).set_index("Registry ID", drop=False)
+
+
+def _rows(version: str, trials: pd.DataFrame) -> pd.DataFrame:
+    """The listed form of ``trials`` (a filtered part of ``data.trials_frame``), in their order."""
+    return _listed(version, language()).loc[list(trials["Registry ID"])].reset_index(drop=True)
+
+
 def _countries(trials: pd.DataFrame) -> list[str]:
     return sorted({c for cs in trials.get("countries", []) for c in cs})
 
@@ -183,13 +199,13 @@ def _timeline(shown: pd.DataFrame) -> None:
                  "the dashed line is today. Hover for details.") + missing)
 
 
-def _table(shown: pd.DataFrame) -> None:
-    list_table(_marked(_localised(shown))[TABLE_COLUMNS], key="trials_table", label=_("Registered trials"),
+def _table(version: str, shown: pd.DataFrame) -> None:
+    list_table(_rows(version, shown)[TABLE_COLUMNS], key="trials_table", label=_("Registered trials"),
                ids=list(shown["Registry ID"]), on_select=_open, selected=st.session_state.get("trial"),
                links={"Link": _("Registry")}, formats={"Enrollment": "int"}, pinned=("Registry ID",))
 
 
-def _results(shown: pd.DataFrame) -> None:
+def _results(version: str, shown: pd.DataFrame) -> None:
     """The summary, then the table or the timeline: one at a time, the table unless the reader asks."""
     _summary(shown)
     tr = translator_now()
@@ -197,10 +213,13 @@ def _results(shown: pd.DataFrame) -> None:
     # first), or a reader's "Timeline" would be lost after a search that matched nothing.
     state.bind(("show",), {"show": list(SHOW)})
     view = st.segmented_control(_("Show"), list(SHOW), key="show", format_func=lambda k: tr(SHOW[k])) or "table"
-    (_timeline if view == "timeline" else _table)(shown)
+    if view == "timeline":
+        _timeline(shown)
+    else:
+        _table(version, shown)
 
 
-def _apart(apart: pd.DataFrame) -> None:
+def _apart(version: str, apart: pd.DataFrame) -> None:
     """Trials a place or age filter cannot judge: listed with why, never dropped silently."""
     if apart.empty:
         return
@@ -208,7 +227,8 @@ def _apart(apart: pd.DataFrame) -> None:
                               "(country, sites or age eligibility)",
                               "{n} more trials may match: their registry record lacks what a filter asks "
                               "(country, sites or age eligibility)", len(apart)).format(n=len(apart))):
-        shown = translated(_marked(_localised(apart)), ("why",))[["why", *TABLE_COLUMNS]]
+        listed = _rows(version, apart).assign(why=list(apart["why"]))
+        shown = translated(listed, ("why",))[["why", *TABLE_COLUMNS]]
         list_table(shown.rename(columns={"why": N_("Not shown above because")}), key="trials_apart",
                    label=_("Trials that may match"), ids=list(apart["Registry ID"]), on_select=_open,
                    selected=st.session_state.get("trial"), links={"Link": _("Registry")},
@@ -299,8 +319,8 @@ def _trials(version: str, trials: pd.DataFrame, countries: list[str]) -> None:
     elif shown.empty:
         st.info(_("No trial matches these filters. Remove a filter above."))
     else:
-        _results(shown)
-    _apart(matches.apart)
+        _results(version, shown)
+    _apart(version, matches.apart)
     _picker(trials, [i for frame in (shown, matches.apart) if not frame.empty for i in frame["Registry ID"]])
     state.publish(PARAMS)
     if state.value("trial"):
