@@ -73,7 +73,8 @@ def _analyse(version: str, sel) -> None:
     from app_pages import data, pooled, selection
 
     a = data.analysis(version, sel)
-    selection.forest_html(version, sel, DEFAULT_LANGUAGE)  # the plot the page draws, called as the page calls it
+    selection.compute(version, sel, DEFAULT_LANGUAGE)  # what the page reads and draws, called as the page calls them
+    selection.forest_html(version, sel, DEFAULT_LANGUAGE)
     if a.result is not None and a.result.k >= 2:
         pooled.method_sensitivity(version, sel)  # the first one imports scipy.stats
 

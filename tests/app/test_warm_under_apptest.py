@@ -38,7 +38,12 @@ def test_the_warm_up_builds_the_forest_plot_the_meta_analysis_page_reads(app_env
     built = []
     real = charts.forest_html
     monkeypatch.setattr(charts, "forest_html", lambda *a, **k: built.append(a) or real(*a, **k))
+    from evidence.outcome_analysis import OutcomeAnalysis
+
+    written = []  # the rows in the reader's words: what selection.compute writes on a cache miss
+    rows_in = OutcomeAnalysis.rows_in
+    monkeypatch.setattr(OutcomeAnalysis, "rows_in", lambda self, lang: written.append(lang) or rows_in(self, lang))
     for params in ({}, {"outcome": "crs_any"}):
         at = open_page("meta_analysis", params)
         assert forest_plot(at), params
-    assert built == []  # answered from the cache
+    assert built == [] and written == []  # answered from the cache
