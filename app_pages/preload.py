@@ -25,7 +25,7 @@ import streamlit as st
 # metrics, download buttons, the lists (a custom component) and static HTML. Not the grid (``DataFrame``),
 # Arrow's table or Vega (``ArrowVegaLiteChart``): only the workbench and the Trials timeline, on request,
 # draw them, and compiling their megabytes in the background took the two cores from the reader's next
-# click (Overview → Trials waited 0.8 s while Vega's modules loaded).
+# click (a switch from the Overview to Trials was still fetching Vega's modules).
 ELEMENTS = ("Selectbox", "Multiselect", "Checkbox", "Radio", "ButtonGroup", "TextInput", "NumberInput", "Metric",
             "DownloadButton", "PageLink", "BidiComponent", "Html")
 

@@ -86,6 +86,9 @@ def forest_rows(overall: Any, subgroups: dict[str, Any] | None = None, group_lab
     return pd.DataFrame(rows)
 
 
+TICKS = (0, 0.2, 0.4, 0.6, 0.8, 1)  # the proportion axis
+SQUARE_AREA = (30, 220)  # px², a study's square from the smallest to the largest weight
+NUMBER_HEADERS = (N_("Events/n"), N_("% (95% CI)"), N_("Weight"))  # the columns right of the labels
 LABEL_DY, MARK_DY, HALF = -0.14, 0.22, 0.16  # in rows: label line above the marks; half a diamond's height
 NUMBERS_WIDTH = 175  # px kept right of a label for "events/n  % (95% CI)  weight"
 TEXT_ROWS = 0.3  # of a row, the height of its label line (12 px text in a 40 px row), above LABEL_DY
@@ -135,11 +138,11 @@ def forest_spec(rows: pd.DataFrame, title: str = "", x_title: str = N_("Proporti
     y_label = {"field": "y_label", "type": "quantitative", "scale": y_scale, "axis": None}
     y_mark = {"field": "y_mark", "type": "quantitative", "scale": y_scale, "axis": None}
     x = {"field": "lo", "type": "quantitative", "scale": {"domain": [0, 1]},
-         "axis": {"format": "%", "title": _(x_title), "grid": False, "values": [0, 0.2, 0.4, 0.6, 0.8, 1]}}
+         "axis": {"format": "%", "title": _(x_title), "grid": False, "values": list(TICKS)}}
     text = {"type": "text", "fontSize": 12, "baseline": "bottom"}
     layers: list[dict] = [
         {"data": {"values": [{"y": -0.9 + 0.12, "left": _("Study"),
-                              "right": "  ".join((_("Events/n"), _("% (95% CI)"), _("Weight")))}]},
+                              "right": "  ".join(_(h) for h in NUMBER_HEADERS)}]},
          "layer": [{"mark": {**text, "align": "left", "fontSize": 11, "color": GREY},
                     "encoding": {"x": {"value": 0}, "y": {**y_label, "field": "y"}, "text": {"field": "left"}}},
                    {"mark": {**text, "align": "right", "fontSize": 11, "color": GREY},
@@ -158,7 +161,7 @@ def forest_spec(rows: pd.DataFrame, title: str = "", x_title: str = N_("Proporti
         {"transform": [{"filter": "datum.kind == 'study'"}],
          "mark": {"type": "point", "shape": "square", "filled": True, "color": STUDY, "opacity": 1},
          "encoding": {"x": {"field": "est", "type": "quantitative"}, "y": y_mark, "tooltip": tip,
-                      "size": {"field": "weight", "type": "quantitative", "scale": {"range": [30, 220]},
+                      "size": {"field": "weight", "type": "quantitative", "scale": {"range": list(SQUARE_AREA)},
                                "legend": None}}},
         {"transform": [{"filter": "datum.kind == 'pi'"}],
          "mark": {"type": "rule", "color": POOLED, "strokeDash": [5, 3], "strokeWidth": 2},

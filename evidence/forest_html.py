@@ -20,12 +20,9 @@ from typing import Callable
 
 import pandas as pd
 
-from evidence.forest import POOLED, STUDY, SUBPOOLED
+from evidence.forest import NUMBER_HEADERS, POOLED, SQUARE_AREA, STUDY, SUBPOOLED, TICKS
 from evidence.i18n import DEFAULT_LANGUAGE, N_, format_percent, translator
 
-TICKS = (0, 0.2, 0.4, 0.6, 0.8, 1)
-HEADERS = (N_("Events/n"), N_("% (95% CI)"), N_("Weight"))  # the three number columns
-SQUARE_AREA = (30, 220)  # px², smallest to largest weight (the spec's size range)
 DIAMOND_HEIGHT = 13  # px
 FAINT = "color-mix(in srgb, currentColor 55%, transparent)"  # the text's own colour, lighter: any theme
 CSS = f"""<style>
@@ -122,7 +119,7 @@ def forest_html(rows: pd.DataFrame, x_title: str = N_("Proportion"), lang: str =
     weights = [r["weight"] for r in records if r["kind"] == "study" and _known(r.get("weight"))]
     top_weight = max(weights, default=0.0)
     pooled = next((float(r["est"]) for r in records if r["kind"] == "pooled"), None)
-    study, columns, name = _("Study"), [_(t) for t in HEADERS], _("Forest plot")
+    study, columns, name = _("Study"), [_(t) for t in NUMBER_HEADERS], _("Forest plot")
     head = (f'<div class="cf-line cf-head"><span>{escape(study)}</span><span>'
             + "".join(f"<span>{escape(c)}</span>" for c in columns) + "</span></div>")
     body = "".join(_row(r, top_weight, pooled, link(r["report_id"]) if link and _known(r.get("report_id"))
