@@ -4,15 +4,16 @@ Meaning never rests on colour alone. The timeline uses the Okabe–Ito palette
 (distinguishable with every common colour vision deficiency) and every mark
 carries its numbers in a tooltip; the map writes its count in every cell, on
 a single-hue ramp with text that keeps WCAG AA contrast. Functions return
-charts (no Streamlit calls). ``evidence.forest`` holds the forest plot, which
-is also an export; its names are re-exported here for the pages.
+charts (no Streamlit calls). The forest plot is the library's (it is also an
+export): its rows (``evidence.forest``) and its HTML (``evidence.forest_html``)
+are re-exported here for the pages.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from evidence.forest import GREY, OKABE_ITO, forest_chart, forest_rows, forest_spec  # noqa: F401 (re-exported for the pages)
+from evidence.forest import GREY, OKABE_ITO, forest_rows  # noqa: F401 (forest_rows re-exported for the pages)
 from evidence.forest_html import forest_html  # noqa: F401 (re-exported for the pages)
 from evidence.i18n import DEFAULT_LANGUAGE, N_, label, translator
 from evidence.vocab import TRIAL_FILTER_STATUSES, Disease, Target, without_detail

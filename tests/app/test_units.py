@@ -16,6 +16,7 @@ from app_pages import charts, state
 from app_pages.common import cell_text, escape_md, facts_html, table_html
 from app_pages.data import registry_url
 from evidence import bibliography, exports
+from evidence.forest import forest_chart, forest_rows, forest_spec
 from evidence.links import source_url
 from evidence.methods import method_label, method_slug
 from tests.app.app_test_helpers import html_tables, parse_bibtex
@@ -156,10 +157,10 @@ def test_json_is_strict():
 
 def test_forest_rows_and_images():
     res = pool_proportions([3, 9, 12], [5, 15, 12], labels=["A", "B", "C"])
-    rows = charts.forest_rows(res)
+    rows = forest_rows(res)
     assert list(rows["kind"]) == ["study"] * 3 + ["pooled", "pi"]
     assert list(rows["row"]) == [0, 1, 2, 3, 4]
-    chart = charts.forest_chart(rows, title="CRS")
+    chart = forest_chart(rows, title="CRS")
     assert exports.chart_png(chart).startswith(b"\x89PNG")
     assert ET.fromstring(exports.chart_svg(chart)).tag.endswith("svg")
 
@@ -167,8 +168,8 @@ def test_forest_rows_and_images():
 def test_the_pooled_line_leaves_every_rows_label_and_numbers_clear():
     """On a phone the numbers reach the middle of the plot: the pooled estimate's dotted line must not cross them."""
     from evidence.forest import LABEL_DY, TEXT_ROWS
-    rows = charts.forest_rows(pool_proportions([3, 9, 12], [5, 15, 12], labels=["A", "B", "C"]))
-    segments = charts.forest_spec(rows, width=358)["layer"][0]["data"]["values"]
+    rows = forest_rows(pool_proportions([3, 9, 12], [5, 15, 12], labels=["A", "B", "C"]))
+    segments = forest_spec(rows, width=358)["layer"][0]["data"]["values"]
     assert len(segments) == len(rows)
     for r in rows["row"]:
         text = (r + LABEL_DY - TEXT_ROWS, r + LABEL_DY)  # where row r's label and numbers are written
@@ -179,7 +180,7 @@ def test_forest_rows_with_subgroups_are_numbered_top_to_bottom():
     a = pool_proportions([3, 9], [5, 15], labels=["A", "B"])
     b = pool_proportions([1], [4], labels=["C"])
     overall = pool_proportions([3, 9, 1], [5, 15, 4], labels=["A", "B", "C"])
-    rows = charts.forest_rows(overall, {"sle": a, "mg": b}, {"sle": "SLE", "mg": "MG"})
+    rows = forest_rows(overall, {"sle": a, "mg": b}, {"sle": "SLE", "mg": "MG"})
     assert list(rows["row"]) == list(range(len(rows)))
     assert list(rows["kind"]) == ["header", "study", "study", "subpooled", "header", "study", "pooled", "pi"]
 
