@@ -28,7 +28,7 @@ db: $(VENV)/.installed
 
 ## make run: the app on the embedded evidence base (http://localhost:$(PORT))
 run: db
-	$(BIN)/streamlit run serve.py --server.port $(PORT) --server.headless true \
+	$(BIN)/python serve.py --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
 
 ## make lint: ruff, configured in pyproject.toml

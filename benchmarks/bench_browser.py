@@ -1,8 +1,8 @@
-"""Speed of the app as a person feels it: headless Chromium against `streamlit run`, click to settled page.
+"""Speed of the app as a person feels it: headless Chromium against the served app, click to settled page.
 
 For each database (the shipped evidence base in data/, and the synthetic
 database of ``bench_app.build``: 20,000 publications, 1,000 trials, 200
-reports) the app is started with ``streamlit run`` on a free port and driven
+reports) the app is started as `make run` starts it, on a free port, and driven
 with Playwright on Debian's Chromium. Measured, in the page's own clock:
 
 - server cold: the very first visit of the Overview after the server started
@@ -121,19 +121,23 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _entry(app_dir: Path) -> Path:
-    """What `make run` serves: serve.py (ready before it listens), or streamlit_app.py in a checkout without it."""
-    return app_dir / "serve.py" if (app_dir / "serve.py").exists() else app_dir / "streamlit_app.py"
+def _command(app_dir: Path) -> list[str]:
+    """What `make run` starts in ``app_dir``: ``python serve.py``; in an older checkout, ``streamlit run`` of its
+    serve.py (ready before it listens) or, older still, of streamlit_app.py."""
+    serve = app_dir / "serve.py"
+    if serve.exists() and "__main__" in serve.read_text(encoding="utf-8"):
+        return [sys.executable, str(serve)]
+    return [sys.executable, "-m", "streamlit", "run", str(serve if serve.exists() else app_dir / "streamlit_app.py")]
 
 
 @contextmanager
 def app_server(db: str, app_dir: Path):
-    """`streamlit run` of ``app_dir`` against ``db``; yields its base URL."""
+    """The app of ``app_dir`` served against ``db`` (``_command``); yields its base URL."""
     port = _free_port()
     env = {**os.environ, "EVIDENCE_DB": db, "PYTHONPATH": str(app_dir)}
     log = tempfile.NamedTemporaryFile("w", prefix="bench-streamlit-", suffix=".log", delete=False)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(_entry(app_dir)), "--server.port", str(port),
+        [*_command(app_dir), "--server.port", str(port),
          "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
         cwd=app_dir, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"

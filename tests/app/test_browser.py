@@ -63,10 +63,10 @@ def _wait_for(url: str, timeout: float = 60) -> None:
 
 def start_app(db: str, port: int, log, env: dict[str, str] | None = None,
               options: Sequence[str] = ()) -> subprocess.Popen:
-    """`streamlit run serve.py` (as `make run` and the service) against ``db`` on ``port`` (headless, no
+    """`python serve.py` (as `make run` and the service) against ``db`` on ``port`` (headless, no
     telemetry; ``env`` and Streamlit ``options`` added)."""
     env = {**os.environ, "EVIDENCE_DB": db, **(env or {})}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "serve.py"), "--server.port", str(port),
+    cmd = [sys.executable, str(REPO_ROOT / "serve.py"), "--server.port", str(port),
            "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
            *options]
     return subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

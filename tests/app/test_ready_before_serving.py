@@ -3,7 +3,9 @@ listens."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import socket
 import sys
 from pathlib import Path
 
@@ -100,3 +102,50 @@ def test_the_background_warm_up_waits_before_its_first_fit(monkeypatch):
     monkeypatch.setattr(warm, "_warm", lambda version: calls.append(("warm", version)))
     warm._warm_after_grace("v1")
     assert calls == [("sleep", warm.GRACE), ("warm", "v1")] and warm.GRACE >= 1
+
+
+def _accepted_no_delay(listening: socket.socket) -> int:
+    """TCP_NODELAY on a connection asyncio accepts from ``listening`` (as uvicorn serves it)."""
+    async def accept_one() -> int:
+        accepted: asyncio.Future = asyncio.get_running_loop().create_future()
+
+        class Protocol(asyncio.Protocol):
+            def connection_made(self, transport):
+                accepted.set_result(transport.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP,
+                                                                                   socket.TCP_NODELAY))
+
+        server = await asyncio.get_running_loop().create_server(Protocol, sock=listening)
+        _, writer = await asyncio.open_connection(*listening.getsockname()[:2])
+        try:
+            return await asyncio.wait_for(accepted, 10)
+        finally:
+            writer.close()
+            server.close()
+
+    return asyncio.run(accept_one())
+
+
+def test_python_serve_py_answers_without_waiting_for_acknowledgements(monkeypatch):
+    """Streamlit's own socket leaves Nagle's algorithm on (answers waited 40 ms); the one serve.py binds does not."""
+    from streamlit.web.server.starlette import starlette_server
+
+    import serve
+
+    monkeypatch.setattr(starlette_server, "_bind_socket", starlette_server._bind_socket)  # restored afterwards
+    assert serve.no_delay()
+    listening = starlette_server._bind_socket("127.0.0.1", 0, 8)
+    assert listening.proto == socket.IPPROTO_TCP and not listening.getblocking()
+    assert _accepted_no_delay(listening) != 0
+
+
+def test_python_serve_py_is_streamlit_run(monkeypatch):
+    """`python serve.py OPTIONS` runs `streamlit run serve.py OPTIONS` (what `make run` and the service start)."""
+    from streamlit.web import cli
+
+    import serve
+
+    called = {}
+    monkeypatch.setattr(serve, "no_delay", lambda: called.setdefault("no_delay", True))
+    monkeypatch.setattr(cli, "main", lambda args, prog_name: called.update(args=args, prog=prog_name))
+    serve.main(["--server.port", "8999"])
+    assert called == {"no_delay": True, "args": ["run", serve.__file__, "--server.port", "8999"], "prog": "streamlit"}
